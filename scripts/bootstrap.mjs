@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: installs npm dependencies when they are missing or older than the
+// lockfile, then builds dist/. Uses nothing but Node itself, since it runs before any dependency exists.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 9)) {
+  console.error(`chatlab needs Node.js 20.9 or newer; this is ${process.version}. Install a current LTS from https://nodejs.org.`);
+  process.exit(1);
+}
+
+const installed = join(root, 'node_modules', '.package-lock.json');
+const lock = join(root, 'package-lock.json');
+const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+if (stale) {
+  console.log('chatlab: installing npm dependencies (npm ci) ...');
+  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+} else {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}

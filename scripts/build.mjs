@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Bundles each program into one file under dist/ so that container images copy it and need no npm install
+// (and no network) inside `docker build`.
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+// node-sqlite3-wasm is CommonJS and finds its .wasm beside itself through __dirname: give the ESM bundle
+// a require, __dirname and __filename, and put the .wasm beside the bundle.
+const banner = [
+  '#!/usr/bin/env node',
+  "import { createRequire as __chatlabCreateRequire } from 'node:module';",
+  "import { dirname as __chatlabDirname } from 'node:path';",
+  "import { fileURLToPath as __chatlabFileURLToPath } from 'node:url';",
+  'const require = __chatlabCreateRequire(import.meta.url);',
+  'const __filename = __chatlabFileURLToPath(import.meta.url);',
+  'const __dirname = __chatlabDirname(__filename);',
+].join('\n');
+
+const programs = { chatlab: 'src/cli/main.ts' };
+for (const [name, entry] of Object.entries(programs)) {
+  const outfile = join(dist, `${name}.mjs`);
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    banner: { js: banner },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o755);
+}
+const wasm = createRequire(import.meta.url).resolve('node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm');
+copyFileSync(wasm, join(dist, 'node-sqlite3-wasm.wasm'));
