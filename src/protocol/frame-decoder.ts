@@ -1,0 +1,241 @@
+import type { Decoded, Frame, FrameProblem } from './frame.js';
+import { LIMITS } from './limits.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const EVENT_LINE = /^\* ([A-Z][A-Z_]*) (\{.*\})$/s;
+const DATA_LINE = /^DATA (\d{1,9}) (\d{1,15}) (\d{1,9})$/;
+const REPLY_LINE = /^(-|\d{1,9}) (\d{3}) ([^{]*?)(?: (\{.*\}))?$/s;
+const REQUEST_LINE = /^(?:(\d{1,9}) +)?([A-Za-z]+)(?: (.*))?$/s;
+
+export interface FrameDecoderOptions {
+  /** Longest line accepted, LF included (docs/PROTOCOL.md §1, "Sizes"). */
+  maxLine?: number;
+  /** Largest DATA payload accepted. */
+  maxData?: number;
+}
+
+interface PendingData {
+  transfer: number;
+  offset: number;
+  length: number;
+  start: number;
+}
+
+/**
+ * Streaming decoder for CHATLAB/1 frames (docs/PROTOCOL.md §1). Bytes go in with `push` in whatever pieces TCP
+ * delivered them; whole frames come out, each with the stream offsets of its bytes. A read is never taken to
+ * be a message: lines are cut at LF, data frames at their announced length.
+ */
+export class FrameDecoder {
+  private readonly maxLine: number;
+  private readonly maxData: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes at the head of the buffer already searched for LF without finding one. */
+  private scanned = 0;
+  /** Stream offset of the first buffered byte. */
+  private position = 0;
+  private data: PendingData | null = null;
+  /** Inside an oversized line: bytes are dropped until its LF. */
+  private skipping = false;
+  private stopped = false;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.maxLine = options.maxLine ?? LIMITS.serverLine;
+    this.maxData = options.maxData ?? LIMITS.dataChunk;
+  }
+
+  /** Bytes received but not yet part of a whole frame. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** True once a fatal problem was yielded: later bytes are ignored. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  push(chunk: Buffer): Decoded[] {
+    const out: Decoded[] = [];
+    if (this.stopped || chunk.length === 0) return out;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (!this.isStopped) {
+      const item = this.data ? this.readData(this.data) : this.readLine();
+      if (item === undefined) break;
+      if (item !== null) out.push(item);
+    }
+    return out;
+  }
+
+  // --- lines ---
+
+  /** A decoded line, null for a line that yields nothing, undefined when more bytes are needed. */
+  private readLine(): Decoded | null | undefined {
+    const start = this.position;
+    const lf = this.findLF();
+    if (lf < 0) {
+      if (this.skipping) {
+        this.consume(this.buffered);
+        this.scanned = 0;
+      } else if (this.buffered >= this.maxLine) {
+        this.consume(this.buffered);
+        this.scanned = 0;
+        this.skipping = true;
+        return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);
+      }
+      return undefined;
+    }
+    const line = this.consume(lf + 1);
+    this.scanned = 0;
+    if (this.skipping) {
+      this.skipping = false;
+      return null;
+    }
+    if (line.length > this.maxLine) {
+      return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);
+    }
+    const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
+    let text: string;
+    try {
+      text = utf8.decode(line.subarray(0, end));
+    } catch {
+      return this.problem('BAD_ENCODING', 'line is not valid UTF-8', false, start);
+    }
+    if (text.trim() === '') return null;
+    const parsed = this.parseLine(text, start);
+    if (parsed.kind === 'problem') return this.problem(parsed.code, parsed.message, parsed.fatal, start);
+    if (parsed.kind === 'data') return null; // header read; its payload follows
+    return { ...parsed, start, end: this.position };
+  }
+
+  private parseLine(text: string, start: number): Frame | FrameProblem | { kind: 'data' } {
+    if (text.startsWith('* ')) {
+      const m = EVENT_LINE.exec(text);
+      const body = m ? parseObject(m[2] ?? '') : null;
+      if (!m || !body) return badFrame('event line is not `* <EVENT> <json object>`');
+      return { kind: 'event', event: m[1] ?? '', body };
+    }
+    if (text.startsWith('DATA ')) {
+      const m = DATA_LINE.exec(text);
+      if (!m) return { ...badFrame('data header is not `DATA <transfer> <offset> <length>`'), fatal: true };
+      const length = Number(m[3]);
+      if (length > this.maxData) {
+        return {
+          kind: 'problem',
+          code: 'FRAME_TOO_LARGE',
+          message: `data frame of ${length} bytes; at most ${this.maxData}`,
+          fatal: true,
+        };
+      }
+      if (length === 0) return { ...badFrame('data frame of 0 bytes'), fatal: true };
+      this.data = { transfer: Number(m[1]), offset: Number(m[2]), length, start };
+      return { kind: 'data' };
+    }
+    const reply = REPLY_LINE.exec(text);
+    if (reply) {
+      const body = reply[4] === undefined ? {} : parseObject(reply[4]);
+      if (!body) return badFrame('reply body is not a JSON object');
+      const tag = reply[1] === '-' ? null : Number(reply[1]);
+      return { kind: 'reply', tag, code: Number(reply[2]), reason: (reply[3] ?? '').trim(), body };
+    }
+    const request = REQUEST_LINE.exec(text);
+    if (request && request[2]?.toUpperCase() !== 'DATA') {
+      return {
+        kind: 'request',
+        tag: request[1] === undefined ? null : Number(request[1]),
+        verb: (request[2] ?? '').toUpperCase(),
+        args: request[3] ?? '',
+      };
+    }
+    return badFrame('not a request: expected `[<tag> ]<VERB> [arguments]`, for example `LOGIN alice s3cret`');
+  }
+
+  // --- data frames ---
+
+  private readData(pending: PendingData): Decoded | undefined {
+    if (this.buffered < pending.length) return undefined;
+    const data = this.consume(pending.length);
+    this.data = null;
+    return {
+      kind: 'data',
+      transfer: pending.transfer,
+      offset: pending.offset,
+      data,
+      start: pending.start,
+      end: this.position,
+    };
+  }
+
+  // --- buffer helpers ---
+
+  private problem(code: FrameProblem['code'], message: string, fatal: boolean, start: number): Decoded {
+    if (fatal) this.stop();
+    return { kind: 'problem', code, message, fatal, start, end: this.position };
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.chunks = [];
+    this.buffered = 0;
+  }
+
+  /** Index of the first LF in the buffer, or -1; remembers how far it looked. */
+  private findLF(): number {
+    let base = 0;
+    for (const chunk of this.chunks) {
+      if (this.scanned < base + chunk.length) {
+        const i = chunk.indexOf(LF, Math.max(0, this.scanned - base));
+        if (i >= 0) return base + i;
+      }
+      base += chunk.length;
+    }
+    this.scanned = this.buffered;
+    return -1;
+  }
+
+  /** Removes and returns the first n buffered bytes. */
+  private consume(n: number): Buffer {
+    this.buffered -= n;
+    this.position += n;
+    const head = this.chunks[0];
+    if (head && head.length === n) {
+      this.chunks.shift();
+      return head;
+    }
+    if (head && head.length > n) {
+      this.chunks[0] = head.subarray(n);
+      return head.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0];
+      if (!chunk) break;
+      const take = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, take);
+      filled += take;
+      if (take === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(take);
+    }
+    return out;
+  }
+}
+
+function badFrame(message: string): FrameProblem {
+  return { kind: 'problem', code: 'BAD_FRAME', message, fatal: false };
+}
+
+function parseObject(json: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
