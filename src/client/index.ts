@@ -1,0 +1,6 @@
+export { ChatClient, replyError } from './chat-client.js';
+export type { ByeReason, ChatClientEvents, ConnectOptions, ServerIdentity } from './chat-client.js';
+export { ClientError } from './client-error.js';
+export type { ClientErrorCode } from './client-error.js';
+export type { FileInfo } from './download-sink.js';
+export type { EventPredicate, WaitOptions } from './event-queue.js';
