@@ -13,7 +13,11 @@ export interface LayerBase<K extends string, F> {
 /** Throws `PCAP_MALFORMED_PACKET` unless `[offset, offset + length)` lies before `end`. */
 export function requireBytes(kind: string, offset: number, length: number, end: number): void {
   if (offset + length > end) {
-    throw malformed(kind, offset, `needs ${length} header bytes but only ${Math.max(0, end - offset)} remain`);
+    throw malformed(
+      kind,
+      offset,
+      `needs ${length} header bytes but only ${Math.max(0, end - offset)} remain`,
+    );
   }
 }
 

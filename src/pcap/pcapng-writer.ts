@@ -1,0 +1,122 @@
+import { writeFile } from 'node:fs/promises';
+import type { PcapRecord } from './pcap-record.js';
+import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_SHB } from './pcapng-parser.js';
+
+/** Option codes (draft-ietf-opsawg-pcapng 3.5, 4.1, 4.2). */
+const OPT_COMMENT = 1;
+const SHB_USERAPPL = 4;
+const IF_NAME = 2;
+const IF_TSRESOL = 9;
+
+export interface PcapngWriterOptions {
+  /** `shb_userappl` of the section. Default "chatlab". */
+  readonly application?: string;
+}
+
+/** A record to write; `hosts` (as on a `MergedFrame`) becomes the EPB comment "seen by: a, b". */
+export type WritableFrame = PcapRecord & { readonly hosts?: readonly string[] };
+
+/**
+ * Writes pcapng, little-endian: one Section Header Block, one Interface Description Block per distinct
+ * link type (in order of first use, written just before the first frame that needs it), and one Enhanced
+ * Packet Block per frame, in the order given, so frame N written is frame N in Wireshark/tshark.
+ * Timestamps are written with nanosecond resolution (`if_tsresol` = 9), so `timestampNs` round-trips
+ * exactly. The IDB snaplen is 0 (no limit).
+ */
+export class PcapngWriter {
+  private readonly interfaces = new Map<number, number>();
+
+  constructor(private readonly options: PcapngWriterOptions = {}) {}
+
+  /** The Section Header Block; write it first. */
+  header(): Buffer {
+    const body = Buffer.alloc(16);
+    body.writeUInt32LE(PCAPNG_BYTE_ORDER_MAGIC, 0);
+    body.writeUInt16LE(1, 4); // Major Version
+    body.writeUInt16LE(0, 6); // Minor Version
+    body.writeBigInt64LE(-1n, 8); // Section Length: not specified
+    const options = encodeOptions([[SHB_USERAPPL, Buffer.from(this.options.application ?? 'chatlab')]]);
+    return block(PCAPNG_SHB, [body, options]);
+  }
+
+  /** The blocks for one frame: an IDB first if its link type is new, then its EPB. */
+  frame(frame: WritableFrame): Buffer {
+    const parts: Buffer[] = [];
+    let interfaceId = this.interfaces.get(frame.linkType);
+    if (interfaceId === undefined) {
+      interfaceId = this.interfaces.size;
+      this.interfaces.set(frame.linkType, interfaceId);
+      parts.push(interfaceBlock(frame.linkType, interfaceId));
+    }
+    const fixed = Buffer.alloc(20);
+    fixed.writeUInt32LE(interfaceId, 0);
+    fixed.writeUInt32LE(Number(frame.timestampNs >> 32n), 4); // Timestamp (High)
+    fixed.writeUInt32LE(Number(frame.timestampNs & 0xffffffffn), 8); // Timestamp (Low)
+    fixed.writeUInt32LE(frame.data.length, 12); // Captured Packet Length
+    fixed.writeUInt32LE(Math.max(frame.originalLength, frame.data.length), 16); // Original Packet Length
+    const comment =
+      frame.hosts !== undefined && frame.hosts.length > 0
+        ? encodeOptions([[OPT_COMMENT, Buffer.from(`seen by: ${frame.hosts.join(', ')}`)]])
+        : Buffer.alloc(0);
+    parts.push(block(PCAPNG_EPB, [fixed, frame.data, padding(frame.data.length), comment]));
+    return Buffer.concat(parts);
+  }
+}
+
+/** Encodes frames as one pcapng file in memory. */
+export function encodePcapng(frames: Iterable<WritableFrame>, options: PcapngWriterOptions = {}): Buffer {
+  const writer = new PcapngWriter(options);
+  const parts = [writer.header()];
+  for (const frame of frames) parts.push(writer.frame(frame));
+  return Buffer.concat(parts);
+}
+
+/** Writes frames to a pcapng file. */
+export async function writePcapngFile(
+  path: string,
+  frames: Iterable<WritableFrame>,
+  options: PcapngWriterOptions = {},
+): Promise<void> {
+  await writeFile(path, encodePcapng(frames, options));
+}
+
+function interfaceBlock(linkType: number, id: number): Buffer {
+  const fixed = Buffer.alloc(8);
+  fixed.writeUInt16LE(linkType, 0);
+  fixed.writeUInt32LE(0, 4); // SnapLen: 0 = no limit
+  const options = encodeOptions([
+    [IF_NAME, Buffer.from(`merged${id}`)],
+    [IF_TSRESOL, Buffer.from([9])],
+  ]);
+  return block(PCAPNG_IDB, [fixed, options]);
+}
+
+/** Block: Block Type, Block Total Length, body, Block Total Length (body parts are 32-bit aligned). */
+function block(type: number, body: readonly Buffer[]): Buffer {
+  const bodyLength = body.reduce((sum, part) => sum + part.length, 0);
+  const total = 12 + bodyLength;
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(type, 0);
+  head.writeUInt32LE(total, 4);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32LE(total, 0);
+  return Buffer.concat([head, ...body, tail], total);
+}
+
+/** Options: code, length, value padded to 32 bits; then opt_endofopt. Empty list -> no bytes. */
+function encodeOptions(options: readonly (readonly [number, Buffer])[]): Buffer {
+  if (options.length === 0) return Buffer.alloc(0);
+  const parts: Buffer[] = [];
+  for (const [code, value] of options) {
+    const head = Buffer.alloc(4);
+    head.writeUInt16LE(code, 0);
+    head.writeUInt16LE(value.length, 2);
+    parts.push(head, value, padding(value.length));
+  }
+  parts.push(Buffer.alloc(4)); // opt_endofopt
+  return Buffer.concat(parts);
+}
+
+function padding(length: number): Buffer {
+  return Buffer.alloc((4 - (length % 4)) % 4);
+}

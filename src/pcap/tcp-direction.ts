@@ -1,0 +1,196 @@
+/** Contiguous bytes of one direction of a TCP stream and the frames that carried them. */
+export interface StreamChunk {
+  /** Offset of the first byte in this direction's stream (0 = first byte after the SYN). */
+  readonly start: number;
+  /** Offset just past the last byte. */
+  readonly end: number;
+  /** The bytes (a view into the frame that carried them first). */
+  readonly data: Buffer;
+  /**
+   * The frame whose bytes were used, then every later frame that retransmitted any of them.
+   * Grows while more frames are pushed.
+   */
+  readonly frames: number[];
+}
+
+interface Segment {
+  readonly start: number;
+  readonly end: number;
+  readonly data: Buffer;
+  readonly frame: number;
+}
+
+export interface TcpDirectionSummary {
+  /** Frames sent in this direction (with or without payload). */
+  readonly segments: number;
+  /** Unique payload bytes reassembled. */
+  readonly bytes: number;
+  /** Segments that carried bytes already received (retransmissions and overlaps). */
+  readonly retransmissions: number;
+  /** Bytes received more than once. */
+  readonly retransmittedBytes: number;
+  /** Segments that arrived beyond a gap and waited in the buffer. */
+  readonly outOfOrder: number;
+  /** Bytes never seen (holes skipped by `finish()`). */
+  readonly missingBytes: number;
+  readonly finFrame?: number;
+  readonly rstFrame?: number;
+}
+
+/**
+ * Reassembles one direction of a TCP connection by sequence number (RFC 9293 3.4): stream offset 0 is
+ * the byte after the SYN (or the first byte seen when the SYN was not captured). Duplicate bytes count
+ * once (the first copy wins), out-of-order segments wait until the gap before them fills.
+ */
+export class TcpDirection {
+  /** Reassembled bytes in stream order; consecutive chunks are contiguous except across `gaps`. */
+  readonly chunks: StreamChunk[] = [];
+  /** Byte ranges never captured, skipped by `finish()`. */
+  readonly gaps: { readonly start: number; readonly end: number }[] = [];
+  /** Sequence number of stream offset 0; undefined until the first segment. */
+  private base: number | undefined;
+  private next = 0;
+  private pending: Segment[] = [];
+  private counts = { segments: 0, retransmissions: 0, retransmittedBytes: 0, outOfOrder: 0 };
+  private finFrame: number | undefined;
+  private rstFrame: number | undefined;
+
+  constructor(private readonly onChunk?: (chunk: StreamChunk) => void) {}
+
+  /** Bytes reassembled so far: the offset of the next expected byte. */
+  get length(): number {
+    return this.next;
+  }
+
+  /** Sequence number that stream offset 0 maps to, once known. */
+  get initialSequence(): number | undefined {
+    return this.base;
+  }
+
+  /** Adds one segment: `seq` is the raw Sequence Number, `payload` the TCP data. */
+  add(
+    frame: number,
+    seq: number,
+    flags: { syn: boolean; fin: boolean; rst: boolean },
+    payload: Buffer,
+  ): void {
+    this.counts.segments += 1;
+    if (flags.rst) this.rstFrame ??= frame;
+    const dataSeq = flags.syn ? (seq + 1) >>> 0 : seq;
+    if (this.base === undefined) this.base = dataSeq;
+    else if (flags.syn && payload.length === 0 && dataSeq === this.base) this.counts.retransmissions += 1;
+    // Signed 32-bit distance from the next expected sequence number handles wrap-around.
+    const start = this.next + ((dataSeq - ((this.base + this.next) >>> 0)) | 0);
+    const end = start + payload.length;
+    if (flags.fin) {
+      if (this.finFrame === undefined) this.finFrame = frame;
+      else if (payload.length === 0) this.counts.retransmissions += 1;
+    }
+    if (payload.length === 0 || flags.rst) return;
+    if (start > this.next) {
+      this.counts.outOfOrder += 1;
+      this.insertPending({ start, end, data: payload, frame });
+      return;
+    }
+    this.accept({ start, end, data: payload, frame });
+    this.drain();
+  }
+
+  /** Delivers buffered segments across holes that will never fill, recording each hole in `gaps`. */
+  finish(): void {
+    for (let segment = this.pending[0]; segment !== undefined; segment = this.pending[0]) {
+      if (segment.start > this.next) {
+        this.gaps.push({ start: this.next, end: segment.start });
+        this.next = segment.start;
+      }
+      this.drain();
+    }
+  }
+
+  /** Frames that carried any byte of `[start, end)`, ascending. */
+  framesFor(start: number, end: number): number[] {
+    const frames = new Set<number>();
+    for (let i = this.firstChunkEndingAfter(start); i < this.chunks.length; i += 1) {
+      const chunk = this.chunks[i];
+      if (chunk === undefined || chunk.start >= end) break;
+      for (const frame of chunk.frames) frames.add(frame);
+    }
+    return [...frames].sort((a, b) => a - b);
+  }
+
+  /** The reassembled bytes of `[start, end)` (missing bytes are left out). */
+  read(start = 0, end = this.next): Buffer {
+    const parts: Buffer[] = [];
+    for (let i = this.firstChunkEndingAfter(start); i < this.chunks.length; i += 1) {
+      const chunk = this.chunks[i];
+      if (chunk === undefined || chunk.start >= end) break;
+      parts.push(
+        chunk.data.subarray(Math.max(0, start - chunk.start), Math.min(chunk.data.length, end - chunk.start)),
+      );
+    }
+    return Buffer.concat(parts);
+  }
+
+  summary(): TcpDirectionSummary {
+    const missingBytes = this.gaps.reduce((sum, gap) => sum + gap.end - gap.start, 0);
+    return {
+      ...this.counts,
+      bytes: this.next - missingBytes,
+      missingBytes,
+      ...(this.finFrame !== undefined && { finFrame: this.finFrame }),
+      ...(this.rstFrame !== undefined && { rstFrame: this.rstFrame }),
+    };
+  }
+
+  /** Takes a segment starting at or before `next`: duplicate bytes are tagged, new bytes delivered. */
+  private accept(segment: Segment): void {
+    const { start, end, frame } = segment;
+    if (start < this.next) {
+      const duplicateEnd = Math.min(end, this.next);
+      this.counts.retransmissions += 1;
+      this.counts.retransmittedBytes += duplicateEnd - start;
+      this.tagFrames(start, duplicateEnd, frame);
+    }
+    if (end <= this.next) return;
+    const data = segment.data.subarray(this.next - start);
+    const chunk: StreamChunk = { start: this.next, end, data, frames: [frame] };
+    this.chunks.push(chunk);
+    this.next = end;
+    this.onChunk?.(chunk);
+  }
+
+  private drain(): void {
+    for (let segment = this.pending[0]; segment !== undefined && segment.start <= this.next;) {
+      this.pending.shift();
+      this.accept(segment);
+      segment = this.pending[0];
+    }
+  }
+
+  private insertPending(segment: Segment): void {
+    let i = this.pending.length;
+    while (i > 0 && (this.pending[i - 1]?.start ?? 0) > segment.start) i -= 1;
+    this.pending.splice(i, 0, segment);
+  }
+
+  /** Adds `frame` to every chunk overlapping `[start, end)`. */
+  private tagFrames(start: number, end: number, frame: number): void {
+    for (let i = this.firstChunkEndingAfter(start); i < this.chunks.length; i += 1) {
+      const chunk = this.chunks[i];
+      if (chunk === undefined || chunk.start >= end) break;
+      if (!chunk.frames.includes(frame)) chunk.frames.push(frame);
+    }
+  }
+
+  /** Binary search: index of the first chunk whose `end` is after `offset`. */
+  private firstChunkEndingAfter(offset: number): number {
+    let low = 0;
+    let high = this.chunks.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.chunks[mid]?.end ?? 0) > offset) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+}
