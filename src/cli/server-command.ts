@@ -1,0 +1,86 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { DEFAULT_PORT, PROTOCOL_NAME } from '../protocol/index.js';
+import { DEFAULT_LIMITS, startServer } from '../server/index.js';
+import { SERVER_APP, VERSION } from '../version.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+interface ServerFlags {
+  host: string;
+  port: number;
+  data: string;
+  maxFile: number;
+  maxConnections: number;
+  log: boolean;
+}
+
+/** `chatlab server`: runs the chat server in the foreground until Ctrl-C or SIGTERM. */
+export function serverCommand(): Command {
+  return new Command('server')
+    .description('run the chat server')
+    .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
+    .addOption(new Option('-p, --port <port>', 'TCP port').default(DEFAULT_PORT).argParser(positiveInt))
+    .addOption(
+      new Option('-d, --data <folder>', 'where accounts, rooms, history and files are kept').default(
+        './chatlab-data',
+      ),
+    )
+    .addOption(
+      new Option('--max-file <bytes>', 'largest file accepted')
+        .default(DEFAULT_LIMITS.maxFileSize)
+        .argParser(positiveInt),
+    )
+    .addOption(
+      new Option('--max-connections <n>', 'connections held at once')
+        .default(DEFAULT_LIMITS.maxConnections)
+        .argParser(positiveInt),
+    )
+    .option('--no-log', 'do not print the request log')
+    .addHelpText(
+      'after',
+      `
+The server prints one log line per request: time, client address, user, request type and result
+(never message text or passwords). Its port also answers HTTP: open http://<host>:<port>/ for a status page.
+
+Examples:
+  $ chatlab server
+  $ chatlab server --port 4000 --data /tmp/chat`,
+    )
+    .action(async (flags: ServerFlags) => {
+      const dataDir = resolve(flags.data);
+      const server = await startServer({
+        host: flags.host,
+        port: flags.port,
+        dataDir,
+        log: flags.log ? (line) => process.stdout.write(`${line}\n`) : undefined,
+        limits: { maxFileSize: flags.maxFile, maxConnections: flags.maxConnections },
+      }).catch((error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE')
+          fail(`port ${flags.port} on ${flags.host} is in use; stop what uses it or pass --port`);
+        if (code === 'EACCES') fail(`no permission to listen on port ${flags.port}; use a port above 1023`);
+        if (code === 'EADDRNOTAVAIL')
+          fail(`${flags.host} is not an address of this machine; try --host 0.0.0.0`);
+        throw error;
+      });
+      process.stdout.write(
+        `${SERVER_APP} ${VERSION} listening on ${flags.host}:${server.port} (protocol ${PROTOCOL_NAME}, data ${dataDir})\n`,
+      );
+      const stop = (): void => {
+        process.stdout.write(`${SERVER_APP} stopping\n`);
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+function fail(message: string): never {
+  process.stderr.write(`chatlab server: ${message}\n`);
+  process.exit(1);
+}

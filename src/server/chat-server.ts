@@ -1,0 +1,228 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { LIMITS, PROTOCOL_NAME } from '../protocol/index.js';
+import { SERVER_APP, VERSION } from '../version.js';
+import { Connection } from './connection.js';
+import { FileStore } from './file-store.js';
+import { isHttpRequestStart, serveHttp } from './http-status.js';
+import { FailureCounter } from './rate-limiter.js';
+import { RequestDispatcher } from './request-dispatcher.js';
+import type { Room } from './store.js';
+import { Store } from './store.js';
+import { Views } from './views.js';
+
+export interface ServerLimits {
+  maxConnections: number;
+  maxFileSize: number;
+  /** A connection that has not logged in, and sends no request, for this long is closed. */
+  loginTimeoutMs: number;
+  requestsPerSecond: number;
+  requestBurst: number;
+  maxQueuedBytes: number;
+  maxTransfersPerConnection: number;
+  loginFailures: number;
+  loginFailureWindowMs: number;
+  historyOnJoin: number;
+  /** How long a new connection may take to send its first bytes before the greeting goes out. */
+  httpSniffMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 2000,
+  maxFileSize: 100 * 1024 * 1024,
+  loginTimeoutMs: 120_000,
+  requestsPerSecond: 20,
+  requestBurst: 40,
+  maxQueuedBytes: 4 * 1024 * 1024,
+  maxTransfersPerConnection: 4,
+  loginFailures: 5,
+  loginFailureWindowMs: 60_000,
+  historyOnJoin: 20,
+  httpSniffMs: 100,
+};
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Where the request log goes, one line per call; nothing is logged when absent. */
+  log?: (line: string) => void;
+  limits?: Partial<ServerLimits>;
+}
+
+/**
+ * The chat server: one event loop, no thread or process per client (docs/PROTOCOL.md). It owns the
+ * connections and who is online; the request handlers do the rest.
+ */
+export class ChatServer {
+  readonly store: Store;
+  readonly files: FileStore;
+  readonly views: Views;
+  readonly limits: ServerLimits;
+  readonly loginFailures: FailureCounter;
+  private readonly sessions = new Map<number, Connection>();
+  private readonly connections = new Set<Connection>();
+  private readonly net: Server;
+  private readonly dispatcher: RequestDispatcher;
+  private nextTransfer = 1;
+
+  constructor(private readonly options: ServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.store = new Store(options.dataDir);
+    this.files = new FileStore(options.dataDir);
+    this.views = new Views(this.store, (id) => this.sessions.has(id));
+    this.loginFailures = new FailureCounter(this.limits.loginFailures, this.limits.loginFailureWindowMs);
+    this.dispatcher = new RequestDispatcher(this);
+    this.net = createServer({ noDelay: true }, (socket) => {
+      this.accept(socket);
+    });
+  }
+
+  get greeting(): object {
+    return {
+      app: SERVER_APP,
+      version: VERSION,
+      protocol: PROTOCOL_NAME,
+      limits: {
+        requestLine: LIMITS.requestLine,
+        dataChunk: LIMITS.dataChunk,
+        textLength: LIMITS.textLength,
+        fileSize: this.limits.maxFileSize,
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.net.once('error', reject);
+      this.net.listen(this.options.port, this.options.host, () => {
+        this.net.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  get port(): number {
+    const address = this.net.address();
+    return typeof address === 'object' && address ? address.port : this.options.port;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
+    for (const conn of this.connections) conn.socket.destroy();
+    await closed;
+    this.store.close();
+  }
+
+  log(line: string): void {
+    this.options.log?.(`${new Date().toISOString()} ${line}`);
+  }
+
+  allocateTransfer(): number {
+    return this.nextTransfer++;
+  }
+
+  // --- who is online ---
+
+  online(userId: number): Connection | undefined {
+    return this.sessions.get(userId);
+  }
+
+  startSession(conn: Connection, userId: number): void {
+    this.sessions.set(userId, conn);
+  }
+
+  endSession(conn: Connection): void {
+    if (conn.user && this.sessions.get(conn.user.id) === conn) this.sessions.delete(conn.user.id);
+    conn.user = null;
+  }
+
+  onlineUsers(): number[] {
+    return [...this.sessions.keys()];
+  }
+
+  // --- delivery ---
+
+  /** Sends an event to a user if online; true when it was sent. */
+  sendEvent(userId: number, event: string, body: object): boolean {
+    const conn = this.sessions.get(userId);
+    if (!conn) return false;
+    conn.event(event, body);
+    return true;
+  }
+
+  /** Sends an event to every member of a room who is online, but one. */
+  roomEvent(room: Room, event: string, body: object, exceptUserId?: number): void {
+    for (const id of this.store.memberIds(room.id)) if (id !== exceptUserId) this.sendEvent(id, event, body);
+  }
+
+  /** Stores a notification for the user and delivers it now if they are online (docs/PROTOCOL.md §6). */
+  notify(
+    userId: number,
+    n: { kind: string; room?: string; from?: string; text?: string; fileId?: number },
+  ): void {
+    const stored = this.store.addNotification({
+      userId,
+      kind: n.kind,
+      room: n.room ?? null,
+      fromName: n.from ?? null,
+      text: n.text ?? null,
+      fileId: n.fileId ?? null,
+    });
+    if (this.sendEvent(userId, 'NOTIFY', this.views.notification(stored)))
+      this.store.markDelivered([stored.id]);
+  }
+
+  // --- connections ---
+
+  private accept(socket: Socket): void {
+    const conn = new Connection(socket, this.limits);
+    socket.on('error', () => {
+      // a reset peer: 'close' follows and cleans up
+    });
+    if (this.connections.size >= this.limits.maxConnections) {
+      this.log(`${conn.remote} - CONNECT 503`);
+      conn.bye(
+        'SERVER_FULL',
+        `the server holds ${this.limits.maxConnections} connections already; try again later`,
+      );
+      return;
+    }
+    this.connections.add(conn);
+    this.log(`${conn.remote} - CONNECT`);
+    socket.once('close', () => {
+      this.connections.delete(conn);
+      this.dispatcher.disconnected(conn);
+      this.log(`${conn.remote} ${conn.user?.name ?? '-'} DISCONNECT`);
+      this.endSession(conn);
+    });
+    this.sniff(conn);
+  }
+
+  /**
+   * The port speaks HTTP too (docs/PROTOCOL.md §7): wait briefly for the client's first bytes; an HTTP
+   * request line gets the status page, anything else (or silence) gets the greeting.
+   */
+  private sniff(conn: Connection): void {
+    const { socket } = conn;
+    let greeted = false;
+    const greet = (first?: Buffer): void => {
+      if (greeted) return;
+      greeted = true;
+      clearTimeout(timer);
+      socket.off('data', onFirst);
+      if (first && isHttpRequestStart(first)) {
+        serveHttp(socket, first, this);
+        return;
+      }
+      conn.event('HELLO', this.greeting);
+      this.dispatcher.attach(conn, first);
+    };
+    const onFirst = (chunk: Buffer): void => {
+      greet(chunk);
+    };
+    const timer = setTimeout(() => {
+      greet();
+    }, this.limits.httpSniffMs);
+    socket.on('data', onFirst);
+  }
+}

@@ -1,0 +1,126 @@
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  type ReadStream,
+  type WriteStream,
+} from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { ChatError } from '../protocol/index.js';
+
+/**
+ * Stored files live in `<data>/files/<id>`: named by number only, so no name a client sends can reach
+ * outside the folder. Bytes in transit go to `<data>/files/partial/<random>` and are moved under their id only
+ * after the last byte arrived and the SHA-256 matched.
+ */
+export class FileStore {
+  private readonly dir: string;
+  private readonly partialDir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'files');
+    this.partialDir = join(this.dir, 'partial');
+    mkdirSync(this.partialDir, { recursive: true });
+    // Uploads cut short by a crash are never complete: throw them away.
+    for (const name of readdirSync(this.partialDir)) rmSync(join(this.partialDir, name), { force: true });
+  }
+
+  begin(size: number): PartialFile {
+    return new PartialFile(join(this.partialDir, randomUUID()), size);
+  }
+
+  /** Moves a verified upload under its id. */
+  commit(partial: PartialFile, id: number): void {
+    renameSync(partial.path, this.pathOf(id));
+  }
+
+  open(id: number, start = 0): ReadStream {
+    return createReadStream(this.pathOf(id), { start, highWaterMark: 65536 });
+  }
+
+  pathOf(id: number): string {
+    if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`bad file id ${id}`);
+    return join(this.dir, String(id));
+  }
+}
+
+/** An upload in progress: bytes must arrive in order; the hash is computed as they do. */
+export class PartialFile {
+  received = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private readonly stream: WriteStream;
+  private failure: ChatError | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly size: number,
+  ) {
+    this.stream = createWriteStream(path, { flags: 'wx' });
+    this.stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure =
+        error.code === 'ENOSPC' || error.code === 'EDQUOT'
+          ? new ChatError(
+              507,
+              'STORAGE_FULL',
+              'the server has no disk space left for files; nothing was stored',
+            )
+          : new ChatError(500, 'INTERNAL', `could not store the file: ${error.code ?? error.message}`);
+    });
+  }
+
+  get error(): ChatError | null {
+    return this.failure;
+  }
+
+  get complete(): boolean {
+    return this.received === this.size;
+  }
+
+  /** Appends bytes; returns false when the disk is behind and the sender should wait for `drained`. */
+  write(offset: number, bytes: Buffer): boolean {
+    if (this.failure) throw this.failure;
+    if (offset !== this.received) {
+      throw new ChatError(
+        400,
+        'BAD_OFFSET',
+        `expected bytes at offset ${this.received}, got offset ${offset}`,
+      );
+    }
+    if (offset + bytes.length > this.size) {
+      throw new ChatError(
+        400,
+        'BAD_SIZE',
+        `the file was announced as ${this.size} bytes; these bytes go past it`,
+      );
+    }
+    this.received += bytes.length;
+    this.hash.update(bytes);
+    return this.stream.write(bytes);
+  }
+
+  drained(): Promise<void> {
+    return new Promise((resolve) => this.stream.once('drain', resolve));
+  }
+
+  /** Flushes to disk and returns the SHA-256 of what arrived. */
+  async finish(): Promise<string> {
+    this.stream.end();
+    try {
+      await finished(this.stream);
+    } catch {
+      // the 'error' listener has turned it into this.failure
+    }
+    if (this.failure) throw this.failure;
+    return this.hash.digest('hex');
+  }
+
+  discard(): void {
+    this.stream.destroy();
+    rmSync(this.path, { force: true });
+  }
+}

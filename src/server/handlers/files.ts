@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { DataFrame } from '../../protocol/index.js';
+import { ChatError, encodeData, LIMITS } from '../../protocol/index.js';
+import type { ChatServer } from '../chat-server.js';
+import type { Connection, Upload } from '../connection.js';
+import type { HandlerTable } from '../handler.js';
+import { ok } from '../handler.js';
+import type { StoredFile, User } from '../store.js';
+import { memberRoom, userNamed } from './lookups.js';
+
+// docs/PROTOCOL.md §4 "Files": UPLOAD answers 100, the bytes follow as DATA frames, and the final 201 (or
+// refusal) goes out with the UPLOAD's tag once the last byte is in and its SHA-256 checked.
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+function checkFileName(name: string): string {
+  const label = name.trim();
+  if (label.length === 0 || label.length > 255 || /\p{Cc}/u.test(label)) {
+    throw new ChatError(400, 'BAD_FILE_NAME', 'a file name has 1 to 255 printable characters');
+  }
+  // Only a label: stored files are named by id. Separators are replaced so no client is tempted to use it as a path.
+  return label.replace(/[/\\]/g, '_');
+}
+
+export const fileHandlers: HandlerTable = {
+  UPLOAD: ({ server, conn, user, tag }, args) => {
+    const name = checkFileName(args.string('filename'));
+    const size = args.int('size');
+    const sha256 = args.string('sha256');
+    if (size > server.limits.maxFileSize) {
+      throw new ChatError(
+        413,
+        'FILE_TOO_LARGE',
+        `files are limited to ${server.limits.maxFileSize} bytes; this one has ${size}`,
+      );
+    }
+    const target = args.string('target');
+    const roomId = target.startsWith('#') ? memberRoom(server, target.slice(1), user).id : null;
+    const toId = roomId === null ? userNamed(server, target.slice(1)).id : null;
+    if (conn.uploads.size >= server.limits.maxTransfersPerConnection) {
+      throw new ChatError(
+        409,
+        'TOO_MANY_TRANSFERS',
+        `at most ${server.limits.maxTransfersPerConnection} uploads at once`,
+      );
+    }
+    const partial = server.files.begin(size);
+    const upload: Upload = { transfer: server.allocateTransfer(), tag, partial, name, sha256, roomId, toId };
+    if (size === 0) {
+      if (sha256 !== EMPTY_SHA256) {
+        partial.discard();
+        throw new ChatError(
+          400,
+          'HASH_MISMATCH',
+          'the SHA-256 given is not that of an empty file; nothing was stored',
+        );
+      }
+      return finishUpload(server, conn, upload).then((file) => ({ status: 201 as const, ...file }));
+    }
+    conn.uploads.set(upload.transfer, upload);
+    return { status: 100, body: { transfer: upload.transfer, chunk: LIMITS.dataChunk } };
+  },
+
+  DOWNLOAD: ({ server, conn, user }, args) => {
+    const file = server.store.fileById(args.int('file'));
+    if (!file) throw new ChatError(404, 'NO_SUCH_FILE', `no file ${args.int('file')}; FILES lists yours`);
+    if (!entitled(server, file, user))
+      throw new ChatError(403, 'NOT_OFFERED', `file ${file.id} was not offered to you`);
+    if (!existsSync(server.files.pathOf(file.id))) {
+      throw new ChatError(500, 'FILE_MISSING', `file ${file.id} is missing from the server's storage`);
+    }
+    const transfer = server.allocateTransfer();
+    return ok({ file: fileView(server, file), transfer }, () => {
+      streamFile(server, conn, file, transfer);
+    });
+  },
+
+  FILES: ({ server, user }, args) => {
+    const target = args.optionalString('target');
+    const roomId = target?.startsWith('#') ? memberRoom(server, target.slice(1), user).id : undefined;
+    const otherId = target?.startsWith('@') ? userNamed(server, target.slice(1)).id : undefined;
+    const files = server.store
+      .filesFor(user.id)
+      .filter((f) => roomId === undefined || f.roomId === roomId)
+      .filter(
+        (f) => otherId === undefined || (f.roomId === null && (f.toId === otherId || f.fromId === otherId)),
+      );
+    return ok({ files: files.map((f) => fileView(server, f)) });
+  },
+
+  CANCEL: ({ conn }, args) => {
+    const upload = conn.uploads.get(args.int('transfer'));
+    if (!upload)
+      throw new ChatError(404, 'NO_SUCH_TRANSFER', `no upload ${args.int('transfer')} in progress`);
+    conn.uploads.delete(upload.transfer);
+    upload.partial.discard();
+    return ok({ transfer: upload.transfer, received: upload.partial.received });
+  },
+};
+
+/** A DATA frame from the client: bytes of one of its uploads. */
+export async function onData(server: ChatServer, conn: Connection, frame: DataFrame): Promise<void> {
+  const upload = conn.uploads.get(frame.transfer);
+  if (!upload) {
+    conn.reply(null, 404, {
+      code: 'NO_SUCH_TRANSFER',
+      message: `no upload ${frame.transfer} in progress; UPLOAD first`,
+    });
+    return;
+  }
+  try {
+    if (!upload.partial.write(frame.offset, frame.data)) await upload.partial.drained();
+    if (!upload.partial.complete) return;
+    conn.uploads.delete(upload.transfer);
+    const { body, after } = await finishUpload(server, conn, upload);
+    server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD 201`);
+    conn.reply(upload.tag, 201, body);
+    after();
+  } catch (error) {
+    conn.uploads.delete(upload.transfer);
+    upload.partial.discard();
+    const refusal = error instanceof ChatError ? error : new ChatError(500, 'INTERNAL', String(error));
+    server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD ${refusal.status}`);
+    conn.reply(upload.tag, refusal.status, refusal.toBody());
+  }
+}
+
+/** Ends a connection's transfers: partial uploads are thrown away, downloads stop. */
+export function stopTransfers(conn: Connection): void {
+  for (const upload of conn.uploads.values()) upload.partial.discard();
+  conn.uploads.clear();
+  for (const stop of conn.downloads.values()) stop();
+  conn.downloads.clear();
+}
+
+async function finishUpload(
+  server: ChatServer,
+  conn: Connection,
+  upload: Upload,
+): Promise<{ body: object; after: () => void }> {
+  const sha256 = await upload.partial.finish();
+  if (sha256 !== upload.sha256) {
+    upload.partial.discard();
+    throw new ChatError(
+      400,
+      'HASH_MISMATCH',
+      `the bytes received hash to ${sha256}, not ${upload.sha256}; nothing was stored`,
+    );
+  }
+  const from = conn.user;
+  if (!from) throw new ChatError(401, 'AUTH_REQUIRED', 'logged out during the upload; nothing was stored');
+  const file = server.store.transaction(() => {
+    const stored = server.store.addFile({
+      name: upload.name,
+      size: upload.partial.size,
+      sha256,
+      fromId: from.id,
+      roomId: upload.roomId,
+      toId: upload.toId,
+    });
+    server.files.commit(upload.partial, stored.id);
+    return stored;
+  });
+  const view = fileView(server, file);
+  return {
+    body: { file: view },
+    after: () => {
+      offer(server, file, from, view);
+    },
+  };
+}
+
+function offer(server: ChatServer, file: StoredFile, from: User, view: object): void {
+  const recipients = file.roomId === null ? [file.toId ?? 0] : server.store.memberIds(file.roomId);
+  for (const id of recipients) {
+    if (id === from.id) continue;
+    if (!server.sendEvent(id, 'FILE', { file: view })) {
+      server.notify(id, { kind: 'file', from: from.name, text: file.name, fileId: file.id });
+    }
+  }
+}
+
+function entitled(server: ChatServer, file: StoredFile, user: User): boolean {
+  if (file.fromId === user.id || file.toId === user.id) return true;
+  return file.roomId !== null && server.store.isMember(file.roomId, user.id);
+}
+
+function fileView(server: ChatServer, file: StoredFile): object {
+  const room = file.roomId === null ? null : server.store.roomById(file.roomId);
+  return server.views.file(file, room?.name ?? null);
+}
+
+/** Sends a file as DATA frames only as fast as the client reads them, so other frames go out between. */
+function streamFile(server: ChatServer, conn: Connection, file: StoredFile, transfer: number): void {
+  if (file.size === 0) return;
+  const stream = server.files.open(file.id);
+  let offset = 0;
+  const stop = (): void => {
+    stream.destroy();
+  };
+  conn.downloads.set(transfer, stop);
+  stream.on('data', (chunk) => {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    const more = conn.write(encodeData(transfer, offset, bytes));
+    offset += bytes.length;
+    if (!more && conn.isOpen) {
+      stream.pause();
+      conn.socket.once('drain', () => stream.resume());
+    }
+  });
+  stream.on('end', () => conn.downloads.delete(transfer));
+  stream.on('error', (error) => {
+    conn.downloads.delete(transfer);
+    conn.bye('INTERNAL', `reading file ${file.id} failed: ${error.message}`);
+  });
+}

@@ -1,0 +1,114 @@
+import { ChatError, COMMANDS, usage } from '../../protocol/index.js';
+import type { HandlerTable, RequestContext } from '../handler.js';
+import { ok } from '../handler.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+
+// docs/PROTOCOL.md §4 "Session and accounts"
+const EMAIL = /^[^\s@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const MIN_PASSWORD = 6;
+
+function badCredentials(): ChatError {
+  // The same answer whether the name or the password is wrong: a reply never tells which names exist.
+  return new ChatError(401, 'BAD_CREDENTIALS', 'wrong name or password');
+}
+
+export const sessionHandlers: HandlerTable = {
+  HELLO: ({ server }) => ok(server.greeting),
+
+  HELP: (_ctx, args) => {
+    const verb = args.optionalString('verb')?.toUpperCase();
+    const specs = verb === undefined ? [...COMMANDS.values()] : [COMMANDS.get(verb)];
+    if (specs.some((s) => s === undefined)) {
+      throw new ChatError(404, 'UNKNOWN_COMMAND', `no command ${verb ?? ''}; send HELP for the list`);
+    }
+    return ok({
+      commands: specs.flatMap((s) => (s ? [{ verb: s.verb, usage: usage(s), summary: s.summary }] : [])),
+    });
+  },
+
+  PING: () => ok({ time: new Date().toISOString() }),
+
+  REGISTER: async ({ server }, args) => {
+    const name = args.string('name');
+    const email = args.string('email');
+    const password = args.string('password');
+    if (!EMAIL.test(email)) throw new ChatError(400, 'BAD_EMAIL', `"${email}" is not an e-mail address`);
+    if (password.length < MIN_PASSWORD) {
+      throw new ChatError(400, 'BAD_PASSWORD', `a password has at least ${MIN_PASSWORD} characters`);
+    }
+    const postal = args.options.get('postal');
+    if (server.store.userByName(name))
+      throw new ChatError(409, 'NAME_TAKEN', `the name ${name} is taken; pick another`);
+    if (server.store.emailTaken(email))
+      throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
+    const hash = await hashPassword(password);
+    // Checked again: another connection may have taken the name while the hash was computed.
+    if (server.store.userByName(name))
+      throw new ChatError(409, 'NAME_TAKEN', `the name ${name} is taken; pick another`);
+    if (server.store.emailTaken(email))
+      throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
+    const user = server.store.addUser(name, email, hash, postal === undefined ? null : String(postal));
+    return { status: 201, body: { user: server.views.profile(user) } };
+  },
+
+  LOGIN: async ({ server, conn }, args) => {
+    const login = args.string('login');
+    const keys = [`name:${login.toLowerCase()}`, `addr:${conn.address}`];
+    const wait = Math.max(...keys.map((k) => server.loginFailures.blockedFor(k)));
+    if (wait > 0) {
+      throw new ChatError(429, 'TOO_MANY_ATTEMPTS', `too many failed logins; wait ${wait} s`, {
+        retryAfter: wait,
+      });
+    }
+    if (conn.user)
+      throw new ChatError(409, 'ALREADY_LOGGED_IN', `already logged in as ${conn.user.name}; LOGOUT first`);
+    const user = server.store.userByLogin(login);
+    // Unknown names cost a hash too, so timing does not tell which names exist.
+    const stored = user?.passwordHash ?? (await hashPassword('timing-equaliser'));
+    const valid = await verifyPassword(args.string('password'), stored);
+    if (!user || !valid) {
+      for (const k of keys) server.loginFailures.record(k);
+      throw badCredentials();
+    }
+    server.loginFailures.clear(keys[0] ?? '');
+    const previous = server.online(user.id);
+    if (previous && previous !== conn) {
+      throw new ChatError(409, 'ALREADY_LOGGED_IN', `${user.name} is logged in from another connection`);
+    }
+    conn.user = user;
+    server.startSession(conn, user.id);
+    const pending = server.store.pendingNotifications(user.id);
+    return ok(
+      {
+        user: server.views.profile(user),
+        rooms: server.store.roomsOf(user.id).map((r) => server.views.room(r)),
+        notifications: pending.length,
+      },
+      () => {
+        for (const n of pending) conn.event('NOTIFY', server.views.notification(n));
+        server.store.markDelivered(pending.map((n) => n.id));
+      },
+    );
+  },
+
+  LOGOUT: ({ server, conn }: RequestContext) => {
+    server.endSession(conn);
+    return ok();
+  },
+
+  QUIT: ({ server, conn }) =>
+    ok(undefined, () => {
+      server.endSession(conn);
+      conn.end();
+    }),
+
+  NAME: ({ server, conn, user }, args) => {
+    const display = args.string('display').trim();
+    if (display.length === 0 || display.length > 64 || /\p{Cc}/u.test(display)) {
+      throw new ChatError(400, 'BAD_DISPLAY_NAME', 'a display name has 1 to 64 printable characters');
+    }
+    server.store.setDisplay(user.id, display);
+    conn.user = { ...user, display };
+    return ok({ user: server.views.profile(conn.user) });
+  },
+};

@@ -1,0 +1,394 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import sqlite from 'node-sqlite3-wasm';
+import { SCHEMA } from './store-schema.js';
+
+export interface User {
+  id: number;
+  name: string;
+  email: string;
+  passwordHash: string;
+  display: string;
+  postal: string | null;
+  createdAt: string;
+}
+
+export interface Room {
+  id: number;
+  name: string;
+  ownerId: number;
+  passwordHash: string | null;
+  capacity: number | null;
+  inviteOnly: boolean;
+  createdAt: string;
+}
+
+export interface StoredMessage {
+  id: number;
+  roomId: number | null;
+  fromId: number;
+  toId: number | null;
+  text: string;
+  at: string;
+}
+
+export interface StoredFile {
+  id: number;
+  name: string;
+  size: number;
+  sha256: string;
+  fromId: number;
+  roomId: number | null;
+  toId: number | null;
+  at: string;
+}
+
+export interface Notification {
+  id: number;
+  userId: number;
+  kind: string;
+  room: string | null;
+  fromName: string | null;
+  text: string | null;
+  fileId: number | null;
+  at: string;
+}
+
+type Row = Record<string, unknown>;
+type Value = string | number | null;
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * Everything the server keeps across restarts, in one SQLite file (`<data>/chatlab.db`) through
+ * node-sqlite3-wasm: SQLite compiled to WebAssembly, so nothing native is built anywhere. WAL journal with
+ * synchronous=NORMAL: a killed server loses no committed write.
+ */
+export class Store {
+  private readonly db: sqlite.Database;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'chatlab.db');
+    // The WebAssembly VFS locks with a `<db>.lock` folder; a server that was killed leaves it behind.
+    // One server owns a data folder, so a lock found at start-up is stale.
+    if (existsSync(`${file}.lock`)) rmSync(`${file}.lock`, { recursive: true, force: true });
+    this.db = new sqlite.Database(file);
+    this.db.exec('PRAGMA locking_mode=EXCLUSIVE');
+    this.db.exec('PRAGMA journal_mode=WAL');
+    this.db.exec('PRAGMA synchronous=NORMAL');
+    this.db.exec('PRAGMA foreign_keys=ON');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  // --- users ---
+
+  addUser(name: string, email: string, passwordHash: string, postal: string | null): User {
+    const at = now();
+    const id = this.insert(
+      'INSERT INTO users (name, email, password_hash, display, postal, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [name, email, passwordHash, name, postal, at],
+    );
+    return { id, name, email, passwordHash, display: name, postal, createdAt: at };
+  }
+
+  userByName(name: string): User | null {
+    return this.one('SELECT * FROM users WHERE name = ?', [name], toUser);
+  }
+
+  userByLogin(login: string): User | null {
+    return this.one('SELECT * FROM users WHERE name = ? OR email = ?', [login, login], toUser);
+  }
+
+  userById(id: number): User | null {
+    return this.one('SELECT * FROM users WHERE id = ?', [id], toUser);
+  }
+
+  emailTaken(email: string): boolean {
+    return this.db.get('SELECT 1 FROM users WHERE email = ?', [email]) !== null;
+  }
+
+  users(): User[] {
+    return this.many('SELECT * FROM users ORDER BY name', [], toUser);
+  }
+
+  setDisplay(userId: number, display: string): void {
+    this.db.run('UPDATE users SET display = ? WHERE id = ?', [display, userId]);
+  }
+
+  // --- rooms and membership ---
+
+  addRoom(
+    name: string,
+    ownerId: number,
+    passwordHash: string | null,
+    capacity: number | null,
+    inviteOnly: boolean,
+  ): Room {
+    const at = now();
+    return this.transaction(() => {
+      const id = this.insert(
+        'INSERT INTO rooms (name, owner_id, password_hash, capacity, invite_only, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [name, ownerId, passwordHash, capacity, inviteOnly ? 1 : 0, at],
+      );
+      this.db.run('INSERT INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)', [id, ownerId, at]);
+      return { id, name, ownerId, passwordHash, capacity, inviteOnly, createdAt: at };
+    });
+  }
+
+  roomByName(name: string): Room | null {
+    return this.one('SELECT * FROM rooms WHERE name = ?', [name], toRoom);
+  }
+
+  roomById(id: number): Room | null {
+    return this.one('SELECT * FROM rooms WHERE id = ?', [id], toRoom);
+  }
+
+  rooms(): Room[] {
+    return this.many('SELECT * FROM rooms ORDER BY name', [], toRoom);
+  }
+
+  deleteRoom(roomId: number): void {
+    this.db.run('DELETE FROM rooms WHERE id = ?', [roomId]);
+  }
+
+  setOwner(roomId: number, userId: number): void {
+    this.db.run('UPDATE rooms SET owner_id = ? WHERE id = ?', [userId, roomId]);
+  }
+
+  memberIds(roomId: number): number[] {
+    return this.db
+      .all('SELECT user_id FROM members WHERE room_id = ? ORDER BY joined_at, user_id', [roomId])
+      .map((r) => Number(r.user_id));
+  }
+
+  isMember(roomId: number, userId: number): boolean {
+    return this.db.get('SELECT 1 FROM members WHERE room_id = ? AND user_id = ?', [roomId, userId]) !== null;
+  }
+
+  addMember(roomId: number, userId: number): void {
+    this.db.run('INSERT OR IGNORE INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)', [
+      roomId,
+      userId,
+      now(),
+    ]);
+    this.db.run('DELETE FROM invites WHERE room_id = ? AND user_id = ?', [roomId, userId]);
+  }
+
+  removeMember(roomId: number, userId: number): void {
+    this.db.run('DELETE FROM members WHERE room_id = ? AND user_id = ?', [roomId, userId]);
+  }
+
+  roomsOf(userId: number): Room[] {
+    return this.many(
+      'SELECT rooms.* FROM rooms JOIN members ON members.room_id = rooms.id WHERE members.user_id = ? ORDER BY rooms.name',
+      [userId],
+      toRoom,
+    );
+  }
+
+  // --- invitations and join requests ---
+
+  hasInvite(roomId: number, userId: number, kind: 'invite' | 'request'): boolean {
+    return (
+      this.db.get('SELECT 1 FROM invites WHERE room_id = ? AND user_id = ? AND kind = ?', [
+        roomId,
+        userId,
+        kind,
+      ]) !== null
+    );
+  }
+
+  addInvite(roomId: number, userId: number, kind: 'invite' | 'request'): void {
+    this.db.run('INSERT OR IGNORE INTO invites (room_id, user_id, kind, at) VALUES (?, ?, ?, ?)', [
+      roomId,
+      userId,
+      kind,
+      now(),
+    ]);
+  }
+
+  removeInvite(roomId: number, userId: number, kind: 'invite' | 'request'): void {
+    this.db.run('DELETE FROM invites WHERE room_id = ? AND user_id = ? AND kind = ?', [roomId, userId, kind]);
+  }
+
+  // --- messages ---
+
+  addMessage(roomId: number | null, fromId: number, toId: number | null, text: string): StoredMessage {
+    const at = now();
+    const id = this.insert(
+      'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)',
+      [roomId, fromId, toId, text, at],
+    );
+    return { id, roomId, fromId, toId, text, at };
+  }
+
+  roomHistory(roomId: number, count: number): StoredMessage[] {
+    return this.many(
+      'SELECT * FROM messages WHERE room_id = ? ORDER BY id DESC LIMIT ?',
+      [roomId, count],
+      toMessage,
+    ).reverse();
+  }
+
+  directHistory(a: number, b: number, count: number): StoredMessage[] {
+    return this.many(
+      'SELECT * FROM messages WHERE room_id IS NULL AND ((from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)) ORDER BY id DESC LIMIT ?',
+      [a, b, b, a, count],
+      toMessage,
+    ).reverse();
+  }
+
+  // --- files ---
+
+  addFile(file: Omit<StoredFile, 'id' | 'at'>): StoredFile {
+    const at = now();
+    const id = this.insert(
+      'INSERT INTO files (name, size, sha256, from_id, room_id, to_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [file.name, file.size, file.sha256, file.fromId, file.roomId, file.toId, at],
+    );
+    return { ...file, id, at };
+  }
+
+  fileById(id: number): StoredFile | null {
+    return this.one('SELECT * FROM files WHERE id = ?', [id], toFile);
+  }
+
+  /** Files sent by, to, or to a room of the user. */
+  filesFor(userId: number): StoredFile[] {
+    return this.many(
+      `SELECT * FROM files WHERE from_id = ? OR to_id = ?
+         OR room_id IN (SELECT room_id FROM members WHERE user_id = ?) ORDER BY id`,
+      [userId, userId, userId],
+      toFile,
+    );
+  }
+
+  // --- notifications ---
+
+  addNotification(n: Omit<Notification, 'id' | 'at'>): Notification {
+    const at = now();
+    const id = this.insert(
+      'INSERT INTO notifications (user_id, kind, room, from_name, text, file_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [n.userId, n.kind, n.room, n.fromName, n.text, n.fileId, at],
+    );
+    return { ...n, id, at };
+  }
+
+  pendingNotifications(userId: number): Notification[] {
+    return this.many(
+      'SELECT * FROM notifications WHERE user_id = ? AND delivered = 0 ORDER BY id',
+      [userId],
+      toNotification,
+    );
+  }
+
+  recentNotifications(userId: number, count: number): Notification[] {
+    return this.many(
+      'SELECT * FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?',
+      [userId, count],
+      toNotification,
+    ).reverse();
+  }
+
+  markDelivered(ids: readonly number[]): void {
+    for (const id of ids) this.db.run('UPDATE notifications SET delivered = 1 WHERE id = ?', [id]);
+  }
+
+  // --- helpers ---
+
+  private insert(sql: string, values: Value[]): number {
+    return Number(this.db.run(sql, values).lastInsertRowid);
+  }
+
+  private one<T>(sql: string, values: Value[], map: (row: Row) => T): T | null {
+    const row = this.db.get(sql, values);
+    return row === null ? null : map(row);
+  }
+
+  private many<T>(sql: string, values: Value[], map: (row: Row) => T): T[] {
+    return this.db.all(sql, values).map(map);
+  }
+}
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toUser(r: Row): User {
+  return {
+    id: Number(r.id),
+    name: str(r.name),
+    email: str(r.email),
+    passwordHash: str(r.password_hash),
+    display: str(r.display),
+    postal: strOrNull(r.postal),
+    createdAt: str(r.created_at),
+  };
+}
+
+function toRoom(r: Row): Room {
+  return {
+    id: Number(r.id),
+    name: str(r.name),
+    ownerId: Number(r.owner_id),
+    passwordHash: strOrNull(r.password_hash),
+    capacity: numOrNull(r.capacity),
+    inviteOnly: Number(r.invite_only) === 1,
+    createdAt: str(r.created_at),
+  };
+}
+
+function toMessage(r: Row): StoredMessage {
+  return {
+    id: Number(r.id),
+    roomId: numOrNull(r.room_id),
+    fromId: Number(r.from_id),
+    toId: numOrNull(r.to_id),
+    text: str(r.text),
+    at: str(r.at),
+  };
+}
+
+function toFile(r: Row): StoredFile {
+  return {
+    id: Number(r.id),
+    name: str(r.name),
+    size: Number(r.size),
+    sha256: str(r.sha256),
+    fromId: Number(r.from_id),
+    roomId: numOrNull(r.room_id),
+    toId: numOrNull(r.to_id),
+    at: str(r.at),
+  };
+}
+
+function toNotification(r: Row): Notification {
+  return {
+    id: Number(r.id),
+    userId: Number(r.user_id),
+    kind: str(r.kind),
+    room: strOrNull(r.room),
+    fromName: strOrNull(r.from_name),
+    text: strOrNull(r.text),
+    fileId: numOrNull(r.file_id),
+    at: str(r.at),
+  };
+}
