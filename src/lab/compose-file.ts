@@ -1,0 +1,148 @@
+import { isAbsolute, join, relative } from 'node:path';
+import { LAB_IMAGES, type LabHost, type Topology } from './topology.js';
+
+/** Official images the Dockerfiles default to; CHATLAB_BASE_IMAGE replaces them (see image-set.ts). */
+export const REGISTRY_BASES = {
+  node: 'node:26-bookworm-slim',
+  debian: 'debian:bookworm-slim',
+} as const;
+
+export interface ComposePaths {
+  /** The repository root (build context, default captures folder). */
+  root: string;
+  /** Where the compose file is written; relative paths in it are resolved from here. */
+  composeDir: string;
+}
+
+/** A YAML quoted scalar, quoted the way Prettier would (single quotes unless that needs more escapes). */
+const q = (value: string): string =>
+  value.includes("'") && !value.includes('"') ? JSON.stringify(value) : `'${value.replaceAll("'", "''")}'`;
+
+/** `key: [a, b]` when it fits in Prettier's 110 columns, else a block sequence (both survive Prettier). */
+function list(indent: string, key: string, values: readonly string[]): string[] {
+  const flow = `${indent}${key}: [${values.map(q).join(', ')}]`;
+  if (flow.length <= 110) return [flow];
+  return [`${indent}${key}:`, ...values.map((value) => `${indent}  - ${q(value)}`)];
+}
+
+function pathFrom(paths: ComposePaths, target: string): string {
+  const absolute = isAbsolute(target) ? target : join(paths.root, target);
+  const inside = !relative(paths.root, paths.composeDir).startsWith('..');
+  return inside ? relative(paths.composeDir, absolute) || '.' : absolute;
+}
+
+/** The server's own status page answers on its port; node is the only tool every image has. */
+export function healthCommand(port: number): string[] {
+  const script = `fetch('http://127.0.0.1:${port}/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  return ['CMD', 'node', '-e', script];
+}
+
+/** The tcpdump command of a capture sidecar: real Ethernet frames from eth0, flushed per packet. */
+export function captureCommand(host: LabHost): string[] {
+  return ['tcpdump', '-i', 'eth0', '-p', '-n', '-U', '-Z', 'root', '-w', `/captures/${host.captureFile}`];
+}
+
+function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {
+  const fallback = role === 'capture' ? REGISTRY_BASES.debian : REGISTRY_BASES.node;
+  return [
+    '    build:',
+    `      context: ${pathFrom(paths, '.')}`,
+    `      dockerfile: images/${role}/Dockerfile`,
+    '      args:',
+    `        BASE: \${CHATLAB_BASE_IMAGE:-${fallback}}`,
+  ];
+}
+
+function network(topology: Topology, host: LabHost): string[] {
+  return ['    networks:', `      ${topology.network}:`, `        ipv4_address: ${host.ip}`];
+}
+
+function labels(host: LabHost, role: string): string[] {
+  return ['    labels:', `      chatlab.host: ${host.name}`, `      chatlab.role: ${role}`];
+}
+
+function serverService(topology: Topology, paths: ComposePaths): string[] {
+  const { server, port } = topology;
+  const command = [
+    'node',
+    '/app/chatlab.mjs',
+    'server',
+    '--host',
+    '0.0.0.0',
+    '--port',
+    String(port),
+    '--data',
+    '/data',
+  ];
+  return [
+    '  server:',
+    `    image: ${LAB_IMAGES.server}`,
+    ...build(paths, 'server'),
+    '    hostname: server',
+    '    init: true',
+    ...list('    ', 'command', command),
+    '    tmpfs: [/data]',
+    ...(topology.hostPort === null ? [] : list('    ', 'ports', [`127.0.0.1:${topology.hostPort}:${port}`])),
+    ...network(topology, server),
+    ...labels(server, 'server'),
+    '    healthcheck:',
+    ...list('      ', 'test', healthCommand(port)),
+    '      interval: 2s',
+    '      timeout: 5s',
+    '      retries: 30',
+  ];
+}
+
+function clientService(topology: Topology, paths: ComposePaths, client: LabHost): string[] {
+  return [
+    `  ${client.name}:`,
+    `    image: ${LAB_IMAGES.client}`,
+    ...build(paths, 'client'),
+    `    hostname: ${client.name}`,
+    '    init: true',
+    `    environment:`,
+    `      CHATLAB_SERVER: ${q(`${topology.server.ip}:${topology.port}`)}`,
+    ...network(topology, client),
+    ...labels(client, 'client'),
+  ];
+}
+
+function captureService(topology: Topology, paths: ComposePaths, host: LabHost): string[] {
+  return [
+    `  ${host.captureService}:`,
+    `    image: ${LAB_IMAGES.capture}`,
+    ...build(paths, 'capture'),
+    `    network_mode: service:${host.name}`,
+    '    init: true',
+    '    cap_add: [NET_ADMIN, NET_RAW]',
+    ...list('    ', 'command', captureCommand(host)),
+    ...list('    ', 'volumes', [`${pathFrom(paths, topology.captures)}:/captures`]),
+    `    depends_on: [${host.name}]`,
+    ...labels(host, 'capture'),
+  ];
+}
+
+/** Renders the compose file for a topology; compose/lab.yml is this for the defaults. */
+export function renderCompose(topology: Topology, paths: ComposePaths): string {
+  const hosts = [topology.server, ...topology.clients];
+  return [
+    '# The chatlab network lab, rendered from src/lab/topology.ts by `npm run lab:render`: do not edit by hand.',
+    '# Change the lab with CHATLAB_* variables or lab:up flags instead (docs/LAB.md).',
+    `name: ${topology.project}`,
+    '',
+    'networks:',
+    `  ${topology.network}:`,
+    `    name: ${topology.network}`,
+    '    driver: bridge',
+    '    ipam:',
+    '      config:',
+    `        - subnet: ${topology.subnet}`,
+    `          gateway: ${topology.gateway}`,
+    '',
+    'services:',
+    ...serverService(topology, paths),
+    ...topology.clients.flatMap((client) => clientService(topology, paths, client)),
+    ...hosts.flatMap((host) => captureService(topology, paths, host)),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+  mkdirSync,
+  chmodSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasCommand, run, runOrThrow } from './command.js';
+import { engineAnswers } from './docker-engine.js';
+import { LabError } from './lab-error.js';
+import type { Progress } from './progress.js';
+
+/** Compose v2 from Debian's trixie pool: it needs only libc6 >= 2.34 and works against Engine 20.10. */
+const COMPOSE_DEB = {
+  url: 'http://deb.debian.org/debian/pool/main/d/docker-compose/docker-compose_2.26.1-4_amd64.deb',
+  sha256: '47681197cb2b1ab88206b42a1a92fc75f50d9530a6322d03494a473eed0408ea',
+  plugin: 'usr/libexec/docker/cli-plugins/docker-compose',
+};
+const PLUGIN_DIR = '/usr/libexec/docker/cli-plugins';
+const DOCKERD_LOG = '/var/log/chatlab-dockerd.log';
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
+
+/**
+ * Makes sure Docker Engine and Compose v2 are usable. On a Debian/Ubuntu host where we are root it
+ * installs what is missing from Debian's packages and starts the daemon; anywhere else it says exactly
+ * what is missing. Each check is quick, so it costs about a second when everything is already there.
+ */
+export class DockerSetup {
+  #aptUpdated = false;
+
+  constructor(private readonly progress: Progress) {}
+
+  async ensure(): Promise<void> {
+    await this.#ensureCli();
+    await this.#ensureEngine();
+    await this.#ensureCompose();
+  }
+
+  /** Installs Debian packages when this host can, or explains what to install. */
+  async ensurePackages(packages: readonly string[], why: string): Promise<void> {
+    const missing: string[] = [];
+    for (const name of packages) {
+      const status = await run('dpkg-query', ['-W', '-f=${Status}', name]);
+      if (!status.stdout.includes('install ok installed')) missing.push(name);
+    }
+    if (missing.length === 0) return;
+    if (!canUseApt()) {
+      throw new LabError(
+        'LAB_SETUP_FAILED',
+        `${why} needs ${missing.join(', ')}, which is not installed.`,
+        `Install it (on Debian/Ubuntu: \`sudo apt-get install ${missing.join(' ')}\`), then retry.`,
+      );
+    }
+    await this.#aptInstall(missing);
+  }
+
+  async #ensureCli(): Promise<void> {
+    if (await hasCommand('docker')) return;
+    if (!canUseApt()) {
+      throw new LabError(
+        'LAB_NO_DOCKER_CLI',
+        'The `docker` command is not installed.',
+        'Install Docker Desktop (macOS, Windows) or Docker Engine (https://docs.docker.com/engine/install/), then retry.',
+      );
+    }
+    await this.#aptInstall(['docker.io']);
+  }
+
+  async #ensureEngine(): Promise<void> {
+    if (await engineAnswers()) return;
+    if (!canUseApt()) {
+      throw new LabError(
+        'LAB_NO_ENGINE',
+        'The Docker engine is not running.',
+        'Start Docker Desktop, or `sudo systemctl start docker` on Linux, then retry.',
+      );
+    }
+    if (!(await hasCommand('dockerd'))) await this.#aptInstall(['docker.io']);
+    if (await engineAnswers()) return;
+    await this.progress.step('Starting the Docker engine (dockerd)', async () => {
+      startDaemon();
+      await this.progress.waitFor('the Docker engine to answer', () => engineAnswers(), 60_000);
+    });
+    this.progress.did(`started dockerd (log: ${DOCKERD_LOG})`);
+  }
+
+  async #ensureCompose(): Promise<void> {
+    const version = await run('docker', ['compose', 'version', '--short']);
+    if (version.exitCode === 0 && /^v?2\./.test(version.stdout.trim())) return;
+    if (!canUseApt()) {
+      throw new LabError(
+        'LAB_NO_COMPOSE',
+        'Docker Compose v2 (`docker compose`) is not installed.',
+        'Install the Compose plugin (Docker Desktop has it; on Linux: https://docs.docker.com/compose/install/linux/), then retry.',
+      );
+    }
+    await this.progress.step('Installing Docker Compose v2', () => this.#installCompose());
+    this.progress.did('installed Docker Compose v2');
+  }
+
+  async #installCompose(): Promise<void> {
+    for (const name of ['docker-compose-v2', 'docker-compose']) {
+      const policy = await run('apt-cache', ['policy', name], { env: APT_ENV });
+      const candidate = /Candidate: (\S+)/.exec(policy.stdout)?.[1] ?? '(none)';
+      if (/^2\./.test(candidate) || (name === 'docker-compose-v2' && candidate !== '(none)')) {
+        await this.#aptInstall([name]);
+        return;
+      }
+    }
+    const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
+    if (arch !== 'amd64') {
+      throw new LabError(
+        'LAB_NO_COMPOSE',
+        `Docker Compose v2 has no package for ${arch} in this host's apt sources.`,
+        'Install the Compose plugin by hand: https://docs.docker.com/compose/install/linux/',
+      );
+    }
+    this.progress.info(`  downloading ${COMPOSE_DEB.url}`);
+    const response = await fetch(COMPOSE_DEB.url, { signal: AbortSignal.timeout(120_000) });
+    if (!response.ok) {
+      throw new LabError(
+        'LAB_SETUP_FAILED',
+        `Downloading Compose v2 failed: HTTP ${response.status} for ${COMPOSE_DEB.url}.`,
+      );
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (COMPOSE_DEB.sha256 !== '' && digest !== COMPOSE_DEB.sha256) {
+      throw new LabError(
+        'LAB_SETUP_FAILED',
+        `The Compose .deb has an unexpected SHA-256 (${digest}); not installing it.`,
+      );
+    }
+    const work = mkdtempSync(join(tmpdir(), 'chatlab-compose-'));
+    try {
+      writeFileSync(join(work, 'compose.deb'), bytes);
+      await runOrThrow(
+        'dpkg-deb',
+        ['-x', join(work, 'compose.deb'), join(work, 'root')],
+        (result) => new LabError('LAB_SETUP_FAILED', 'Unpacking the Compose .deb failed.', '', result.stderr),
+      );
+      mkdirSync(PLUGIN_DIR, { recursive: true });
+      copyFileSync(join(work, 'root', COMPOSE_DEB.plugin), join(PLUGIN_DIR, 'docker-compose'));
+      chmodSync(join(PLUGIN_DIR, 'docker-compose'), 0o755);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  async #aptInstall(packages: readonly string[]): Promise<void> {
+    await this.progress.step(`Installing ${packages.join(', ')} with apt`, async () => {
+      if (!this.#aptUpdated) {
+        await runOrThrow(
+          'apt-get',
+          ['update', '-q'],
+          (result) => new LabError('LAB_SETUP_FAILED', '`apt-get update` failed.', '', result.stderr),
+          { env: APT_ENV, stream: true },
+        );
+        this.#aptUpdated = true;
+      }
+      await runOrThrow(
+        'apt-get',
+        ['install', '-y', '-q', '--no-install-recommends', ...packages],
+        (result) =>
+          new LabError(
+            'LAB_SETUP_FAILED',
+            `\`apt-get install ${packages.join(' ')}\` failed.`,
+            '',
+            result.stderr,
+          ),
+        { env: APT_ENV, stream: true },
+      );
+    });
+    this.progress.did(`installed ${packages.join(', ')}`);
+  }
+}
+
+/** Root on a Debian-family Linux: the setup may install packages and start daemons itself. */
+export function canUseApt(): boolean {
+  return (
+    process.platform === 'linux' &&
+    process.getuid?.() === 0 &&
+    existsSync('/etc/debian_version') &&
+    existsSync('/usr/bin/apt-get')
+  );
+}
+
+/** Starts dockerd detached from this process, so it keeps running after the setup exits. */
+function startDaemon(): void {
+  if (existsSync('/run/systemd/system')) {
+    spawn('systemctl', ['start', 'docker'], { stdio: 'ignore', detached: true }).unref();
+    return;
+  }
+  const log = openSync(DOCKERD_LOG, 'a');
+  spawn('dockerd', [], { stdio: ['ignore', log, log], detached: true }).unref();
+}
