@@ -1,49 +1,16 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { DataFrame, Decoded, EventFrame, ReplyFrame, StatusCode } from '../protocol/index.js';
-import { ChatError, encodeData, encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
+import type { Decoded, EventFrame, ReplyFrame } from '../protocol/index.js';
+import { encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
 import { CLIENT_APP, VERSION } from '../version.js';
-import { ClientError, connectFailure } from './client-error.js';
+import { ClientError, connectFailure, greetingFailure } from './client-error.js';
+import { writeData } from './data-writer.js';
 import type { FileInfo } from './download-sink.js';
 import { DownloadSink, readFileInfo, sha256Hex } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
-
-export interface ConnectOptions {
-  host: string;
-  port: number;
-  /** Sent as `HELLO <agent>` (docs/PROTOCOL.md §3); default `chatlab-client/<version>`. */
-  agent?: string;
-  /** How long to wait for the greeting, in milliseconds (default 5000). */
-  timeoutMs?: number;
-}
-
-/** The greeting's body (docs/PROTOCOL.md §3). */
-export interface ServerIdentity {
-  app?: string;
-  version?: string;
-  protocol?: string;
-  limits?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-/** Why the server closed the connection: the body of `* BYE` (docs/PROTOCOL.md §6). */
-export interface ByeReason {
-  code: string;
-  message: string;
-}
-
-export interface ChatClientEvents {
-  /** Every `* EVENT`, in order. */
-  event: [EventFrame];
-  /** Every reply, interim (100) and untagged ones included, in order. */
-  reply: [ReplyFrame];
-  /** A data frame no download asked for. */
-  data: [DataFrame];
-  /** A line from the server that is not a frame a server sends; it is skipped. */
-  problem: [string];
-  close: [];
-}
+import { replyError } from './reply-error.js';
+import type { ByeReason, ChatClientEvents, ConnectOptions, ServerIdentity } from './client-types.js';
 
 interface Pending {
   verb: string;
@@ -51,17 +18,6 @@ interface Pending {
   reject: (error: Error) => void;
   /** Called synchronously on every reply to this tag, before the next frame is handled. */
   onReply: ((reply: ReplyFrame) => void) | undefined;
-}
-
-/** Turns a refusal (code >= 400) into the ChatError it stands for. */
-export function replyError(reply: ReplyFrame): ChatError {
-  const { code, message, ...extra } = reply.body;
-  return new ChatError(
-    reply.code as StatusCode, // may be a code this client does not know; kept as the server sent it
-    typeof code === 'string' ? code : 'UNKNOWN',
-    typeof message === 'string' ? message : `${reply.code} ${reply.reason}`,
-    extra,
-  );
 }
 
 /**
@@ -121,7 +77,14 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     } catch (error) {
       client.destroy();
       await client.closed;
-      throw client.greetingFailure(error, timeoutMs);
+      throw greetingFailure({
+        address,
+        connected: client.connected,
+        bye: client.bye,
+        failure: client.failure,
+        error,
+        timeoutMs,
+      });
     }
   }
 
@@ -178,7 +141,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       }
       const size =
         typeof chunk === 'number' && chunk > 0 ? Math.min(chunk, LIMITS.dataChunk) : LIMITS.dataChunk;
-      sending = this.sendData(transfer, bytes, size, () => stop);
+      sending = writeData(this.socket, transfer, bytes, size, () => stop);
     }).finally(() => {
       stop = true;
     });
@@ -229,28 +192,6 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     this.socket.destroy();
   }
 
-  private greetingFailure(error: unknown, timeoutMs: number): ClientError {
-    if (this.failure instanceof ClientError && this.failure.code === 'CLIENT_CONNECT_FAILED')
-      return this.failure;
-    const cause = { cause: error };
-    if (!this.connected) {
-      const why = `no answer within ${timeoutMs} ms — check the address and that the network is up`;
-      return new ClientError(
-        'CLIENT_CONNECT_FAILED',
-        `cannot reach chatlab server at ${this.address}: ${why}`,
-        cause,
-      );
-    }
-    const timedOut = error instanceof ClientError && error.code === 'CLIENT_TIMEOUT';
-    const why = this.bye
-      ? `it said BYE ${this.bye.code}: ${this.bye.message}`
-      : timedOut
-        ? `no greeting (* HELLO) within ${timeoutMs} ms — is it a chatlab server?`
-        : `it closed the connection before greeting${this.failure ? ` (${this.failure.message})` : ''}`;
-    const code = timedOut ? 'CLIENT_TIMEOUT' : 'CLIENT_CLOSED';
-    return new ClientError(code, `cannot talk to chatlab server at ${this.address}: ${why}`, cause);
-  }
-
   // --- sending ---
 
   private send(verb: string, args: string, onReply: Pending['onReply']): Promise<ReplyFrame> {
@@ -259,25 +200,6 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       const tag = this.nextTag++;
       this.socket.write(encodeRequest(tag, verb, args));
       this.pending.set(tag, { verb: verb.toUpperCase(), resolve, reject, onReply });
-    });
-  }
-
-  /** DATA frames of at most `chunk` bytes, waiting for 'drain' whenever the socket's buffer is full. */
-  private async sendData(transfer: number, bytes: Buffer, chunk: number, stop: () => boolean): Promise<void> {
-    for (let offset = 0; offset < bytes.length; offset += chunk) {
-      if (stop() || this.socket.destroyed) return;
-      const ok = this.socket.write(encodeData(transfer, offset, bytes.subarray(offset, offset + chunk)));
-      if (!ok) await this.drained();
-    }
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.socket.off('drain', done).off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done).on('close', done);
     });
   }
 

@@ -37,3 +37,37 @@ export function connectFailure(error: Error, address: string): ClientError {
     cause: error,
   });
 }
+
+export interface GreetingContext {
+  address: string;
+  /** Whether the TCP connection was established. */
+  connected: boolean;
+  bye: { code: string; message: string } | undefined;
+  failure: Error | null;
+  /** What the wait for the greeting failed with. */
+  error: unknown;
+  timeoutMs: number;
+}
+
+/** The error for a connection that never got the server's `* HELLO` greeting (docs/PROTOCOL.md §2). */
+export function greetingFailure(context: GreetingContext): ClientError {
+  const { address, connected, bye, failure, error, timeoutMs } = context;
+  if (failure instanceof ClientError && failure.code === 'CLIENT_CONNECT_FAILED') return failure;
+  const cause = { cause: error };
+  if (!connected) {
+    const why = `no answer within ${timeoutMs} ms — check the address and that the network is up`;
+    return new ClientError(
+      'CLIENT_CONNECT_FAILED',
+      `cannot reach chatlab server at ${address}: ${why}`,
+      cause,
+    );
+  }
+  const timedOut = error instanceof ClientError && error.code === 'CLIENT_TIMEOUT';
+  const why = bye
+    ? `it said BYE ${bye.code}: ${bye.message}`
+    : timedOut
+      ? `no greeting (* HELLO) within ${timeoutMs} ms — is it a chatlab server?`
+      : `it closed the connection before greeting${failure ? ` (${failure.message})` : ''}`;
+  const code = timedOut ? 'CLIENT_TIMEOUT' : 'CLIENT_CLOSED';
+  return new ClientError(code, `cannot talk to chatlab server at ${address}: ${why}`, cause);
+}

@@ -1,0 +1,13 @@
+import type { ReplyFrame, StatusCode } from '../protocol/index.js';
+import { ChatError } from '../protocol/index.js';
+
+/** Turns a refusal (code >= 400) into the ChatError it stands for. */
+export function replyError(reply: ReplyFrame): ChatError {
+  const { code, message, ...extra } = reply.body;
+  return new ChatError(
+    reply.code as StatusCode, // may be a code this client does not know; kept as the server sent it
+    typeof code === 'string' ? code : 'UNKNOWN',
+    typeof message === 'string' ? message : `${reply.code} ${reply.reason}`,
+    extra,
+  );
+}
