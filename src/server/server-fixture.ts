@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ChatClient } from '../client/index.js';
 import type { ChatServer, ServerLimits } from './chat-server.js';
@@ -13,6 +14,7 @@ export class ServerFixture {
   server!: ChatServer;
   readonly logLines: string[] = [];
   private readonly clients: ChatClient[] = [];
+  private readonly raws: RawConnection[] = [];
 
   private constructor(
     readonly dataDir: string,
@@ -50,6 +52,15 @@ export class ServerFixture {
     return client;
   }
 
+  /** A bare TCP connection, to send bytes no well-behaved client would. */
+  async raw(): Promise<RawConnection> {
+    const socket = connect(this.port, '127.0.0.1');
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const raw = new RawConnection(socket);
+    this.raws.push(raw);
+    return raw;
+  }
+
   async restart(): Promise<void> {
     await this.closeClients();
     await this.server.close();
@@ -73,6 +84,7 @@ export class ServerFixture {
   }
 
   private async closeClients(): Promise<void> {
+    for (const raw of this.raws.splice(0)) raw.socket.destroy();
     await Promise.all(this.clients.splice(0).map((c) => c.close().catch(() => undefined)));
   }
 }
@@ -88,4 +100,42 @@ export async function refusal(
     return { status: e.status ?? 0, code: e.code ?? '', message: e.message };
   }
   throw new Error('expected a refusal, but the request succeeded');
+}
+
+/** A socket whose received bytes are kept as text, with a wait for what should arrive. */
+export class RawConnection {
+  received = '';
+  closed = false;
+
+  constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => (this.received += chunk.toString('utf8')));
+    socket.on('close', () => (this.closed = true));
+    socket.on('error', () => undefined);
+  }
+
+  write(bytes: Buffer | string): void {
+    this.socket.write(bytes);
+  }
+
+  /** Waits until `text` (or a match of the pattern) has arrived; fails after `timeoutMs`, saying what did. */
+  async until(expected: string | RegExp, timeoutMs = 3000): Promise<void> {
+    const found = (): boolean =>
+      typeof expected === 'string' ? this.received.includes(expected) : expected.test(this.received);
+    for (const start = Date.now(); !found();) {
+      if (Date.now() - start > timeoutMs) {
+        throw new Error(
+          `waited ${timeoutMs} ms for ${String(expected)}; received: ${JSON.stringify(this.received)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async untilClosed(timeoutMs = 3000): Promise<void> {
+    for (const start = Date.now(); !this.closed;) {
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`waited ${timeoutMs} ms for the server to close the connection`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }

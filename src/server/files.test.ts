@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeData, encodeRequest } from '../protocol/index.js';
+import { refusal, ServerFixture } from './server-fixture.js';
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+let lab: ServerFixture;
+beforeEach(async () => {
+  lab = await ServerFixture.start({ maxFileSize: 4 * MiB });
+});
+afterEach(async () => {
+  await lab.stop();
+});
+
+describe('file transfer', () => {
+  it('moves a 1 MiB file to a room and a 0-byte file to a user, hashes equal end to end', async () => {
+    const alice = await lab.user('alice');
+    const bob = await lab.user('bob');
+    await alice.call('CREATE', 'share');
+    await bob.call('JOIN', 'share');
+    const big = randomBytes(MiB);
+    const { file } = await alice.upload('#share', big, 'photo.bin');
+    expect(file).toMatchObject({
+      name: 'photo.bin',
+      size: MiB,
+      sha256: sha(big),
+      from: 'alice',
+      to: '#share',
+    });
+    const offer = await bob.waitForEvent('FILE');
+    expect(offer.body).toEqual({ file });
+    const got = await bob.download(file.id);
+    expect(sha(got.data)).toBe(sha(big));
+    expect(got.data.equals(big)).toBe(true);
+
+    const empty = Buffer.alloc(0);
+    const sent = await alice.upload('@bob', empty, 'empty.txt');
+    expect(sent.file).toMatchObject({ size: 0, sha256: sha(empty), to: 'bob' });
+    const offered = await bob.waitForEvent('FILE');
+    const fetched = await bob.download((offered.body.file as { id: number }).id);
+    expect(fetched.data.length).toBe(0);
+  });
+
+  it('keeps chat flowing while a file is in transit, with nothing interleaved inside a frame', async () => {
+    const alice = await lab.user('alice');
+    const bob = await lab.user('bob');
+    await alice.call('CREATE', 'busy');
+    await bob.call('JOIN', 'busy');
+    const big = randomBytes(3 * MiB);
+    const upload = alice.upload('#busy', big, 'big.bin');
+    const said = await Promise.all(
+      [1, 2, 3].map((i) => alice.call('SAY', `busy message ${i} during upload`)),
+    );
+    expect(said).toHaveLength(3);
+    const { file } = await upload;
+    const download = bob.download(file.id);
+    await alice.call('SAY', 'busy message 4 during download');
+    const got = await download;
+    expect(got.data.equals(big)).toBe(true);
+    const texts = [];
+    for (let i = 0; i < 4; i++) texts.push((await bob.waitForEvent('MSG')).body.text);
+    expect(texts).toEqual([1, 2, 3, 4].map((i) => `message ${i} during ${i < 4 ? 'upload' : 'download'}`));
+  });
+
+  it('refuses files over the limit before any byte is sent, and bad hashes after', async () => {
+    const alice = await lab.user('alice');
+    expect(await refusal(alice.call('UPLOAD', `@alice ${5 * MiB} ${'0'.repeat(64)} huge.bin`))).toMatchObject(
+      {
+        status: 413,
+        code: 'FILE_TOO_LARGE',
+      },
+    );
+    await alice.quit();
+    const raw = await lab.raw();
+    raw.write('1 LOGIN alice alice-pw1\n');
+    await raw.until('1 200 OK');
+    raw.write(encodeRequest(2, 'UPLOAD', `@alice 4 ${'0'.repeat(64)} wrong.bin`));
+    await raw.until('2 100 Continue {"transfer":');
+    const transfer = Number(/"transfer":(\d+)/.exec(raw.received)?.[1]);
+    raw.write(encodeData(transfer, 0, Buffer.from('abcd')));
+    await raw.until(/2 400 Bad Request \{"code":"HASH_MISMATCH"/);
+    expect(readdirSync(join(lab.dataDir, 'files')).sort()).toEqual(['partial']);
+  });
+
+  it('stores files by id only: a traversal name stays a label', async () => {
+    const alice = await lab.user('alice');
+    const bytes = Buffer.from('not a password file');
+    const { file } = await alice.upload('@alice', bytes, '../../../etc/passwd');
+    expect(file.name).toBe('.._.._.._etc_passwd');
+    expect(readdirSync(join(lab.dataDir, 'files')).sort()).toEqual([String(file.id), 'partial']);
+  });
+
+  it('lets only those it was offered to download a file', async () => {
+    const alice = await lab.user('alice');
+    const bob = await lab.user('bob');
+    const eve = await lab.user('eve');
+    const { file } = await alice.upload('@bob', Buffer.from('for bob only'), 'note.txt');
+    await bob.download(file.id);
+    expect(await refusal(eve.call('DOWNLOAD', String(file.id)))).toMatchObject({
+      status: 403,
+      code: 'NOT_OFFERED',
+    });
+    expect(await refusal(eve.call('DOWNLOAD', '999'))).toMatchObject({ status: 404, code: 'NO_SUCH_FILE' });
+    expect((await bob.call('FILES')).files).toMatchObject([{ id: file.id, name: 'note.txt' }]);
+    expect((await eve.call('FILES')).files).toEqual([]);
+  });
+
+  it('throws away an upload cut short by a closed connection', async () => {
+    const alice = await lab.user('alice');
+    await alice.call('CREATE', 'r');
+    const bytes = randomBytes(200_000);
+    await alice.quit(); // frees the session for the raw connection
+    const raw = await lab.raw();
+    raw.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
+    await raw.until('1 200 OK');
+    raw.write(encodeRequest(2, 'UPLOAD', `#r ${bytes.length} ${sha(bytes)} cut.bin`));
+    await raw.until('2 100 Continue');
+    raw.write(encodeData(1, 0, bytes.subarray(0, 65536)));
+    await new Promise((r) => setTimeout(r, 50));
+    raw.socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const bob = await lab.user('bob');
+    await bob.call('JOIN', 'r');
+    expect((await bob.call('FILES')).files).toEqual([]);
+    expect(readdirSync(join(lab.dataDir, 'files', 'partial'))).toEqual([]);
+  });
+});
