@@ -7,8 +7,8 @@ export interface StreamChunk {
   /** The bytes (a view into the frame that carried them first). */
   readonly data: Buffer;
   /**
-   * The frame whose bytes were used, then every later frame that retransmitted any of them.
-   * Grows while more frames are pushed.
+   * The frame whose bytes were used first, then every frame that carried another copy of any of them
+   * (retransmissions, overlaps), in processing order. Grows while more frames are pushed.
    */
   readonly frames: number[];
 }
