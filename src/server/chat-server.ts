@@ -107,7 +107,11 @@ export class ChatServer {
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      this.net.close(() => {
+        resolve();
+      });
+    });
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
     this.store.close();

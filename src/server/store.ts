@@ -328,8 +328,9 @@ export class Store {
   }
 }
 
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : '';
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toUser(r: Row): User {

@@ -5,9 +5,19 @@ import { memberRoom, userNamed } from './lookups.js';
 
 // docs/PROTOCOL.md §4 "Messages". Every message is stored and delivered, identical ones included.
 
+/** Characters as the limit counts them: Unicode code points. */
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xdc00 || unit > 0xdfff) count++; // a low surrogate belongs to the character before it
+  }
+  return count;
+}
+
 function checkText(text: string): string {
   if (text.trim() === '') throw new ChatError(400, 'EMPTY_TEXT', 'there is no text to send');
-  if ([...text].length > LIMITS.textLength) {
+  if (codePoints(text) > LIMITS.textLength) {
     throw new ChatError(413, 'TEXT_TOO_LONG', `a message has at most ${LIMITS.textLength} characters`);
   }
   return text;
