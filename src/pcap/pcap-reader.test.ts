@@ -189,18 +189,9 @@ describe('PcapReader: pcapng', () => {
 
   it('converts a power-of-two if_tsresol (2^-10 s units)', () => {
     // IDB: LINKTYPE_ETHERNET, snaplen 0, if_tsresol 0x8a, opt_endofopt; EPB at 3 * 1024 + 512 units = 3.5 s.
-    const idb =
-      '01000000' +
-      '20000000' +
-      '0100' +
-      '0000' +
-      '00000000' +
-      '09000100' +
-      '8a000000' +
-      '00000000' +
-      '20000000';
-    const epb = '06000000' + '2c000000' + '00000000' + '00000000' + '000e0000' + '0a000000' + '0a000000';
-    const file = PCAPNG.little.slice(0, 96) + idb + epb + '00112233445566778899' + '0000' + '2c000000';
+    const idb = '01000000 20000000 0100 0000 00000000 09000100 8a000000 00000000 20000000';
+    const epb = '06000000 2c000000 00000000 00000000 000e0000 0a000000 0a000000';
+    const file = `${PCAPNG.little.slice(0, 96)} ${idb} ${epb} 00112233445566778899 0000 2c000000`;
     const { records, reader } = readAll(hex(file));
     expect(reader.warnings).toEqual([]);
     expect(records.map((r) => [r.timestampNs, r.data.toString('hex')])).toEqual([

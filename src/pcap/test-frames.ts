@@ -1,3 +1,5 @@
+import type { PcapRecord } from './pcap-record.js';
+
 /**
  * Hex fixtures shared by the tests. Every frame was checked with tshark 4.0 (all IPv4, TCP, UDP and ICMP
  * checksums "Good"); client 172.20.0.3:45678 (02:42:ac:14:00:03), server 172.20.0.2:3300 (02:42:ac:14:00:02).
@@ -96,6 +98,21 @@ export const PCAPNG = {
   ].join(''),
 } as const;
 
+/** Hex to bytes; spaces between fields are allowed and ignored. */
 export function hex(text: string): Buffer {
-  return Buffer.from(text, 'hex');
+  return Buffer.from(text.replaceAll(' ', ''), 'hex');
+}
+
+/** A record holding `data` (hex or bytes), as the reader would yield it. */
+export function recordOf(data: Buffer | string, linkType = 1, index = 7, timestampNs = 5n): PcapRecord {
+  const bytes = typeof data === 'string' ? hex(data) : data;
+  return {
+    index,
+    timestampNs,
+    linkType,
+    interfaceId: 0,
+    capturedLength: bytes.length,
+    originalLength: bytes.length,
+    data: bytes,
+  };
 }
