@@ -1,0 +1,37 @@
+// npm run lab:down: stops the lab and removes its containers and network; the capture files stay.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectEngine } from '../docker-engine.js';
+import { listLabContainers } from '../lab-containers.js';
+import { LabError } from '../lab-error.js';
+import { capturesDir, stopLab } from '../started-lab.js';
+import { cliTopology } from './cli-topology.js';
+import { runLabCommand } from './main-wrapper.js';
+
+await runLabCommand('lab:down', async (progress) => {
+  const { topology, composeFile } = cliTopology(process.argv.slice(2));
+  const stopped = await stopLab(topology, composeFile, progress);
+  const left = await listLabContainers(await connectEngine(), topology.project);
+  if (left.length > 0) {
+    throw new LabError(
+      'LAB_DOCKER_ERROR',
+      `Containers are still there: ${left.map((c) => c.name).join(', ')}.`,
+      'Remove them with `docker rm -f`.',
+    );
+  }
+  progress.did(
+    stopped === 0
+      ? 'the lab was not running'
+      : `removed ${stopped} containers and the network ${topology.network}`,
+  );
+  const dir = capturesDir(topology);
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((name) => name.endsWith('.pcap'));
+  } catch {
+    // no captures yet
+  }
+  for (const name of files)
+    progress.info(`  kept ${join(dir, name)} (${statSync(join(dir, name)).size} bytes)`);
+  progress.info(progress.summary('lab:down'));
+});

@@ -1,0 +1,108 @@
+import type Docker from 'dockerode';
+import { toLabError } from './docker-errors.js';
+
+/** One container of a lab, as compose labelled it. */
+export interface LabContainer {
+  id: string;
+  name: string;
+  service: string;
+  /** The lab host it belongs to (a capture sidecar belongs to the host it watches). */
+  host: string;
+  role: string;
+  state: string;
+  status: string;
+}
+
+const PROJECT_LABEL = 'com.docker.compose.project';
+
+/** Every container (running or not) of a compose project, by its labels. */
+export async function listLabContainers(docker: Docker, project: string): Promise<LabContainer[]> {
+  try {
+    const found = await docker.listContainers({
+      all: true,
+      filters: { label: [`${PROJECT_LABEL}=${project}`] },
+    });
+    return found.map((info) => ({
+      id: info.Id,
+      name: (info.Names[0] ?? info.Id).replace(/^\//, ''),
+      service: info.Labels['com.docker.compose.service'] ?? '',
+      host: info.Labels['chatlab.host'] ?? '',
+      role: info.Labels['chatlab.role'] ?? '',
+      state: info.State,
+      status: info.Status,
+    }));
+  } catch (error) {
+    throw toLabError(error, 'Listing the lab containers');
+  }
+}
+
+/** A container's address on one network: what question B and the Ethernet header are about. */
+export interface Address {
+  ip: string;
+  mac: string;
+}
+
+export async function addressOn(docker: Docker, containerId: string, network: string): Promise<Address> {
+  const info = await docker
+    .getContainer(containerId)
+    .inspect()
+    .catch((error: unknown) => {
+      throw toLabError(error, 'Inspecting a lab container');
+    });
+  const settings = info.NetworkSettings.Networks[network];
+  return { ip: settings?.IPAddress ?? '', mac: settings?.MacAddress ?? '' };
+}
+
+/** The container's health (`healthy`, `starting`, ...) or its state when it has no health check. */
+export async function healthOf(docker: Docker, containerId: string): Promise<string> {
+  const info = await docker.getContainer(containerId).inspect();
+  if (!info.State.Running) return info.State.Status;
+  return info.State.Health?.Status ?? 'running';
+}
+
+/** A container's recent output (stdout and stderr) as text. */
+export async function logsOf(docker: Docker, containerId: string, tail = 50): Promise<string> {
+  const buffer = await docker
+    .getContainer(containerId)
+    .logs({ stdout: true, stderr: true, follow: false, tail });
+  return demuxText(buffer);
+}
+
+/** Strips the 8-byte stream headers Docker puts before each chunk of a non-TTY container's output. */
+function demuxText(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (
+    offset + 8 <= buffer.length &&
+    (buffer[offset] === 1 || buffer[offset] === 2) &&
+    buffer[offset + 1] === 0
+  ) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString('utf8') : Buffer.concat(parts).toString('utf8');
+}
+
+/** Removes a project's containers and networks, whatever state compose left them in. */
+export async function removeProject(docker: Docker, project: string): Promise<number> {
+  const containers = await listLabContainers(docker, project);
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
+  const networks = await docker.listNetworks({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  return containers.length + networks.length;
+}

@@ -1,0 +1,121 @@
+import type Docker from 'dockerode';
+import { mkdirSync } from 'node:fs';
+import { compose } from './compose-cli.js';
+import { connectEngine } from './docker-engine.js';
+import { ImageSet } from './image-set.js';
+import { writeLabCompose } from './lab-compose.js';
+import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-containers.js';
+import { LabError } from './lab-error.js';
+import { Progress } from './progress.js';
+import { capturesDir, StartedLab } from './started-lab.js';
+import { buildTopology, type Topology } from './topology.js';
+
+/**
+ * Collects how to run the lab; `start()` builds what is missing, starts the containers with compose and
+ * waits until the server answers and every sniffer is capturing.
+ */
+export class Lab {
+  #topology: Topology = buildTopology();
+  #progress = new Progress(() => undefined);
+  #build = true;
+  #composeFile: string | undefined;
+  #timeoutMs = 90_000;
+
+  withTopology(topology: Topology): this {
+    this.#topology = topology;
+    return this;
+  }
+
+  withProgress(progress: Progress): this {
+    this.#progress = progress;
+    return this;
+  }
+
+  /** Uses the images as they are (the caller built them). */
+  withoutImageBuild(): this {
+    this.#build = false;
+    return this;
+  }
+
+  /** Runs this compose file instead of rendering one from the topology. */
+  withComposeFile(file: string): this {
+    this.#composeFile = file;
+    return this;
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.#timeoutMs = ms;
+    return this;
+  }
+
+  async start(): Promise<StartedLab> {
+    const progress = this.#progress;
+    const topology = this.#topology;
+    const docker = await connectEngine();
+    if (this.#build) await new ImageSet(progress).ensure();
+    const file = this.#composeFile ?? writeLabCompose(topology);
+    mkdirSync(capturesDir(topology), { recursive: true });
+    const count = 2 * (1 + topology.clients.length);
+    await progress.step(`Starting ${count} containers on ${topology.subnet} (${file})`, () =>
+      compose(
+        topology,
+        file,
+        ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'],
+        'Starting the lab',
+      ),
+    );
+    progress.did(`started ${count} containers`);
+    try {
+      await progress.step('Waiting for the server to answer and every sniffer to capture', () =>
+        this.#waitReady(docker, topology),
+      );
+      return await StartedLab.attach(topology, file);
+    } catch (error) {
+      progress.info('  the lab did not come up; its containers are left running for `npm run lab:logs`');
+      throw error;
+    }
+  }
+
+  async #waitReady(docker: Docker, topology: Topology): Promise<void> {
+    const containers = await listLabContainers(docker, topology.project);
+    const server = containers.find((c) => c.role === 'server');
+    const sniffers = containers.filter((c) => c.role === 'capture');
+    if (server === undefined || sniffers.length !== 1 + topology.clients.length) {
+      throw new LabError(
+        'LAB_NOT_RUNNING',
+        'Compose did not start every lab container.',
+        'Run `npm run lab:logs`.',
+      );
+    }
+    const pending = new Set<LabContainer>([server, ...sniffers]);
+    await this.#progress.waitFor(
+      'the server health check and the tcpdump sidecars',
+      async () => {
+        for (const container of [...pending]) {
+          if (await isReady(docker, container)) {
+            pending.delete(container);
+            this.#progress.info(
+              `  ${container.service} is ${container.role === 'server' ? 'answering' : 'capturing'}`,
+            );
+          }
+        }
+        return pending.size === 0;
+      },
+      this.#timeoutMs,
+    );
+  }
+}
+
+async function isReady(docker: Docker, container: LabContainer): Promise<boolean> {
+  const state = await healthOf(docker, container.id);
+  if (state === 'exited' || state === 'dead' || state === 'unhealthy') {
+    throw new LabError(
+      'LAB_NOT_RUNNING',
+      `${container.name} is ${state} instead of running.`,
+      'Its last output is below; `npm run lab:logs` shows everything.',
+      await logsOf(docker, container.id, 20),
+    );
+  }
+  if (container.role === 'server') return state === 'healthy';
+  return (await logsOf(docker, container.id, 20)).includes('listening on eth0');
+}

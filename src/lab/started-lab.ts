@@ -1,0 +1,126 @@
+import type Docker from 'dockerode';
+import { isAbsolute, join } from 'node:path';
+import { compose } from './compose-cli.js';
+import { connectEngine } from './docker-engine.js';
+import {
+  addressOn,
+  listLabContainers,
+  removeProject,
+  type Address,
+  type LabContainer,
+} from './lab-containers.js';
+import { LabError } from './lab-error.js';
+import { REPO_ROOT } from './paths.js';
+import type { Progress } from './progress.js';
+import { ScriptedClient } from './scripted-client.js';
+import { allHosts, findHost, type LabHost, type Topology } from './topology.js';
+
+/** A running host: where it is on the network and which containers are its own and its sniffer. */
+export interface RunningHost extends LabHost, Address {
+  container: LabContainer;
+  capture: LabContainer | undefined;
+}
+
+/** Where a topology's captures folder is on this machine. */
+export function capturesDir(topology: Topology): string {
+  return isAbsolute(topology.captures) ? topology.captures : join(REPO_ROOT, topology.captures);
+}
+
+/**
+ * A lab that is up: its hosts with their IP and MAC addresses, a way into each client, the capture files,
+ * and `stop()`. `await using lab = await new Lab().start()` stops it however the block is left.
+ */
+export class StartedLab implements AsyncDisposable {
+  #stopped = false;
+
+  private constructor(
+    private readonly docker: Docker,
+    readonly topology: Topology,
+    readonly composeFile: string,
+    readonly hosts: readonly RunningHost[],
+  ) {}
+
+  /** Finds the running containers of a lab started earlier (by lab:up, compose or a test). */
+  static async attach(topology: Topology, composeFile: string): Promise<StartedLab> {
+    const docker = await connectEngine();
+    const containers = await listLabContainers(docker, topology.project);
+    const hosts: RunningHost[] = [];
+    for (const host of allHosts(topology)) {
+      const container = containers.find((c) => c.host === host.name && c.role === host.role);
+      if (container?.state !== 'running') {
+        throw new LabError(
+          'LAB_NOT_RUNNING',
+          `The lab "${topology.project}" is not running (no running container for ${host.name}).`,
+          'Start it with `npm run lab:up`.',
+        );
+      }
+      const capture = containers.find((c) => c.host === host.name && c.role === 'capture');
+      hosts.push({
+        ...host,
+        ...(await addressOn(docker, container.id, topology.network)),
+        container,
+        capture,
+      });
+    }
+    return new StartedLab(docker, topology, composeFile, hosts);
+  }
+
+  host(name: string): RunningHost {
+    const wanted = findHost(this.topology, name);
+    const found = this.hosts.find((host) => host.name === wanted.name);
+    if (found === undefined) throw new LabError('LAB_UNKNOWN_HOST', `The lab has no host called "${name}".`);
+    return found;
+  }
+
+  /** The server's address as clients dial it. */
+  get serverAddress(): string {
+    return `${this.host('server').ip}:${this.topology.port}`;
+  }
+
+  /** The capture file of one host on this machine. */
+  captureFile(name: string): string {
+    return join(capturesDir(this.topology), this.host(name).captureFile);
+  }
+
+  /** Starts the scriptable chat client in a client's container, connected to the lab's server. */
+  async scriptedClient(name: string): Promise<ScriptedClient> {
+    const host = this.host(name);
+    if (host.role !== 'client') throw new LabError('LAB_UNKNOWN_HOST', `"${name}" is not a client host.`);
+    return ScriptedClient.open(this.docker, host.container.id, name, this.serverAddress);
+  }
+
+  /** Stops and removes every container and the network; the capture files stay. */
+  async stop(progress?: Progress): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await stopLab(this.topology, this.composeFile, progress);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/**
+ * Brings a lab down with compose (tcpdump gets SIGTERM and flushes its file), then removes anything compose
+ * left behind, so no container or network of the project remains. Captures are kept.
+ */
+export async function stopLab(topology: Topology, composeFile: string, progress?: Progress): Promise<number> {
+  const docker = await connectEngine();
+  const before = await listLabContainers(docker, topology.project);
+  const down = async (): Promise<void> => {
+    try {
+      await compose(
+        topology,
+        composeFile,
+        ['down', '--volumes', '--remove-orphans', '--timeout', '5'],
+        'Stopping the lab',
+      );
+    } finally {
+      await removeProject(docker, topology.project);
+    }
+  };
+  if (progress === undefined) await down();
+  else await progress.step(`Stopping ${before.length} containers of "${topology.project}"`, down);
+  return before.length;
+}
