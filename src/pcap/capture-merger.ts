@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { PcapError } from './pcap-error.js';
 import type { PcapRecord } from './pcap-record.js';
 import { PcapReader } from './pcap-reader.js';
@@ -96,7 +95,18 @@ export function mergeCaptures(inputs: readonly CaptureInput[], options: MergeOpt
       interfaceId = interfaceIds.size;
       interfaceIds.set(record.linkType, interfaceId);
     }
-    const frame = { ...record, index: merged.length + 1, interfaceId, hosts: [host], sources: [source] };
+    // Built field by field: object spread of records is several times slower on large captures.
+    const frame = {
+      index: merged.length + 1,
+      timestampNs: record.timestampNs,
+      linkType: record.linkType,
+      interfaceId,
+      capturedLength: record.capturedLength,
+      originalLength: record.originalLength,
+      data: record.data,
+      hosts: [host],
+      sources: [source],
+    };
     const building = { frame, key };
     merged.push(frame);
     window.push(building);
@@ -123,8 +133,12 @@ export async function mergeCaptureFiles(
   return { frames: mergeCaptures(inputs, options), warnings };
 }
 
+/**
+ * Bucket key: link type, length and the first 96 bytes (all headers up to TCP options, where IP ID,
+ * checksums and sequence numbers differ between frames). Matches are confirmed with a full byte compare.
+ */
 function frameKey(record: PcapRecord): string {
-  return createHash('sha1').update(record.data).digest('base64');
+  return `${record.linkType}:${record.data.length}:${record.data.toString('latin1', 0, 96)}`;
 }
 
 function compareBigint(a: bigint, b: bigint): number {

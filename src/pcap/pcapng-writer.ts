@@ -41,25 +41,15 @@ export class PcapngWriter {
 
   /** The blocks for one frame: an IDB first if its link type is new, then its EPB. */
   frame(frame: WritableFrame): Buffer {
-    const parts: Buffer[] = [];
-    let interfaceId = this.interfaces.get(frame.linkType);
-    if (interfaceId === undefined) {
-      interfaceId = this.interfaces.size;
-      this.interfaces.set(frame.linkType, interfaceId);
-      parts.push(interfaceBlock(frame.linkType, interfaceId));
-    }
-    const fixed = Buffer.alloc(20);
-    fixed.writeUInt32LE(interfaceId, 0);
-    fixed.writeUInt32LE(Number(frame.timestampNs >> 32n), 4); // Timestamp (High)
-    fixed.writeUInt32LE(Number(frame.timestampNs & 0xffffffffn), 8); // Timestamp (Low)
-    fixed.writeUInt32LE(frame.data.length, 12); // Captured Packet Length
-    fixed.writeUInt32LE(Math.max(frame.originalLength, frame.data.length), 16); // Original Packet Length
-    const comment =
-      frame.hosts !== undefined && frame.hosts.length > 0
-        ? encodeOptions([[OPT_COMMENT, Buffer.from(`seen by: ${frame.hosts.join(', ')}`)]])
-        : Buffer.alloc(0);
-    parts.push(block(PCAPNG_EPB, [fixed, frame.data, padding(frame.data.length), comment]));
-    return Buffer.concat(parts);
+    const comment = frame.hosts?.length ? Buffer.from(`seen by: ${frame.hosts.join(', ')}`) : undefined;
+    const known = this.interfaces.get(frame.linkType);
+    if (known !== undefined) return packetBlock(frame, known, comment);
+    const interfaceId = this.interfaces.size;
+    this.interfaces.set(frame.linkType, interfaceId);
+    return Buffer.concat([
+      interfaceBlock(frame.linkType, interfaceId),
+      packetBlock(frame, interfaceId, comment),
+    ]);
   }
 }
 
@@ -78,6 +68,34 @@ export async function writePcapngFile(
   options: PcapngWriterOptions = {},
 ): Promise<void> {
   await writeFile(path, encodePcapng(frames, options));
+}
+
+/**
+ * Enhanced Packet Block, built in one buffer: Interface ID, Timestamp (High), Timestamp (Low), Captured
+ * Packet Length, Original Packet Length, Packet Data (padded to 32 bits), then opt_comment and opt_endofopt.
+ */
+function packetBlock(frame: WritableFrame, interfaceId: number, comment: Buffer | undefined): Buffer {
+  const dataLength = frame.data.length;
+  const paddedData = (dataLength + 3) & ~3;
+  const optionsLength = comment === undefined ? 0 : 4 + ((comment.length + 3) & ~3) + 4;
+  const total = 28 + paddedData + optionsLength + 4;
+  const block = Buffer.alloc(total);
+  block.writeUInt32LE(PCAPNG_EPB, 0);
+  block.writeUInt32LE(total, 4);
+  block.writeUInt32LE(interfaceId, 8);
+  block.writeUInt32LE(Number(frame.timestampNs >> 32n), 12);
+  block.writeUInt32LE(Number(frame.timestampNs & 0xffffffffn), 16);
+  block.writeUInt32LE(dataLength, 20);
+  block.writeUInt32LE(Math.max(frame.originalLength, dataLength), 24);
+  frame.data.copy(block, 28);
+  if (comment !== undefined) {
+    const at = 28 + paddedData;
+    block.writeUInt16LE(OPT_COMMENT, at);
+    block.writeUInt16LE(comment.length, at + 2);
+    comment.copy(block, at + 4); // padding and opt_endofopt stay zero
+  }
+  block.writeUInt32LE(total, total - 4);
+  return block;
 }
 
 function interfaceBlock(linkType: number, id: number): Buffer {
