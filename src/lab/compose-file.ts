@@ -26,7 +26,8 @@ function list(indent: string, key: string, values: readonly string[]): string[] 
 }
 
 function pathFrom(paths: ComposePaths, target: string): string {
-  const absolute = isAbsolute(target) ? target : join(paths.root, target);
+  if (isAbsolute(target)) return target;
+  const absolute = join(paths.root, target);
   const inside = !relative(paths.root, paths.composeDir).startsWith('..');
   return inside ? relative(paths.composeDir, absolute) || '.' : absolute;
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { renderCompose } from './compose-file.js';
+import { readLabConfig } from './lab-config.js';
+import { composeFileFor } from './lab-compose.js';
+import { DEFAULT_COMPOSE_FILE, LAB_STATE_DIR, REPO_ROOT } from './paths.js';
+import { buildTopology } from './topology.js';
+
+const atDefault = { root: REPO_ROOT, composeDir: dirname(DEFAULT_COMPOSE_FILE) };
+
+describe('renderCompose', () => {
+  it('renders exactly the committed compose/lab.yml for the default topology (run `npm run lab:render`)', () => {
+    expect(readFileSync(DEFAULT_COMPOSE_FILE, 'utf8')).toBe(renderCompose(buildTopology(), atDefault));
+  });
+
+  it('puts every host at its fixed address with a sniffer on its eth0, flushing per packet', () => {
+    const text = renderCompose(buildTopology(), atDefault);
+    expect(text).toContain('- subnet: 10.77.0.0/24');
+    expect(text).toContain('ipv4_address: 10.77.0.10');
+    expect(text).toContain('ipv4_address: 10.77.0.13');
+    expect(text).toContain('network_mode: service:bob');
+    expect(text).toContain(
+      "command: ['tcpdump', '-i', 'eth0', '-p', '-n', '-U', '-Z', 'root', '-w', '/captures/bob.pcap']",
+    );
+    expect(text).toContain("volumes: ['../captures:/captures']");
+  });
+
+  it('follows a changed topology: subnet, port, no published port, absolute captures folder', () => {
+    const topology = buildTopology(
+      readLabConfig({
+        CHATLAB_PROJECT: 'lab2',
+        CHATLAB_SUBNET: '10.88.0.0/24',
+        CHATLAB_PORT: '4000',
+        CHATLAB_HOST_PORT: 'none',
+        CHATLAB_CLIENTS: '2',
+        CHATLAB_CAPTURES: '/tmp/caps',
+      }),
+    );
+    const text = renderCompose(topology, { root: REPO_ROOT, composeDir: LAB_STATE_DIR });
+    expect(text).toContain('name: lab2');
+    expect(text).toContain("'--port', '4000'");
+    expect(text).toContain("CHATLAB_SERVER: '10.88.0.10:4000'");
+    expect(text).not.toContain('ports:');
+    expect(text).not.toContain('carol');
+    expect(text).toContain("volumes: ['/tmp/caps:/captures']");
+    expect(text).toContain('context: ..');
+  });
+
+  it('keeps compose/lab.yml for the defaults and writes other labs under .lab/', () => {
+    expect(composeFileFor(buildTopology())).toBe(DEFAULT_COMPOSE_FILE);
+    const other = buildTopology(readLabConfig({ CHATLAB_PROJECT: 'lab2' }));
+    expect(composeFileFor(other)).toBe(join(LAB_STATE_DIR, 'lab2.yml'));
+  });
+});
