@@ -216,7 +216,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       case 'reply': {
         const { tag, code, reason, body } = frame;
         const reply: ReplyFrame = { kind: 'reply', tag, code, reason, body };
-        this.emit('reply', reply);
+        this.emit('reply', reply, reply.tag === null ? undefined : this.pending.get(reply.tag)?.verb);
         this.settle(reply);
         return;
       }

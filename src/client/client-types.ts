@@ -28,8 +28,8 @@ export interface ByeReason {
 export interface ChatClientEvents {
   /** Every `* EVENT`, in order. */
   event: [EventFrame];
-  /** Every reply, interim (100) and untagged ones included, in order. */
-  reply: [ReplyFrame];
+  /** Every reply, interim (100) and untagged ones included, in order, with the verb of its request if known. */
+  reply: [ReplyFrame, string | undefined];
   /** A data frame no download asked for. */
   data: [DataFrame];
   /** A line from the server that is not a frame a server sends; it is skipped. */

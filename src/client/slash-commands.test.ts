@@ -45,6 +45,7 @@ describe('slash commands that are one request', () => {
 
   it('tells how the current room changes', () => {
     expect(parseSlashCommand('/join lab2 pw', nowhere)).toMatchObject({ room: { enter: 'lab2' } });
+    expect(parseSlashCommand('/create lab2 capacity=2', nowhere)).toMatchObject({ room: { enter: 'lab2' } });
     expect(parseSlashCommand('/accept lab2', nowhere)).toMatchObject({ room: { enter: 'lab2' } });
     expect(parseSlashCommand('/accept lab2 bob', nowhere)).not.toHaveProperty('room');
     expect(parseSlashCommand('/leave', inLab)).toMatchObject({

@@ -104,7 +104,14 @@ const SPECS: SlashSpec[] = [
   direct('register', 'REGISTER'),
   direct('login', 'LOGIN'),
   direct('logout', 'LOGOUT'),
-  direct('create', 'CREATE'),
+  direct(
+    'create',
+    'CREATE',
+    'create a room and enter it: password=<pw> capacity=<n> invite-only are optional',
+    (args) => ({
+      enter: firstWord(args),
+    }),
+  ),
   direct('rooms', 'ROOMS'),
   direct('join', 'JOIN', 'join a room; it becomes the current room', (args) => ({ enter: firstWord(args) })),
   roomOrCurrent('leave', 'LEAVE', 'leave a room (default: the current room)', true),

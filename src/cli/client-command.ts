@@ -1,0 +1,76 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { runScriptClient } from '../client/script-client.js';
+import { parseServerAddress } from '../client/server-address.js';
+import { runTerminalClient } from '../client/terminal-client.js';
+import { DEFAULT_PORT } from '../protocol/index.js';
+
+interface ClientFlags {
+  server: { host: string; port: number };
+  script?: boolean;
+  user?: string;
+  password?: string;
+  color: boolean;
+  downloads: string;
+}
+
+const address = (value: string): { host: string; port: number } => {
+  try {
+    return parseServerAddress(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+};
+
+/** `chatlab client`: the interactive chat client, or with --script the one scenario scripts drive. */
+export function clientCommand(): Command {
+  return new Command('client')
+    .description('chat on a chatlab server: interactive on a terminal, or driven by a script (--script)')
+    .addOption(
+      new Option('-s, --server <host:port>', 'the server to connect to')
+        .env('CHATLAB_SERVER')
+        .default(parseServerAddress(`127.0.0.1:${DEFAULT_PORT}`), `127.0.0.1:${DEFAULT_PORT}`)
+        .argParser(address),
+    )
+    .option('--script', 'read commands from stdin, one a line; print one JSON object a line')
+    .option('-u, --user <name>', 'log in as this user at once (needs --password)')
+    .addOption(new Option('-p, --password <password>', 'password for --user').env('CHATLAB_PASSWORD'))
+    .option('--no-color', 'no colours, even on a terminal (NO_COLOR is honoured too)')
+    .option('--downloads <folder>', 'where /get saves files', './downloads')
+    .addHelpText(
+      'after',
+      `
+Type /help in the client for its commands: /register, /login, /create, /join, /msg, /send, /get, ...
+Plain text goes to the current room, shown in the prompt as user@room.
+
+With --script, each line of stdin is one command, run in order; stdout gets one JSON object a line:
+  {"type":"reply","tag":3,"code":200,"reason":"OK","body":{...},"verb":"JOIN"}   a reply from the server
+  {"type":"event","event":"MSG","data":{"room":"lab","from":"bob","text":"hi",...}}   an event
+  {"type":"local","command":"/send","ok":true,"message":"...",...}   a local command's outcome
+  {"type":"error","message":"..."}   a command that could not be run
+Every command line ends with one reply, local or error line. /wait <EVENT> [key=value ...] waits for an
+event. At the end of stdin the client sends QUIT and exits 0 (1 if the connection failed or was lost).
+
+Examples:
+  $ chatlab client
+  $ chatlab client --server 10.77.0.10:3300 --user alice --password s3cret
+  $ printf '/login alice s3cret\\n/join lab\\nhello from a script\\n' | chatlab client --script
+  $ docker exec -i client1 chatlab client --script --server 10.77.0.10:3300`,
+    )
+    .action(async (flags: ClientFlags) => {
+      if (flags.user !== undefined && flags.password === undefined) {
+        throw new InvalidArgumentError('--user needs --password (or CHATLAB_PASSWORD)');
+      }
+      const common = {
+        connect: { ...flags.server },
+        input: process.stdin,
+        output: process.stdout,
+        user: flags.user,
+        password: flags.password,
+        downloadDir: resolve(flags.downloads),
+      };
+      process.exitCode = flags.script
+        ? await runScriptClient(common)
+        : await runTerminalClient({ ...common, color: flags.color && process.env.NO_COLOR === undefined });
+    });
+}
