@@ -20,9 +20,8 @@ describe('renderCompose', () => {
     expect(text).toContain('ipv4_address: 10.77.0.10');
     expect(text).toContain('ipv4_address: 10.77.0.13');
     expect(text).toContain('network_mode: service:bob');
-    expect(text).toContain(
-      "command: ['tcpdump', '-i', 'eth0', '-p', '-n', '-U', '-Z', 'root', '-w', '/captures/bob.pcap']",
-    );
+    expect(text).toContain("'tcpdump', '-i', 'eth0', '-p', '-n', '--immediate-mode', '-U'");
+    expect(text).toContain("'-w', '/captures/bob.pcap'");
     expect(text).toContain("volumes: ['../captures:/captures']");
   });
 

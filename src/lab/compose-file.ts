@@ -38,9 +38,13 @@ export function healthCommand(port: number): string[] {
   return ['CMD', 'node', '-e', script];
 }
 
-/** The tcpdump command of a capture sidecar: real Ethernet frames from eth0, flushed per packet. */
+/**
+ * The tcpdump command of a capture sidecar: real Ethernet frames from eth0 (not `any`, which has no
+ * Ethernet header), handed over by the kernel at once (--immediate-mode) and written per packet (-U).
+ */
 export function captureCommand(host: LabHost): string[] {
-  return ['tcpdump', '-i', 'eth0', '-p', '-n', '-U', '-Z', 'root', '-w', `/captures/${host.captureFile}`];
+  const file = `/captures/${host.captureFile}`;
+  return ['tcpdump', '-i', 'eth0', '-p', '-n', '--immediate-mode', '-U', '-Z', 'root', '-w', file];
 }
 
 function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {

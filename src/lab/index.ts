@@ -1,0 +1,15 @@
+// The lab: Docker images, the compose topology and the lab commands' building blocks.
+export { LabError, type LabErrorCode } from './lab-error.js';
+export { DEFAULT_LAB_CONFIG, readLabConfig, parseClients, type LabConfig } from './lab-config.js';
+export { buildTopology, allHosts, findHost, LAB_IMAGES, type LabHost, type Topology } from './topology.js';
+export { renderCompose, REGISTRY_BASES } from './compose-file.js';
+export { composeFileFor, writeLabCompose } from './lab-compose.js';
+export { Lab } from './lab.js';
+export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
+export { ScriptedClient, type ClientOutput } from './scripted-client.js';
+export { ImageSet } from './image-set.js';
+export { DockerSetup } from './docker-setup.js';
+export { Progress } from './progress.js';
+export { connectEngine } from './docker-engine.js';
+export { listLabContainers, removeProject, addressOn, type LabContainer } from './lab-containers.js';
+export { LOCAL_BASE_IMAGE, NODE_VERSION } from './base-image.js';
