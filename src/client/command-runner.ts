@@ -35,6 +35,8 @@ const lookup = (body: Record<string, unknown>, key: string): unknown =>
 export class CommandRunner {
   user: string | undefined;
   room: string | undefined;
+  /** True once /quit has begun: the connection is about to close on purpose. */
+  quitting = false;
   private readonly downloadDir: string;
 
   constructor(
@@ -115,6 +117,7 @@ export class CommandRunner {
         await new Promise((resolve) => setTimeout(resolve, command.ms));
         return local(`slept ${command.ms} ms`);
       case 'quit':
+        this.quitting = true;
         await this.client.quit();
         return { type: 'quit' };
     }

@@ -78,7 +78,7 @@ export class TerminalClient {
       this.print(this.colors.red(`server sent a bad frame: ${message}`));
     });
     client.on('close', () => {
-      if (this.quitting) return;
+      if (this.quitting || this.runner.quitting) return;
       const why = client.bye ? `: ${client.bye.code}: ${client.bye.message}` : '';
       this.print(this.colors.red(`connection to ${client.address} closed${why}`));
       this.quitting = true;
@@ -109,12 +109,15 @@ export class TerminalClient {
       this.output.write(`${text}\n`);
       return;
     }
+    // Up to the row where the prompt starts (the typed line may wrap), clear from there down, print.
     const { rows } = this.rl.getCursorPos();
     readline.moveCursor(this.output, 0, -rows);
     readline.cursorTo(this.output, 0);
     readline.clearScreenDown(this.output);
-    // The extra line ends are the rows the prompt occupied: readline moves up over them when it redraws.
-    this.output.write(`${text}\n${'\n'.repeat(rows)}`);
+    this.output.write(`${text}\n`);
+    // readline redraws from `prevRows` rows above the cursor, a count it leaves stale after a paste; the
+    // cursor is now where the prompt starts, so that count is 0.
+    (this.rl as unknown as { prevRows: number }).prevRows = 0;
     this.rl.prompt(true);
   }
 

@@ -60,7 +60,7 @@ export function formatMessage(m: Body, c: Palette): string {
   const text = clean(m.text);
   if (m.room !== undefined && m.room !== null)
     return `${c.cyan(`[${clean(m.room)}]`)} ${c.bold(clean(m.from))}: ${text}`;
-  return `${c.magenta('(dm)')} ${c.bold(clean(m.from))}${m.to ? c.dim(` → ${clean(m.to)}`) : ''}: ${text}`;
+  return `${c.magenta('(dm)')} ${c.bold(clean(m.from))}: ${text}`;
 }
 
 function formatFile(f: Body, c: Palette): string {
