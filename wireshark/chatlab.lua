@@ -1,0 +1,480 @@
+-- chatlab.lua: a Wireshark dissector for CHATLAB/1, the chatlab chat protocol.
+--
+-- The contract it follows is docs/PROTOCOL.md; comments cite its sections (§1 frames, §2 connecting,
+-- §3 greeting, §5 status codes, §6 events, §7 HTTP status page). It mirrors the project's own decoder,
+-- src/protocol/frame-decoder.ts, so Wireshark and the lab's report read a capture the same way.
+--
+-- Install: see wireshark/README.md. In short: copy this file to ~/.local/lib/wireshark/plugins/, or run
+--   tshark -X lua_script:wireshark/chatlab.lua -r capture.pcapng
+-- The TCP port (default 3300) is the preference chatlab.port: -o chatlab.port:3301, or Edit >
+-- Preferences > Protocols > CHATLAB.
+
+local chatlab = Proto("chatlab", "CHATLAB/1 chat protocol")
+
+-- §1 "Sizes".
+local DEFAULT_PORT = 3300
+local MAX_REQUEST_LINE = 8192 -- client to server, LF included
+local MAX_SERVER_LINE = 1048576 -- reply or event line, LF included
+local MAX_DATA = 65536 -- data frame payload
+-- Longest line this dissector waits for before it gives up looking for the LF.
+local MAX_REASSEMBLED_LINE = MAX_SERVER_LINE
+
+-- §5: each status code has one fixed reason phrase.
+local STATUS = {
+  [100] = "Continue",
+  [200] = "OK",
+  [201] = "Created",
+  [202] = "Accepted",
+  [400] = "Bad Request",
+  [401] = "Unauthorized",
+  [403] = "Forbidden",
+  [404] = "Not Found",
+  [409] = "Conflict",
+  [413] = "Payload Too Large",
+  [429] = "Too Many Requests",
+  [500] = "Internal Server Error",
+  [503] = "Service Unavailable",
+  [507] = "Insufficient Storage",
+}
+
+-- §7: the methods the server recognises as the start of an HTTP request (src/server/http-status.ts).
+local HTTP_METHODS = {
+  GET = true, HEAD = true, POST = true, PUT = true, DELETE = true,
+  OPTIONS = true, PATCH = true, CONNECT = true, TRACE = true,
+}
+
+---------------------------------------------------------------------------------------------------------
+-- Fields. Their filter names are the contract of wireshark/README.md: chatlab.verb == "SAY",
+-- chatlab.status >= 400, tshark -T fields -e chatlab.verb -e chatlab.status.
+
+local f = {
+  kind = ProtoField.string("chatlab.kind", "Kind", base.ASCII, "request, reply, event, data or http (§1, §7)"),
+  tag = ProtoField.string("chatlab.tag", "Tag", base.ASCII, "Request tag, repeated by its reply; - for none (§1)"),
+  verb = ProtoField.string("chatlab.verb", "Verb", base.ASCII, "Request verb, upper case (§4)"),
+  args = ProtoField.string("chatlab.args", "Arguments", base.UNICODE, "The rest of the request line (§4)"),
+  status = ProtoField.uint16("chatlab.status", "Status", base.DEC, STATUS, nil, "Reply status code (§5)"),
+  reason = ProtoField.string("chatlab.reason", "Reason", base.UNICODE, "Reply reason phrase (§5)"),
+  event = ProtoField.string("chatlab.event", "Event", base.ASCII, "Event name (§6)"),
+  json = ProtoField.string("chatlab.json", "JSON body", base.UNICODE, "The JSON object of a reply or event"),
+  error_code = ProtoField.string("chatlab.error_code", "Error code", base.ASCII,
+    "The code of an error reply or * BYE (§5)"),
+  app = ProtoField.string("chatlab.app", "Application", base.UNICODE, "Server application, from HELLO (§3)"),
+  version = ProtoField.string("chatlab.version", "Version", base.UNICODE, "Server version, from HELLO (§3)"),
+  transfer = ProtoField.uint32("chatlab.transfer", "Transfer", base.DEC, nil, nil, "Transfer number (§1 Data)"),
+  offset = ProtoField.uint32("chatlab.offset", "Offset", base.DEC, nil, nil, "Where in the file the bytes go"),
+  length = ProtoField.uint32("chatlab.length", "Length", base.DEC, nil, nil, "Payload bytes of the data frame"),
+  data = ProtoField.bytes("chatlab.data", "Data", base.NONE, "File bytes of a data frame"),
+  line = ProtoField.string("chatlab.line", "Line", base.UNICODE, "A line that is not a CHATLAB/1 frame"),
+  http = ProtoField.string("chatlab.http", "HTTP", base.UNICODE, "HTTP line on the chat port (§7)"),
+  request_verb = ProtoField.string("chatlab.request_verb", "Reply to verb", base.ASCII,
+    "Verb of the request this reply answers, matched by tag (§1)"),
+  request_in = ProtoField.framenum("chatlab.request_in", "Request in frame", base.NONE, frametype.REQUEST, nil,
+    "Frame that carried the request this reply answers"),
+}
+chatlab.fields = {
+  f.kind, f.tag, f.verb, f.args, f.status, f.reason, f.event, f.json, f.error_code, f.app, f.version,
+  f.transfer, f.offset, f.length, f.data, f.line, f.http, f.request_verb, f.request_in,
+}
+
+local e = {
+  malformed = ProtoExpert.new("chatlab.malformed", "Malformed CHATLAB/1 frame",
+    expert.group.MALFORMED, expert.severity.ERROR),
+  too_large = ProtoExpert.new("chatlab.too_large", "CHATLAB/1 frame over its size limit",
+    expert.group.PROTOCOL, expert.severity.ERROR),
+  direction = ProtoExpert.new("chatlab.wrong_direction", "Frame kind not expected in this direction",
+    expert.group.PROTOCOL, expert.severity.WARN),
+  reason = ProtoExpert.new("chatlab.reason_mismatch", "Reason phrase does not match the status code",
+    expert.group.PROTOCOL, expert.severity.WARN),
+  error_reply = ProtoExpert.new("chatlab.error_reply", "Error reply",
+    expert.group.RESPONSE_CODE, expert.severity.NOTE),
+  bye = ProtoExpert.new("chatlab.bye", "The server closes the connection",
+    expert.group.SEQUENCE, expert.severity.WARN),
+  empty = ProtoExpert.new("chatlab.empty_line", "Empty line (ignored by the server)",
+    expert.group.PROTOCOL, expert.severity.NOTE),
+  http = ProtoExpert.new("chatlab.http_request", "HTTP on the chat port",
+    expert.group.SEQUENCE, expert.severity.CHAT),
+}
+chatlab.experts = {
+  e.malformed, e.too_large, e.direction, e.reason, e.error_reply, e.bye, e.empty, e.http,
+}
+
+---------------------------------------------------------------------------------------------------------
+-- Preferences: the server port. Changing it moves the dissector in the tcp.port table.
+
+chatlab.prefs.port = Pref.uint("TCP port", DEFAULT_PORT, "TCP port of the chatlab server (§2; default 3300)")
+
+local tcp_port_table = DissectorTable.get("tcp.port")
+local registered_port = 0
+
+local function register_port(port)
+  if port == registered_port then return end
+  if registered_port ~= 0 then tcp_port_table:remove(registered_port, chatlab) end
+  registered_port = port
+  if port ~= 0 then tcp_port_table:add(port, chatlab) end
+end
+
+function chatlab.prefs_changed()
+  register_port(chatlab.prefs.port)
+end
+
+---------------------------------------------------------------------------------------------------------
+-- State, filled on the first pass through the capture (pinfo.visited false) and read on every pass, so
+-- the GUI shows the same thing when it dissects a frame again out of order:
+--   http_streams[tcp.stream] = frame where HTTP was seen (§2: the same port answers HTTP);
+--   pending[tcp.stream][tag] = { verb, frame } of requests still waiting for their final reply; untagged
+--     requests queue under "-", since their replies all carry the tag "-" (§1 "Tag");
+--   matched[key] = { verb, frame } of the request a reply answers, key naming the reply's bytes.
+
+local tcp_stream = Field.new("tcp.stream")
+local http_streams, pending, matched = {}, {}, {}
+
+function chatlab.init()
+  http_streams, pending, matched = {}, {}, {}
+end
+
+---------------------------------------------------------------------------------------------------------
+-- Helpers.
+
+-- "server", "client" or nil: who sent this segment, from the server port.
+local function sender(pinfo)
+  if pinfo.src_port == registered_port then return "server" end
+  if pinfo.dst_port == registered_port then return "client" end
+  return nil
+end
+
+-- At most `max` bytes of `s` for the Info column, not cutting a UTF-8 character in two.
+local function shorten(s, max)
+  if #s <= max then return s end
+  local cut = max
+  while cut > 0 do
+    local b = s:byte(cut + 1)
+    if b == nil or b < 0x80 or b >= 0xC0 then break end -- cut+1 starts a character
+    cut = cut - 1
+  end
+  return s:sub(1, cut) .. "..."
+end
+
+-- One JSON string member of a flat object, enough for "app", "version" and "code". Escaped quotes inside
+-- other strings never match, because they are preceded by a backslash.
+local function json_string(json, name)
+  return json:match('"' .. name .. '":"([^"\\]*)"')
+end
+
+-- The JSON body as a field, and Wireshark's own JSON dissector under it, so the object can be browsed and
+-- filtered (json.member_with_value == "from:alice").
+local json_dissector = Dissector.get("json")
+
+local function add_json(item, tvb, pinfo, at, json)
+  local range = tvb(at, #json)
+  item:add_packet_field(f.json, range, ENC_UTF_8)
+  json_dissector:call(range:tvb(), pinfo, item)
+end
+
+local function is_digits(s, max)
+  return s ~= nil and #s >= 1 and #s <= max and s:match("^%d+$") ~= nil
+end
+
+---------------------------------------------------------------------------------------------------------
+-- Matching replies to requests by tag (§1 "Tag"). `ctx` holds the TCP stream and a key for the frame's
+-- bytes. A `100 Continue` is interim: the final reply to UPLOAD follows with the same tag (§4 "Files").
+
+local function remember_request(ctx, tag, verb, pinfo)
+  if pinfo.visited or ctx.stream == nil then return end
+  local stream = pending[ctx.stream] or {}
+  pending[ctx.stream] = stream
+  local request = { verb = verb, frame = pinfo.number }
+  if tag then
+    stream[tag] = request
+  else
+    stream["-"] = stream["-"] or {}
+    table.insert(stream["-"], request)
+  end
+end
+
+local function match_reply(ctx, tag, status, pinfo)
+  if pinfo.visited or ctx.stream == nil then return matched[ctx.key] end
+  local stream = pending[ctx.stream]
+  if stream == nil then return nil end
+  local final = status >= 200
+  local request
+  if tag == "-" then
+    local queue = stream["-"]
+    request = queue and queue[1]
+    if request and final then table.remove(queue, 1) end
+  else
+    request = stream[tag]
+    if request and final then stream[tag] = nil end
+  end
+  matched[ctx.key] = request
+  return request
+end
+
+---------------------------------------------------------------------------------------------------------
+-- One frame of each kind (§1). Each adds its fields under `item` and returns the Info column summary.
+-- `line` is the line without its CR LF; `off` is the line's first byte in `tvb`; a position p (1-based)
+-- in `line` is tvb offset off + p - 1.
+
+local function check_direction(item, pinfo, expected_from)
+  local from = sender(pinfo)
+  if from ~= nil and expected_from ~= nil and from ~= expected_from then
+    item:add_proto_expert_info(e.direction, "Sent by the " .. from .. "; §1 says the " .. expected_from
+      .. " sends this kind of frame")
+  end
+end
+
+-- `* <EVENT> <json>` (§1, §6).
+local function dissect_event(tvb, pinfo, item, line, off, _ctx)
+  local ep, event, jp, json = line:match("^%* ()([A-Z][A-Z_]*) ()({.*})$")
+  if not event then return nil end
+  item:add(f.kind, "event"):set_generated()
+  item:add_packet_field(f.event, tvb(off + ep - 1, #event), ENC_UTF_8)
+  add_json(item, tvb, pinfo, off + jp - 1, json)
+  check_direction(item, pinfo, "server")
+  if event == "HELLO" then
+    -- §3: the greeting names the application and its version (question A of the lab).
+    local app, version = json_string(json, "app"), json_string(json, "version")
+    if app then item:add(f.app, app):set_generated() end
+    if version then item:add(f.version, version):set_generated() end
+  elseif event == "BYE" then
+    local code = json_string(json, "code")
+    if code then item:add(f.error_code, code):set_generated() end
+    item:add_proto_expert_info(e.bye, "The server closes the connection: " .. (code or "?"))
+  end
+  return "Event " .. event
+end
+
+-- `<tag> <code> <reason>[ <json>]` (§1, §5). Tag is 1 to 9 digits or `-`.
+local function dissect_reply(tvb, pinfo, item, line, off, ctx)
+  local tag, cp, code, rest = line:match("^([%d%-]+) ()(%d%d%d)(.*)$")
+  if not tag or (tag ~= "-" and not is_digits(tag, 9)) then return nil end
+  if rest ~= "" and rest:sub(1, 1) ~= " " then return nil end
+  local brace = rest:find("{", 1, true)
+  local reason = rest:sub(2, (brace or #rest + 1) - 1)
+  local json = brace and rest:sub(brace) or nil
+  local status = tonumber(code)
+  item:add(f.kind, "reply"):set_generated()
+  item:add_packet_field(f.tag, tvb(off, #tag), ENC_ASCII)
+  local status_item = item:add(f.status, tvb(off + cp - 1, 3), status)
+  local reason_at = off + cp - 1 + 4 -- after "<code> "
+  local trimmed = reason:match("^%s*(.-)%s*$")
+  if #reason > 0 then item:add(f.reason, tvb(reason_at, #reason), trimmed) end
+  if json then
+    add_json(item, tvb, pinfo, off + cp - 1 + 3 + brace - 1, json)
+    if json:sub(-1) ~= "}" then
+      item:add_proto_expert_info(e.malformed, "Reply body is not a JSON object (§1)")
+    end
+  end
+  check_direction(item, pinfo, "server")
+  local request = match_reply(ctx, tag, status, pinfo)
+  if request then
+    item:add(f.request_verb, request.verb):set_generated()
+    item:add(f.request_in, request.frame):set_generated()
+  end
+  if STATUS[status] == nil then
+    status_item:add_proto_expert_info(e.reason, "Status code " .. code .. " is not one of §5")
+  elseif STATUS[status] ~= trimmed then
+    status_item:add_proto_expert_info(e.reason, "Status " .. code .. " is \"" .. STATUS[status]
+      .. "\" (§5), not \"" .. trimmed .. "\"")
+  end
+  if status >= 400 then
+    local error_code = json and json_string(json, "code")
+    if error_code then item:add(f.error_code, error_code):set_generated() end
+    status_item:add_proto_expert_info(e.error_reply, "Error reply " .. code .. " "
+      .. (error_code or trimmed))
+  elseif json and json:match('^{"app":') then
+    -- The reply to HELLO repeats the server's identity (§3).
+    local app, version = json_string(json, "app"), json_string(json, "version")
+    if app then item:add(f.app, app):set_generated() end
+    if version then item:add(f.version, version):set_generated() end
+  end
+  return "Reply " .. tag .. " " .. code .. " " .. trimmed
+end
+
+-- `[<tag> ]<VERB>[ <arguments>]` (§1, §4). The verb is letters only and case-insensitive; `DATA` is not one.
+local function dissect_request(tvb, pinfo, item, line, off, ctx)
+  local tag, vp, verb, ap, rest = line:match("^(%d+) +()(%a+)()(.*)$")
+  if not tag then
+    vp, verb, ap, rest = line:match("^()(%a+)()(.*)$")
+  end
+  if not verb or (tag and #tag > 9) or verb:upper() == "DATA" then return nil end
+  if rest ~= "" and rest:sub(1, 1) ~= " " then return nil end
+  local upper = verb:upper()
+  item:add(f.kind, "request"):set_generated()
+  if tag then item:add_packet_field(f.tag, tvb(off, #tag), ENC_ASCII) end
+  -- The field holds the verb in upper case, so chatlab.verb == "SAY" also finds `say`.
+  item:add(f.verb, tvb(off + vp - 1, #verb), upper)
+  local args = rest:sub(2)
+  if #args > 0 then item:add_packet_field(f.args, tvb(off + ap, #args), ENC_UTF_8) end
+  check_direction(item, pinfo, "client")
+  remember_request(ctx, tag, upper, pinfo)
+  local summary = "Request " .. (tag or "-") .. " " .. upper
+  if #args > 0 then summary = summary .. " " .. shorten(args, 60) end
+  return summary
+end
+
+-- The header of a data frame, `DATA <transfer> <offset> <length>` (§1 "Data"): its numbers and their
+-- positions in the line, or nil when the line is not a well-formed header.
+local function parse_data_header(line)
+  local tp, t, op, o, lp, l = line:match("^DATA ()(%d+) ()(%d+) ()(%d+)$")
+  if not (is_digits(t, 9) and is_digits(o, 15) and is_digits(l, 9)) then return nil end
+  return { transfer = tonumber(t), offset = tonumber(o), length = tonumber(l),
+           tp = tp, tlen = #t, op = op, olen = #o, lp = lp, llen = #l }
+end
+
+---------------------------------------------------------------------------------------------------------
+-- HTTP (§2, §7): a connection whose first bytes are an HTTP request line gets a status page, then closes.
+
+local function http_line(line)
+  local method = line:match("^(%u+) %S+ HTTP/%d%.%d$")
+  if method and HTTP_METHODS[method] then return true end
+  return line:match("^HTTP/%d%.%d %d%d%d") ~= nil
+end
+
+local function dissect_http(tvb, pinfo, tree, first_line)
+  local item = tree:add(chatlab, tvb(), "CHATLAB/1 port, HTTP (§7)")
+  item:add(f.kind, "http"):set_generated()
+  if first_line then
+    item:add(f.http, tvb(0, #first_line), first_line)
+    item:add_proto_expert_info(e.http, "HTTP on the chat port: " .. first_line)
+  end
+  pinfo.cols.protocol = "HTTP"
+  pinfo.cols.info = first_line and ("HTTP " .. first_line) or "HTTP (continued)"
+  return tvb:len()
+end
+
+---------------------------------------------------------------------------------------------------------
+-- One frame at `off` (0-based) of `tvb`, whose bytes are also in the string `buf`. Returns the bytes
+-- consumed and the Info summary, or nil and the number of further bytes needed (§1: lines end at LF,
+-- data frames at their announced length).
+
+local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
+  local lf = buf:find("\n", off + 1, true) -- 1-based position of the LF
+  if not lf then
+    local have = #buf - off
+    if have < MAX_REASSEMBLED_LINE then return nil, DESEGMENT_ONE_MORE_SEGMENT end
+    local item = tree:add(chatlab, tvb(off), "CHATLAB/1, unterminated line")
+    item:add_proto_expert_info(e.too_large, "No LF within " .. have .. " bytes (§1 Sizes)")
+    return have, "Unterminated line"
+  end
+  local line_len = lf - off -- LF included
+  local line = buf:sub(off + 1, lf - 1)
+  if line:sub(-1) == "\r" then line = line:sub(1, -2) end -- §1: a CR before the LF is dropped
+
+  -- §1 "Data": a header line, then exactly <length> raw bytes that are never searched for markers.
+  if line:sub(1, 5) == "DATA " then
+    local h = parse_data_header(line)
+    if not h or h.length == 0 or h.length > MAX_DATA then
+      local item = tree:add(chatlab, tvb(off, line_len), "CHATLAB/1, bad data header")
+      item:add(f.kind, "data"):set_generated()
+      if h and h.length > MAX_DATA then
+        item:add_proto_expert_info(e.too_large, "Data frame of " .. h.length .. " bytes; at most "
+          .. MAX_DATA .. " (§1 Sizes): the server closes the connection")
+      else
+        item:add_proto_expert_info(e.malformed,
+          "Data header is not `DATA <transfer> <offset> <length>` with length >= 1 (§1)")
+      end
+      return line_len, "Bad data header"
+    end
+    local total = line_len + h.length
+    local have = #buf - off
+    if have < total then return nil, total - have end
+    local item = tree:add(chatlab, tvb(off, total))
+    item:add(f.kind, "data"):set_generated()
+    item:add(f.transfer, tvb(off + h.tp - 1, h.tlen), h.transfer)
+    item:add(f.offset, tvb(off + h.op - 1, h.olen), h.offset)
+    item:add(f.length, tvb(off + h.lp - 1, h.llen), h.length)
+    item:add(f.data, tvb(off + line_len, h.length))
+    local summary = "Data transfer " .. h.transfer .. " offset " .. h.offset .. " len " .. h.length
+    item:append_text(", " .. summary)
+    return total, summary
+  end
+
+  local item = tree:add(chatlab, tvb(off, line_len))
+  if line:match("^%s*$") then
+    item:add_proto_expert_info(e.empty, "Empty line: the server ignores it")
+    item:append_text(", empty line")
+    return line_len, nil
+  end
+  local limit = sender(pinfo) == "client" and MAX_REQUEST_LINE or MAX_SERVER_LINE
+  if line_len > limit then
+    item:add_proto_expert_info(e.too_large, "Line of " .. line_len .. " bytes; at most " .. limit
+      .. " (§1 Sizes)")
+  end
+
+  local summary
+  if line:sub(1, 2) == "* " then
+    summary = dissect_event(tvb, pinfo, item, line, off, ctx)
+  else
+    ctx.key = ctx.prefix .. off
+    summary = dissect_reply(tvb, pinfo, item, line, off, ctx)
+      or dissect_request(tvb, pinfo, item, line, off, ctx)
+  end
+  if not summary then
+    item:add_packet_field(f.line, tvb(off, #line), ENC_UTF_8)
+    item:add_proto_expert_info(e.malformed, "Not a request, reply, event or data header (§1)")
+    summary = "Malformed: " .. shorten(line, 40)
+  end
+  item:append_text(", " .. summary)
+  return line_len, summary
+end
+
+---------------------------------------------------------------------------------------------------------
+-- The dissector: every whole frame in this TCP payload, asking TCP for more bytes when the last one is
+-- cut (pinfo.desegment_offset / desegment_len), so a frame split across segments and several frames in
+-- one segment both decode (§1 "Why framing matters").
+
+function chatlab.dissector(tvb, pinfo, tree)
+  local len = tvb:len()
+  if len == 0 then return 0 end
+
+  local stream_field = tcp_stream()
+  local stream = stream_field and stream_field.value
+  local http_from = stream and http_streams[stream]
+  if http_from and pinfo.number >= http_from then return dissect_http(tvb, pinfo, tree, nil) end
+
+  local buf = tvb:raw()
+  local first_lf = buf:find("\n", 1, true)
+  if first_lf then
+    local first = buf:sub(1, first_lf - 1):gsub("\r$", "")
+    if http_line(first) then
+      if stream and not pinfo.visited then http_streams[stream] = pinfo.number end
+      return dissect_http(tvb, pinfo, tree, first)
+    end
+  end
+
+  -- TCP may call this dissector twice for one frame: once with a frame reassembled from earlier segments,
+  -- then with the rest of the segment. The second call finds CHATLAB in the protocol column and appends
+  -- to the Info column what the first call wrote there.
+  local continuing = tostring(pinfo.cols.protocol) == "CHATLAB"
+  local info_before = tostring(pinfo.cols.info) or ""
+
+  -- The frame number, where this tvb sits in its source and its length name these bytes across passes
+  -- (a reassembled tvb starts at 0, the rest of a segment after the TCP header).
+  local ctx = { stream = stream, prefix = pinfo.number .. ":" .. tvb:offset() .. ":" .. len .. ":" }
+  local summaries = {}
+  local off = 0
+  while off < len do
+    local consumed, result = dissect_frame(tvb, pinfo, tree, buf, off, ctx)
+    if not consumed then
+      pinfo.desegment_offset = off
+      pinfo.desegment_len = result
+      break
+    end
+    if result then summaries[#summaries + 1] = result end
+    off = off + consumed
+  end
+
+  if #summaries > 0 then
+    -- The JSON dissector writes to the Info column too; what this dissector found replaces that.
+    local text = table.concat(summaries, "; ")
+    if continuing then text = info_before .. "; " .. text end
+    pinfo.cols.protocol = "CHATLAB"
+    pinfo.cols.info:clear_fence()
+    pinfo.cols.info = text
+    if continuing then pinfo.cols.info:fence() end
+  end
+  return len
+end
+
+-- Registered last: a protocol joins the tcp.port table only once its dissector exists.
+register_port(chatlab.prefs.port)
