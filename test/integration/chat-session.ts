@@ -1,21 +1,33 @@
 import type { ClientOutput, ScriptedClient } from '../../src/lab/index.js';
 
-const isReply = (output: ClientOutput): boolean => output.type === 'reply';
+/** The protocol verb each slash command sends (src/client/slash-commands.ts); replies carry it back. */
+const VERBS: Record<string, string> = {
+  register: 'REGISTER',
+  login: 'LOGIN',
+  create: 'CREATE',
+  join: 'JOIN',
+  msg: 'TELL',
+};
 
-/** Sends one slash command and waits for the reply it earns (the next reply after those seen so far). */
+/** Sends one slash command and waits for its reply, told apart from the others by its verb. */
 export async function command(client: ScriptedClient, line: string): Promise<ClientOutput> {
-  const before = client.received.filter(isReply).length;
+  const verb = VERBS[line.slice(1).split(' ')[0] ?? ''] ?? '';
+  const replies = (): ClientOutput[] => client.received.filter((o) => o.type === 'reply' && o.verb === verb);
+  const before = replies().length;
   client.send(line);
-  return client.waitFor(
-    `the reply to "${line}"`,
-    (output) => isReply(output) && client.received.filter(isReply).indexOf(output) >= before,
-  );
+  return client.waitFor(`the ${verb} reply to "${line}"`, (o) => replies().indexOf(o) >= before);
 }
 
-/** Registers (or, if the account exists, just logs in) and joins a room, as a person would. */
-export async function signInAndJoin(client: ScriptedClient, name: string, room: string): Promise<void> {
-  await command(client, `/register ${name} ${name}@example.org s3cret-${name}`);
-  await command(client, `/login ${name} s3cret-${name}`);
-  const joined = await command(client, `/join ${room}`);
-  if (joined.code !== 200) throw new Error(`${name} could not join ${room}: ${JSON.stringify(joined)}`);
+/** Sends a command that must succeed (a 2xx reply). */
+export async function ok(client: ScriptedClient, line: string): Promise<ClientOutput> {
+  const reply = await command(client, line);
+  const code = typeof reply.code === 'number' ? reply.code : 0;
+  if (code < 200 || code > 299) throw new Error(`${client.host}: "${line}" failed: ${JSON.stringify(reply)}`);
+  return reply;
+}
+
+/** Registers and logs in, as a person would on first use. */
+export async function signIn(client: ScriptedClient, name: string): Promise<void> {
+  await ok(client, `/register ${name} ${name}@example.org s3cret-${name}`);
+  await ok(client, `/login ${name} s3cret-${name}`);
 }

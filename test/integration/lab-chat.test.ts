@@ -16,7 +16,7 @@ import {
   writeLabCompose,
   type RunningHost,
 } from '../../src/lab/index.js';
-import { command, signInAndJoin } from './chat-session.js';
+import { ok, signIn } from './chat-session.js';
 import { ETHERNET, streamBytes, tcpFrames, waitForCaptured, type TcpFrame } from './capture-frames.js';
 
 const captures = mkdtempSync(join(tmpdir(), 'chatlab-it-captures-'));
@@ -64,14 +64,20 @@ beforeAll(async () => {
     const bob = await lab.scriptedClient('bob');
     const alice = await lab.scriptedClient('alice');
     try {
-      await signInAndJoin(bob, 'bob', 'general');
-      await signInAndJoin(alice, 'alice', 'general');
+      await signIn(bob, 'bob');
+      await ok(bob, '/create general');
+      await signIn(alice, 'alice');
+      await ok(alice, '/join general');
       alice.send(TEXT);
       await bob.waitFor(
-        "alice's message to arrive",
-        (o) => o.type === 'event' && JSON.stringify(o).includes(TEXT),
+        "alice's message in #general",
+        (o) => o.event === 'MSG' && JSON.stringify(o).includes(TEXT),
       );
-      await command(alice, '/msg bob a direct one');
+      await ok(alice, '/msg bob a direct one');
+      await bob.waitFor(
+        "alice's direct message",
+        (o) => o.event === 'DM' && JSON.stringify(o).includes('a direct one'),
+      );
     } finally {
       await alice.close();
       await bob.close();
