@@ -78,7 +78,9 @@ describe('ChatClient.connect', () => {
     await server.connection();
     const error = await rejection(connecting);
     expect(error).toMatchObject({ code: 'CLIENT_TIMEOUT' });
-    expect(error.message).toContain('no greeting (* HELLO) within 50 ms — is it a chatlab server?');
+    expect(error.message).toBe(
+      `cannot talk to chatlab server at 127.0.0.1:${server.port}: no greeting (* HELLO, then the reply to HELLO) within 50 ms — is it a chatlab server?`,
+    );
   });
 });
 

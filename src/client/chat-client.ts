@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Decoded, EventFrame, ReplyFrame } from '../protocol/index.js';
 import { encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
 import { CLIENT_APP, VERSION } from '../version.js';
@@ -63,16 +64,26 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     });
   }
 
-  /** Opens a connection, introduces the client and resolves once the server has greeted it. */
+  /**
+   * Opens a connection, says `HELLO <agent>` and resolves once the server has greeted it (`* HELLO`) and
+   * answered the HELLO.
+   */
   static async connect(options: ConnectOptions): Promise<ChatClient> {
     const { host, port, agent = `${CLIENT_APP}/${VERSION}`, timeoutMs = 5000 } = options;
     const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const client = new ChatClient(net.connect({ host, port }), address);
     // HELLO first, so the server greets at once instead of waiting to see whether this is HTTP (§2).
-    client.request('HELLO', agent).catch(() => undefined);
+    const hello = client.request('HELLO', agent);
+    hello.catch(() => undefined);
     try {
       const greeting = await client.queue.wait('HELLO', undefined, { timeoutMs });
       client.server = greeting.body;
+      // Its reply follows the greeting at once; awaited so that it never reaches the caller's listeners.
+      const stop = new AbortController();
+      const late = delay(timeoutMs, false, { signal: stop.signal }).catch(() => false);
+      const replied = await Promise.race([hello.then(() => true), late]);
+      stop.abort();
+      if (!replied) throw new ClientError('CLIENT_TIMEOUT', `no reply to HELLO within ${timeoutMs} ms`);
       return client;
     } catch (error) {
       client.destroy();

@@ -66,7 +66,7 @@ export function greetingFailure(context: GreetingContext): ClientError {
   const why = bye
     ? `it said BYE ${bye.code}: ${bye.message}`
     : timedOut
-      ? `no greeting (* HELLO) within ${timeoutMs} ms — is it a chatlab server?`
+      ? `no greeting (* HELLO, then the reply to HELLO) within ${timeoutMs} ms — is it a chatlab server?`
       : `it closed the connection before greeting${failure ? ` (${failure.message})` : ''}`;
   const code = timedOut ? 'CLIENT_TIMEOUT' : 'CLIENT_CLOSED';
   return new ClientError(code, `cannot talk to chatlab server at ${address}: ${why}`, cause);

@@ -50,19 +50,28 @@ export class CommandRunner {
   }
 
   /** Parses and runs one line; `undefined` for a blank line. */
-  async run(line: string): Promise<RunOutcome | undefined> {
-    const command = parseSlashCommand(line, { room: this.room });
+  run(line: string): Promise<RunOutcome | undefined> {
+    return this.execute(this.parse(line));
+  }
+
+  /** Reads a typed line in the session's current state (plain text goes to the current room). */
+  parse(line: string): SlashCommand {
+    return parseSlashCommand(line, { room: this.room });
+  }
+
+  /** Runs a parsed command; `undefined` for a blank line. */
+  async execute(command: SlashCommand): Promise<RunOutcome | undefined> {
     if (command.kind === 'empty') return undefined;
     if (command.kind === 'invalid')
       return { type: 'error', command: command.command, message: command.message };
     try {
-      return await this.execute(command);
+      return await this.perform(command);
     } catch (error) {
       return { type: 'local', command: command.command, ok: false, message: describeError(error) };
     }
   }
 
-  private async execute(command: Exclude<SlashCommand, { kind: 'empty' | 'invalid' }>): Promise<RunOutcome> {
+  private async perform(command: Exclude<SlashCommand, { kind: 'empty' | 'invalid' }>): Promise<RunOutcome> {
     const local = (message: string, data?: Record<string, unknown>): RunOutcome => ({
       type: 'local',
       command: command.command,

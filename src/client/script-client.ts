@@ -4,6 +4,7 @@ import { ChatClient } from './chat-client.js';
 import type { ConnectOptions } from './client-types.js';
 import type { RunOutcome } from './command-runner.js';
 import { CommandRunner } from './command-runner.js';
+import type { SlashCommand } from './slash-commands.js';
 
 export interface ScriptClientOptions {
   connect: ConnectOptions;
@@ -19,10 +20,21 @@ export interface ScriptClientOptions {
 
 /** One line of the script client's output (see `runScriptClient`). */
 export type ScriptLine =
-  | { type: 'reply'; tag: number | null; code: number; reason: string; body: object; verb?: string }
-  | { type: 'event'; event: string; data: object }
-  | { type: 'local'; command: string; ok: boolean; message: string; [key: string]: unknown }
-  | { type: 'error'; message: string; command?: string };
+  | {
+      type: 'reply';
+      tag: number | null;
+      code: number;
+      reason: string;
+      body: Record<string, unknown>;
+      /** The verb of the request it answers, when this client sent it. */
+      verb?: string;
+      /** On the final reply that completes a command: the command and its input line number. */
+      command?: string;
+      line?: number;
+    }
+  | { type: 'event'; event: string; data: Record<string, unknown> }
+  | { type: 'local'; command: string; ok: boolean; message: string; line?: number; [key: string]: unknown }
+  | { type: 'error'; message: string; command?: string; line?: number };
 
 /** Lines of a stream, one at a time, with a way to stop waiting when something else happens first. */
 class LineReader {
@@ -56,9 +68,10 @@ class LineReader {
  * The scriptable client: reads slash commands from `input`, one a line, and runs them one after the other;
  * writes one JSON object a line to `output` for every reply received (`type: "reply"`), every event
  * (`"event"`), the outcome of every local command such as /send, /get, /wait (`"local"`) and every error
- * (`"error"`). Each command line ends with exactly one line about it: the final reply of its request, or
- * a `local` or `error` line. At the end of the input it quits politely and resolves with the exit code:
- * 0, or 1 when the connection could not be opened or was lost.
+ * (`"error"`). Every non-blank input line is completed by exactly one output line carrying its line number
+ * (`"line": n`, from 1): the final reply of its request (which also carries `"command"`), or a `local` or
+ * `error` line. At the end of the input it sends QUIT and resolves with the exit code: 0, or 1 when the
+ * connection could not be opened or was lost.
  */
 export async function runScriptClient(options: ScriptClientOptions): Promise<number> {
   const { output } = options;
@@ -72,17 +85,18 @@ export async function runScriptClient(options: ScriptClientOptions): Promise<num
     print({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     return 1;
   }
-  print({
-    type: 'local',
-    command: '/connect',
-    ok: true,
-    message: `connected to ${client.address}`,
-    server: client.server,
-  });
+  const server = client.server;
+  print({ type: 'local', command: '/connect', ok: true, message: `connected to ${client.address}`, server });
+
+  /** The command being run and its input line number (0 for the --user login). */
+  let current: { line: number; command: SlashCommand } | undefined;
   client.on('reply', ({ tag, code, reason, body }, verb) => {
-    print(
-      verb ? { type: 'reply', tag, code, reason, body, verb } : { type: 'reply', tag, code, reason, body },
-    );
+    const line: ScriptLine = { type: 'reply', tag, code, reason, body, ...(verb ? { verb } : {}) };
+    const command = current?.command;
+    if (current && command?.kind === 'request' && tag !== null && code >= 200 && verb === command.verb) {
+      print({ ...line, command: command.command, line: current.line });
+      current = undefined;
+    } else print(line);
   });
   client.on('event', ({ event, body }) => {
     print({ type: 'event', event, data: body });
@@ -92,27 +106,33 @@ export async function runScriptClient(options: ScriptClientOptions): Promise<num
   });
 
   const runner = new CommandRunner(client, options.downloadDir ? { downloadDir: options.downloadDir } : {});
-  const report = (outcome: RunOutcome | undefined): void => {
+  const run = async (text: string, line: number): Promise<RunOutcome | undefined> => {
+    const command = runner.parse(text);
+    current = { line, command };
+    const outcome = await runner.execute(command);
+    current = undefined;
     if (outcome?.type === 'local') {
-      const { command, ok, message, data } = outcome;
-      print({ type: 'local', command, ok, message, ...data });
-    } else if (outcome?.type === 'error')
-      print({ type: 'error', command: outcome.command, message: outcome.message });
+      const { command: name, ok, message, data } = outcome;
+      print({ type: 'local', command: name, ok, message, line, ...data });
+    } else if (outcome?.type === 'error') {
+      print({ type: 'error', command: outcome.command, message: outcome.message, line });
+    } else if (outcome?.type === 'quit') {
+      print({ type: 'local', command: '/quit', ok: true, message: 'bye', line });
+    }
+    return outcome;
   };
   if (options.user !== undefined && options.password !== undefined) {
-    report(await runner.run(`/login ${options.user} ${options.password}`));
+    await run(`/login ${options.user} ${options.password}`, 0);
   }
 
   const reader = new LineReader(options.input);
   let quit = false;
   const lost = client.closed.then(() => null);
   try {
-    for (;;) {
-      const line = await Promise.race([reader.next(), lost]);
-      if (line === null) break;
-      const outcome = await runner.run(line);
-      report(outcome);
-      if (outcome?.type === 'quit') {
+    for (let number = 1; ; number++) {
+      const text = await Promise.race([reader.next(), lost]);
+      if (text === null) break;
+      if ((await run(text, number))?.type === 'quit') {
         quit = true;
         break;
       }
