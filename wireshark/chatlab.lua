@@ -48,7 +48,8 @@ local HTTP_METHODS = {
 -- chatlab.status >= 400, tshark -T fields -e chatlab.verb -e chatlab.status.
 
 local f = {
-  kind = ProtoField.string("chatlab.kind", "Kind", base.ASCII, "request, reply, event, data or http (§1, §7)"),
+  kind = ProtoField.string("chatlab.kind", "Kind", base.ASCII,
+    "request, reply, event, data (§1); http (§7); malformed or empty for lines that are no frame"),
   tag = ProtoField.string("chatlab.tag", "Tag", base.ASCII, "Request tag, repeated by its reply; - for none (§1)"),
   verb = ProtoField.string("chatlab.verb", "Verb", base.ASCII, "Request verb, upper case (§4)"),
   args = ProtoField.string("chatlab.args", "Arguments", base.UNICODE, "The rest of the request line (§4)"),
@@ -120,25 +121,28 @@ end
 ---------------------------------------------------------------------------------------------------------
 -- State, filled on the first pass through the capture (pinfo.visited false) and read on every pass, so
 -- the GUI shows the same thing when it dissects a frame again out of order:
+--   client_spoke[tcp.stream] = true once the client's first line has been seen;
 --   http_streams[tcp.stream] = frame where HTTP was seen (§2: the same port answers HTTP);
 --   pending[tcp.stream][tag] = { verb, frame } of requests still waiting for their final reply; untagged
 --     requests queue under "-", since their replies all carry the tag "-" (§1 "Tag");
 --   matched[key] = { verb, frame } of the request a reply answers, key naming the reply's bytes.
 
 local tcp_stream = Field.new("tcp.stream")
-local http_streams, pending, matched = {}, {}, {}
+local client_spoke, http_streams, pending, matched = {}, {}, {}, {}
 
 function chatlab.init()
-  http_streams, pending, matched = {}, {}, {}
+  client_spoke, http_streams, pending, matched = {}, {}, {}, {}
 end
 
 ---------------------------------------------------------------------------------------------------------
 -- Helpers.
 
--- "server", "client" or nil: who sent this segment, from the server port.
+-- "server", "client" or nil: who sent this segment, from the server port: the port TCP matched in the
+-- tcp.port table (the preference, or a port chosen with Decode As).
 local function sender(pinfo)
-  if pinfo.src_port == registered_port then return "server" end
-  if pinfo.dst_port == registered_port then return "client" end
+  local server_port = pinfo.match_uint ~= 0 and pinfo.match_uint or registered_port
+  if pinfo.src_port == server_port then return "server" end
+  if pinfo.dst_port == server_port then return "client" end
   return nil
 end
 
@@ -324,9 +328,12 @@ end
 ---------------------------------------------------------------------------------------------------------
 -- HTTP (§2, §7): a connection whose first bytes are an HTTP request line gets a status page, then closes.
 
-local function http_line(line)
+local function http_request_line(line)
   local method = line:match("^(%u+) %S+ HTTP/%d%.%d$")
-  if method and HTTP_METHODS[method] then return true end
+  return method ~= nil and HTTP_METHODS[method] == true
+end
+
+local function http_status_line(line)
   return line:match("^HTTP/%d%.%d %d%d%d") ~= nil
 end
 
@@ -353,6 +360,7 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
     local have = #buf - off
     if have < MAX_REASSEMBLED_LINE then return nil, DESEGMENT_ONE_MORE_SEGMENT end
     local item = tree:add(chatlab, tvb(off), "CHATLAB/1, unterminated line")
+    item:add(f.kind, "malformed"):set_generated()
     item:add_proto_expert_info(e.too_large, "No LF within " .. have .. " bytes (§1 Sizes)")
     return have, "Unterminated line"
   end
@@ -365,7 +373,8 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
     local h = parse_data_header(line)
     if not h or h.length == 0 or h.length > MAX_DATA then
       local item = tree:add(chatlab, tvb(off, line_len), "CHATLAB/1, bad data header")
-      item:add(f.kind, "data"):set_generated()
+      item:add(f.kind, "malformed"):set_generated()
+      item:add_packet_field(f.line, tvb(off, #line), ENC_UTF_8)
       if h and h.length > MAX_DATA then
         item:add_proto_expert_info(e.too_large, "Data frame of " .. h.length .. " bytes; at most "
           .. MAX_DATA .. " (§1 Sizes): the server closes the connection")
@@ -391,6 +400,7 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
 
   local item = tree:add(chatlab, tvb(off, line_len))
   if line:match("^%s*$") then
+    item:add(f.kind, "empty"):set_generated()
     item:add_proto_expert_info(e.empty, "Empty line: the server ignores it")
     item:append_text(", empty line")
     return line_len, nil
@@ -410,6 +420,7 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
       or dissect_request(tvb, pinfo, item, line, off, ctx)
   end
   if not summary then
+    item:add(f.kind, "malformed"):set_generated()
     item:add_packet_field(f.line, tvb(off, #line), ENC_UTF_8)
     item:add_proto_expert_info(e.malformed, "Not a request, reply, event or data header (§1)")
     summary = "Malformed: " .. shorten(line, 40)
@@ -429,17 +440,20 @@ function chatlab.dissector(tvb, pinfo, tree)
 
   local stream_field = tcp_stream()
   local stream = stream_field and stream_field.value
-  local http_from = stream and http_streams[stream]
-  if http_from and pinfo.number >= http_from then return dissect_http(tvb, pinfo, tree, nil) end
-
   local buf = tvb:raw()
+
+  -- §2, §7: HTTP on the chat port. Like the server, look at the client's first line only: when it is an
+  -- HTTP request line, the whole stream is HTTP from there on, both directions.
   local first_lf = buf:find("\n", 1, true)
-  if first_lf then
-    local first = buf:sub(1, first_lf - 1):gsub("\r$", "")
-    if http_line(first) then
-      if stream and not pinfo.visited then http_streams[stream] = pinfo.number end
-      return dissect_http(tvb, pinfo, tree, first)
-    end
+  local first = first_lf and buf:sub(1, first_lf - 1):gsub("\r$", "")
+  if stream and first and not pinfo.visited and not client_spoke[stream] and sender(pinfo) == "client" then
+    client_spoke[stream] = true
+    if http_request_line(first) then http_streams[stream] = pinfo.number end
+  end
+  local http_from = stream and http_streams[stream]
+  if http_from and pinfo.number >= http_from then
+    local shown = first and (http_request_line(first) or http_status_line(first)) and first or nil
+    return dissect_http(tvb, pinfo, tree, shown)
   end
 
   -- TCP may call this dissector twice for one frame: once with a frame reassembled from earlier segments,

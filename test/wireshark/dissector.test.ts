@@ -1,0 +1,359 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChatClient } from '../../src/client/index.js';
+import { type ChatServer, startServer } from '../../src/server/index.js';
+import { RawConnection } from '../../src/server/server-fixture.js';
+import { SERVER_APP, VERSION } from '../../src/version.js';
+import { LoopbackCapture } from './loopback-capture.js';
+import { dissectedKey, projectFrames } from './project-decoder.js';
+import {
+  DISSECTOR,
+  type DissectedFrame,
+  dissectedFrames,
+  expertMessages,
+  fieldRows,
+  infoColumn,
+  requireTshark,
+  run,
+} from './tshark.js';
+
+// wireshark/chatlab.lua read by tshark from real captures: a chatlab server on 127.0.0.1, its traffic
+// captured on the loopback interface with dumpcap, then `tshark -X lua_script:... -o chatlab.port:N`.
+// Needs tshark and dumpcap (Debian package tshark) and the right to capture (root): without them the
+// suite fails and says how to install them.
+
+const HOST = '127.0.0.1';
+const SLOW = 60_000;
+const FILE_SIZE = 200 * 1024;
+
+let dir: string;
+let server: ChatServer | undefined;
+let port: number;
+
+beforeAll(async () => {
+  await requireTshark();
+  dir = mkdtempSync(join(tmpdir(), 'chatlab-wireshark-'));
+  server = await startServer({ host: HOST, port: 0, dataDir: join(dir, 'data') });
+  port = server.port;
+}, SLOW);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Captures what `traffic` sends to and from `tcpPort` into `<dir>/<name>.pcapng`. */
+async function capture(name: string, tcpPort: number, traffic: () => Promise<void>): Promise<string> {
+  const file = join(dir, `${name}.pcapng`);
+  const running = await LoopbackCapture.start(file, tcpPort);
+  try {
+    await traffic();
+  } finally {
+    await running.stop();
+  }
+  return file;
+}
+
+async function rawConnection(tcpPort: number): Promise<RawConnection> {
+  const socket = connect(tcpPort, HOST);
+  socket.setNoDelay(true);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return new RawConnection(socket);
+}
+
+const ofKind = (frames: DissectedFrame[], kind: string): DissectedFrame[] =>
+  frames.filter((f) => f.kind === kind);
+const inStream = (frames: DissectedFrame[], stream: number): DissectedFrame[] =>
+  frames.filter((f) => f.stream === stream);
+const sum = (values: (number | undefined)[]): number => values.reduce<number>((a, b) => a + (b ?? 0), 0);
+
+describe('a chat session with a 200 KB file, captured and read by tshark', () => {
+  const payload = randomBytes(FILE_SIZE);
+  let file: string;
+  let frames: DissectedFrame[];
+  let aliceEvents: string[];
+  let bobEvents: string[];
+  let fileId: number;
+
+  beforeAll(async () => {
+    file = await capture('session', port, async () => {
+      const alice = await ChatClient.connect({ host: HOST, port });
+      await alice.call('REGISTER', 'alice alice@example.org s3cret!');
+      await alice.call('LOGIN', 'alice s3cret!');
+      await alice.call('CREATE', 'general');
+      const bob = await ChatClient.connect({ host: HOST, port });
+      await bob.call('REGISTER', 'bob bob@example.org s3cret!');
+      await bob.call('LOGIN', 'bob s3cret!');
+      await bob.call('JOIN', 'general');
+      await alice.waitForEvent('JOIN');
+      await alice.call('SAY', 'general hello');
+      await bob.waitForEvent('MSG');
+      const uploaded = await alice.upload('#general', payload, 'f.bin');
+      fileId = uploaded.file.id;
+      await bob.waitForEvent('FILE');
+      const downloaded = await bob.download(fileId);
+      expect(downloaded.data.equals(payload)).toBe(true);
+      await alice.quit();
+      await bob.quit();
+      aliceEvents = alice.events.map((e) => e.event);
+      bobEvents = bob.events.map((e) => e.event);
+    });
+    frames = await dissectedFrames(file, port);
+  }, SLOW);
+
+  const streamOf = (user: string): DissectedFrame[] => {
+    const register = frames.find((f) => f.verb === 'REGISTER' && f.args?.startsWith(`${user} `) === true);
+    if (register === undefined) throw new Error(`no REGISTER ${user} among ${JSON.stringify(frames)}`);
+    return inStream(frames, register.stream);
+  };
+
+  it('decodes every request and reply of the uploader, matched by tag, in order', () => {
+    const alice = streamOf('alice');
+    const requests = ofKind(alice, 'request');
+    expect(requests.map((f) => `${f.tag ?? '-'} ${f.verb ?? ''}`)).toEqual([
+      '1 HELLO',
+      '2 REGISTER',
+      '3 LOGIN',
+      '4 CREATE',
+      '5 SAY',
+      '6 UPLOAD',
+      '7 QUIT',
+    ]);
+    expect(requests.find((f) => f.verb === 'SAY')?.args).toBe('general hello');
+    const replies = ofKind(alice, 'reply');
+    expect(
+      replies.map((f) => `${f.tag ?? '-'} ${String(f.status)} ${f.reason ?? ''} ${f.requestVerb ?? ''}`),
+    ).toEqual([
+      '1 200 OK HELLO',
+      '2 201 Created REGISTER',
+      '3 200 OK LOGIN',
+      '4 201 Created CREATE',
+      '5 200 OK SAY',
+      '6 100 Continue UPLOAD',
+      '6 201 Created UPLOAD',
+      '7 200 OK QUIT',
+    ]);
+    // Each reply points back at the frame of its request.
+    for (const reply of replies) {
+      const request = requests.find((f) => f.tag === reply.tag);
+      expect(reply.requestIn).toBe(request?.frame);
+    }
+  });
+
+  it('decodes every event each client received, the greeting naming the server', () => {
+    expect(ofKind(streamOf('alice'), 'event').map((f) => f.event)).toEqual(aliceEvents);
+    expect(ofKind(streamOf('bob'), 'event').map((f) => f.event)).toEqual(bobEvents);
+    expect(bobEvents).toEqual(['HELLO', 'MSG', 'FILE']);
+    const hello = ofKind(streamOf('alice'), 'event')[0];
+    expect(hello).toMatchObject({ event: 'HELLO', app: SERVER_APP, version: VERSION });
+    expect(JSON.parse(hello?.json ?? '')).toMatchObject({ app: SERVER_APP, protocol: 'CHATLAB/1' });
+  });
+
+  it('decodes the upload and the download as data frames that cover the file', () => {
+    const up = ofKind(streamOf('alice'), 'data');
+    const down = ofKind(streamOf('bob'), 'data');
+    for (const data of [up, down]) {
+      expect(data.map((f) => f.offset)).toEqual([0, 65536, 131072, 196608]);
+      expect(data.map((f) => f.length)).toEqual([65536, 65536, 65536, FILE_SIZE - 3 * 65536]);
+      expect(sum(data.map((f) => f.length))).toBe(FILE_SIZE);
+      expect(new Set(data.map((f) => f.transfer)).size).toBe(1);
+    }
+    expect(ofKind(streamOf('bob'), 'request').map((f) => `${f.verb ?? ''} ${f.args ?? ''}`)).toContain(
+      `DOWNLOAD ${fileId}`,
+    );
+  });
+
+  it('reassembles data frames that span several TCP segments', async () => {
+    const rows = await fieldRows(file, port, 'chatlab.kind == "data"', ['frame.number', 'tcp.segment']);
+    const spanning = rows.filter(([, segments = []]) => segments.length > 1);
+    expect(spanning.length).toBeGreaterThan(0);
+  });
+
+  it('writes a readable Info column per frame', async () => {
+    const info = [...(await infoColumn(file, port)).values()];
+    expect(info).toContain('Request 5 SAY general hello');
+    expect(info).toContain('Reply 5 200 OK');
+    expect(info).toContain('Reply 6 100 Continue');
+    expect(info.some((line) => line.split('; ').includes('Event MSG'))).toBe(true);
+    expect(info.some((line) => /(^|; )Data transfer \d+ offset 0 len 65536(;|$)/.test(line))).toBe(true);
+  });
+
+  it('answers the filters of wireshark/README.md', async () => {
+    const says = await fieldRows(file, port, 'chatlab.verb == "SAY"', ['chatlab.args']);
+    expect(says).toEqual([[['general hello']]]);
+    expect(await fieldRows(file, port, 'chatlab.status >= 400', ['frame.number'])).toEqual([]);
+    const hello = await fieldRows(file, port, 'chatlab.event == "HELLO"', ['chatlab.app', 'chatlab.version']);
+    expect(hello).toEqual([
+      [[SERVER_APP], [VERSION]],
+      [[SERVER_APP], [VERSION]],
+    ]);
+  });
+
+  it('finds nothing wrong with a well-behaved session', async () => {
+    const problems =
+      'chatlab.malformed || chatlab.too_large || chatlab.wrong_direction || chatlab.reason_mismatch';
+    expect(await expertMessages(file, port, problems)).toEqual([]);
+  });
+
+  it('agrees frame by frame with the project’s own reassembly and FrameDecoder', async () => {
+    const ours = await projectFrames(file, port);
+    expect(frames.map(dissectedKey)).toEqual(ours);
+    // alice: 7 requests, 8 replies, 2 events, 4 data frames; bob: 6 requests, 6 replies, 3 events, 4 data.
+    expect(ours).toHaveLength(21 + 19);
+  });
+
+  it('follows the chatlab.port preference', async () => {
+    // Without the preference the dissector sits on 3300 and leaves this server's port alone.
+    const out = await run('tshark', ['-r', file, '-X', `lua_script:${DISSECTOR}`, '-Y', 'chatlab']);
+    expect(port).not.toBe(3300);
+    expect(out.trim()).toBe('');
+  });
+});
+
+describe('raw requests to the server', () => {
+  it(
+    'reassembles a split request and lists several frames of one segment',
+    async () => {
+      const file = await capture('raw', port, async () => {
+        const raw = await rawConnection(port);
+        raw.write('1 PING\n2 PING\n3 HELP SAY\n'); // one segment, three requests
+        await raw.until(/^3 200 /m);
+        raw.write('4 SA'); // one request in two segments
+        await sleep(100);
+        raw.write('Y general split\n');
+        await raw.until(/^4 401 /m);
+        raw.write('ping\r\n'); // untagged, lower case, CR LF (§1)
+        await raw.until(/^- 200 /m);
+        raw.write('%%% not a frame\n');
+        await raw.until(/^- 400 /m);
+        raw.write('QUIT\n');
+        await raw.untilClosed();
+      });
+      const frames = await dissectedFrames(file, port);
+      expect(ofKind(frames, 'request').map((f) => `${f.tag ?? '-'} ${f.verb ?? ''}`)).toEqual([
+        '1 PING',
+        '2 PING',
+        '3 HELP',
+        '4 SAY',
+        '- PING',
+        '- QUIT',
+      ]);
+      const info = await infoColumn(file, port);
+      expect([...info.values()]).toContain('Request 1 PING; Request 2 PING; Request 3 HELP SAY');
+      const say = frames.find((f) => f.verb === 'SAY');
+      expect(info.get(say?.frame ?? 0)).toBe('Request 4 SAY general split');
+      const segments = await fieldRows(file, port, 'chatlab.verb == "SAY"', ['tcp.segment']);
+      expect(segments[0]?.[0]).toHaveLength(2);
+
+      const refusals = ofKind(frames, 'reply').filter((f) => (f.status ?? 0) >= 400);
+      expect(
+        refusals.map(
+          (f) => `${f.tag ?? '-'} ${String(f.status)} ${f.errorCode ?? ''} ${f.requestVerb ?? ''}`,
+        ),
+      ).toEqual(['4 401 AUTH_REQUIRED SAY', '- 400 BAD_FRAME ']);
+      expect(ofKind(frames, 'reply').find((f) => f.tag === '-' && f.status === 200)?.requestVerb).toBe(
+        'PING',
+      );
+      expect(await fieldRows(file, port, 'chatlab.verb == "PING"', ['frame.number'])).toHaveLength(2);
+      expect(ofKind(frames, 'malformed')).toHaveLength(1);
+      expect(await expertMessages(file, port, 'chatlab.malformed')).toContain(
+        'Not a request, reply, event or data header (§1)',
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    'labels the HTTP status page on the chat port as HTTP and decodes nothing in it',
+    async () => {
+      const file = await capture('http', port, async () => {
+        const raw = await rawConnection(port);
+        raw.write(`GET /status.json HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+        await raw.untilClosed();
+        expect(raw.received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      });
+      const frames = await dissectedFrames(file, port);
+      expect(new Set(frames.map((f) => f.kind))).toEqual(new Set(['http']));
+      expect(frames.map((f) => f.http).filter((line) => line !== undefined)).toEqual([
+        'GET /status.json HTTP/1.1',
+        'HTTP/1.1 200 OK',
+      ]);
+      const protocols = await fieldRows(file, port, 'chatlab', ['_ws.col.Protocol']);
+      expect(new Set(protocols.map(([protocol = []]) => protocol[0]))).toEqual(new Set(['HTTP']));
+    },
+    SLOW,
+  );
+});
+
+describe('server frames cut at awkward places (a scripted peer)', () => {
+  it(
+    'decodes frames split and packed across segments, and marks the malformed ones',
+    async () => {
+      const segments = [
+        '* HELLO {"app":"scripted","version":"9"}\nDATA 7 0 30\n\n* FAKE {}\nDATA 1 2',
+        '3 4\n0123456* MSG {"room":"r","text":"a"}\n9 200 OK\n1 4',
+        '04 Not Found {"code":"NO_SUCH_ROOM","message":"m"}\n2 200 Fine\nDATA 7 x\n!!garbage\n\n' +
+          '* BYE {"code":"BAD_FRAME","message":"bye"}\n',
+      ];
+      const peer: Server = createServer((socket) => {
+        socket.setNoDelay(true);
+        void (async () => {
+          for (const segment of segments) {
+            socket.write(segment);
+            await sleep(50);
+          }
+          socket.end();
+        })();
+      });
+      await new Promise<void>((resolve) => peer.listen(0, HOST, resolve));
+      const peerPort = (peer.address() as AddressInfo).port;
+      try {
+        const file = await capture('scripted', peerPort, async () => {
+          const raw = await rawConnection(peerPort);
+          await raw.untilClosed();
+        });
+        const frames = await dissectedFrames(file, peerPort);
+        expect(frames.map((f) => f.kind)).toEqual([
+          'event',
+          'data',
+          'event',
+          'reply',
+          'reply',
+          'reply',
+          'malformed',
+          'malformed',
+          'empty',
+          'event',
+        ]);
+        // The data frame's bytes are never searched for markers: "\n* FAKE {}\n..." is payload (§1).
+        expect(frames[1]).toMatchObject({ transfer: 7, offset: 0, length: 30 });
+        expect(frames.map((f) => f.event).filter((e) => e !== undefined)).toEqual(['HELLO', 'MSG', 'BYE']);
+        const info = [...(await infoColumn(file, peerPort)).values()];
+        expect(info).toEqual([
+          'Event HELLO',
+          'Data transfer 7 offset 0 len 30; Event MSG; Reply 9 200 OK',
+          'Reply 1 404 Not Found; Reply 2 200 Fine; Bad data header; Malformed: !!garbage; Event BYE',
+        ]);
+        const experts = await expertMessages(file, peerPort);
+        expect(experts).toEqual(
+          expect.arrayContaining([
+            'Error reply 404 NO_SUCH_ROOM',
+            'Status 200 is "OK" (§5), not "Fine"',
+            'Data header is not `DATA <transfer> <offset> <length>` with length >= 1 (§1)',
+            'Not a request, reply, event or data header (§1)',
+            'Empty line: the server ignores it',
+            'The server closes the connection: BAD_FRAME',
+          ]),
+        );
+      } finally {
+        await new Promise((resolve) => peer.close(resolve));
+      }
+    },
+    SLOW,
+  );
+});
