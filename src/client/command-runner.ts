@@ -96,7 +96,11 @@ export class CommandRunner {
         this.client.sendLine(command.line);
         return local(`sent: ${command.line}`);
       case 'send': {
-        const bytes = await readFile(command.path);
+        const bytes = await readFile(command.path).catch((error: unknown) => {
+          const why =
+            (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(error);
+          throw new Error(`cannot read ${command.path}: ${why}`);
+        });
         const { file } = await this.client.upload(command.target, bytes, path.basename(command.path));
         return local(`sent ${file.name} (${file.size} bytes) to ${command.target} as file ${file.id}`, {
           file,

@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { clientCommand } from './client-command.js';
+
+/** The command with its options parsed, its action replaced so nothing connects. */
+function parsed(args: string[]): Record<string, unknown> {
+  const command = clientCommand()
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .action(() => undefined);
+  command.parse(args, { from: 'user' });
+  return command.opts();
+}
+
+describe('chatlab client', () => {
+  it('defaults to 127.0.0.1:3300, interactive, in colour', () => {
+    const previous = process.env.CHATLAB_SERVER;
+    delete process.env.CHATLAB_SERVER;
+    try {
+      expect(parsed([])).toMatchObject({ server: { host: '127.0.0.1', port: 3300 }, color: true });
+      expect(parsed([]).script).toBeUndefined();
+    } finally {
+      if (previous !== undefined) process.env.CHATLAB_SERVER = previous;
+    }
+  });
+
+  it('reads --server, --script, --user, --password and --no-color', () => {
+    expect(
+      parsed([
+        '--server',
+        '10.77.0.10:3301',
+        '--script',
+        '--user',
+        'alice',
+        '--password',
+        'pw',
+        '--no-color',
+      ]),
+    ).toMatchObject({
+      server: { host: '10.77.0.10', port: 3301 },
+      script: true,
+      user: 'alice',
+      password: 'pw',
+      color: false,
+    });
+  });
+
+  it('refuses a bad server address with how to write one', () => {
+    expect(() => parsed(['--server', 'host:99999'])).toThrow(/is not a server address: write host:port/);
+  });
+
+  it('explains itself in --help, with examples', () => {
+    const help = clientCommand().helpInformation();
+    const all = (() => {
+      let text = '';
+      const command = clientCommand()
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => (text += s) });
+      try {
+        command.parse(['--help'], { from: 'user' });
+      } catch {
+        // commander ends --help by "exiting", turned into an exception by exitOverride
+      }
+      return text;
+    })();
+    expect(help).toContain('--server <host:port>');
+    expect(help).toContain('--script');
+    expect(all).toContain('Examples:');
+    expect(all).toContain('chatlab client --server 10.77.0.10:3300 --user alice --password s3cret');
+    expect(all).toContain('{"type":"event","event":"MSG"');
+  });
+});
