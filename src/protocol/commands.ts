@@ -218,7 +218,7 @@ export function parseArguments(spec: CommandSpec, raw: string): Arguments {
       break;
     }
     if (param.kind === 'options') {
-      for (const word of rest.split(/ +/)) parseOption(param, word, options, bad);
+      for (const word of rest.replace(/ +$/, '').split(/ +/)) parseOption(param, word, options, bad);
       rest = '';
       break;
     }
@@ -267,7 +267,8 @@ function parseOption(
 ): void {
   const eq = word.indexOf('=');
   const key = (eq < 0 ? word : word.slice(0, eq)).toLowerCase();
-  const kind = param.options?.[key];
+  // Own keys only: `constructor=` or `__proto__=` must not find Object.prototype's members.
+  const kind = param.options && Object.hasOwn(param.options, key) ? param.options[key] : undefined;
   if (!kind) throw bad('BAD_OPTION', `unknown option "${key}"`);
   if (kind === 'flag') {
     if (eq >= 0) throw bad('BAD_OPTION', `option ${key} takes no value`);
