@@ -1,0 +1,135 @@
+import type { CommandSpec, Frame, OptionValue, RequestFrame, StatusCode } from '../protocol/index.js';
+import { COMMANDS, encodeData, encodeEvent, encodeReply, encodeRequest, STATUS } from '../protocol/index.js';
+import { ArgumentBuilder } from './argument-builder.js';
+import { mixCase, randomText, randomWord } from './random-text.js';
+import type { Rng } from './rng.js';
+
+/** A generated frame: its bytes on the wire and the frame the decoder must read back from them. */
+export interface Generated {
+  frame: Frame;
+  bytes: Buffer;
+}
+
+/** A generated request, with what `parseArguments` must make of its arguments (docs/PROTOCOL.md §4). */
+export interface GeneratedRequest extends Generated {
+  frame: RequestFrame;
+  spec: CommandSpec;
+  /** The error code the arguments must be refused with, or null when they are valid. */
+  refusal: string | null;
+  /** For valid arguments: each parameter's value as parsed (ints as numbers, choices lower-cased). */
+  values: Map<string, string | number>;
+  options: Map<string, OptionValue>;
+}
+
+export interface GeneratorOptions {
+  /** Names that exist on the server under test, so that requests reach past "no such room". */
+  names?: readonly string[];
+  /** Relative weight of each verb (default 1); the server fuzz makes scrypt-bound verbs rarer. */
+  verbWeight?: (verb: string) => number;
+  /** Largest data payload generated (default 65536, the protocol's chunk). */
+  maxPayload?: number;
+  /** Transfer numbers of data frames are drawn from 1 to this, to hit real uploads (default: any). */
+  maxTransfer?: number;
+}
+
+const EVENTS = ['HELLO', 'MSG', 'DM', 'JOIN', 'LEAVE', 'OWNER', 'DELETED', 'FILE', 'NOTIFY', 'BYE'];
+const KEYS = ['id', 'code', 'text', 'room', 'from', 'message'];
+
+/** Generators of valid frames of every kind (docs/PROTOCOL.md §1), and of requests with bad arguments. */
+export class FrameGenerator {
+  private readonly verbs: readonly (readonly [number, CommandSpec])[];
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly options: GeneratorOptions = {},
+  ) {
+    const weight = options.verbWeight ?? (() => 1);
+    this.verbs = [...COMMANDS.values()].map((spec) => [weight(spec.verb), spec] as const);
+  }
+
+  /** Any valid frame: mostly requests, as a client sends them. */
+  frame(): Generated {
+    return this.rng.weighted<() => Generated>([
+      [6, () => this.request(0)],
+      [2, () => this.data()],
+      [1, () => this.reply()],
+      [1, () => this.event()],
+    ])();
+  }
+
+  /** A request for a verb of COMMANDS, in any case; its arguments are faulty with probability `badArgs`. */
+  request(badArgs = 0.3): GeneratedRequest {
+    const { rng } = this;
+    const spec = rng.weighted(this.verbs);
+    const tag = rng.chance(0.3) ? null : rng.chance(0.8) ? rng.range(0, 999) : rng.range(0, 999_999_999);
+    const verb = rng.chance(0.2) ? mixCase(rng, spec.verb) : spec.verb;
+    const built = new ArgumentBuilder(rng, this.options.names ?? [], rng.chance(badArgs)).build(spec);
+    return {
+      frame: { kind: 'request', tag, verb: spec.verb, args: built.args },
+      bytes: encodeRequest(tag, verb, built.args),
+      spec,
+      ...built,
+    };
+  }
+
+  reply(): Generated {
+    const { rng } = this;
+    const tag = rng.chance(0.3) ? null : rng.range(0, 999_999_999);
+    const code = Number(rng.pick(Object.keys(STATUS))) as StatusCode;
+    const body = rng.chance(0.3) ? undefined : this.object(2);
+    const frame: Frame = { kind: 'reply', tag, code, reason: STATUS[code], body: body ?? {} };
+    return { frame, bytes: encodeReply(tag, code, body) };
+  }
+
+  event(): Generated {
+    const { rng } = this;
+    const event = rng.chance(0.8)
+      ? rng.pick(EVENTS)
+      : `X${randomWord(rng, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_', 20)}`;
+    const body = this.object(3);
+    return { frame: { kind: 'event', event, body }, bytes: encodeEvent(event, body) };
+  }
+
+  data(): Generated {
+    const { rng } = this;
+    const max = this.options.maxPayload ?? 65536;
+    const length = rng.chance(0.05) ? max : Math.max(1, rng.size(max));
+    const data = rng.bytes(length);
+    const transfer = this.options.maxTransfer
+      ? rng.range(1, this.options.maxTransfer)
+      : rng.range(0, 999_999_999);
+    const offset = rng.weighted([
+      [3, 0],
+      [3, rng.range(0, 65536 * 4)],
+      [1, rng.range(0, 999_999_999_999_999)],
+    ]);
+    return { frame: { kind: 'data', transfer, offset, data }, bytes: encodeData(transfer, offset, data) };
+  }
+
+  /** A JSON object of random depth; its values survive JSON exactly (no floats, no `__proto__` keys). */
+  object(depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys = this.rng.size(6);
+    for (let i = 0; i < keys; i++) {
+      const key = this.rng.chance(0.5) ? this.rng.pick(KEYS) : randomText(this.rng, 12);
+      out[key] = this.json(depth - 1);
+    }
+    return out;
+  }
+
+  private json(depth: number): unknown {
+    const { rng } = this;
+    if (depth <= 0 || rng.chance(0.6)) {
+      return rng.pick<() => unknown>([
+        () => rng.range(-1e9, 1e9),
+        () => rng.range(0, Number.MAX_SAFE_INTEGER),
+        () => randomText(rng, 40),
+        () => rng.chance(0.5),
+        () => null,
+      ])();
+    }
+    return rng.chance(0.5)
+      ? Array.from({ length: rng.size(5) }, () => this.json(depth - 1))
+      : this.object(depth - 1);
+  }
+}
