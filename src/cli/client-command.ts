@@ -44,18 +44,19 @@ Type /help in the client for its commands: /register, /login, /create, /join, /m
 Plain text goes to the current room, shown in the prompt as user@room.
 
 With --script, each line of stdin is one command, run in order; stdout gets one JSON object a line:
-  {"type":"reply","tag":3,"code":200,"reason":"OK","body":{...},"verb":"JOIN"}   a reply from the server
-  {"type":"event","event":"MSG","data":{"room":"lab","from":"bob","text":"hi",...}}   an event
-  {"type":"local","command":"/send","ok":true,"message":"...",...}   a local command's outcome
-  {"type":"error","message":"..."}   a command that could not be run
-Every command line ends with one reply, local or error line. /wait <EVENT> [key=value ...] waits for an
-event. At the end of stdin the client sends QUIT and exits 0 (1 if the connection failed or was lost).
+  {"type":"reply","tag":3,"code":200,"reason":"OK","body":{...},"verb":"JOIN","command":"/join","line":2}
+  {"type":"event","event":"MSG","data":{"room":"lab","from":"bob","text":"hi",...}}
+  {"type":"local","command":"/send","ok":true,"message":"...","line":3,...}
+  {"type":"error","command":"/frob","message":"unknown command /frob; ...","line":4}
+Every non-blank input line n is completed by exactly one output line with "line":n: the final reply to
+its request, or a local or error line. /wait <EVENT> [key=value ...] waits for an event. At the end of
+stdin the client sends QUIT and exits 0 (1 if the connection failed or was lost).
 
 Examples:
   $ chatlab client
   $ chatlab client --server 10.77.0.10:3300 --user alice --password s3cret
   $ printf '/login alice s3cret\\n/join lab\\nhello from a script\\n' | chatlab client --script
-  $ docker exec -i client1 chatlab client --script --server 10.77.0.10:3300`,
+  $ docker exec -i client1 node /app/chatlab.mjs client --script --server 10.77.0.10:3300`,
     )
     .action(async (flags: ClientFlags) => {
       if (flags.user !== undefined && flags.password === undefined) {
