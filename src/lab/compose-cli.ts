@@ -19,8 +19,7 @@ export async function compose(
     ...(options.stream === undefined ? {} : { stream: options.stream }),
   });
   if (result.exitCode !== 0) {
-    const error = Object.assign(new Error(result.stderr || result.stdout), { stderr: result.stderr });
-    throw toLabError(error, action);
+    throw toLabError(new Error(result.stderr || result.stdout), action);
   }
   return result;
 }

@@ -7,7 +7,7 @@ import { writeLabCompose } from './lab-compose.js';
 import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-containers.js';
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
-import { capturesDir, StartedLab } from './started-lab.js';
+import { capturesDir, StartedLab, stopLab } from './started-lab.js';
 import { buildTopology, type Topology } from './topology.js';
 
 /**
@@ -56,14 +56,15 @@ export class Lab {
     const file = this.#composeFile ?? writeLabCompose(topology);
     mkdirSync(capturesDir(topology), { recursive: true });
     const count = 2 * (1 + topology.clients.length);
-    await progress.step(`Starting ${count} containers on ${topology.subnet} (${file})`, () =>
-      compose(
-        topology,
-        file,
-        ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'],
-        'Starting the lab',
-      ),
-    );
+    const up = ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'];
+    await progress.step(`Starting ${count} containers on ${topology.subnet} (${file})`, async () => {
+      try {
+        await compose(topology, file, up, 'Starting the lab');
+      } catch (error) {
+        await stopLab(topology, file).catch(() => undefined); // leave nothing half-started behind
+        throw error;
+      }
+    });
     progress.did(`started ${count} containers`);
     try {
       await progress.step('Waiting for the server to answer and every sniffer to capture', () =>
