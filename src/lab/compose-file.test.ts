@@ -20,8 +20,20 @@ describe('renderCompose', () => {
     expect(text).toContain('ipv4_address: 10.77.0.10');
     expect(text).toContain('ipv4_address: 10.77.0.13');
     expect(text).toContain('network_mode: service:bob');
-    expect(text).toContain("'tcpdump', '-i', 'eth0', '-p', '-n', '--immediate-mode', '-U'");
-    expect(text).toContain("'-w', '/captures/bob.pcap'");
+    const bobCapture = text.slice(text.indexOf('  bob-capture:'));
+    const command = [
+      'tcpdump',
+      '-i',
+      'eth0',
+      '-p',
+      '--immediate-mode',
+      '-U',
+      '-Z',
+      'root',
+      '-w',
+      '/captures/bob.pcap',
+    ];
+    expect(bobCapture).toContain(['    command:', ...command.map((arg) => `      - '${arg}'`)].join('\n'));
     expect(text).toContain("volumes: ['../captures:/captures']");
   });
 

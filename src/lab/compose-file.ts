@@ -44,7 +44,7 @@ export function healthCommand(port: number): string[] {
  */
 export function captureCommand(host: LabHost): string[] {
   const file = `/captures/${host.captureFile}`;
-  return ['tcpdump', '-i', 'eth0', '-p', '-n', '--immediate-mode', '-U', '-Z', 'root', '-w', file];
+  return ['tcpdump', '-i', 'eth0', '-p', '--immediate-mode', '-U', '-Z', 'root', '-w', file];
 }
 
 function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {
