@@ -152,6 +152,18 @@ describe('requests and replies', () => {
     expect((await rejection(client.request('PING'))).message).toContain('is closed');
   });
 
+  it('refuses locally a request line longer than the server reads, since its reply could not be matched', async () => {
+    const { client, conn } = await open();
+    const error = await rejection(client.request('SAY', `lab ${'✓'.repeat(3000)}`));
+    expect(error).toBeInstanceOf(ChatError);
+    expect(error).toMatchObject({ status: 413, code: 'FRAME_TOO_LARGE' });
+    expect(error.message).toBe('a SAY line of 9011 bytes; the server takes at most 8192');
+    const ping = client.request('PING');
+    expect((await conn.nextRequest()).verb).toBe('PING'); // the SAY was never sent
+    await conn.write('3 200 OK\n');
+    await ping;
+  });
+
   it('quit sends QUIT, takes the reply and waits for the close', async () => {
     const { client, conn } = await open();
     const quitting = client.quit();

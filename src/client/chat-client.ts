@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Decoded, EventFrame, ReplyFrame } from '../protocol/index.js';
-import { encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
+import { ChatError, encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
 import { CLIENT_APP, VERSION } from '../version.js';
 import { ClientError, connectFailure, greetingFailure } from './client-error.js';
 import { writeData } from './data-writer.js';
@@ -209,7 +209,20 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     return new Promise<ReplyFrame>((resolve, reject) => {
       this.assertOpen(`send ${verb}`);
       const tag = this.nextTag++;
-      this.socket.write(encodeRequest(tag, verb, args));
+      const line = encodeRequest(tag, verb, args);
+      // The server skips a longer line without reading its tag (§1 "Sizes"): its reply could not be matched.
+      const limit =
+        typeof this.server.limits?.requestLine === 'number'
+          ? this.server.limits.requestLine
+          : LIMITS.requestLine;
+      if (line.length > limit) {
+        throw new ChatError(
+          413,
+          'FRAME_TOO_LARGE',
+          `a ${verb} line of ${line.length} bytes; the server takes at most ${limit}`,
+        );
+      }
+      this.socket.write(line);
       this.pending.set(tag, { verb: verb.toUpperCase(), resolve, reject, onReply });
     });
   }
