@@ -43,6 +43,9 @@ local HTTP_METHODS = {
   OPTIONS = true, PATCH = true, CONNECT = true, TRACE = true,
 }
 
+-- Frame-number link types (Wireshark 3.4 and later); older versions show plain frame numbers.
+local FRAMETYPE = frametype or {}
+
 ---------------------------------------------------------------------------------------------------------
 -- Fields. Their filter names are the contract of wireshark/README.md: chatlab.verb == "SAY",
 -- chatlab.status >= 400, tshark -T fields -e chatlab.verb -e chatlab.status.
@@ -69,12 +72,14 @@ local f = {
   http = ProtoField.string("chatlab.http", "HTTP", base.UNICODE, "HTTP line on the chat port (§7)"),
   request_verb = ProtoField.string("chatlab.request_verb", "Reply to verb", base.ASCII,
     "Verb of the request this reply answers, matched by tag (§1)"),
-  request_in = ProtoField.framenum("chatlab.request_in", "Request in frame", base.NONE, frametype.REQUEST, nil,
+  response_in = ProtoField.framenum("chatlab.response_in", "Final reply in frame", base.NONE,
+    FRAMETYPE.RESPONSE, nil, "Frame that carried the final reply to this request"),
+  request_in = ProtoField.framenum("chatlab.request_in", "Request in frame", base.NONE, FRAMETYPE.REQUEST, nil,
     "Frame that carried the request this reply answers"),
 }
 chatlab.fields = {
   f.kind, f.tag, f.verb, f.args, f.status, f.reason, f.event, f.json, f.error_code, f.app, f.version,
-  f.transfer, f.offset, f.length, f.data, f.line, f.http, f.request_verb, f.request_in,
+  f.transfer, f.offset, f.length, f.data, f.line, f.http, f.request_verb, f.request_in, f.response_in,
 }
 
 local e = {
@@ -125,13 +130,14 @@ end
 --   http_streams[tcp.stream] = frame where HTTP was seen (§2: the same port answers HTTP);
 --   pending[tcp.stream][tag] = { verb, frame } of requests still waiting for their final reply; untagged
 --     requests queue under "-", since their replies all carry the tag "-" (§1 "Tag");
---   matched[key] = { verb, frame } of the request a reply answers, key naming the reply's bytes.
+--   matched[key] = { verb, frame } of the request a reply answers, key naming the reply's bytes;
+--   answered[key] = frame of a request's final reply (known once the reply has been seen).
 
 local tcp_stream = Field.new("tcp.stream")
-local client_spoke, http_streams, pending, matched = {}, {}, {}, {}
+local client_spoke, http_streams, pending, matched, answered = {}, {}, {}, {}, {}
 
 function chatlab.init()
-  client_spoke, http_streams, pending, matched = {}, {}, {}, {}
+  client_spoke, http_streams, pending, matched, answered = {}, {}, {}, {}, {}
 end
 
 ---------------------------------------------------------------------------------------------------------
@@ -174,6 +180,38 @@ local function add_json(item, tvb, pinfo, at, json)
   json_dissector:call(range:tvb(), pinfo, item)
 end
 
+-- §1 "Encoding": a line must be valid UTF-8 (no overlong forms, no surrogates), as TextDecoder's fatal mode
+-- in src/protocol/frame-decoder.ts demands.
+local function valid_utf8(s)
+  if not s:find("[\128-\255]") then return true end
+  local i, n = 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    local len, lo, hi = 1, 0x80, 0xBF -- bounds of the second byte
+    if c < 0x80 then
+      len = 1
+    elseif c >= 0xC2 and c <= 0xDF then
+      len = 2
+    elseif c >= 0xE0 and c <= 0xEF then
+      len = 3
+      if c == 0xE0 then lo = 0xA0 elseif c == 0xED then hi = 0x9F end
+    elseif c >= 0xF0 and c <= 0xF4 then
+      len = 4
+      if c == 0xF0 then lo = 0x90 elseif c == 0xF4 then hi = 0x8F end
+    else
+      return false
+    end
+    for j = i + 1, i + len - 1 do
+      local b = s:byte(j)
+      local min, max = 0x80, 0xBF
+      if j == i + 1 then min, max = lo, hi end
+      if b == nil or b < min or b > max then return false end
+    end
+    i = i + len
+  end
+  return true
+end
+
 local function is_digits(s, max)
   return s ~= nil and #s >= 1 and #s <= max and s:match("^%d+$") ~= nil
 end
@@ -186,7 +224,7 @@ local function remember_request(ctx, tag, verb, pinfo)
   if pinfo.visited or ctx.stream == nil then return end
   local stream = pending[ctx.stream] or {}
   pending[ctx.stream] = stream
-  local request = { verb = verb, frame = pinfo.number }
+  local request = { verb = verb, frame = pinfo.number, key = ctx.key }
   if tag then
     stream[tag] = request
   else
@@ -209,6 +247,7 @@ local function match_reply(ctx, tag, status, pinfo)
     request = stream[tag]
     if request and final then stream[tag] = nil end
   end
+  if request and final then answered[request.key] = pinfo.number end
   matched[ctx.key] = request
   return request
 end
@@ -249,25 +288,22 @@ end
 
 -- `<tag> <code> <reason>[ <json>]` (§1, §5). Tag is 1 to 9 digits or `-`.
 local function dissect_reply(tvb, pinfo, item, line, off, ctx)
-  local tag, cp, code, rest = line:match("^([%d%-]+) ()(%d%d%d)(.*)$")
+  -- As src/protocol/frame-decoder.ts reads it: the reason holds no `{`; the JSON object follows a space.
+  local tag, cp, code, rp, rest = line:match("^([%d%-]+) ()(%d%d%d) ()(.*)$")
   if not tag or (tag ~= "-" and not is_digits(tag, 9)) then return nil end
-  if rest ~= "" and rest:sub(1, 1) ~= " " then return nil end
+  local reason, json = rest, nil
   local brace = rest:find("{", 1, true)
-  local reason = rest:sub(2, (brace or #rest + 1) - 1)
-  local json = brace and rest:sub(brace) or nil
+  if brace then
+    if brace == 1 or rest:sub(brace - 1, brace - 1) ~= " " or rest:sub(-1) ~= "}" then return nil end
+    reason, json = rest:sub(1, brace - 2), rest:sub(brace)
+  end
   local status = tonumber(code)
+  local trimmed = reason:match("^%s*(.-)%s*$")
   item:add(f.kind, "reply"):set_generated()
   item:add_packet_field(f.tag, tvb(off, #tag), ENC_ASCII)
   local status_item = item:add(f.status, tvb(off + cp - 1, 3), status)
-  local reason_at = off + cp - 1 + 4 -- after "<code> "
-  local trimmed = reason:match("^%s*(.-)%s*$")
-  if #reason > 0 then item:add(f.reason, tvb(reason_at, #reason), trimmed) end
-  if json then
-    add_json(item, tvb, pinfo, off + cp - 1 + 3 + brace - 1, json)
-    if json:sub(-1) ~= "}" then
-      item:add_proto_expert_info(e.malformed, "Reply body is not a JSON object (§1)")
-    end
-  end
+  if #reason > 0 then item:add(f.reason, tvb(off + rp - 1, #reason), trimmed) end
+  if json then add_json(item, tvb, pinfo, off + rp - 1 + brace - 1, json) end
   check_direction(item, pinfo, "server")
   local request = match_reply(ctx, tag, status, pinfo)
   if request then
@@ -311,6 +347,8 @@ local function dissect_request(tvb, pinfo, item, line, off, ctx)
   if #args > 0 then item:add_packet_field(f.args, tvb(off + ap, #args), ENC_UTF_8) end
   check_direction(item, pinfo, "client")
   remember_request(ctx, tag, upper, pinfo)
+  -- Known from the first pass on: shown by Wireshark, and by tshark with -2.
+  if answered[ctx.key] then item:add(f.response_in, answered[ctx.key]):set_generated() end
   local summary = "Request " .. (tag or "-") .. " " .. upper
   if #args > 0 then summary = summary .. " " .. shorten(args, 60) end
   return summary
@@ -412,7 +450,12 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
   end
 
   local summary
-  if line:sub(1, 2) == "* " then
+  if not valid_utf8(line) then
+    item:add(f.kind, "malformed"):set_generated()
+    item:add_proto_expert_info(e.malformed, "The line is not valid UTF-8 (§1; the server answers BAD_ENCODING)")
+    item:append_text(", not UTF-8")
+    return line_len, "Malformed: not UTF-8"
+  elseif line:sub(1, 2) == "* " then
     summary = dissect_event(tvb, pinfo, item, line, off, ctx)
   else
     ctx.key = ctx.prefix .. off
@@ -470,8 +513,15 @@ function chatlab.dissector(tvb, pinfo, tree)
   while off < len do
     local consumed, result = dissect_frame(tvb, pinfo, tree, buf, off, ctx)
     if not consumed then
-      pinfo.desegment_offset = off
-      pinfo.desegment_len = result
+      if pinfo.can_desegment > 0 then
+        pinfo.desegment_offset = off
+        pinfo.desegment_len = result
+      else
+        -- TCP's "Allow subdissector to reassemble TCP streams" is off: the rest cannot be decoded here.
+        local item = tree:add(chatlab, tvb(off), "CHATLAB/1, part of a frame (TCP reassembly is off)")
+        item:add(f.kind, "partial"):set_generated()
+        summaries[#summaries + 1] = "Part of a frame"
+      end
       break
     end
     if result then summaries[#summaries + 1] = result end

@@ -31,25 +31,32 @@ const HOST = '127.0.0.1';
 const SLOW = 60_000;
 const FILE_SIZE = 200 * 1024;
 
-let dir: string;
+let dir: string | undefined;
 let server: ChatServer | undefined;
 let port: number;
+/** Settles once the tools are found and the server runs; every capture waits for it, so a missing tshark
+ * fails each test with the one message that says how to install it. */
+let ready: Promise<string>;
 
 beforeAll(async () => {
-  await requireTshark();
-  dir = mkdtempSync(join(tmpdir(), 'chatlab-wireshark-'));
-  server = await startServer({ host: HOST, port: 0, dataDir: join(dir, 'data') });
-  port = server.port;
+  ready = (async () => {
+    await requireTshark();
+    dir = mkdtempSync(join(tmpdir(), 'chatlab-wireshark-'));
+    server = await startServer({ host: HOST, port: 0, dataDir: join(dir, 'data') });
+    port = server.port;
+    return dir;
+  })();
+  await ready;
 }, SLOW);
 
 afterAll(async () => {
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Captures what `traffic` sends to and from `tcpPort` into `<dir>/<name>.pcapng`. */
 async function capture(name: string, tcpPort: number, traffic: () => Promise<void>): Promise<string> {
-  const file = join(dir, `${name}.pcapng`);
+  const file = join(await ready, `${name}.pcapng`);
   const running = await LoopbackCapture.start(file, tcpPort);
   try {
     await traffic();
