@@ -10,7 +10,7 @@ import type { FileInfo } from './download-sink.js';
 import { DownloadSink, readFileInfo, sha256Hex } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
-import { replyError } from './reply-error.js';
+import { readBye, replyError } from './reply-error.js';
 import type { ByeReason, ChatClientEvents, ConnectOptions, ServerIdentity } from './client-types.js';
 
 interface Pending {
@@ -298,27 +298,13 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
           ? `the server closed the connection (BYE ${this.bye.code}: ${this.bye.message})`
           : `the connection to ${this.address} closed`,
       );
-    for (const [tag, pending] of this.pending) {
-      pending.reject(
-        new ClientError(
-          'CLIENT_CLOSED',
-          `${reason.message} before the reply to ${pending.verb} (tag ${tag})`,
-          {
-            cause: reason,
-          },
-        ),
-      );
+    for (const [tag, { verb, reject }] of this.pending) {
+      const message = `${reason.message} before the reply to ${verb} (tag ${tag})`;
+      reject(new ClientError('CLIENT_CLOSED', message, { cause: reason }));
     }
     this.pending.clear();
     for (const sink of this.downloads.values()) sink.fail(reason.message, 'CLIENT_CLOSED', reason);
     this.queue.close(reason);
     this.emit('close');
   }
-}
-
-function readBye(body: Record<string, unknown>): ByeReason {
-  return {
-    code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
-    message: typeof body.message === 'string' ? body.message : '',
-  };
 }

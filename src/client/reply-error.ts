@@ -11,3 +11,11 @@ export function replyError(reply: ReplyFrame): ChatError {
     extra,
   );
 }
+
+/** The reason in a `* BYE` event's body (docs/PROTOCOL.md §6). */
+export function readBye(body: Record<string, unknown>): { code: string; message: string } {
+  return {
+    code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
+    message: typeof body.message === 'string' ? body.message : '',
+  };
+}
