@@ -35,6 +35,7 @@ afterAll(async () => {
 describe('Lab', () => {
   it('starts a configured topology, reports each host, and stops leaving only the captures', async () => {
     const docker = await connectEngine();
+    await removeProject(docker, topology.project); // whatever a crashed earlier run left
     let lab: StartedLab | undefined;
     try {
       lab = await new Lab().withTopology(topology).withProgress(new Progress()).start();
