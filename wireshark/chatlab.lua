@@ -65,7 +65,7 @@ local f = {
   app = ProtoField.string("chatlab.app", "Application", base.UNICODE, "Server application, from HELLO (§3)"),
   version = ProtoField.string("chatlab.version", "Version", base.UNICODE, "Server version, from HELLO (§3)"),
   transfer = ProtoField.uint32("chatlab.transfer", "Transfer", base.DEC, nil, nil, "Transfer number (§1 Data)"),
-  offset = ProtoField.uint32("chatlab.offset", "Offset", base.DEC, nil, nil, "Where in the file the bytes go"),
+  offset = ProtoField.uint64("chatlab.offset", "Offset", base.DEC, nil, nil, "Where in the file the bytes go"),
   length = ProtoField.uint32("chatlab.length", "Length", base.DEC, nil, nil, "Payload bytes of the data frame"),
   data = ProtoField.bytes("chatlab.data", "Data", base.NONE, "File bytes of a data frame"),
   line = ProtoField.string("chatlab.line", "Line", base.UNICODE, "A line that is not a CHATLAB/1 frame"),
@@ -428,7 +428,7 @@ local function dissect_frame(tvb, pinfo, tree, buf, off, ctx)
     local item = tree:add(chatlab, tvb(off, total))
     item:add(f.kind, "data"):set_generated()
     item:add(f.transfer, tvb(off + h.tp - 1, h.tlen), h.transfer)
-    item:add(f.offset, tvb(off + h.op - 1, h.olen), h.offset)
+    item:add(f.offset, tvb(off + h.op - 1, h.olen), UInt64.new(h.offset)) -- up to 15 digits (§1)
     item:add(f.length, tvb(off + h.lp - 1, h.llen), h.length)
     item:add(f.data, tvb(off + line_len, h.length))
     local summary = "Data transfer " .. h.transfer .. " offset " .. h.offset .. " len " .. h.length

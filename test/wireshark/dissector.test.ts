@@ -224,8 +224,9 @@ describe('a chat session with a 200 KB file, captured and read by tshark', () =>
 
 describe('raw requests to the server', () => {
   it(
-    'reassembles a split request and lists several frames of one segment',
+    'reassembles split requests, lists several frames of one segment, marks the malformed ones',
     async () => {
+      const cutInUtf8 = Buffer.from('5 SAY general olá mundo\n');
       const file = await capture('raw', port, async () => {
         const raw = await rawConnection(port);
         raw.write('1 PING\n2 PING\n3 HELP SAY\n'); // one segment, three requests
@@ -234,43 +235,59 @@ describe('raw requests to the server', () => {
         await sleep(100);
         raw.write('Y general split\n');
         await raw.until(/^4 401 /m);
+        raw.write(cutInUtf8.subarray(0, 17)); // cut between the two bytes of "á"
+        await sleep(100);
+        raw.write(cutInUtf8.subarray(17));
+        await raw.until(/^5 401 /m);
+        raw.write(Buffer.concat([Buffer.from('6 SAY general '), Buffer.from([0xff, 0x0a])]));
+        await raw.until('BAD_ENCODING');
         raw.write('ping\r\n'); // untagged, lower case, CR LF (§1)
         await raw.until(/^- 200 /m);
         raw.write('%%% not a frame\n');
-        await raw.until(/^- 400 /m);
+        await raw.until('BAD_FRAME');
         raw.write('QUIT\n');
         await raw.untilClosed();
       });
       const frames = await dissectedFrames(file, port);
-      expect(ofKind(frames, 'request').map((f) => `${f.tag ?? '-'} ${f.verb ?? ''}`)).toEqual([
+      const requests = ofKind(frames, 'request');
+      expect(requests.map((f) => `${f.tag ?? '-'} ${f.verb ?? ''}`)).toEqual([
         '1 PING',
         '2 PING',
         '3 HELP',
         '4 SAY',
+        '5 SAY',
         '- PING',
         '- QUIT',
       ]);
+      expect(requests.find((f) => f.tag === '5')?.args).toBe('general olá mundo');
+
       const info = await infoColumn(file, port);
       expect([...info.values()]).toContain('Request 1 PING; Request 2 PING; Request 3 HELP SAY');
-      const say = frames.find((f) => f.verb === 'SAY');
-      expect(info.get(say?.frame ?? 0)).toBe('Request 4 SAY general split');
-      const segments = await fieldRows(file, port, 'chatlab.verb == "SAY"', ['tcp.segment']);
-      expect(segments[0]?.[0]).toHaveLength(2);
+      const split = requests.find((f) => f.tag === '4');
+      expect(info.get(split?.frame ?? 0)).toBe('Request 4 SAY general split');
+      const says = await fieldRows(file, port, 'chatlab.verb == "SAY"', ['tcp.segment']);
+      expect(says.map(([segments = []]) => segments.length)).toEqual([2, 2]);
+      expect(await fieldRows(file, port, 'chatlab.verb == "PING"', ['frame.number'])).toHaveLength(2);
 
-      const refusals = ofKind(frames, 'reply').filter((f) => (f.status ?? 0) >= 400);
+      const replies = ofKind(frames, 'reply');
+      const refusals = replies.filter((f) => (f.status ?? 0) >= 400);
       expect(
         refusals.map(
           (f) => `${f.tag ?? '-'} ${String(f.status)} ${f.errorCode ?? ''} ${f.requestVerb ?? ''}`,
         ),
-      ).toEqual(['4 401 AUTH_REQUIRED SAY', '- 400 BAD_FRAME ']);
-      expect(ofKind(frames, 'reply').find((f) => f.tag === '-' && f.status === 200)?.requestVerb).toBe(
-        'PING',
-      );
-      expect(await fieldRows(file, port, 'chatlab.verb == "PING"', ['frame.number'])).toHaveLength(2);
-      expect(ofKind(frames, 'malformed')).toHaveLength(1);
-      expect(await expertMessages(file, port, 'chatlab.malformed')).toContain(
+      ).toEqual([
+        '4 401 AUTH_REQUIRED SAY',
+        '5 401 AUTH_REQUIRED SAY',
+        '- 400 BAD_ENCODING ',
+        '- 400 BAD_FRAME ',
+      ]);
+      expect(replies.find((f) => f.tag === '-' && f.status === 200)?.requestVerb).toBe('PING');
+
+      expect(ofKind(frames, 'malformed')).toHaveLength(2);
+      expect(await expertMessages(file, port, 'chatlab.malformed')).toEqual([
+        'The line is not valid UTF-8 (§1; the server answers BAD_ENCODING)',
         'Not a request, reply, event or data header (§1)',
-      );
+      ]);
     },
     SLOW,
   );
