@@ -128,6 +128,26 @@ describe('dissect: Ethernet / IPv4 / TCP', () => {
 });
 
 describe('dissect: malformed frames', () => {
+  it('keeps a TCP segment whose option length is impossible, marking the options', () => {
+    // NOP, NOP, then an MSS option claiming 9 bytes in a 4-byte area.
+    const frame = buildTcpFrame({
+      ...ENDPOINTS,
+      seq: 1,
+      flags: 'PA',
+      options: hex('01010209'),
+      payload: 'hi',
+    });
+    const packet = dissect(recordOf(frame));
+    expect(findLayer(packet, 'tcp')?.fields.options.at(-1)).toEqual({
+      kind: 'malformed',
+      offset: 56,
+      length: 2,
+      type: 2,
+    });
+    expect(payloadBytes(packet).toString()).toBe('hi');
+    expect(packet.malformed).toBeUndefined();
+  });
+
   it('keeps the layers before a truncated header and reports where', () => {
     const packet = dissect(recordOf(FRAME.syn.slice(0, 50 * 2)));
     expect(packet.layers.map((l) => l.kind)).toEqual(['ethernet', 'ipv4']);

@@ -98,13 +98,15 @@ export class TcpDirection {
 
   /** Delivers buffered segments across holes that will never fill, recording each hole in `gaps`. */
   finish(): void {
-    for (let segment = this.pending[0]; segment !== undefined; segment = this.pending[0]) {
+    // `pending` is sorted by start, so one pass delivers it; `accept` trims what overlaps.
+    for (const segment of this.pending) {
       if (segment.start > this.next) {
         this.gaps.push({ start: this.next, end: segment.start });
         this.next = segment.start;
       }
-      this.drain();
+      this.accept(segment);
     }
+    this.pending = [];
   }
 
   /** Frames that carried any byte of `[start, end)`, ascending. */
@@ -160,17 +162,26 @@ export class TcpDirection {
   }
 
   private drain(): void {
-    for (let segment = this.pending[0]; segment !== undefined && segment.start <= this.next;) {
-      this.pending.shift();
+    let taken = 0;
+    for (const segment of this.pending) {
+      if (segment.start > this.next) break;
       this.accept(segment);
-      segment = this.pending[0];
+      taken += 1;
     }
+    if (taken > 0) this.pending.splice(0, taken);
   }
 
+  /** Keeps `pending` sorted by start (arrival order among equal starts); usually an append. */
   private insertPending(segment: Segment): void {
-    let i = this.pending.length;
-    while (i > 0 && (this.pending[i - 1]?.start ?? 0) > segment.start) i -= 1;
-    this.pending.splice(i, 0, segment);
+    let low = 0;
+    let high = this.pending.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.pending[mid]?.start ?? 0) <= segment.start) low = mid + 1;
+      else high = mid;
+    }
+    if (low === this.pending.length) this.pending.push(segment);
+    else this.pending.splice(low, 0, segment);
   }
 
   /** Adds `frame` to every chunk overlapping `[start, end)`. */

@@ -1,5 +1,3 @@
-import { malformed } from './layer-base.js';
-
 interface OptionBase<K extends string> {
   readonly kind: K;
   /** Byte offset of the option's kind octet in the frame. */
@@ -16,7 +14,9 @@ export type TcpOption =
   | OptionBase<'sack-permitted'>
   | (OptionBase<'sack'> & { readonly blocks: readonly { readonly left: number; readonly right: number }[] })
   | (OptionBase<'timestamps'> & { readonly value: number; readonly echoReply: number })
-  | (OptionBase<'unknown'> & { readonly type: number });
+  | (OptionBase<'unknown'> & { readonly type: number })
+  /** An option whose length octet is impossible: it and the rest of the options area. */
+  | (OptionBase<'malformed'> & { readonly type: number });
 
 /** Option kinds (IANA tcp-parameters). */
 const EOL = 0;
@@ -44,8 +44,11 @@ export function parseTcpOptions(data: Buffer, start: number, end: number): TcpOp
       continue;
     }
     const length = at + 1 < end ? data.readUInt8(at + 1) : 0;
-    if (length < 2 || at + length > end)
-      throw malformed('tcp', at, `has option ${type} with bad length ${length}`);
+    if (length < 2 || at + length > end) {
+      // Keep the segment (its ports and payload still matter) and mark the rest of the options area.
+      options.push({ kind: 'malformed', offset: at, length: end - at, type });
+      break;
+    }
     options.push(readOption(data, type, at, length));
     at += length;
   }
