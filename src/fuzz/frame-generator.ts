@@ -28,8 +28,10 @@ export interface GeneratorOptions {
   verbWeight?: (verb: string) => number;
   /** Largest data payload generated (default 65536, the protocol's chunk). */
   maxPayload?: number;
-  /** Transfer numbers of data frames are drawn from 1 to this, to hit real uploads (default: any). */
+  /** Transfer numbers of data frames are drawn from 1 to this (default: any). */
   maxTransfer?: number;
+  /** Transfers open on the server: most data frames go to one of them. */
+  transfers?: readonly number[];
 }
 
 const EVENTS = ['HELLO', 'MSG', 'DM', 'JOIN', 'LEAVE', 'OWNER', 'DELETED', 'FILE', 'NOTIFY', 'BYE'];
@@ -95,9 +97,12 @@ export class FrameGenerator {
     const max = this.options.maxPayload ?? 65536;
     const length = rng.chance(0.05) ? max : Math.max(1, rng.size(max));
     const data = rng.bytes(length);
-    const transfer = this.options.maxTransfer
-      ? rng.range(1, this.options.maxTransfer)
-      : rng.range(0, 999_999_999);
+    const open = this.options.transfers ?? [];
+    const { maxTransfer } = this.options;
+    const transfer =
+      open.length > 0 && rng.chance(0.7)
+        ? rng.pick(open)
+        : rng.range(maxTransfer ? 1 : 0, maxTransfer ?? 999_999_999);
     const offset = rng.weighted([
       [3, 0],
       [3, rng.range(0, 65536 * 4)],

@@ -17,6 +17,8 @@ export interface CaseOptions extends GeneratorOptions {
   maxParts?: number;
   /** Probability that a part is hostile rather than a valid frame (default 0.5). */
   hostility?: number;
+  /** Weight of the parts that make a server close the connection (bad or lying data headers), default 1. */
+  fatalWeight?: number;
 }
 
 /** Valid frames only, each with the frame it must decode to: for the encode/decode round trip. */
@@ -50,8 +52,8 @@ export function hostileCase(seed: number, options: CaseOptions): FuzzCase {
     const hostile = rng.weighted<() => { bytes: Buffer; how: string }>([
       [8, () => mutator.mutate(gen.frame().bytes)],
       [2, () => mutator.mutate(mutator.mutate(gen.request().bytes).bytes)],
-      [2, () => mutator.lyingData()],
-      [2, () => mutator.badDataHeader()],
+      [2 * (options.fatalWeight ?? 1), () => mutator.lyingData()],
+      [2 * (options.fatalWeight ?? 1), () => mutator.badDataHeader()],
       [1, () => mutator.enormousLine()],
       [2, () => mutator.randomBytes()],
       [2, () => mutator.oddLine()],
