@@ -18,8 +18,10 @@ const lock = join(root, 'package-lock.json');
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 if (stale) {
-  console.log('chatlab: installing npm dependencies (npm ci) ...');
-  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install`, not `npm ci`: npm 11 writes lockfiles without the other platforms' optional packages
+  // (@swc/core-darwin-*, ...) and its own `npm ci` then refuses them; `npm install` keeps the locked versions.
+  console.log('chatlab: installing npm dependencies (npm install) ...');
+  execFileSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 } else {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 }
