@@ -2,7 +2,10 @@
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }],
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } },
+  ],
 };
 const common: Config = {
   transform,
@@ -14,6 +17,7 @@ const common: Config = {
 const config: Config = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    { ...common, displayName: 'wireshark', testMatch: ['<rootDir>/test/wireshark/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

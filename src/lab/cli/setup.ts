@@ -1,11 +1,24 @@
-// npm run lab:setup [-- --build]: installs/starts what the lab needs; with --build also builds its images.
+// npm run lab:setup [-- --build] [--tools] [--no-docker]: installs and starts what the lab needs; --build also
+// builds its images; --tools installs the analysis tools the tests compare with (tshark); --no-docker skips Docker.
 import { DockerSetup } from '../docker-setup.js';
 import { ImageSet } from '../image-set.js';
 import { runLabCommand } from './main-wrapper.js';
 
+/** Debian packages of the tools that check chatlab's own analysis: tshark reads the captures independently. */
+const TEST_TOOLS = ['tshark'];
+
+const flags = new Set(process.argv.slice(2));
+
 await runLabCommand('lab:setup', async (progress) => {
-  await new DockerSetup(progress).ensure();
-  progress.info('Docker engine and Compose v2 are ready.');
-  if (process.argv.includes('--build')) await new ImageSet(progress).ensure();
+  const setup = new DockerSetup(progress);
+  if (flags.has('--tools')) {
+    await setup.ensurePackages(TEST_TOOLS, 'Comparing with Wireshark');
+    progress.info(`${TEST_TOOLS.join(', ')} ready.`);
+  }
+  if (!flags.has('--no-docker')) {
+    await setup.ensure();
+    progress.info('Docker engine and Compose v2 are ready.');
+    if (flags.has('--build')) await new ImageSet(progress).ensure();
+  }
   progress.info(progress.summary('lab:setup'));
 });
