@@ -4,15 +4,18 @@ import { DockerSetup } from '../docker-setup.js';
 import { ImageSet } from '../image-set.js';
 import { runLabCommand } from './main-wrapper.js';
 
-/** Debian packages of the tools that check chatlab's own analysis: tshark reads the captures independently. */
-const TEST_TOOLS = ['tshark'];
+/**
+ * Debian packages of the tools that check chatlab's own output: tshark reads the captures independently,
+ * Chromium renders the HTML report.
+ */
+const TEST_TOOLS = ['tshark', 'chromium'];
 
 const flags = new Set(process.argv.slice(2));
 
 await runLabCommand('lab:setup', async (progress) => {
   const setup = new DockerSetup(progress);
   if (flags.has('--tools')) {
-    await setup.ensurePackages(TEST_TOOLS, 'Comparing with Wireshark');
+    await setup.ensurePackages(TEST_TOOLS, 'Checking the analysis with tshark and Chromium');
     progress.info(`${TEST_TOOLS.join(', ')} ready.`);
   }
   if (!flags.has('--no-docker')) {
