@@ -150,6 +150,11 @@ async function finishUpload(
   }
   const from = conn.user;
   if (!from) throw new ChatError(401, 'AUTH_REQUIRED', 'logged out during the upload; nothing was stored');
+  if (upload.roomId !== null && !server.store.roomById(upload.roomId)) {
+    // Deleted while the bytes were arriving: the file would reference a room that is gone.
+    upload.partial.discard();
+    throw new ChatError(404, 'NO_SUCH_ROOM', 'the room was deleted during the upload; nothing was stored');
+  }
   const file = server.store.transaction(() => {
     const stored = server.store.addFile({
       name: upload.name,
