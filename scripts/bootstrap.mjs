@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 9)) {
-  console.error(`chatlab needs Node.js 20.9 or newer; this is ${process.version}. Install a current LTS from https://nodejs.org.`);
+  console.error(
+    `chatlab needs Node.js 20.9 or newer; this is ${process.version}. Install a current LTS from https://nodejs.org.`,
+  );
   process.exit(1);
 }
 
