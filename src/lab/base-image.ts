@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGISTRY_BASES } from './compose-file.js';
 import { run } from './command.js';
@@ -60,9 +62,33 @@ export async function chooseBase(
   return 'local';
 }
 
-/** Builds LOCAL_BASE_IMAGE with images/base/build.sh (mmdebstrap + Node from npm) when it is missing. */
-export async function ensureLocalBase(docker: Docker, progress: Progress): Promise<void> {
-  if (await imageExists(docker, LOCAL_BASE_IMAGE)) return;
+/** A hash of images/base/build.sh: the base carries it as a label, so a changed recipe rebuilds it. */
+export function baseRecipe(): string {
+  return createHash('sha256')
+    .update(readFileSync(join(REPO_ROOT, 'images/base/build.sh')))
+    .update(NODE_VERSION)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The local base's image id, or undefined when it is missing or built from another recipe. */
+export async function currentLocalBase(docker: Docker): Promise<string | undefined> {
+  try {
+    const info = await docker.getImage(LOCAL_BASE_IMAGE).inspect();
+    const labels = info.Config.Labels as Record<string, string> | null;
+    return labels?.['chatlab.recipe'] === baseRecipe() ? info.Id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds LOCAL_BASE_IMAGE with images/base/build.sh (mmdebstrap + Node from npm) when it is missing or was
+ * built from an older build.sh; returns its image id.
+ */
+export async function ensureLocalBase(docker: Docker, progress: Progress): Promise<string> {
+  const current = await currentLocalBase(docker);
+  if (current !== undefined) return current;
   if (process.platform !== 'linux') {
     throw new LabError(
       'LAB_BASE_BUILD_FAILED',
@@ -85,6 +111,7 @@ export async function ensureLocalBase(docker: Docker, progress: Progress): Promi
         {
           cwd: REPO_ROOT,
           stream: true,
+          env: { CHATLAB_BASE_RECIPE: baseRecipe() },
         },
       );
       if (result.exitCode !== 0) {
@@ -98,4 +125,13 @@ export async function ensureLocalBase(docker: Docker, progress: Progress): Promi
     },
   );
   progress.did(`built the base image ${LOCAL_BASE_IMAGE}`);
+  const built = await currentLocalBase(docker);
+  if (built === undefined) {
+    throw new LabError(
+      'LAB_BASE_BUILD_FAILED',
+      `images/base/build.sh finished but ${LOCAL_BASE_IMAGE} is missing or lacks its chatlab.recipe label.`,
+      'Run `sh images/base/build.sh` by hand to see what it does.',
+    );
+  }
+  return built;
 }

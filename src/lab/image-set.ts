@@ -52,8 +52,9 @@ export class ImageSet {
     }
     const docker = await connectEngine();
     const mode = await chooseBase(docker, this.progress, this.#mode);
-    if (mode === 'local') await ensureLocalBase(docker, this.progress);
-    const base = mode === 'local' ? LOCAL_BASE_IMAGE : 'official';
+    // The local base's id is part of each image's hash: a rebuilt base rebuilds the images on it.
+    const base =
+      mode === 'local' ? `${LOCAL_BASE_IMAGE}@${await ensureLocalBase(docker, this.progress)}` : 'official';
     for (const role of ROLES) await this.#ensureRole(docker, role, mode, base);
   }
 
