@@ -1,0 +1,111 @@
+import {
+  LinkType,
+  type MergedFrame,
+  mergeCaptures,
+  PcapError,
+  type PcapRecord,
+  readPcapFile,
+} from '../pcap/index.js';
+import { VERSION } from '../version.js';
+import { buildAnswerE } from './answer-e.js';
+import { buildAnswerF } from './answer-f.js';
+import type { Answers, CaptureFileInfo } from './answers.js';
+import { buildAnswersAToD } from './answers-a-to-d.js';
+import { scanCapture } from './capture-scan.js';
+import { decodeChat } from './chat-messages.js';
+import { buildHostTraffic } from './host-traffic.js';
+import { identifyLab } from './lab-identity.js';
+import { ReportError } from './report-error.js';
+import { MERGED_FILE, readRunFolder, type RunFolder } from './run-folder.js';
+
+const DISSECTED: ReadonlySet<number> = new Set(Object.values(LinkType));
+
+export interface RunAnalysis {
+  readonly folder: RunFolder;
+  /** The merged capture, frame N at index N - 1. */
+  readonly frames: readonly MergedFrame[];
+  readonly answers: Answers;
+}
+
+/** Reads a run folder's captures, merges them and answers A-F. Writes nothing. */
+export async function analyseRun(runDir: string): Promise<RunAnalysis> {
+  const folder = await readRunFolder(runDir);
+  const warnings: string[] = [];
+  const inputs: { host: string; records: PcapRecord[] }[] = [];
+  const captures: CaptureFileInfo[] = [];
+  for (const capture of folder.captures) {
+    let records: PcapRecord[];
+    try {
+      const read = await readPcapFile(capture.path);
+      records = read.records;
+      for (const warning of read.warnings) warnings.push(`${capture.file}: ${warning.message}`);
+    } catch (error) {
+      if (!(error instanceof PcapError)) throw error;
+      throw new ReportError(
+        'REPORT_UNREADABLE_CAPTURE',
+        `${capture.file} cannot be read: ${error.code}: ${error.message}`,
+        {
+          file: capture.file,
+          pcapCode: error.code,
+        },
+      );
+    }
+    const linkTypes = [...new Set(records.map((r) => r.linkType))];
+    const unknown = linkTypes.find((t) => !DISSECTED.has(t));
+    if (unknown !== undefined) {
+      throw new ReportError(
+        'REPORT_UNREADABLE_CAPTURE',
+        `${capture.file} cannot be read: PCAP_UNSUPPORTED_LINKTYPE: link type ${unknown} has no dissector; ` +
+          `capture on the host's own interface, e.g. "tcpdump -i eth0 -w ${capture.host}.pcap".`,
+        { file: capture.file, pcapCode: 'PCAP_UNSUPPORTED_LINKTYPE' },
+      );
+    }
+    if (linkTypes.some((t) => t !== LinkType.ETHERNET)) {
+      warnings.push(
+        `${capture.file} has frames without an Ethernet header (link type ${linkTypes.join(', ')}): capture on eth0 to see MAC addresses`,
+      );
+    }
+    inputs.push({ host: capture.host, records });
+    captures.push({ host: capture.host, file: capture.file, frames: records.length, linkTypes });
+  }
+  const frames = mergeCaptures(inputs);
+  if (frames.length === 0) {
+    throw new ReportError(
+      'REPORT_EMPTY_CAPTURE',
+      `the captures in ${runDir} hold no frame: was tcpdump running while you chatted?`,
+    );
+  }
+  const scan = scanCapture(frames);
+  const lab = identifyLab(scan, folder.runInfo);
+  warnings.push(...lab.warnings);
+  const chat = decodeChat(scan, lab);
+  const E = buildAnswerE(scan, lab, chat);
+  const aToD = buildAnswersAToD(scan, lab, chat);
+  if (aToD.A.frame === null && lab.server !== null)
+    warnings.push('no greeting (* HELLO) from the server was captured');
+  const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
+  const first = frames[0]?.timestampNs;
+  const answers: Answers = {
+    meta: {
+      generator: `chatlab report ${VERSION}`,
+      generatedAt: new Date().toISOString(),
+      scenario: folder.runInfo?.scenario ?? null,
+      startedAt: folder.runInfo?.startedAt ?? null,
+      finishedAt: folder.runInfo?.finishedAt ?? null,
+      hostsFrom: folder.runInfo?.hosts.length ? 'run.json' : 'captures',
+      captures,
+      merged: {
+        file: mergedFile,
+        frames: frames.length,
+        duplicatesRemoved: captures.reduce((sum, c) => sum + c.frames, 0) - frames.length,
+        firstFrameAt: first === undefined ? null : new Date(Number(first / 1_000_000n)).toISOString(),
+      },
+      warnings,
+    },
+    ...aToD,
+    E,
+    F: buildAnswerF(scan, lab, E.messages, E.segments),
+    traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
+  };
+  return { folder, frames, answers };
+}

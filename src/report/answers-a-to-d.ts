@@ -1,0 +1,112 @@
+import { dissect, payloadBytes } from '../pcap/index.js';
+import type { AnswerA, AnswerB, AnswerC, AnswerD, ChatMessage, HostAddress } from './answers.js';
+import type { CaptureScan } from './capture-scan.js';
+import type { LabIdentity } from './lab-identity.js';
+
+export interface DecodedChat {
+  readonly messages: readonly ChatMessage[];
+  readonly bodies: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
+}
+
+/** Questions A-D: who speaks (application, addresses), over what (transport) and between which ports. */
+export function buildAnswersAToD(
+  scan: CaptureScan,
+  lab: LabIdentity,
+  chat: DecodedChat,
+): { A: AnswerA; B: AnswerB; C: AnswerC; D: AnswerD } {
+  return { A: answerA(scan, chat), B: answerB(lab), C: answerC(scan, lab), D: answerD(scan, lab, chat) };
+}
+
+/** A: the greeting `* HELLO {"app","version","protocol"}` (docs/PROTOCOL.md §3), or a reply to `HELLO`. */
+function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
+  const greeting =
+    chat.messages.find(
+      (m) => m.kind === 'event' && m.event === 'HELLO' && m.direction === 'server-to-client',
+    ) ??
+    chat.messages.find(
+      (m) =>
+        m.kind === 'reply' &&
+        m.direction === 'server-to-client' &&
+        typeof chat.bodies.get(m.id)?.app === 'string',
+    );
+  if (greeting === undefined) {
+    return {
+      application: null,
+      version: null,
+      protocol: null,
+      frame: null,
+      stream: null,
+      payload: null,
+      payloadOffset: null,
+    };
+  }
+  const body = chat.bodies.get(greeting.id) ?? {};
+  const text = (key: string): string | null => (typeof body[key] === 'string' ? body[key] : null);
+  const record = scan.frames[greeting.frame - 1];
+  let payloadOffset: number | null = null;
+  if (record !== undefined) {
+    const packet = dissect(record);
+    const at = payloadBytes(packet).indexOf(greeting.summary.slice(0, 8));
+    if (at >= 0) payloadOffset = packet.payload.offset + at;
+  }
+  return {
+    application: text('app'),
+    version: text('version'),
+    protocol: text('protocol'),
+    frame: greeting.frame,
+    stream: greeting.stream,
+    payload: greeting.summary,
+    payloadOffset,
+  };
+}
+
+function answerB(lab: LabIdentity): AnswerB {
+  const host = (h: { name: string; ip: string; mac: string | null; frame: number | null }): HostAddress => ({
+    name: h.name,
+    ip: h.ip,
+    mac: h.mac,
+    frame: h.frame,
+  });
+  return { server: lab.server === null ? null : host(lab.server), clients: lab.clients.map(host) };
+}
+
+function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
+  const tcp = scan.byProtocol.get('tcp') ?? 0;
+  const udp = scan.byProtocol.get('udp') ?? 0;
+  const total = scan.frames.length;
+  const otherByProtocol: Record<string, number> = {};
+  for (const [protocol, count] of [...scan.byProtocol].sort((a, b) => b[1] - a[1])) {
+    if (protocol !== 'tcp' && protocol !== 'udp') otherByProtocol[protocol] = count;
+  }
+  const first = lab.chatStreams[0];
+  const handshake = first === undefined ? undefined : scan.handshakes.get(first);
+  return {
+    transport: lab.chatStreams.length > 0 ? 'TCP' : null,
+    counts: { tcp, udp, other: total - tcp - udp },
+    total,
+    otherByProtocol,
+    chatFrames: lab.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), 0),
+    handshake: handshake === undefined ? [] : [handshake.syn, handshake.synAck, handshake.ack],
+  };
+}
+
+function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): AnswerD {
+  const httpStreams = new Set(chat.messages.filter((m) => m.kind === 'http').map((m) => m.stream));
+  return {
+    serverPort: lab.server?.port ?? null,
+    clients: lab.clients.map((client) => {
+      const connections = client.streams.map((stream) => ({
+        sourcePort: stream.client.port,
+        stream: stream.id,
+        frame: scan.handshakes.get(stream)?.syn ?? stream.firstFrame,
+        http: httpStreams.has(stream.id),
+      }));
+      return {
+        name: client.name,
+        ip: client.ip,
+        sourcePorts: [...new Set(connections.map((c) => c.sourcePort))],
+        connections,
+      };
+    }),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * The machine-readable answers to the lab's questions A-F (`../shared/LAB.md`), as written to
+ * `answers.json`. Every frame number is a frame of `captures/merged.pcapng`, counted from 1 as Wireshark
+ * numbers it. Language-neutral: the report's prose is rendered from these values.
+ */
+export interface Answers {
+  readonly meta: ReportMeta;
+  /** A. The application and its version, as the server's greeting `* HELLO {...}` names them. */
+  readonly A: AnswerA;
+  /** B. Addresses of the server and of each client (IPv4 and Ethernet MAC). */
+  readonly B: AnswerB;
+  /** C. The transport protocol of the chat, and how many frames of the capture were TCP, UDP or other. */
+  readonly C: AnswerC;
+  /** D. The client's destination port (the server's port) and each client's source (ephemeral) ports. */
+  readonly D: AnswerD;
+  /** E. Every payload-carrying segment between clients and server, decoded and checked against the spec. */
+  readonly E: AnswerE;
+  /** F. One chat frame's layers in wire order, with offsets and lengths in bytes. */
+  readonly F: AnswerF;
+  /** Per-host traffic summary (one entry per capture file). */
+  readonly traffic: readonly HostTraffic[];
+}
+
+export interface ReportMeta {
+  readonly generator: string;
+  readonly generatedAt: string;
+  /** From run.json when present. */
+  readonly scenario: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** Where the facts about hosts came from: `run.json` (names and roles) or inferred from the captures. */
+  readonly hostsFrom: 'run.json' | 'captures';
+  readonly captures: readonly CaptureFileInfo[];
+  readonly merged: {
+    /** Relative to the run folder, e.g. `captures/merged.pcapng`. */
+    readonly file: string;
+    readonly frames: number;
+    /** Copies of one frame seen by several hosts, counted once. */
+    readonly duplicatesRemoved: number;
+    /** Time of frame 1 (ISO 8601); every `time` below is in seconds after it. */
+    readonly firstFrameAt: string | null;
+  };
+  /** Readable notes about what could not be read or inferred (truncated files, missing greeting...). */
+  readonly warnings: readonly string[];
+}
+
+export interface CaptureFileInfo {
+  readonly host: string;
+  /** Relative to the run folder. */
+  readonly file: string;
+  readonly frames: number;
+  /** Link types present (1 = Ethernet II, 276 = Linux cooked v2...). */
+  readonly linkTypes: readonly number[];
+}
+
+export interface AnswerA {
+  readonly application: string | null;
+  readonly version: string | null;
+  readonly protocol: string | null;
+  /** Frame that carried (the end of) the greeting. */
+  readonly frame: number | null;
+  readonly stream: number | null;
+  /** The greeting line as sent, without its LF. */
+  readonly payload: string | null;
+  /** Where it lies in that frame: offset and length in bytes. */
+  readonly payloadOffset: number | null;
+}
+
+export interface HostAddress {
+  readonly name: string;
+  readonly ip: string;
+  /** Ethernet source address of the frames this host sent (null without Ethernet headers). */
+  readonly mac: string | null;
+  /** A frame this host sent, where both addresses can be read. */
+  readonly frame: number | null;
+}
+
+export interface AnswerB {
+  readonly server: HostAddress | null;
+  readonly clients: readonly HostAddress[];
+}
+
+export interface AnswerC {
+  /** The transport protocol of the chat connections. */
+  readonly transport: 'TCP' | 'UDP' | null;
+  /** Frames of the merged capture by transport: TCP, UDP, or anything else (ARP, ICMP, ICMPv6...). */
+  readonly counts: { readonly tcp: number; readonly udp: number; readonly other: number };
+  readonly total: number;
+  /** The "other" frames by protocol: `arp`, `icmpv6`, `icmp`, `ipv6`, ... */
+  readonly otherByProtocol: Readonly<Record<string, number>>;
+  /** Frames between clients and the server's chat port (handshakes, data, ACKs, FINs). */
+  readonly chatFrames: number;
+  /** The first connection's three-way handshake: SYN, SYN-ACK, ACK frames (null where not captured). */
+  readonly handshake: readonly (number | null)[];
+}
+
+export interface Connection {
+  readonly sourcePort: number;
+  /** TCP stream number, as Wireshark's `tcp.stream`. */
+  readonly stream: number;
+  /** First frame of the connection (its SYN when captured). */
+  readonly frame: number;
+  /** True when it started with an HTTP request instead of chat (docs/PROTOCOL.md §7). */
+  readonly http: boolean;
+}
+
+export interface AnswerD {
+  readonly serverPort: number | null;
+  readonly clients: readonly {
+    readonly name: string;
+    readonly ip: string;
+    readonly sourcePorts: readonly number[];
+    readonly connections: readonly Connection[];
+  }[];
+}
+
+export interface Endpoint {
+  readonly host: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+export type Direction = 'client-to-server' | 'server-to-client';
+
+export type MessageKind = 'request' | 'reply' | 'event' | 'data' | 'http' | 'malformed';
+
+/** One decoded chat frame (or HTTP exchange, or a line that is no frame) and the frames that carried it. */
+export interface ChatMessage {
+  readonly id: number;
+  readonly stream: number;
+  readonly direction: Direction;
+  readonly kind: MessageKind;
+  /** One line as Wireshark's Info column would put it, e.g. `5 SAY general hello`. */
+  readonly summary: string;
+  /** Frame that completed it (where Wireshark shows it). */
+  readonly frame: number;
+  /** Every frame that carried any of its bytes (retransmissions included). */
+  readonly frames: readonly number[];
+  /** Byte range in its direction of the stream, and its length on the wire (LF included). */
+  readonly start: number;
+  readonly end: number;
+  readonly time: number;
+  readonly tag?: number | null;
+  readonly verb?: string;
+  readonly args?: string;
+  readonly status?: number;
+  readonly reason?: string;
+  readonly event?: string;
+  /** JSON body of a reply or event, as sent (cut after 2000 characters). */
+  readonly json?: string;
+  readonly transfer?: number;
+  readonly offset?: number;
+  readonly dataLength?: number;
+  /** For `malformed`: the decoder's code (BAD_FRAME, BAD_ENCODING, FRAME_TOO_LARGE). */
+  readonly problem?: string;
+}
+
+export interface Segment {
+  readonly frame: number;
+  readonly time: number;
+  readonly stream: number;
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  /** TCP payload bytes (Wireshark's `tcp.len`). */
+  readonly payloadLength: number;
+  /** The chat messages this segment carries bytes of; `complete` when their last byte is here. */
+  readonly messages: readonly { readonly id: number; readonly summary: string; readonly complete: boolean }[];
+  /** True when every byte was already received in an earlier segment. */
+  readonly retransmission: boolean;
+}
+
+export type ProblemCode =
+  | 'BAD_FRAME'
+  | 'BAD_ENCODING'
+  | 'FRAME_TOO_LARGE'
+  | 'WRONG_DIRECTION'
+  | 'UNKNOWN_STATUS'
+  | 'REASON_MISMATCH'
+  | 'UNKNOWN_VERB'
+  | 'BAD_ARGUMENTS'
+  | 'UNMATCHED_REPLY'
+  | 'ERROR_WITHOUT_CODE'
+  | 'UNKNOWN_EVENT'
+  | 'UNKNOWN_TRANSFER'
+  | 'DATA_OUT_OF_ORDER'
+  | 'DATA_BEYOND_SIZE'
+  | 'CAPTURE_GAP';
+
+export interface Problem {
+  readonly frame: number;
+  readonly stream: number;
+  readonly direction: Direction;
+  readonly code: ProblemCode;
+  /** The message concerned, when there is one. */
+  readonly message: number | null;
+  /** What is wrong, in English (the report words it in its own language from `code` and `detail`). */
+  readonly text: string;
+  /** The values the sentence is built from (a verb, a status code, an expected offset...). */
+  readonly detail: Readonly<Record<string, string | number>>;
+}
+
+export interface AnswerE {
+  readonly segments: readonly Segment[];
+  readonly messages: readonly ChatMessage[];
+  readonly conformance: {
+    readonly ok: boolean;
+    readonly checkedSegments: number;
+    readonly checkedMessages: number;
+    readonly problems: readonly Problem[];
+  };
+}
+
+export interface LayerAnswer {
+  /** `Ethernet II`, `IPv4`, `TCP`, `chatlab` (or `Linux cooked capture v2`, `IPv6`... on other captures). */
+  readonly name: string;
+  /** Wireshark's protocol name for it: `eth`, `ip`, `tcp`, `chatlab`, `sll`, `ipv6`. */
+  readonly protocol: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface AnswerF {
+  readonly frame: number | null;
+  /** The chat message carried whole by that frame. */
+  readonly message: number | null;
+  readonly frameLength: number;
+  /** The frame's bytes in hexadecimal. */
+  readonly hex: string;
+  readonly layers: readonly LayerAnswer[];
+  /** Bytes after the last layer (Ethernet padding), when any. */
+  readonly trailer: { readonly offset: number; readonly length: number } | null;
+}
+
+export interface HostTraffic {
+  readonly name: string;
+  readonly file: string;
+  readonly role: 'server' | 'client' | 'other';
+  readonly ip: string | null;
+  readonly mac: string | null;
+  readonly frames: number;
+  /** Bytes on the wire (`frame.len`). */
+  readonly bytes: number;
+  readonly sent: { readonly frames: number; readonly bytes: number };
+  readonly received: { readonly frames: number; readonly bytes: number };
+  /** Frames by protocol: `tcp`, `udp`, `arp`, `icmp`, `icmpv6`, `other`. */
+  readonly byProtocol: Readonly<Record<string, number>>;
+  /** Chat messages this host sent and received (server: all of them). */
+  readonly chatMessages: number;
+}

@@ -1,0 +1,184 @@
+import {
+  dissect,
+  findLayer,
+  type MergedFrame,
+  type Packet,
+  TcpReassembler,
+  type TcpStream,
+} from '../pcap/index.js';
+
+/** A TCP segment that carried payload bytes. */
+export interface PayloadSegment {
+  readonly frame: number;
+  readonly timestampNs: bigint;
+  readonly stream: TcpStream;
+  readonly fromClient: boolean;
+  readonly src: { readonly ip: string; readonly port: number };
+  readonly dst: { readonly ip: string; readonly port: number };
+  readonly payloadLength: number;
+}
+
+/** The frames of each stream's three-way handshake (RFC 9293 3.5), as far as they were captured. */
+export interface Handshake {
+  syn: number | null;
+  synAck: number | null;
+  ack: number | null;
+}
+
+export interface HostCounters {
+  frames: number;
+  bytes: number;
+  readonly byProtocol: Map<string, number>;
+  /** Frames and bytes by Ethernet source address (to tell sent from received once the MAC is known). */
+  readonly bySourceMac: Map<string, { frames: number; bytes: number }>;
+  /** How often each IPv4/IPv6 address appears as source or destination: the most frequent is the host's. */
+  readonly addresses: Map<string, number>;
+  readonly linkTypes: Set<number>;
+}
+
+/** Everything the answers need from one pass over the merged capture. */
+export interface CaptureScan {
+  readonly frames: readonly MergedFrame[];
+  readonly firstTimestampNs: bigint | null;
+  /** Frames by protocol class: `tcp`, `udp`, `arp`, `icmp`, `icmpv6`, `ipv4`, `ipv6`, `other`. */
+  readonly byProtocol: Map<string, number>;
+  readonly hosts: Map<string, HostCounters>;
+  /** For each source IP: the Ethernet source addresses it was sent from, with the first such frame. */
+  readonly macsByIp: Map<string, Map<string, { count: number; firstFrame: number }>>;
+  readonly reassembler: TcpReassembler;
+  readonly segments: readonly PayloadSegment[];
+  readonly handshakes: Map<TcpStream, Handshake>;
+  /** TCP frames of each stream, all flags included. */
+  readonly streamFrames: Map<TcpStream, number>;
+}
+
+/** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
+export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
+  const scan: CaptureScan = {
+    frames,
+    firstTimestampNs: frames[0]?.timestampNs ?? null,
+    byProtocol: new Map(),
+    hosts: new Map(),
+    macsByIp: new Map(),
+    reassembler: new TcpReassembler(),
+    segments: [],
+    handshakes: new Map(),
+    streamFrames: new Map(),
+  };
+  const segments = scan.segments as PayloadSegment[];
+  for (const frame of frames) {
+    const packet = dissect(frame);
+    const protocol = protocolClass(packet);
+    increment(scan.byProtocol, protocol);
+    const ethernet = findLayer(packet, 'ethernet');
+    const wireLength = Math.max(frame.originalLength, frame.data.length);
+    for (const host of frame.hosts) countForHost(scan, host, frame, packet, protocol, wireLength);
+    if (packet.ip !== undefined && ethernet !== undefined) {
+      let macs = scan.macsByIp.get(packet.ip.src);
+      if (macs === undefined) scan.macsByIp.set(packet.ip.src, (macs = new Map()));
+      const seen = macs.get(ethernet.fields.src);
+      if (seen === undefined) macs.set(ethernet.fields.src, { count: 1, firstFrame: frame.index });
+      else seen.count += 1;
+    }
+    const stream = scan.reassembler.push(packet);
+    if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
+    scan.streamFrames.set(stream, (scan.streamFrames.get(stream) ?? 0) + 1);
+    const fromClient = packet.ip.src === stream.client.ip && packet.tcp.srcPort === stream.client.port;
+    noteHandshake(scan.handshakes, stream, fromClient, packet);
+    if (packet.payload.length > 0) {
+      segments.push({
+        frame: frame.index,
+        timestampNs: frame.timestampNs,
+        stream,
+        fromClient,
+        src: { ip: packet.ip.src, port: packet.tcp.srcPort },
+        dst: { ip: packet.ip.dst, port: packet.tcp.dstPort },
+        payloadLength: packet.payload.length,
+      });
+    }
+  }
+  scan.reassembler.finish();
+  return scan;
+}
+
+/** The outermost transport (or network, or link) protocol of a frame, as its class in the counts. */
+export function protocolClass(packet: Packet): string {
+  let found = 'other';
+  for (const layer of packet.layers) {
+    switch (layer.kind) {
+      case 'tcp':
+      case 'udp':
+      case 'icmp':
+      case 'icmpv6':
+      case 'arp':
+        return layer.kind;
+      case 'ipv4':
+      case 'ipv6':
+        found = layer.kind;
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
+function countForHost(
+  scan: CaptureScan,
+  host: string,
+  frame: MergedFrame,
+  packet: Packet,
+  protocol: string,
+  wireLength: number,
+): void {
+  let counters = scan.hosts.get(host);
+  if (counters === undefined) {
+    counters = {
+      frames: 0,
+      bytes: 0,
+      byProtocol: new Map(),
+      bySourceMac: new Map(),
+      addresses: new Map(),
+      linkTypes: new Set(),
+    };
+    scan.hosts.set(host, counters);
+  }
+  counters.frames += 1;
+  counters.bytes += wireLength;
+  counters.linkTypes.add(frame.linkType);
+  increment(counters.byProtocol, protocol);
+  const ethernet = findLayer(packet, 'ethernet');
+  if (ethernet !== undefined) {
+    const mac = counters.bySourceMac.get(ethernet.fields.src);
+    if (mac === undefined) counters.bySourceMac.set(ethernet.fields.src, { frames: 1, bytes: wireLength });
+    else {
+      mac.frames += 1;
+      mac.bytes += wireLength;
+    }
+  }
+  if (packet.ip !== undefined) {
+    increment(counters.addresses, packet.ip.src);
+    if (packet.ip.dst !== packet.ip.src) increment(counters.addresses, packet.ip.dst);
+  }
+}
+
+function noteHandshake(
+  handshakes: Map<TcpStream, Handshake>,
+  stream: TcpStream,
+  fromClient: boolean,
+  packet: Packet,
+): void {
+  const flags = packet.tcp?.flags;
+  if (flags === undefined) return;
+  let handshake = handshakes.get(stream);
+  if (handshake === undefined) handshakes.set(stream, (handshake = { syn: null, synAck: null, ack: null }));
+  if (flags.syn && !flags.ack && fromClient) handshake.syn ??= packet.frame;
+  else if (flags.syn && flags.ack && !fromClient) handshake.synAck ??= packet.frame;
+  else if (fromClient && flags.ack && handshake.synAck !== null && handshake.ack === null) {
+    handshake.ack = packet.frame;
+  }
+}
+
+function increment<K>(map: Map<K, number>, key: K): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,200 @@
+import type { StreamChunk, TcpDirection, TcpStream } from '../pcap/index.js';
+import { type Decoded, FrameDecoder, LIMITS } from '../protocol/index.js';
+import type { ChatMessage, Direction } from './answers.js';
+
+/** A decoded message before it gets its id, with the parsed JSON body the conformance check reads. */
+export interface ChatItem {
+  readonly message: Omit<ChatMessage, 'id' | 'time'>;
+  readonly timestampNs: bigint;
+  readonly body?: Readonly<Record<string, unknown>>;
+}
+
+/** Bytes that were never captured: decoding of that direction stops there. */
+export interface StreamGap {
+  readonly stream: number;
+  readonly direction: Direction;
+  /** The first frame after the hole. */
+  readonly frame: number;
+  readonly offset: number;
+}
+
+const SUMMARY_LENGTH = 120;
+const JSON_LENGTH = 2000;
+const HTTP_REQUEST = /^[A-Z]{3,7} \S+ HTTP\/1\.[01]\r?\n/;
+
+/**
+ * Decodes both directions of one TCP connection to the chat server with the protocol's own FrameDecoder
+ * (docs/PROTOCOL.md §1), from the reassembled bytes, and ties each frame to the TCP segments that carried
+ * it. A connection whose first bytes are an HTTP request line is the status page (§7), not chat.
+ */
+export function decodeChatStream(
+  stream: TcpStream,
+  timeOf: (frame: number) => bigint,
+): { items: ChatItem[]; gaps: StreamGap[] } {
+  const items: ChatItem[] = [];
+  const gaps: StreamGap[] = [];
+  const http = HTTP_REQUEST.test(stream.clientToServer.read(0, 256).toString('latin1'));
+  for (const direction of ['client-to-server', 'server-to-client'] as const) {
+    const bytes = stream.direction(direction);
+    if (bytes.length === 0) continue;
+    if (http) {
+      items.push(httpItem(stream, direction, bytes, timeOf));
+      continue;
+    }
+    const decoder = new FrameDecoder({
+      maxLine: direction === 'client-to-server' ? LIMITS.requestLine : LIMITS.serverLine,
+    });
+    let expected = 0;
+    for (const chunk of bytes.chunks) {
+      if (chunk.start !== expected) {
+        gaps.push({ stream: stream.id, direction, frame: chunk.frames[0] ?? 0, offset: expected });
+        break;
+      }
+      expected = chunk.end;
+      for (const decoded of decoder.push(chunk.data)) {
+        items.push(toItem(stream, direction, bytes, decoded, timeOf));
+      }
+      if (decoder.isStopped) break;
+    }
+  }
+  return { items, gaps };
+}
+
+function toItem(
+  stream: TcpStream,
+  direction: Direction,
+  bytes: TcpDirection,
+  decoded: Decoded,
+  timeOf: (frame: number) => bigint,
+): ChatItem {
+  const frame = completingFrame(bytes.chunks, decoded.start, decoded.end);
+  const base = {
+    stream: stream.id,
+    direction,
+    frame,
+    frames: bytes.framesFor(decoded.start, decoded.end),
+    start: decoded.start,
+    end: decoded.end,
+  };
+  const timestampNs = timeOf(frame);
+  const line = (): string =>
+    firstLine(bytes.read(decoded.start, Math.min(decoded.end, decoded.start + 4096)));
+  switch (decoded.kind) {
+    case 'request':
+      return {
+        timestampNs,
+        message: {
+          ...base,
+          kind: 'request',
+          summary: cut(line(), SUMMARY_LENGTH),
+          tag: decoded.tag,
+          verb: decoded.verb,
+          args: decoded.args,
+        },
+      };
+    case 'reply':
+      return {
+        timestampNs,
+        body: decoded.body,
+        message: {
+          ...base,
+          kind: 'reply',
+          summary: cut(line(), SUMMARY_LENGTH),
+          tag: decoded.tag,
+          status: decoded.code,
+          reason: decoded.reason,
+          ...jsonOf(line()),
+        },
+      };
+    case 'event':
+      return {
+        timestampNs,
+        body: decoded.body,
+        message: {
+          ...base,
+          kind: 'event',
+          summary: cut(line(), SUMMARY_LENGTH),
+          event: decoded.event,
+          ...jsonOf(line()),
+        },
+      };
+    case 'data':
+      return {
+        timestampNs,
+        message: {
+          ...base,
+          kind: 'data',
+          summary: `DATA ${decoded.transfer} ${decoded.offset} ${decoded.data.length} (+${decoded.data.length} bytes)`,
+          transfer: decoded.transfer,
+          offset: decoded.offset,
+          dataLength: decoded.data.length,
+        },
+      };
+    case 'problem':
+      return {
+        timestampNs,
+        message: {
+          ...base,
+          kind: 'malformed',
+          summary: cut(`${decoded.code}: ${decoded.message}: ${line()}`, SUMMARY_LENGTH),
+          problem: decoded.code,
+        },
+      };
+  }
+}
+
+function httpItem(
+  stream: TcpStream,
+  direction: Direction,
+  bytes: TcpDirection,
+  timeOf: (frame: number) => bigint,
+): ChatItem {
+  const end = bytes.length;
+  const frame = completingFrame(bytes.chunks, 0, end);
+  return {
+    timestampNs: timeOf(frame),
+    message: {
+      stream: stream.id,
+      direction,
+      kind: 'http',
+      summary: cut(firstLine(bytes.read(0, Math.min(end, 512))).replace(/\r$/, ''), SUMMARY_LENGTH),
+      frame,
+      frames: bytes.framesFor(0, end),
+      start: 0,
+      end,
+    },
+  };
+}
+
+/** The frame that delivered the last missing byte of `[start, end)`: where Wireshark shows the message. */
+export function completingFrame(chunks: readonly StreamChunk[], start: number, end: number): number {
+  let low = 0;
+  let high = chunks.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((chunks[mid]?.end ?? 0) > start) high = mid;
+    else low = mid + 1;
+  }
+  let frame = 0;
+  for (let i = low; i < chunks.length; i += 1) {
+    const chunk = chunks[i];
+    if (chunk === undefined || chunk.start >= end) break;
+    frame = Math.max(frame, chunk.frames[0] ?? 0);
+  }
+  return frame;
+}
+
+function firstLine(bytes: Buffer): string {
+  const lf = bytes.indexOf(0x0a);
+  const text = bytes.toString('utf8', 0, lf < 0 ? bytes.length : lf);
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+function jsonOf(line: string): { json?: string } {
+  const brace = line.indexOf('{');
+  return brace < 0 ? {} : { json: cut(line.slice(brace), JSON_LENGTH) };
+}
+
+function cut(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}

@@ -1,0 +1,43 @@
+import type { ChatMessage } from './answers.js';
+import { type ChatItem, decodeChatStream, type StreamGap } from './chat-decoder.js';
+import type { CaptureScan } from './capture-scan.js';
+import type { LabIdentity } from './lab-identity.js';
+
+export interface ChatTranscript {
+  /** Every decoded message of every chat connection, in capture order, ids counting from 1. */
+  readonly messages: readonly ChatMessage[];
+  /** Parsed JSON bodies of replies and events, by message id. */
+  readonly bodies: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
+  readonly gaps: readonly StreamGap[];
+}
+
+/** Decodes every connection to the chat server and orders the messages as the capture shows them. */
+export function decodeChat(scan: CaptureScan, lab: LabIdentity): ChatTranscript {
+  const t0 = scan.firstTimestampNs ?? 0n;
+  const timeOf = (frame: number): bigint => scan.frames[frame - 1]?.timestampNs ?? t0;
+  const items: ChatItem[] = [];
+  const gaps: StreamGap[] = [];
+  for (const stream of lab.chatStreams) {
+    const decoded = decodeChatStream(stream, timeOf);
+    items.push(...decoded.items);
+    gaps.push(...decoded.gaps);
+  }
+  items.sort(
+    (a, b) =>
+      a.message.frame - b.message.frame ||
+      a.message.stream - b.message.stream ||
+      a.message.start - b.message.start,
+  );
+  const bodies = new Map<number, Readonly<Record<string, unknown>>>();
+  const messages = items.map((item, i): ChatMessage => {
+    const id = i + 1;
+    if (item.body !== undefined) bodies.set(id, item.body);
+    return { id, time: seconds(item.timestampNs - t0), ...item.message };
+  });
+  return { messages, bodies, gaps };
+}
+
+/** Seconds, to the microsecond. */
+export function seconds(ns: bigint): number {
+  return Number(ns / 1000n) / 1e6;
+}

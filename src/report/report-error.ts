@@ -1,0 +1,25 @@
+/** Stable error codes of `npm run report` (listed in report/README.md). */
+export type ReportErrorCode =
+  /** The run folder does not exist or is not a folder. */
+  | 'REPORT_NO_FOLDER'
+  /** No `.pcap`/`.pcapng` file in `<run>/captures/` nor in `<run>/`. */
+  | 'REPORT_NO_CAPTURES'
+  /** `run.json` exists but is not valid JSON of the expected shape. */
+  | 'REPORT_BAD_RUN_JSON'
+  /** A capture file could not be read (its PcapError code is in `details.pcapCode`). */
+  | 'REPORT_UNREADABLE_CAPTURE'
+  /** The captures hold no frame at all. */
+  | 'REPORT_EMPTY_CAPTURE';
+
+/** The one error class of `src/report`: a one-line message a student can act on, and a stable code. */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+
+  constructor(
+    readonly code: ReportErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, string | number>> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,82 @@
+import { ReportError } from './report-error.js';
+
+/** One host of the lab, as the scenario runner describes it in run.json. */
+export interface RunHost {
+  readonly name: string;
+  readonly role: 'server' | 'client' | string;
+  readonly ip?: string;
+  readonly mac?: string;
+}
+
+/** What run.json says about a run (written by the scenario runner; absent for a student's own captures). */
+export interface RunInfo {
+  readonly scenario: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly subnet: string | null;
+  readonly serverPort: number | null;
+  readonly hosts: readonly RunHost[];
+  readonly steps: readonly unknown[];
+}
+
+/**
+ * Reads run.json's text: `{ scenario, startedAt, finishedAt, lab: { subnet, serverPort, hosts: [ { name,
+ * role, ip, mac } ] }, steps: [...] }`. Every field may be missing; a field of the wrong type is an error.
+ */
+export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw bad(file, `is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!isObject(value)) throw bad(file, 'is not a JSON object');
+  const lab = value.lab ?? {};
+  if (!isObject(lab)) throw bad(file, '"lab" is not an object');
+  const hostsValue = lab.hosts ?? [];
+  if (!Array.isArray(hostsValue)) throw bad(file, '"lab.hosts" is not an array');
+  const hosts = hostsValue.map((host: unknown, i): RunHost => {
+    if (!isObject(host) || typeof host.name !== 'string' || host.name === '') {
+      throw bad(file, `"lab.hosts[${i}]" has no "name"`);
+    }
+    return {
+      name: host.name,
+      role: optionalString(host.role, file, `lab.hosts[${i}].role`) ?? 'client',
+      ...optionalField('ip', optionalString(host.ip, file, `lab.hosts[${i}].ip`)),
+      ...optionalField('mac', optionalString(host.mac, file, `lab.hosts[${i}].mac`)?.toLowerCase()),
+    };
+  });
+  const port = lab.serverPort;
+  if (port !== undefined && port !== null && !(Number.isInteger(port) && (port as number) > 0)) {
+    throw bad(file, '"lab.serverPort" is not a port number');
+  }
+  return {
+    scenario: optionalString(value.scenario, file, 'scenario') ?? null,
+    startedAt: optionalString(value.startedAt, file, 'startedAt') ?? null,
+    finishedAt: optionalString(value.finishedAt, file, 'finishedAt') ?? null,
+    subnet: optionalString(lab.subnet, file, 'lab.subnet') ?? null,
+    serverPort: typeof port === 'number' ? port : null,
+    hosts,
+    steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown, file: string, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw bad(file, `"${name}" is not a string`);
+  return value;
+}
+
+function optionalField<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function bad(file: string, reason: string): ReportError {
+  return new ReportError('REPORT_BAD_RUN_JSON', `${file} ${reason}; fix or delete it (it is optional).`, {
+    file,
+  });
+}
