@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CommandSpec, OptionValue, ParamSpec } from '../protocol/index.js';
 import { HEX_CHARS, mixCase, NAME_CHARS, randomText, randomWord } from './random-text.js';
 import type { Rng } from './rng.js';
@@ -10,6 +11,12 @@ export interface BuiltArguments {
   /** For valid arguments: each parameter's value as parsed (ints as numbers, choices lower-cased). */
   values: Map<string, string | number>;
   options: Map<string, OptionValue>;
+}
+
+/** Room and user names that exist (or nearly) on the server under test. */
+export interface Vocabulary {
+  rooms?: readonly string[];
+  users?: readonly string[];
 }
 
 const BAD_NAMES = [
@@ -51,8 +58,7 @@ export class ArgumentBuilder {
 
   constructor(
     private readonly rng: Rng,
-    /** Names that exist on the server under test. */
-    private readonly names: readonly string[],
+    private readonly names: Vocabulary,
     private readonly faulty: boolean,
   ) {}
 
@@ -100,9 +106,11 @@ export class ArgumentBuilder {
     this.fail(code);
   }
 
-  private name(): string {
-    return this.names.length > 0 && this.rng.chance(0.5)
-      ? this.rng.pick(this.names)
+  /** A name, often one the server knows: parameters named `room` are rooms, the others users. */
+  private name(kind: 'rooms' | 'users'): string {
+    const known = this.names[kind] ?? [];
+    return known.length > 0 && this.rng.chance(0.7)
+      ? this.rng.pick(known)
       : randomWord(this.rng, NAME_CHARS, 32);
   }
 
@@ -111,7 +119,7 @@ export class ArgumentBuilder {
     switch (param.kind) {
       case 'name':
         if (bad) this.bad(rng.pick(BAD_NAMES), 'BAD_NAME');
-        else this.push(param, this.name());
+        else this.push(param, this.name(param.name === 'room' ? 'rooms' : 'users'));
         return;
       case 'int': {
         if (bad) {
@@ -125,7 +133,7 @@ export class ArgumentBuilder {
       }
       case 'target':
         if (bad) this.bad(rng.pick(BAD_TARGETS), 'BAD_ARGUMENTS');
-        else this.push(param, `${rng.pick(['#', '@'])}${this.name()}`);
+        else this.push(param, rng.chance(0.5) ? `#${this.name('rooms')}` : `@${this.name('users')}`);
         return;
       case 'sha256': {
         const faults = [randomWord(rng, HEX_CHARS, 63), `a${'0'.repeat(64)}`, 'g'.repeat(64)];
@@ -133,7 +141,12 @@ export class ArgumentBuilder {
           this.bad(rng.pick(faults), 'BAD_HASH');
           return;
         }
-        const hash = randomWord(rng, HEX_CHARS, 64).padEnd(64, 'F');
+        // Mostly the hash of as many zero bytes as the size says: the fuzz then sends zeros (frame-generator.ts).
+        const size = this.values.get('size');
+        const hash =
+          typeof size === 'number' && size <= 1 << 20 && rng.chance(0.7)
+            ? createHash('sha256').update(Buffer.alloc(size)).digest('hex').toUpperCase()
+            : randomWord(rng, HEX_CHARS, 64).padEnd(64, 'F');
         this.push(param, hash, hash.toLowerCase());
         return;
       }

@@ -1,5 +1,6 @@
 import type { CommandSpec, Frame, OptionValue, RequestFrame, StatusCode } from '../protocol/index.js';
 import { COMMANDS, encodeData, encodeEvent, encodeReply, encodeRequest, STATUS } from '../protocol/index.js';
+import type { Vocabulary } from './argument-builder.js';
 import { ArgumentBuilder } from './argument-builder.js';
 import { mixCase, randomText, randomWord } from './random-text.js';
 import type { Rng } from './rng.js';
@@ -21,17 +22,24 @@ export interface GeneratedRequest extends Generated {
   options: Map<string, OptionValue>;
 }
 
+/** An upload the server has accepted (`100 Continue`) and not yet completed. */
+export interface OpenTransfer {
+  transfer: number;
+  size: number;
+  received: number;
+}
+
 export interface GeneratorOptions {
-  /** Names that exist on the server under test, so that requests reach past "no such room". */
-  names?: readonly string[];
+  /** Names on the server under test, so that requests reach past "no such room" and "no such user". */
+  names?: Vocabulary;
   /** Relative weight of each verb (default 1); the server fuzz makes scrypt-bound verbs rarer. */
   verbWeight?: (verb: string) => number;
   /** Largest data payload generated (default 65536, the protocol's chunk). */
   maxPayload?: number;
   /** Transfer numbers of data frames are drawn from 1 to this (default: any). */
   maxTransfer?: number;
-  /** Transfers open on the server: most data frames go to one of them. */
-  transfers?: readonly number[];
+  /** Uploads open on the server: most data frames go to one of them, many with the bytes it expects. */
+  transfers?: readonly OpenTransfer[];
 }
 
 const EVENTS = ['HELLO', 'MSG', 'DM', 'JOIN', 'LEAVE', 'OWNER', 'DELETED', 'FILE', 'NOTIFY', 'BYE'];
@@ -65,7 +73,7 @@ export class FrameGenerator {
     const spec = rng.weighted(this.verbs);
     const tag = rng.chance(0.3) ? null : rng.chance(0.8) ? rng.range(0, 999) : rng.range(0, 999_999_999);
     const verb = rng.chance(0.2) ? mixCase(rng, spec.verb) : spec.verb;
-    const built = new ArgumentBuilder(rng, this.options.names ?? [], rng.chance(badArgs)).build(spec);
+    const built = new ArgumentBuilder(rng, this.options.names ?? {}, rng.chance(badArgs)).build(spec);
     return {
       frame: { kind: 'request', tag, verb: spec.verb, args: built.args },
       bytes: encodeRequest(tag, verb, built.args),
@@ -95,20 +103,35 @@ export class FrameGenerator {
   data(): Generated {
     const { rng } = this;
     const max = this.options.maxPayload ?? 65536;
+    const open = this.options.transfers ?? [];
+    if (open.length > 0 && rng.chance(0.7)) return this.nextBytes(rng.pick(open), max);
     const length = rng.chance(0.05) ? max : Math.max(1, rng.size(max));
     const data = rng.bytes(length);
-    const open = this.options.transfers ?? [];
     const { maxTransfer } = this.options;
-    const transfer =
-      open.length > 0 && rng.chance(0.7)
-        ? rng.pick(open)
-        : rng.range(maxTransfer ? 1 : 0, maxTransfer ?? 999_999_999);
+    const transfer = rng.range(maxTransfer ? 1 : 0, maxTransfer ?? 999_999_999);
     const offset = rng.weighted([
       [3, 0],
       [3, rng.range(0, 65536 * 4)],
       [1, rng.range(0, 999_999_999_999_999)],
     ]);
     return { frame: { kind: 'data', transfer, offset, data }, bytes: encodeData(transfer, offset, data) };
+  }
+
+  /**
+   * Bytes for an open upload: mostly the next ones, zeros as the argument builder's hashes expect (so that
+   * uploads complete and are stored), sometimes out of place, past the end or of other content.
+   */
+  private nextBytes(open: OpenTransfer, max: number): Generated {
+    const { rng } = this;
+    const remaining = open.size - open.received;
+    const offset = rng.chance(0.85) ? open.received : rng.range(0, open.size + 2);
+    const length = rng.chance(0.5) ? remaining : rng.range(1, remaining + 2);
+    const data = Buffer.alloc(Math.max(1, Math.min(length, max)));
+    if (rng.chance(0.1)) data[rng.int(data.length)] = 1;
+    return {
+      frame: { kind: 'data', transfer: open.transfer, offset, data },
+      bytes: encodeData(open.transfer, offset, data),
+    };
   }
 
   /** A JSON object of random depth; its values survive JSON exactly (no floats, no `__proto__` keys). */

@@ -44,7 +44,11 @@ export function hostileCase(seed: number, options: CaseOptions): FuzzCase {
   const count = rng.range(1, options.maxParts ?? 12);
   for (let i = 0; i < count; i++) {
     if (!rng.chance(options.hostility ?? 0.5)) {
-      const frame = rng.chance(0.7) ? gen.request() : gen.frame();
+      const frame = rng.weighted<() => Generated>([
+        [6, () => gen.request()],
+        [3, () => gen.frame()],
+        [options.transfers?.length ? 4 : 0, () => gen.data()],
+      ])();
       parts.push(frame.frame.kind === 'request' ? `request ${frame.frame.verb}` : frame.frame.kind);
       chunks.push(frame.bytes);
       continue;

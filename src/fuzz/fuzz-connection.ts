@@ -39,6 +39,11 @@ export class FuzzConnection {
     });
   }
 
+  /** Bytes sent on this connection so far: the oracle's byte offsets count from its first byte. */
+  get sentBytes(): number {
+    return this.sent;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

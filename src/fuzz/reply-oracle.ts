@@ -71,7 +71,11 @@ export class ReplyOracle {
       }
       this.next++;
       this.answer++;
-      this.check(item, frame);
+      try {
+        this.check(item, frame);
+      } catch (error) {
+        throw new Error(`answer to ${show(item)}: ${(error as Error).message}`, { cause: error });
+      }
     }
     if (this.ended === null) return this.next < this.items.length ? 'waiting' : 'done';
     return closed ? 'closed' : 'waiting';
@@ -112,6 +116,7 @@ export class ReplyOracle {
       const upload = this.uploads.get(item.transfer);
       this.uploads.delete(item.transfer);
       const tag = upload ? upload.tag : null;
+      if (upload) this.tally(`upload ${frame.code}`);
       if (
         frame.tag !== tag ||
         frame.code === 100 ||

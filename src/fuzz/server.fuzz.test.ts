@@ -21,7 +21,10 @@ const WORKERS = 4;
 const HANG_MS = 15_000;
 /** All workers but the last log in, so that requests reach the handlers behind AUTH_REQUIRED. */
 const loggedIn = (worker: number): boolean => worker < WORKERS - 1;
-const NAMES = ['lobby', 'alice', 'bob', 'fz0', 'fz1', 'fz2', 'fz3', 'nobody', 'r1'];
+const NAMES = {
+  rooms: ['lobby', 'r0', 'r1', 'r2', 'nowhere'],
+  users: ['alice', 'bob', 'fz0', 'fz1', 'fz2', 'nobody'],
+};
 /** Verbs that cost an scrypt hash (or end the session) are rarer, to keep the run short; uploads more common. */
 const VERB_WEIGHTS: Readonly<Record<string, number>> = {
   LOGIN: 0.2,
@@ -31,6 +34,7 @@ const VERB_WEIGHTS: Readonly<Record<string, number>> = {
   LOGOUT: 0.2,
   UPLOAD: 4,
   CANCEL: 2,
+  DELETE: 2,
 };
 /** Reply codes and close reasons seen, to show what the run reached (printed in a long run). */
 const seen = new Map<string, number>();
@@ -58,7 +62,8 @@ async function open(worker: number, registered: boolean): Promise<FuzzConnection
   const name = `fz${worker}`;
   let setup = 'HELLO fuzz\n';
   if (loggedIn(worker) && !registered) setup += `REGISTER ${name} ${name}@example.org ${name}-pw1\n`;
-  if (loggedIn(worker)) setup += `LOGIN ${name} ${name}-pw1\nJOIN lobby\n`;
+  // Each logged-in worker owns a room (again, if a case deleted it), so that DELETE and HANDOVER succeed too.
+  if (loggedIn(worker)) setup += `LOGIN ${name} ${name}-pw1\nJOIN lobby\nCREATE r${worker}\n`;
   conn.send(Buffer.from(setup));
   await conn.settle(HANG_MS);
   return conn;
@@ -81,12 +86,13 @@ async function fuzzWorker(worker: number): Promise<number> {
       verbWeight: (verb) => VERB_WEIGHTS[verb] ?? 1,
       maxPayload: 2048,
       maxTransfer: 64,
-      transfers: [...conn.oracle.uploads.keys()],
+      transfers: [...conn.oracle.uploads].map(([transfer, u]) => ({ transfer, ...u })),
       hostility: 0.4,
       // Each new connection of a logged-in worker costs a LOGIN (scrypt): close those less often.
       fatalWeight: loggedIn(worker) ? 0.2 : 1,
     };
     const fuzzCase = hostileCase(seed, options);
+    const start = conn.sentBytes;
     try {
       conn.send(
         fuzzCase.bytes,
@@ -95,11 +101,8 @@ async function fuzzWorker(worker: number): Promise<number> {
       conn.sendSentinel();
       await conn.settle(HANG_MS);
     } catch (error) {
-      throw caseFailure(
-        fuzzCase,
-        FILE,
-        `case ${i} on connection ${connections} of worker ${worker}: ${String(error)}`,
-      );
+      const where = `case ${i} of the run with seed ${settings.seed} and ${settings.cases} cases (worker ${worker}, connection ${connections}, from its byte ${start})`;
+      throw caseFailure(fuzzCase, FILE, `${where}: ${String(error)}`);
     }
   }
   if (conn) tally(conn);
