@@ -1,6 +1,6 @@
 import { createContext, runInContext } from 'node:vm';
 import type { Decoded, Frame, FrameDecoderOptions } from '../protocol/index.js';
-import { FrameDecoder } from '../protocol/index.js';
+import { FrameDecoder, LIMITS } from '../protocol/index.js';
 
 /** What a decoder made of a byte stream. */
 export interface Decoding {
@@ -62,6 +62,8 @@ export function checkDecoding(bytes: Buffer, result: Decoding, options: FrameDec
     if (!(item.start >= position && item.start < item.end && item.end <= bytes.length)) {
       return `${label}: offsets [${item.start}, ${item.end}) are not increasing within [${position}, ${bytes.length}]`;
     }
+    const size = checkSize(item, bytes, options);
+    if (size) return `${label}: ${size}`;
     const gap = checkGap(bytes.subarray(position, item.start), afterOversized, options);
     if (gap) return `bytes [${position}, ${item.start}) before ${label}: ${gap}`;
     const alone = decode([bytes.subarray(item.start, item.end)], options).items;
@@ -83,6 +85,28 @@ export function checkDecoding(bytes: Buffer, result: Decoding, options: FrameDec
     return `${result.pendingBytes} bytes pending, but items end at ${position} of ${bytes.length}`;
   const gap = checkGap(bytes.subarray(position, consumed), afterOversized, options);
   return gap ? `bytes [${position}, ${consumed}) after the last item: ${gap}` : null;
+}
+
+/**
+ * The limits of docs/PROTOCOL.md §1 "Sizes", exactly: a line of `maxLine` bytes (LF included) is accepted,
+ * one byte more is FRAME_TOO_LARGE; a data frame carries 1 to `maxData` bytes.
+ */
+function checkSize(item: Decoded, bytes: Buffer, options: FrameDecoderOptions): string | null {
+  const maxLine = options.maxLine ?? LIMITS.serverLine;
+  const maxData = options.maxData ?? LIMITS.dataChunk;
+  const length = item.end - item.start;
+  if (item.kind === 'data') {
+    const header = length - item.data.length;
+    if (item.data.length < 1 || item.data.length > maxData)
+      return `a payload of ${item.data.length} bytes accepted`;
+    return header > maxLine ? `a data header of ${header} bytes accepted` : null;
+  }
+  if (item.kind !== 'problem' || item.code !== 'FRAME_TOO_LARGE') {
+    return length > maxLine ? `a line of ${length} bytes (limit ${maxLine}) not refused as too large` : null;
+  }
+  if (item.fatal) return null; // a data header announcing too much: its own length is within the limit
+  const over = cutShort(item, bytes) ? length >= maxLine : length > maxLine;
+  return over ? null : `a line of ${length} bytes (limit ${maxLine}) refused as too large`;
 }
 
 /** Bytes the decoder consumed without yielding anything: blank lines, a data header waiting for its bytes, the rest of an oversized line. */

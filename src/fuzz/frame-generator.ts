@@ -57,14 +57,32 @@ export class FrameGenerator {
     this.verbs = [...COMMANDS.values()].map((spec) => [weight(spec.verb), spec] as const);
   }
 
-  /** Any valid frame: mostly requests, as a client sends them. */
+  /** Any valid frame: mostly requests, as a client sends them; lines end in LF or, as `nc -C` sends, CR LF. */
   frame(): Generated {
-    return this.rng.weighted<() => Generated>([
-      [6, () => this.request(0)],
+    const generated = this.rng.weighted<() => Generated>([
+      [5, () => this.request(0)],
+      [1, () => this.requestWithCR()],
       [2, () => this.data()],
       [1, () => this.reply()],
       [1, () => this.event()],
     ])();
+    if (generated.frame.kind === 'data' || !this.rng.chance(0.2)) return generated;
+    const { bytes } = generated;
+    return { ...generated, bytes: Buffer.concat([bytes.subarray(0, -1), Buffer.from('\r\n')]) };
+  }
+
+  /**
+   * A request with a CR inside its arguments: only a CR right before the LF is dropped (docs/PROTOCOL.md),
+   * any other is text. The encoder refuses CR, so the line is written by hand.
+   */
+  requestWithCR(): Generated {
+    const { frame } = this.request(0);
+    let at = this.rng.int(frame.args.length + 1);
+    const before = frame.args.charCodeAt(at - 1);
+    if (before >= 0xd800 && before <= 0xdbff) at++; // not between the two halves of a surrogate pair
+    const args = `${frame.args.slice(0, at)}\r${frame.args.slice(at)}x`;
+    const line = `${frame.tag === null ? '' : `${frame.tag} `}${frame.verb} ${args}\n`;
+    return { frame: { ...frame, args }, bytes: Buffer.from(line) };
   }
 
   /** A request for a verb of COMMANDS, in any case; its arguments are faulty with probability `badArgs`. */
