@@ -56,7 +56,7 @@ afterAll(async () => {
   await lab.stop();
 });
 
-/** A new raw connection for a worker, greeted, and logged in as fz<worker> for the even workers. */
+/** A new raw connection for a worker, greeted, and logged in as fz<worker> unless it is the anonymous one. */
 async function open(worker: number, registered: boolean): Promise<FuzzConnection> {
   const conn = new FuzzConnection(await lab.raw());
   const name = `fz${worker}`;
@@ -149,6 +149,7 @@ describe(`server fuzz (seed ${settings.seed}, ${settings.cases} cases)`, () => {
     async () => {
       let fuzzing = true;
       const chats = Promise.all([chat(alice, 'bob', () => fuzzing), chat(bob, 'alice', () => fuzzing)]);
+      void chats.catch(() => undefined); // awaited below; if a fuzz case fails first, the server stops under it
       const workers = Array.from({ length: WORKERS }, (_, w) => fuzzWorker(w));
       const connections = await Promise.all(workers).finally(() => {
         fuzzing = false;
