@@ -11,5 +11,12 @@ export { ImageSet } from './image-set.js';
 export { DockerSetup } from './docker-setup.js';
 export { Progress } from './progress.js';
 export { connectEngine } from './docker-engine.js';
-export { listLabContainers, removeProject, addressOn, type LabContainer } from './lab-containers.js';
+export {
+  listLabContainers,
+  removeProject,
+  addressOn,
+  healthOf,
+  logsOf,
+  type LabContainer,
+} from './lab-containers.js';
 export { LOCAL_BASE_IMAGE, NODE_VERSION } from './base-image.js';

@@ -1,0 +1,140 @@
+import type Docker from 'dockerode';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  allHosts,
+  capturesDir,
+  healthOf,
+  LabError,
+  listLabContainers,
+  logsOf,
+  type LabContainer,
+  type Progress,
+  type Topology,
+} from '../lab/index.js';
+
+/** Docker answers 304 to starting a running container or stopping a stopped one: nothing to do. */
+const alreadyDone = (error: unknown): void => {
+  if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+};
+
+/**
+ * The lab's tcpdump sidecars for one run: `startFresh()` gives every host a new capture file (and the server
+ * a fresh state), `stopAndCollect()` stops them so each file is flushed and complete, then copies the files
+ * into the run's folder, named after the hosts; `resume()` leaves the lab capturing again as lab:up does.
+ */
+export class CaptureSession {
+  constructor(
+    private readonly docker: Docker,
+    private readonly topology: Topology,
+    private readonly progress: Progress,
+    private readonly timeoutMs = 60_000,
+  ) {}
+
+  /**
+   * Stops the sniffers, restarts the server (an empty store: the scenario's accounts and rooms start from
+   * nothing), then starts the sniffers again, which join the server's new network namespace and overwrite
+   * their files, and waits until the server answers and each sniffer is listening on eth0.
+   */
+  async startFresh(restartServer = true): Promise<void> {
+    const sniffers = await this.#sniffers();
+    await this.progress.step(`Starting fresh captures on ${sniffers.length} hosts`, async () => {
+      await Promise.all(
+        sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)),
+      );
+      if (restartServer) await this.#restartServer();
+      await this.#start(sniffers);
+    });
+  }
+
+  /** Stops the sniffers (tcpdump flushes and exits) and copies `<host>.pcap` of every host into `dir`. */
+  async stopAndCollect(dir: string): Promise<string[]> {
+    const sniffers = await this.#sniffers();
+    await Promise.all(sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)));
+    await mkdir(dir, { recursive: true });
+    const copied: string[] = [];
+    for (const host of allHosts(this.topology)) {
+      const target = join(dir, `${host.name}.pcap`);
+      await copyFile(join(capturesDir(this.topology), host.captureFile), target);
+      copied.push(target);
+    }
+    return copied;
+  }
+
+  /** Starts the sniffers again (new files in the lab's captures folder) and waits until they listen. */
+  async resume(): Promise<void> {
+    await this.#start(await this.#sniffers());
+  }
+
+  async #sniffers(): Promise<LabContainer[]> {
+    const containers = await listLabContainers(this.docker, this.topology.project);
+    const sniffers = containers.filter((c) => c.role === 'capture');
+    if (sniffers.length !== allHosts(this.topology).length) {
+      throw new LabError(
+        'LAB_NOT_RUNNING',
+        `The lab "${this.topology.project}" has ${sniffers.length} capture sidecars instead of ${allHosts(this.topology).length}.`,
+        'Restart it: `npm run lab:down`, then run the scenario again.',
+      );
+    }
+    return sniffers;
+  }
+
+  async #restartServer(): Promise<void> {
+    const server = (await listLabContainers(this.docker, this.topology.project)).find(
+      (c) => c.role === 'server',
+    );
+    if (server === undefined) throw new LabError('LAB_NOT_RUNNING', 'The lab has no server container.');
+    await this.docker.getContainer(server.id).restart({ t: 5 });
+    await this.progress.waitFor(
+      'the restarted server to pass its health check',
+      async () => {
+        const state = await healthOf(this.docker, server.id);
+        if (state === 'exited' || state === 'dead') {
+          throw new LabError(
+            'LAB_NOT_RUNNING',
+            `The server stopped after its restart (${state}).`,
+            'Its last output is below.',
+            await logsOf(this.docker, server.id, 20),
+          );
+        }
+        return state === 'healthy';
+      },
+      this.timeoutMs,
+      250,
+    );
+  }
+
+  async #start(sniffers: readonly LabContainer[]): Promise<void> {
+    // Each start of tcpdump logs "listening on eth0" once: a sniffer is ready when that count goes up.
+    const listening = async (sniffer: LabContainer): Promise<{ count: number; output: string }> => {
+      const output = await logsOf(this.docker, sniffer.id, 100_000);
+      return { count: output.split('listening on eth0').length - 1, output };
+    };
+    const before = new Map<string, number>();
+    for (const sniffer of sniffers) before.set(sniffer.id, (await listening(sniffer)).count);
+    await Promise.all(sniffers.map((c) => this.docker.getContainer(c.id).start().catch(alreadyDone)));
+    const pending = new Set(sniffers);
+    await this.progress.waitFor(
+      `${sniffers.map((c) => c.service).join(', ')} to listen on eth0`,
+      async () => {
+        for (const sniffer of [...pending]) {
+          const state = await healthOf(this.docker, sniffer.id);
+          const { count, output } = await listening(sniffer);
+          if (state !== 'running') {
+            const tail = output.trimEnd().split('\n').slice(-10).join('\n');
+            throw new LabError(
+              'LAB_NOT_RUNNING',
+              `${sniffer.name} is ${state} instead of capturing.`,
+              '',
+              tail,
+            );
+          }
+          if (count > (before.get(sniffer.id) ?? 0)) pending.delete(sniffer);
+        }
+        return pending.size === 0;
+      },
+      this.timeoutMs,
+      200,
+    );
+  }
+}

@@ -1,0 +1,15 @@
+// Scenarios: scripts that act as each client of the lab while every host is captured (scenarios/README.md).
+export { lab } from './current-lab.js';
+export { ScenarioLab, type RunContext } from './scenario-lab.js';
+export { ScenarioClient, type DownloadedFile } from './scenario-client.js';
+export { NetcatSession } from './netcat-session.js';
+export type { DoOptions, Outcome } from './outcome.js';
+export type { EventData, EventMatch, EventName, FileView } from './event-match.js';
+export type { EventSource } from './event-source.js';
+export { SCENARIO_DIR, seededBytes, type FileContent, type LocalFile } from './container-files.js';
+export { ScenarioError, type ScenarioErrorCode } from './scenario-error.js';
+export { ScenarioRunner, type ReportLanguage, type RunResult } from './scenario-runner.js';
+export type { HostRecord, RunRecord } from './run-record.js';
+export type { StepFailure, StepRecord } from './step-log.js';
+export { listScenarios, resolveScenario, SCENARIOS_DIR } from './scenario-file.js';
+export { CaptureSession } from './capture-session.js';

@@ -1,0 +1,22 @@
+import {
+  DockerSetup,
+  Lab,
+  LabError,
+  StartedLab,
+  writeLabCompose,
+  type Progress,
+  type Topology,
+} from '../lab/index.js';
+
+/** The lab of `topology` if it is up; otherwise it is started as `npm run lab:up` does (images built if needed). */
+export async function ensureLab(topology: Topology, progress: Progress): Promise<StartedLab> {
+  const composeFile = writeLabCompose(topology);
+  try {
+    return await StartedLab.attach(topology, composeFile);
+  } catch (error) {
+    if (!(error instanceof LabError && error.code === 'LAB_NOT_RUNNING')) throw error;
+  }
+  progress.info(`The lab "${topology.project}" is not up: starting it (as npm run lab:up does).`);
+  await new DockerSetup(progress).ensure();
+  return new Lab().withTopology(topology).withProgress(progress).start();
+}

@@ -1,0 +1,30 @@
+import type { StepFailure, StepRecord } from './step-log.js';
+
+/** One host of the lab as run.json records it: what question B and the Ethernet headers are about. */
+export interface HostRecord {
+  name: string;
+  role: 'server' | 'client';
+  ip: string;
+  mac: string;
+}
+
+/**
+ * `report/runs/<run-id>/run.json`: what the report generator (src/report/) reads beside the captures
+ * (`captures/<host>.pcap`, one per host of `lab.hosts`).
+ */
+export interface RunRecord {
+  scenario: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  failure?: StepFailure;
+  lab: {
+    project: string;
+    subnet: string;
+    gateway: string;
+    serverPort: number;
+    hosts: HostRecord[];
+  };
+  steps: StepRecord[];
+}

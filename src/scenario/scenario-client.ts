@@ -1,0 +1,257 @@
+import type { ProcessPromise } from 'zx';
+import { ClientError } from '../client/client-error.js';
+import type { ScriptLine } from '../client/script-client.js';
+import { ScriptDriver } from '../client/script-driver.js';
+import { ContainerFiles, SCENARIO_DIR, type FileContent, type LocalFile } from './container-files.js';
+import type { ContainerShell } from './container-shell.js';
+import {
+  describeEvent,
+  listArrived,
+  matchesEvent,
+  summarizeEvent,
+  type EventData,
+  type EventMatch,
+  type EventName,
+  type FileView,
+} from './event-match.js';
+import type { EventSource } from './event-source.js';
+import { checkOutcome, readOutcome, type DoOptions, type Outcome } from './outcome.js';
+import { ScenarioError } from './scenario-error.js';
+import type { StepLog } from './step-log.js';
+
+/** A file as it arrived in a recipient's container, hashed there. */
+export interface DownloadedFile {
+  host: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+const TRANSFER_TIMEOUT_MS = 120_000;
+
+/**
+ * One chat client in a client container, driven as `chatlab client --script` through `docker exec -i`:
+ * every method is one numbered step of the run (`[ 3] alice  /join general  -> 200 OK`) that fails the run
+ * when the outcome is not the expected one.
+ */
+export class ScenarioClient implements EventSource {
+  readonly files: ContainerFiles;
+  #ended = false;
+  #stderr = '';
+
+  private constructor(
+    readonly name: string,
+    private readonly shell: ContainerShell,
+    private readonly process: ProcessPromise,
+    private readonly driver: ScriptDriver,
+    private readonly log: StepLog,
+  ) {
+    this.files = new ContainerFiles(shell);
+    void driver.ended.then(() => (this.#ended = true));
+    process.stderr.on('data', (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000);
+    });
+  }
+
+  /** Starts the script client in the host's container and waits until it is connected (one step). */
+  static async open(shell: ContainerShell, log: StepLog, server: string): Promise<ScenarioClient> {
+    return log.run(
+      shell.host,
+      `connects to ${server}`,
+      'a TCP connection and the HELLO greeting',
+      async () => {
+        const argv = ['node', '/app/chatlab.mjs', 'client', '--server', server, '--script'];
+        const process = shell.spawn([...argv, '--downloads', `${SCENARIO_DIR}/downloads`]);
+        const driver = new ScriptDriver(process.stdin, process.stdout);
+        const client = new ScenarioClient(shell.host, shell, process, driver, log);
+        const connect = await driver
+          .next((line) => line.type === 'local' || line.type === 'error', {
+            timeoutMs: 15_000,
+            what: `${shell.host}'s connection to ${server}`,
+          })
+          .catch((error: unknown) => client.#explain(error, `the connection to ${server}`));
+        if (connect.type !== 'local' || !connect.ok) {
+          const message = 'message' in connect ? connect.message : JSON.stringify(connect);
+          await client.close();
+          throw new ScenarioError('SCENARIO_CLIENT_ENDED', `${shell.host} could not connect: ${message}`);
+        }
+        return { value: client, result: connect.message };
+      },
+    );
+  }
+
+  get isOpen(): boolean {
+    return !this.#ended;
+  }
+
+  /**
+   * Types one line (a slash command, or text for the current room) and resolves with what completed it.
+   * Unless `expect` says otherwise the reply must be a success (2xx, or a local command that worked).
+   * `/raw <line>` sends the line as typed and waits for the server's reply to it.
+   */
+  async do(line: string, options: DoOptions = {}): Promise<Outcome> {
+    const raw = /^\/raw (.*)$/s.exec(line)?.[1];
+    const expected = describeExpectation(options);
+    return this.log.run(this.name, line, expected, async () => {
+      const timeoutMs = options.timeoutMs ?? (/^\/(send|get) /.test(line) ? TRANSFER_TIMEOUT_MS : 10_000);
+      const done = await this.driver
+        .command(line, { timeoutMs, what: `the outcome of "${line.slice(0, 60)}"` })
+        .catch((error: unknown) => this.#explain(error, `the outcome of "${line.slice(0, 60)}"`));
+      const sent = raw !== undefined && done.type === 'local' && done.ok;
+      const outcome = sent ? await this.#rawReply(raw) : done;
+      return checkOutcome(this.name, line, readOutcome(outcome), options, expected);
+    });
+  }
+
+  /** Waits for an event this client has not yet seen in an earlier wait: `waitFor('MSG', { from: 'bob' })`. */
+  async waitFor<E extends EventName>(
+    event: E,
+    match: EventMatch = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<EventData[E]> {
+    const what = describeEvent(event, match);
+    return this.log.run(this.name, `waits for ${what}`, what, async () => {
+      const data = await this.awaitEvent(event, match, options.timeoutMs ?? 10_000);
+      return { value: data as unknown as EventData[E], result: `got ${summarizeEvent(event, data)}` };
+    });
+  }
+
+  /** Checks, after `graceMs`, that no such event reached this client. */
+  async never(event: EventName, match: EventMatch = {}, graceMs = 300): Promise<void> {
+    const what = describeEvent(event, match);
+    await this.log.run(this.name, `must not receive ${what}`, `no ${what}`, async () => {
+      await new Promise((resolve) => setTimeout(resolve, graceMs));
+      if (this.hasReceived(event, match)) {
+        throw new ScenarioError('SCENARIO_UNWANTED_DELIVERY', `${this.name} received ${what}`, `no ${what}`);
+      }
+      return { value: undefined, result: `nothing of the kind in ${graceMs} ms` };
+    });
+  }
+
+  /** Writes a file in this client's container (SCENARIO_DIR/<name>) and hashes it there. */
+  async createFile(name: string, content: FileContent): Promise<LocalFile> {
+    return this.log.run(this.name, `creates ${SCENARIO_DIR}/${name}`, 'the file written', async () => {
+      const file = await this.files.create(name, content);
+      return { value: file, result: `${file.size} bytes, SHA-256 ${file.sha256.slice(0, 16)}...` };
+    });
+  }
+
+  /** Sends a file made with `createFile` to `#room` or `@user`; resolves with the file as the server stored it. */
+  async send(target: string, file: LocalFile, options: DoOptions = {}): Promise<FileView> {
+    const outcome = await this.do(`/send ${target} ${file.path}`, options);
+    return outcome.body.file as FileView;
+  }
+
+  /**
+   * Downloads a file offered to this client (`/get`), then hashes what was saved inside this container: its
+   * SHA-256 must equal `expected`'s (the sender's file), or the server's when no file is given.
+   */
+  async download(file: FileView, expected?: LocalFile): Promise<DownloadedFile> {
+    const path = this.files.downloadPath(file.id, file.name);
+    const want = expected?.sha256 ?? file.sha256;
+    const whose = expected === undefined ? 'the server' : `${expected.host}'s ${expected.name}`;
+    const line = `/get ${file.id} ${path}`;
+    return this.log.run(this.name, line, `SHA-256 ${want} (${whose})`, async () => {
+      const done = await this.driver
+        .command(line, { timeoutMs: TRANSFER_TIMEOUT_MS, what: `the download of file ${file.id}` })
+        .catch((error: unknown) => this.#explain(error, `the download of file ${file.id}`));
+      checkOutcome(this.name, line, readOutcome(done), {}, 'the file saved');
+      const { size, sha256 } = await this.files.hash(path);
+      if (sha256 !== want) {
+        throw new ScenarioError(
+          'SCENARIO_FILE_MISMATCH',
+          `${path} in ${this.name}'s container has SHA-256 ${sha256} (${size} bytes), not ${want} as ${whose}`,
+          `SHA-256 ${want}`,
+        );
+      }
+      const result = `${size} bytes, SHA-256 in ${this.name}'s container = ${whose}'s (${sha256.slice(0, 16)}...)`;
+      return { value: { host: this.name, path, size, sha256 }, result };
+    });
+  }
+
+  // --- EventSource ---
+
+  async awaitEvent(event: string, match: EventMatch, timeoutMs: number): Promise<Record<string, unknown>> {
+    const since = this.driver.lines.length;
+    const what = describeEvent(event, match);
+    const line = await this.driver
+      .next((l) => l.type === 'event' && l.event === event && matchesEvent(l.data, match), {
+        timeoutMs,
+        what,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ClientError && error.code === 'CLIENT_TIMEOUT') {
+          const arrived = this.driver.lines
+            .filter((l, i) => l.type === 'event' && (i >= since || l.event === event))
+            .map((l) => (l.type === 'event' ? summarizeEvent(l.event, l.data) : ''));
+          throw new ScenarioError(
+            'SCENARIO_TIMEOUT',
+            `${this.name} waited ${timeoutMs / 1000} s for ${what}; ${listArrived(arrived)}`,
+            what,
+          );
+        }
+        return this.#explain(error, what);
+      });
+    return line.type === 'event' ? line.data : {};
+  }
+
+  hasReceived(event: string, match: EventMatch): boolean {
+    return this.driver.lines.some(
+      (l) => l.type === 'event' && l.event === event && matchesEvent(l.data, match),
+    );
+  }
+
+  /** Every line the client printed, in order (for checks a script writes itself). */
+  get lines(): readonly ScriptLine[] {
+    return this.driver.lines;
+  }
+
+  /** Ends the client if it is still running: closes its input (it sends QUIT) and waits for it to exit. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    if (!this.#ended) {
+      this.driver.closeInput();
+      await Promise.race([this.driver.ended, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    }
+    if (!this.#ended) void this.process.kill();
+    await this.process;
+  }
+
+  // --- internals ---
+
+  /** The untagged (or hand-tagged) reply to a `/raw` line: the first reply no command claimed. */
+  async #rawReply(raw: string): Promise<ScriptLine> {
+    const tag = /^(\d{1,9}) /.exec(raw)?.[1];
+    const what = `the server's reply to the raw line "${raw.slice(0, 40)}"`;
+    return this.driver
+      .next(
+        (l) =>
+          l.type === 'reply' &&
+          l.line === undefined &&
+          l.verb === undefined &&
+          (l.tag === null || (tag !== undefined && l.tag === Number(tag))),
+        { timeoutMs: 10_000, what },
+      )
+      .catch((error: unknown) => this.#explain(error, what));
+  }
+
+  /** Turns a driver error into a ScenarioError that says what was awaited and how the client ended. */
+  #explain(error: unknown, what: string): never {
+    if (error instanceof ClientError && error.code === 'CLIENT_CLOSED') {
+      const stderr = this.#stderr.trim().split('\n').slice(-3).join(' | ');
+      throw new ScenarioError(
+        'SCENARIO_CLIENT_ENDED',
+        `${this.name}'s client ended before ${what}${stderr === '' ? '' : ` (stderr: ${stderr})`}`,
+        what,
+      );
+    }
+    if (error instanceof ClientError && error.code === 'CLIENT_TIMEOUT') {
+      throw new ScenarioError('SCENARIO_TIMEOUT', `${this.name}: ${error.message}`, what);
+    }
+    throw error;
+  }
+}
+
+function describeExpectation(options: DoOptions): string {
+  if (options.expect === undefined) return 'a success (2xx)';
+  return typeof options.expect === 'number' ? `a ${options.expect} reply` : `a ${options.expect} refusal`;
+}

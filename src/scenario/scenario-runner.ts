@@ -1,0 +1,173 @@
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import {
+  buildTopology,
+  connectEngine,
+  Progress,
+  readLabConfig,
+  StartedLab,
+  type Topology,
+} from '../lab/index.js';
+import { REPO_ROOT } from '../lab/paths.js';
+import { CaptureSession } from './capture-session.js';
+import { lab } from './current-lab.js';
+import { ensureLab } from './lab-ready.js';
+import { writeRunReport, type ReportOutput } from './report-step.js';
+import { RunFolder } from './run-folder.js';
+import type { RunRecord } from './run-record.js';
+import { resolveScenario } from './scenario-file.js';
+import { StepLog, type StepFailure } from './step-log.js';
+
+/** How a run went and where its files are. */
+export interface RunResult {
+  ok: boolean;
+  runId: string;
+  dir: string;
+  record: RunRecord;
+  captures: string[];
+  report: ReportOutput | undefined;
+  /** Set when the report could not be written (the run itself may have passed). */
+  reportError: string | undefined;
+}
+
+export type ReportLanguage = 'en' | 'pt-BR';
+
+/**
+ * Runs one scenario script against the lab: brings the lab up if it is not, starts fresh captures, runs the
+ * script (its steps print as they go), stops and collects the captures into `<runs>/<run-id>/captures/`,
+ * writes `run.json`, points `<runs>/latest` at the run and writes the report there. A failing step fails the
+ * run; the captures, run.json and the report are still written.
+ */
+export class ScenarioRunner {
+  #topology: Topology = buildTopology(readLabConfig(process.env));
+  #runsDir = join(REPO_ROOT, 'report', 'runs');
+  #lang: ReportLanguage = 'en';
+  #report = true;
+  #write: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
+
+  withTopology(topology: Topology): this {
+    this.#topology = topology;
+    return this;
+  }
+
+  /** Where run folders go (default report/runs). */
+  withRunsDir(dir: string): this {
+    this.#runsDir = dir;
+    return this;
+  }
+
+  withLanguage(lang: ReportLanguage): this {
+    this.#lang = lang;
+    return this;
+  }
+
+  /** Leaves out the report (only captures and run.json). */
+  withoutReport(): this {
+    this.#report = false;
+    return this;
+  }
+
+  /** Where progress and steps are printed (default stdout). */
+  withOutput(write: (line: string) => void): this {
+    this.#write = write;
+    return this;
+  }
+
+  async run(nameOrPath: string): Promise<RunResult> {
+    const write = this.#write;
+    const progress = new Progress(write);
+    const topology = this.#topology;
+    const scenario = resolveScenario(nameOrPath);
+    const started = await ensureLab(topology, progress);
+    const captures = new CaptureSession(await connectEngine(), topology, progress);
+    await captures.startFresh();
+    const running = await StartedLab.attach(topology, started.composeFile); // the server's address after its restart
+    const folder = RunFolder.create(this.#runsDir, scenario.name);
+    const log = new StepLog(write).withActorWidth(Math.max(...running.hosts.map((h) => h.name.length)));
+
+    write(`\n${scenario.name}: ${scenario.file} -> ${folder.dir}`);
+    const startedAt = new Date().toISOString();
+    let failure: StepFailure | undefined;
+    lab.bind({ scenario: scenario.name, lab: running, log });
+    try {
+      await import(pathToFileURL(scenario.file).href);
+    } catch (error) {
+      failure = log.failure ?? {
+        step: log.next,
+        expected: 'the script to run to its end',
+        message: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      await lab.release();
+    }
+
+    write('');
+    let files: string[] = [];
+    try {
+      files = await progress.step(
+        `Stopping the captures and collecting them into ${folder.capturesDir}`,
+        () => captures.stopAndCollect(folder.capturesDir),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failure ??= { step: log.next, expected: 'one capture file per host', message };
+      write(`The captures could not be collected: ${message}`);
+    }
+    const record: RunRecord = {
+      scenario: scenario.name,
+      runId: folder.id,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      ok: failure === undefined,
+      ...(failure === undefined ? {} : { failure }),
+      lab: {
+        project: topology.project,
+        subnet: topology.subnet,
+        gateway: topology.gateway,
+        serverPort: topology.port,
+        hosts: running.hosts.map(({ name, role, ip, mac }) => ({ name, role, ip, mac })),
+      },
+      steps: log.steps,
+    };
+    folder.writeRecord(record);
+    folder.pointLatest();
+    await captures.resume().catch((error: unknown) => {
+      write(`The sniffers did not start again (npm run lab:up restarts them): ${String(error)}`);
+    });
+
+    let report: ReportOutput | undefined;
+    let reportError: string | undefined;
+    if (this.#report) {
+      try {
+        report = await progress.step('Writing the report', () =>
+          writeRunReport(folder.dir, this.#lang, write),
+        );
+      } catch (error) {
+        reportError = error instanceof Error ? error.message : String(error);
+        write(`The report could not be written: ${reportError}`);
+      }
+    }
+    this.#summarize(record, folder, report);
+    return { ok: record.ok, runId: folder.id, dir: folder.dir, record, captures: files, report, reportError };
+  }
+
+  #summarize(record: RunRecord, folder: RunFolder, report: ReportOutput | undefined): void {
+    const write = this.#write;
+    const seconds = ((Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000).toFixed(1);
+    write('');
+    if (record.failure === undefined) {
+      write(`${record.scenario} passed: ${record.steps.length} steps in ${seconds} s.`);
+    } else {
+      const { step, expected, message } = record.failure;
+      write(`${record.scenario} FAILED at step ${step}: expected ${expected}.`);
+      write(`  ${message}`);
+    }
+    write(
+      `Run folder: ${folder.dir} (captures/<host>.pcap, run.json; ${join(folder.runsDir, 'latest')} points here)`,
+    );
+    if (report !== undefined) {
+      write(`Report:     ${report.files.html}`);
+      write(`            ${report.files.markdown}`);
+    }
+  }
+}
