@@ -197,6 +197,8 @@ export interface Problem {
   readonly text: string;
   /** The values the sentence is built from (a verb, a status code, an expected offset...). */
   readonly detail: Readonly<Record<string, string | number>>;
+  /** For a client's request: the server's final reply to it (frame, status, error code). */
+  readonly answer: { readonly frame: number; readonly status: number; readonly code: string | null } | null;
 }
 
 export interface AnswerE {

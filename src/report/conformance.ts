@@ -17,10 +17,12 @@ interface Transfer {
 
 interface StreamState {
   /** Requests waiting for their final reply, by tag (`-` for untagged ones and lines that were no frame). */
-  readonly pending: Map<string, number>;
+  readonly pending: Map<string, number[]>;
   /** Verb and arguments of the request a tag stands for, for the replies that open transfers. */
   readonly requests: Map<string, { verb: string; args: string }>;
   readonly transfers: Record<Direction, Map<number, Transfer>>;
+  /** The final reply each request got, by the request's message id. */
+  readonly answers: Map<number, NonNullable<Problem['answer']>>;
 }
 
 /**
@@ -46,6 +48,7 @@ export function checkConformance(messages: readonly CheckedMessage[], gaps: read
       message: message.id,
       text: `frame ${message.frame}: ${text}`,
       detail,
+      answer: null,
     });
   };
   for (const checked of messages) {
@@ -56,6 +59,7 @@ export function checkConformance(messages: readonly CheckedMessage[], gaps: read
         pending: new Map(),
         requests: new Map(),
         transfers: { 'client-to-server': new Map(), 'server-to-client': new Map() },
+        answers: new Map(),
       };
       states.set(message.stream, state);
     }
@@ -70,9 +74,15 @@ export function checkConformance(messages: readonly CheckedMessage[], gaps: read
       message: null,
       text: `frame ${gap.frame}: bytes from stream offset ${gap.offset} were never captured; decoding of this direction stops here`,
       detail: { offset: gap.offset },
+      answer: null,
     });
   }
-  return problems.sort((a, b) => a.frame - b.frame);
+  // A client's mistake and how the server answered it (usually a 400 with the reason).
+  const answered = problems.map((p) => {
+    const answer = p.message === null ? undefined : states.get(p.stream)?.answers.get(p.message);
+    return answer === undefined ? p : { ...p, answer };
+  });
+  return answered.sort((a, b) => a.frame - b.frame);
 }
 
 type Report = (
@@ -89,7 +99,7 @@ function checkOne({ message, body }: CheckedMessage, state: StreamState, report:
     case 'request': {
       const verb = message.verb ?? '';
       const key = tagKey(message.tag ?? null);
-      state.pending.set(key, (state.pending.get(key) ?? 0) + 1);
+      queue(state, key, message.id);
       state.requests.set(key, { verb, args: message.args ?? '' });
       if (!fromClient) {
         report(
@@ -172,7 +182,7 @@ function checkOne({ message, body }: CheckedMessage, state: StreamState, report:
       checkData(message, state, report);
       return;
     case 'malformed':
-      if (fromClient) state.pending.set('-', (state.pending.get('-') ?? 0) + 1);
+      if (fromClient) queue(state, '-', message.id);
       report(
         message,
         (message.problem ?? 'BAD_FRAME') as ProblemCode,
@@ -194,8 +204,8 @@ function matchReply(
   report: Report,
 ): void {
   const key = tagKey(message.tag ?? null);
-  const waiting = state.pending.get(key) ?? 0;
-  if (waiting === 0) {
+  const waiting = state.pending.get(key) ?? [];
+  if (waiting.length === 0) {
     report(message, 'UNMATCHED_REPLY', `reply with tag ${key} answers no request sent before it`, {
       tag: key,
     });
@@ -217,7 +227,13 @@ function matchReply(
     });
   }
   // 100 Continue is not final: the same tag gets another reply (docs/PROTOCOL.md §5).
-  if (message.status !== 100) state.pending.set(key, waiting - 1);
+  if (message.status !== 100) {
+    const request = waiting.shift();
+    if (request !== undefined) {
+      const code = typeof body?.code === 'string' ? body.code : null;
+      state.answers.set(request, { frame: message.frame, status: message.status ?? 0, code });
+    }
+  }
 }
 
 function checkData(message: ChatMessage, state: StreamState, report: Report): void {
@@ -261,6 +277,12 @@ function checkData(message: ChatMessage, state: StreamState, report: Report): vo
     );
   }
   transfer.next = offset + length;
+}
+
+function queue(state: StreamState, key: string, id: number): void {
+  const list = state.pending.get(key);
+  if (list === undefined) state.pending.set(key, [id]);
+  else list.push(id);
 }
 
 function tagKey(tag: number | null): string {

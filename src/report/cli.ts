@@ -1,0 +1,57 @@
+import { relative } from 'node:path';
+import { Command } from 'commander';
+import { isLang, LANGS } from './i18n/index.js';
+import { ReportError } from './report-error.js';
+import { writeReport } from './write-report.js';
+
+// npm run report -- <run dir> [--lang pt-BR|en]: writes answers.json, report.md, report.html and
+// captures/merged.pcapng into the run folder. Errors are one line, never a stack trace.
+
+const program = new Command()
+  .name('npm run report --')
+  .description(
+    "Answer the lab questions A-F from a run folder's captures (<run>/captures/<host>.pcap, or pcaps in the folder).",
+  )
+  .argument('<run-dir>', 'the run folder, e.g. report/runs/<run-id>, or any folder with one .pcap per host')
+  .option('--lang <lang>', `language of report.md and report.html: ${LANGS.join(' or ')}`, 'pt-BR')
+  .showHelpAfterError()
+  .action(async (runDir: string, options: { lang: string }) => {
+    if (!isLang(options.lang)) {
+      fail(`--lang must be ${LANGS.join(' or ')}, not "${options.lang}"`);
+      return;
+    }
+    const { answers, files } = await writeReport(runDir, { lang: options.lang });
+    const show = (path: string): string => relative(process.cwd(), path) || path;
+    const { A, B, C, D, E, F } = answers;
+    console.log(`Report for ${runDir} (${options.lang}):`);
+    console.log(`  answers.json  ${show(files.answers)}`);
+    console.log(`  report.md     ${show(files.markdown)}`);
+    console.log(`  report.html   ${show(files.html)}`);
+    console.log(`  merged        ${show(files.merged)} (${answers.meta.merged.frames} frames)`);
+    console.log(
+      [
+        `A ${A.application ?? '?'} ${A.version ?? ''}`.trim(),
+        `B server ${B.server?.ip ?? '?'}, ${B.clients.length} client(s)`,
+        `C ${C.transport ?? '?'}`,
+        `D port ${D.serverPort ?? '?'}`,
+        `E ${E.conformance.ok ? 'conforms' : `${E.conformance.problems.length} problem(s)`}`,
+        `F frame ${F.frame ?? '?'}`,
+      ].join(' | '),
+    );
+    for (const warning of answers.meta.warnings) console.log(`  warning: ${warning}`);
+  });
+
+function fail(message: string): void {
+  console.error(`report failed: ${message}`);
+  process.exitCode = 1;
+}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ReportError) fail(`${error.code}: ${error.message}`);
+  else {
+    fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.CHATLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+  }
+}

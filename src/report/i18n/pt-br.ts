@@ -1,0 +1,2 @@
+import { en, type Messages } from './en.js';
+export const ptBR: Messages = en;

@@ -1,0 +1,87 @@
+import type { Answers } from './answers.js';
+import { b, type Block, c, type ReportDocument } from './document.js';
+import type { Messages } from './i18n/en.js';
+import { sectionE } from './section-e.js';
+import { sectionF } from './section-f.js';
+import { sectionsAToD } from './sections-a-to-d.js';
+import { sectionsExtra } from './sections-extra.js';
+import type { CommandPaths } from './tshark-commands.js';
+
+export interface DocumentContext {
+  /** The run's name as shown to the reader (its folder name). */
+  readonly run: string;
+  readonly paths: CommandPaths;
+}
+
+/** The whole report, language chosen by `m`, ready for the Markdown and HTML renderers. */
+export function buildReportDocument(answers: Answers, m: Messages, context: DocumentContext): ReportDocument {
+  const { meta } = answers;
+  const intro: Block[] = [];
+  if (meta.scenario !== null) {
+    intro.push({ type: 'p', text: m.scenario(meta.scenario, meta.startedAt, meta.finishedAt) });
+  }
+  intro.push(
+    {
+      type: 'p',
+      text: m.intro(
+        context.run,
+        meta.merged.frames,
+        meta.merged.file,
+        meta.captures.length,
+        meta.merged.duplicatesRemoved,
+      ),
+    },
+    {
+      type: 'table',
+      head: m.capturesHead,
+      rows: meta.captures.map((cap) => [
+        b(cap.host),
+        c(cap.file),
+        m.n(cap.frames),
+        cap.linkTypes.map(m.linkType).join(', '),
+      ]),
+      numeric: [2],
+    },
+  );
+  if (meta.warnings.length > 0) {
+    intro.push({ type: 'note', text: `${b(m.warningsTitle)}: ${meta.warnings.join(' · ')}` });
+  }
+  const letters = sectionsAToD(answers, m);
+  const sections = [...letters, sectionE(answers, m), sectionF(answers, m)];
+  const evidence = evidenceFrames(answers);
+  return {
+    lang: m.lang,
+    title: m.title,
+    intro,
+    summaryTitle: m.summaryTitle,
+    summary: {
+      head: m.summaryHead,
+      rows: sections.map((section, i) => {
+        const frames = evidence[i] ?? [];
+        return [
+          b(section.title.slice(0, 1)),
+          section.answer ?? '',
+          frames.length === 0 ? '—' : m.frames(frames),
+        ];
+      }),
+    },
+    sections: [...sections, ...sectionsExtra(answers, m, context.paths)],
+    footer: m.footer(meta.generator, meta.generatedAt),
+  };
+}
+
+function evidenceFrames({ A, B, C, D, E, F }: Answers): number[][] {
+  const defined = (values: readonly (number | null | undefined)[]): number[] =>
+    values.filter((v): v is number => typeof v === 'number');
+  const problems = E.conformance.problems.map((p) => p.frame);
+  return [
+    defined([A.frame]),
+    defined([B.server?.frame, ...B.clients.map((cl) => cl.frame)]),
+    defined(C.handshake),
+    defined(D.clients.flatMap((cl) => cl.connections.map((conn) => conn.frame))),
+    problems.length > 0
+      ? problems
+      : defined([E.segments[0]?.frame, E.segments[E.segments.length - 1]?.frame]),
+    defined([F.frame]),
+  ];
+}

@@ -1,0 +1,90 @@
+import type { Answers, ChatMessage } from './answers.js';
+import { type Block, c, type Section } from './document.js';
+import type { Messages } from './i18n/en.js';
+
+/** Rows of the segments table in the report (answers.json has them all). */
+export const SEGMENT_ROWS = 150;
+
+/** Section E: the payload, decoded, and its conformance to the protocol. */
+export function sectionE({ E }: Answers, m: Messages): Section {
+  const { conformance, messages, segments } = E;
+  const answer = conformance.ok
+    ? m.eAnswerOk(messages.length, segments.length)
+    : m.eAnswerProblems(messages.length, segments.length, conformance.problems.length);
+  const blocks: Block[] = [{ type: 'p', text: m.eHow }];
+  blocks.push({ type: 'p', text: m.eKinds }, { type: 'list', items: kinds(messages, m) });
+  const split = messages.find((msg) => msg.frames.length > 1 && msg.kind !== 'http');
+  if (split !== undefined) blocks.push({ type: 'p', text: m.eSplit(split.summary, split.frames) });
+  const joined = segments.find((s) => s.messages.filter((x) => x.complete).length > 1);
+  if (joined !== undefined) {
+    blocks.push({ type: 'p', text: m.eJoined(joined.frame, joined.messages.length) });
+  }
+  if (conformance.problems.length > 0) {
+    blocks.push({
+      type: 'table',
+      caption: m.eProblemsTitle,
+      head: m.eProblemsHead,
+      rows: conformance.problems.map((p) => [
+        String(p.frame),
+        String(p.stream),
+        p.direction === 'client-to-server' ? m.roleClient : m.roleServer,
+        m.problem[p.code]?.(p.detail) ?? p.text,
+        p.answer === null ? '—' : m.eServerAnswer(p.answer.frame, p.answer.status, p.answer.code),
+      ]),
+      numeric: [0, 1],
+      nowrap: [4],
+    });
+    if (conformance.problems.some((p) => p.answer !== null))
+      blocks.push({ type: 'note', text: m.eProblemsNote });
+  }
+  const shown = segments.slice(0, SEGMENT_ROWS);
+  blocks.push({
+    type: 'table',
+    caption: m.eSegmentsTitle(shown.length, segments.length),
+    head: m.eSegmentsHead,
+    rows: shown.map((s) => [
+      String(s.frame),
+      s.time.toFixed(6),
+      `${s.src.host} → ${s.dst.host}`,
+      c(`${s.src.port} → ${s.dst.port}`),
+      m.n(s.payloadLength),
+      [
+        ...s.messages.map((x) => `${c(x.summary)}${x.complete ? '' : ` ${m.eContinues}`}`),
+        ...(s.retransmission ? [m.eRetransmission] : []),
+      ].join(' '),
+    ]),
+    numeric: [0, 1, 4],
+    nowrap: [2, 3],
+  });
+  const tone = conformance.ok ? 'ok' : 'warn';
+  return { id: 'answer-e', title: m.eTitle, question: m.eQuestion, answer, tone, blocks };
+}
+
+function kinds(messages: readonly ChatMessage[], m: Messages): string[] {
+  const of = (kind: ChatMessage['kind']) => messages.filter((msg) => msg.kind === kind);
+  const counted = (values: readonly (string | number | undefined)[]): string => {
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+    return [...counts].map(([v, count]) => (count === 1 ? c(v) : `${c(v)} ×${count}`)).join(', ');
+  };
+  const items: string[] = [];
+  const requests = of('request');
+  if (requests.length > 0) items.push(m.eKindRequests(requests.length, counted(requests.map((r) => r.verb))));
+  const replies = of('reply');
+  if (replies.length > 0) items.push(m.eKindReplies(replies.length, counted(replies.map((r) => r.status))));
+  const events = of('event');
+  if (events.length > 0) items.push(m.eKindEvents(events.length, counted(events.map((e) => e.event))));
+  const data = of('data');
+  if (data.length > 0)
+    items.push(
+      m.eKindData(
+        data.length,
+        data.reduce((sum, d) => sum + (d.dataLength ?? 0), 0),
+      ),
+    );
+  const http = of('http');
+  if (http.length > 0) items.push(m.eKindHttp(http.length));
+  const malformed = of('malformed');
+  if (malformed.length > 0) items.push(m.eKindMalformed(malformed.length));
+  return items;
+}

@@ -1,0 +1,89 @@
+import type { Answers, AnswerF } from './answers.js';
+import type { Block, Section } from './document.js';
+import { hexDumpHtml, hexDumpText, legendHtml, markLayers, type MarkedLayer } from './hex-dump.js';
+import type { Messages } from './i18n/en.js';
+import { nestingSvg } from './svg-nesting.js';
+
+/** Section F: the chosen frame's bytes, each layer marked, and the picture of encapsulation. */
+export function sectionF({ F, E }: Answers, m: Messages): Section {
+  const base = { id: 'answer-f', title: m.fTitle, question: m.fQuestion };
+  const message = E.messages.find((msg) => msg.id === F.message);
+  if (F.frame === null || message === undefined) return { ...base, answer: m.fMissing, blocks: [] };
+  const layers = markLayers(F.layers);
+  const bytes = Buffer.from(F.hex, 'hex');
+  const range = (l: { offset: number; length: number }): string => m.bytesRange(l.offset, l.length);
+  const sizes = unitSizes(F);
+  const answer = m.fAnswer(
+    F.frame,
+    message.summary,
+    F.frameLength,
+    m.list(F.layers.map((l) => m.fLayerPart(l.name, range(l)))),
+  );
+  const letters = layers.map((l) => `${l.letter} = ${l.name}`).join(', ');
+  const blocks: Block[] = [
+    {
+      type: 'figure',
+      id: 'hexdump',
+      caption: m.fDumpCaption(F.frame),
+      html: legendHtml(layers, range) + hexDumpHtml(bytes, layers),
+      markdown: `${'```'}\n${hexDumpText(bytes, layers)}\n${'```'}\n\n${m.fDumpLegendText(letters)}`,
+    },
+    {
+      type: 'table',
+      head: m.fLayersHead,
+      rows: F.layers.map((l) => [
+        l.name,
+        range(l),
+        m.n(l.length),
+        m.fLayerFacts[l.protocol]?.(l.fields) ?? '',
+      ]),
+      numeric: [2],
+    },
+    {
+      type: 'figure',
+      id: 'nesting',
+      caption: m.fNestingCaption,
+      html: nestingSvg(layers, F.frameLength, {
+        box: (layer, size) => m.fBox(layer.name, size),
+        header: (layer) => m.fHeader(layer.name, layer.length, range(layer)),
+        message: message.summary,
+        bar: m.fBar,
+      }),
+      markdown: `${'```'}\n${nestingText(layers, sizes, message.summary, m, range)}\n${'```'}`,
+    },
+  ];
+  const app = F.layers[F.layers.length - 1]?.length ?? 0;
+  const [eth = 0, ip = 0, tcp = 0] = sizes;
+  if (F.layers.length === 4 && F.layers[0]?.protocol === 'eth') {
+    blocks.push({ type: 'list', items: m.fStory(app, tcp, ip, eth) });
+  }
+  blocks.push({ type: 'p', text: m.fAnalogy });
+  if (F.layers[0]?.protocol === 'eth') blocks.push({ type: 'note', text: m.fFcs });
+  if (F.trailer !== null) blocks.push({ type: 'note', text: m.fPadding(F.trailer.offset, F.trailer.length) });
+  return { ...base, answer, blocks };
+}
+
+/** Size of each layer's unit: the frame, the packet, the segment, the message (padding only in the frame). */
+function unitSizes(F: AnswerF): number[] {
+  const last = F.layers[F.layers.length - 1];
+  const end = last === undefined ? F.frameLength : last.offset + last.length;
+  return F.layers.map((l, i) => (i === 0 ? F.frameLength : end - l.offset));
+}
+
+function nestingText(
+  layers: readonly MarkedLayer[],
+  sizes: readonly number[],
+  summary: string,
+  m: Messages,
+  range: (l: MarkedLayer) => string,
+): string {
+  return layers
+    .map((layer, i) => {
+      const indent = '  '.repeat(i);
+      const box = m.fBox(layer.name, sizes[i] ?? 0);
+      return i === layers.length - 1
+        ? `${indent}${box}: "${summary}"`
+        : `${indent}${box}  [ ${m.fHeader(layer.name, layer.length, range(layer))} ]`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,92 @@
+import type { Answers } from './answers.js';
+import { b, type Block, c, type Section } from './document.js';
+import type { Messages } from './i18n/en.js';
+
+/** Sections A-D: application, addresses, transport, ports. */
+export function sectionsAToD(answers: Answers, m: Messages): Section[] {
+  return [sectionA(answers, m), sectionB(answers, m), sectionC(answers, m), sectionD(answers, m)];
+}
+
+function sectionA({ A, B }: Answers, m: Messages): Section {
+  const base = { id: 'answer-a', title: m.aTitle, question: m.aQuestion };
+  if (A.application === null || A.frame === null) return { ...base, answer: m.aMissing, blocks: [] };
+  const client = B.clients.find((cl) => cl.name !== B.server?.name);
+  const blocks: Block[] = [
+    { type: 'p', text: m.aEvidence(A.frame, client === undefined ? '' : b(client.name), A.payloadOffset) },
+    { type: 'code', text: A.payload ?? '' },
+    { type: 'p', text: m.aWhy },
+  ];
+  return { ...base, answer: m.aAnswer(A.application, A.version ?? '?', A.protocol), blocks };
+}
+
+function sectionB({ B }: Answers, m: Messages): Section {
+  const base = { id: 'answer-b', title: m.bTitle, question: m.bQuestion };
+  if (B.server === null) return { ...base, answer: m.cNoChat, blocks: [] };
+  const row = (h: { name: string; ip: string; mac: string | null; frame: number | null }, role: string) => [
+    b(h.name),
+    role,
+    c(h.ip),
+    h.mac === null ? '—' : c(h.mac),
+    m.frame(h.frame),
+  ];
+  const rows = [row(B.server, m.roleServer), ...B.clients.map((cl) => row(cl, m.roleClient))];
+  const blocks: Block[] = [
+    { type: 'table', head: m.bHead, rows },
+    { type: 'p', text: m.bHow },
+  ];
+  const shared = B.clients.find((cl) => cl.ip === B.server?.ip);
+  if (shared !== undefined) blocks.push({ type: 'note', text: m.bShared(shared.ip) });
+  return {
+    ...base,
+    answer: m.bAnswer(
+      B.server.ip,
+      B.clients.map((cl) => `${cl.name} ${b(cl.ip)}`),
+    ),
+    blocks,
+  };
+}
+
+function sectionC({ C }: Answers, m: Messages): Section {
+  const base = { id: 'answer-c', title: m.cTitle, question: m.cQuestion };
+  const rows = [
+    ['TCP', m.n(C.counts.tcp), m.cWhat.tcp ?? ''],
+    ['UDP', m.n(C.counts.udp), m.cWhat.udp ?? ''],
+    ...Object.entries(C.otherByProtocol).map(([protocol, count]) => [
+      protocol.toUpperCase().replace('V6', 'v6').replace('V4', 'v4'),
+      m.n(count),
+      m.cWhat[protocol] ?? m.cWhat.other ?? '',
+    ]),
+  ];
+  const blocks: Block[] = [
+    { type: 'table', head: m.cHead, rows, numeric: [1] },
+    { type: 'p', text: m.cHow(C.handshake) },
+  ];
+  if (C.counts.other + C.counts.udp > 0) blocks.push({ type: 'p', text: m.cOther });
+  return { ...base, answer: C.transport === null ? m.cNoChat : m.cAnswer(C.chatFrames), blocks };
+}
+
+function sectionD({ D }: Answers, m: Messages): Section {
+  const base = { id: 'answer-d', title: m.dTitle, question: m.dQuestion };
+  if (D.serverPort === null) return { ...base, answer: m.cNoChat, blocks: [] };
+  const rows = D.clients.flatMap((client) =>
+    client.connections.map((conn) => [
+      b(client.name),
+      c(client.ip),
+      c(conn.sourcePort),
+      c(D.serverPort ?? ''),
+      `${conn.stream}${conn.http ? ` (${m.dHttp})` : ''}`,
+      m.frame(conn.frame),
+    ]),
+  );
+  return {
+    ...base,
+    answer: m.dAnswer(
+      D.serverPort,
+      D.clients.map((cl) => m.dClient(cl.name, cl.sourcePorts)),
+    ),
+    blocks: [
+      { type: 'table', head: m.dHead, rows },
+      { type: 'p', text: m.dHow },
+    ],
+  };
+}
