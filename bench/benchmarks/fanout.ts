@@ -1,0 +1,236 @@
+import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
+import { loadGeneratorBundle } from '../lib/bundle.js';
+import { fmt, median, mib, ratio } from '../lib/stats.js';
+import { ensureTool } from '../lib/tools.js';
+import {
+  between,
+  ladderFor,
+  MAX_RATE_PER_CONNECTION,
+  P99_LIMIT_MS,
+  REFERENCE_DELIVERIES,
+  stepFor,
+  type RateStep,
+  type StepSummary,
+} from './fanout-plan.js';
+import { FanoutTarget, type StepTiming } from './fanout-target.js';
+
+const TEXT_BYTES = 64;
+
+interface ServerFigures {
+  label: string;
+  connectSeconds: number;
+  reference: StepSummary[];
+  ladder: StepSummary[];
+  /** The highest step that held (p99 < 100 ms, everything delivered, no error), confirmed by a rerun. */
+  maxHeld: StepSummary | undefined;
+  /** True when the highest held step is the rate limit's cap: the server may hold more. */
+  maxIsCap: boolean;
+  peakRssBytes: number;
+}
+
+interface SizeFigures {
+  connections: number;
+  servers: ServerFigures[];
+}
+
+async function measureSize(context: BenchContext, connections: number, bundle: string): Promise<SizeFigures> {
+  const { quick } = context;
+  const timing: StepTiming = quick
+    ? { warmupMs: 500, durationMs: 1500, drainMs: 700 }
+    : { warmupMs: 700, durationMs: 2500, drainMs: 800 };
+  const labels =
+    connections === 100 ? (['chatlab', 'ngircd', 'chatlab-disk'] as const) : (['chatlab', 'ngircd'] as const);
+  const targets: FanoutTarget[] = [];
+  try {
+    for (const label of labels) {
+      context.log(`fanout: N=${connections}: starting ${label} and connecting ${connections} users`);
+      targets.push(await FanoutTarget.open(label, connections, bundle, 2));
+    }
+    const figures = new Map<FanoutTarget, ServerFigures>(
+      targets.map((t) => [
+        t,
+        {
+          label: t.label,
+          connectSeconds: t.connect.elapsedMs / 1000,
+          reference: [],
+          ladder: [],
+          maxHeld: undefined,
+          maxIsCap: false,
+          peakRssBytes: Number.NaN,
+        },
+      ]),
+    );
+    const get = (t: FanoutTarget): ServerFigures => figures.get(t) as ServerFigures;
+    const step = async (t: FanoutTarget, rate: RateStep): Promise<StepSummary> => {
+      const s = await t.step(rate, timing, TEXT_BYTES);
+      context.log(
+        `fanout: N=${connections} ${t.label.padEnd(12)} ${fmt(s.targetDeliveriesPerSecond, 0).padStart(8)} deliveries/s: ` +
+          `p50 ${fmt(s.p50, 2)} ms p99 ${fmt(s.p99, 2)} ms, delivered ${fmt(s.deliveredRatio * 100, 2)} %, ` +
+          `server ${fmt(s.serverCores * 100, 0)} % CPU (${fmt(s.serverWaitShare * 100, 0)} % waiting for one)${s.held ? '' : ' (not held)'}${s.generatorBound ? ' (generator-bound)' : ''}`,
+      );
+      return s;
+    };
+
+    // Reference: the same moderate load on each server, interleaved, repeated.
+    const reference = stepFor(connections, REFERENCE_DELIVERIES);
+    for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
+      for (const t of targets) get(t).reference.push(await step(t, reference));
+    }
+
+    // Ladder: step the rate up, interleaving the servers, until each stops holding. ngircd has no
+    // per-connection rate limit (flood control off), so its ladder goes on past chatlab's cap.
+    const ladderTargets = targets.filter((t) => t.label !== 'chatlab-disk');
+    const maxRate = (t: FanoutTarget): number =>
+      t.label === 'ngircd' ? Number.POSITIVE_INFINITY : MAX_RATE_PER_CONNECTION;
+    const ladders = new Map(ladderTargets.map((t) => [t, ladderFor(connections, maxRate(t))]));
+    const alive = new Set(ladderTargets);
+    const lastHeld = new Map<FanoutTarget, RateStep>();
+    const firstFailed = new Map<FanoutTarget, RateStep>();
+    for (let i = 0; alive.size > 0; i++) {
+      for (const t of ladderTargets.filter((x) => alive.has(x))) {
+        const rate = ladders.get(t)?.[i];
+        if (rate === undefined) {
+          alive.delete(t);
+          continue;
+        }
+        const s = await step(t, rate);
+        get(t).ladder.push(s);
+        if (s.held) lastHeld.set(t, rate);
+        else {
+          alive.delete(t);
+          firstFailed.set(t, rate);
+        }
+      }
+    }
+    for (const t of ladderTargets) {
+      const low = lastHeld.get(t);
+      const high = firstFailed.get(t);
+      if (low !== undefined && high !== undefined && !quick) {
+        const mid = between(connections, low, high, maxRate(t));
+        const s = await step(t, mid);
+        get(t).ladder.push(s);
+        if (s.held) lastHeld.set(t, mid);
+      }
+      const best = lastHeld.get(t);
+      if (best === undefined) continue;
+      // Confirm the highest held rate once more: a lucky step on a noisy machine does not count.
+      const again = quick ? undefined : await step(t, best);
+      if (again !== undefined) get(t).ladder.push(again);
+      const held = get(t)
+        .ladder.filter((s) => s.held && s.ratePerConnection <= best.ratePerConnection)
+        .sort((a, b) => b.ratePerConnection - a.ratePerConnection);
+      const confirmed =
+        again === undefined || again.held
+          ? held[0]
+          : held.find((s) => s.ratePerConnection < best.ratePerConnection);
+      get(t).maxHeld = confirmed;
+      get(t).maxIsCap =
+        confirmed !== undefined && best.capped && confirmed.ratePerConnection === best.ratePerConnection;
+    }
+    for (const t of targets) get(t).peakRssBytes = t.peakRss();
+    return { connections, servers: targets.map(get) };
+  } finally {
+    for (const t of targets) await t.close();
+  }
+}
+
+const med = (steps: readonly StepSummary[], key: keyof StepSummary): number =>
+  median(steps.map((s) => s[key] as number));
+
+function tableFor(sizes: readonly SizeFigures[]): string[][] {
+  const rows = [
+    [
+      'N',
+      'server',
+      'ref deliv/s',
+      'p50 ms',
+      'p99 ms',
+      'CPU %',
+      'CPU µs/deliv',
+      'RSS',
+      'max held deliv/s',
+      'msg/s/conn',
+      'connect s',
+    ],
+  ];
+  for (const size of sizes) {
+    for (const s of size.servers) {
+      rows.push([
+        String(size.connections),
+        s.label,
+        fmt(med(s.reference, 'deliveriesPerSecond'), 0),
+        fmt(med(s.reference, 'p50'), 2),
+        fmt(med(s.reference, 'p99'), 2),
+        fmt(med(s.reference, 'serverCores') * 100, 0),
+        fmt(med(s.reference, 'serverCpuUsPerDelivery'), 2),
+        mib(med(s.reference, 'serverRssBytes')),
+        s.label === 'chatlab-disk'
+          ? 'n/a'
+          : `${fmt(s.maxHeld?.deliveriesPerSecond ?? Number.NaN, 0)}${s.maxIsCap ? ' (cap)' : ''}`,
+        fmt(s.maxHeld?.ratePerConnection ?? Number.NaN, 3),
+        fmt(s.connectSeconds, 1),
+      ]);
+    }
+    const chatlab = size.servers.find((s) => s.label === 'chatlab');
+    const irc = size.servers.find((s) => s.label === 'ngircd');
+    if (chatlab !== undefined && irc !== undefined) {
+      rows.push([
+        String(size.connections),
+        'chatlab/ngircd',
+        '',
+        fmt(ratio(med(chatlab.reference, 'p50'), med(irc.reference, 'p50')), 2),
+        fmt(ratio(med(chatlab.reference, 'p99'), med(irc.reference, 'p99')), 2),
+        fmt(ratio(med(chatlab.reference, 'serverCores'), med(irc.reference, 'serverCores')), 2),
+        fmt(
+          ratio(
+            med(chatlab.reference, 'serverCpuUsPerDelivery'),
+            med(irc.reference, 'serverCpuUsPerDelivery'),
+          ),
+          2,
+        ),
+        fmt(ratio(med(chatlab.reference, 'serverRssBytes'), med(irc.reference, 'serverRssBytes')), 2),
+        fmt(
+          ratio(
+            chatlab.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+            irc.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+          ),
+          3,
+        ),
+        '',
+        fmt(ratio(chatlab.connectSeconds, irc.connectSeconds), 1),
+      ]);
+    }
+  }
+  return rows;
+}
+
+export const fanout: Benchmark = {
+  name: 'fanout',
+  summary: 'N connections in one room, each sending at a fixed rate: chatlab against ngircd',
+  async run(context): Promise<BenchOutcome> {
+    await ensureTool('ngircd', 'ngircd', context);
+    const bundle = await loadGeneratorBundle();
+    const sizes: SizeFigures[] = [];
+    for (const n of context.quick ? [10, 100] : [10, 100, 1000])
+      sizes.push(await measureSize(context, n, bundle));
+    const generatorBound = sizes.flatMap((size) =>
+      size.servers.flatMap((s) =>
+        [...s.reference, ...s.ladder]
+          .filter((x) => x.generatorBound)
+          .map((x) => `${x.server}@N=${size.connections}/${fmt(x.targetDeliveriesPerSecond, 0)}`),
+      ),
+    );
+    return {
+      table: tableFor(sizes),
+      notes: [
+        `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (or the rate limit's cap, 19 msg/s per connection, for small rooms); medians of ${context.quick ? 1 : 3} interleaved runs.`,
+        `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429; "(cap)": the 19 msg/s per-connection cap was reached, the server may hold more.`,
+        'chatlab keeps its data folder on tmpfs (/dev/shm), as the lab does (/data is tmpfs); chatlab-disk: the same server with it on disk.',
+        generatorBound.length === 0
+          ? 'The load generator kept its schedule in every step.'
+          : `Generator-bound steps (send lag p99 > 20 ms or its CPU near full): ${generatorBound.join(', ')}.`,
+      ],
+      data: { textBytes: TEXT_BYTES, referenceDeliveriesPerSecond: REFERENCE_DELIVERIES, sizes },
+    };
+  },
+};
