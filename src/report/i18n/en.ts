@@ -47,7 +47,6 @@ export const en = {
   aEvidence: (frame: number, client: string, offset: number | null) =>
     `Found in the payload of ${b(`frame ${frame}`)}: the first message the server sent to ${client} on that connection, its greeting (docs/PROTOCOL.md §3).${offset === null ? '' : ` The greeting starts at byte ${offset} of the frame, right after the Ethernet, IPv4 and TCP headers.`}`,
   aWhy: 'No Ethernet, IP or TCP header field says which program sent a frame or in which version: the headers only carry addresses, ports and delivery information. Only the application can name itself, in its own data, which is why the answer is in the payload.',
-  aSummary: (app: string, version: string) => `${app} ${version}`,
 
   // B
   bTitle: 'B. IP addresses of the clients and of the server',
@@ -223,10 +222,11 @@ export const en = {
     sourcePorts: "each client's source port towards the server",
     segments: 'the segments with payload: lengths and decoded chat',
     messages: 'every chat message',
-    expert: 'what the chat dissector flags as wrong (nothing, when the payload conforms)',
+    expert:
+      'what the chat dissector flags (lines that are no frame, wrong direction, wrong reason phrase; it does not check arguments)',
     layers: 'every layer of the frame of F, then its bytes',
     positions: "each layer's position and size in bytes (pos, size)",
-    hostFiles: "each host's capture: frames and duration",
+    hostFiles: "each host's capture: number of frames and file size",
   } as Record<CommandKey, string>,
 };
 
