@@ -60,7 +60,7 @@ export function describeEvent(event: string, match: EventMatch = {}): string {
 /** One received event, shortened for an error message: `* MSG {"from":"carol","text":"hi",...}`. */
 export function summarizeEvent(event: string, data: unknown): string {
   const json = JSON.stringify(data);
-  return `* ${event} ${json.length > 140 ? `${json.slice(0, 137)}...` : json}`;
+  return `* ${event} ${json.length > 100 ? `${json.slice(0, 97)}...` : json}`;
 }
 
 /** The events listed in a timeout message: the last few, and how many more there were. */

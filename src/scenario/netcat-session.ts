@@ -26,6 +26,7 @@ export class NetcatSession implements EventSource {
   readonly lines: ServerLine[] = [];
   #ended = false;
   #wake = new Set<() => void>();
+  #stderr = '';
 
   private constructor(
     readonly name: string,
@@ -48,6 +49,9 @@ export class NetcatSession implements EventSource {
       });
       for (const wake of this.#wake) wake();
     });
+    process.stderr.on('data', (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-1000);
+    });
     rl.on('close', () => {
       this.#ended = true;
       for (const wake of this.#wake) wake();
@@ -56,7 +60,7 @@ export class NetcatSession implements EventSource {
 
   /** Opens `nc -C <ip> <port>` in the host's container and waits for the server's greeting (one step). */
   static async open(shell: ContainerShell, log: StepLog, ip: string, port: number): Promise<NetcatSession> {
-    return log.run(shell.host, `nc -C ${ip} ${port}`, 'the * HELLO greeting', async () => {
+    return log.run(shell.host, `$ nc -C ${ip} ${port}`, 'the * HELLO greeting', async () => {
       const session = new NetcatSession(shell.host, shell.spawn(['nc', '-C', ip, String(port)]), log);
       const hello = await session.#take((line) => line.event === 'HELLO', 10_000, 'the * HELLO greeting');
       return { value: session, result: hello.text };
@@ -74,7 +78,7 @@ export class NetcatSession implements EventSource {
   async type(line: string, options: { expect?: number; timeoutMs?: number } = {}): Promise<string> {
     const tag = /^(\d{1,9}) /.exec(line)?.[1] ?? '-';
     const expected = options.expect === undefined ? 'a 2xx reply' : `a ${options.expect} reply`;
-    return this.log.run(this.name, line, expected, async () => {
+    return this.log.run(this.name, `nc> ${line}`, expected, async () => {
       this.process.stdin.write(`${line}\n`);
       const reply = await this.#take(
         (l) => REPLY.exec(l.text)?.[1] === tag,
@@ -141,8 +145,20 @@ export class NetcatSession implements EventSource {
         if (found !== undefined) {
           found.taken = true;
           resolve(found);
-        } else
-          reject(new ScenarioError('SCENARIO_CLIENT_ENDED', `${this.name}'s nc ended before ${what}`, what));
+        } else {
+          // nc's output has ended: wait for its exit, so that its stderr says why.
+          void this.process.then((output) => {
+            const stderr = (this.#stderr || output.stderr).trim().split('\n').slice(-2).join(' | ');
+            const why = `exit code ${String(output.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
+            reject(
+              new ScenarioError(
+                'SCENARIO_CLIENT_ENDED',
+                `${this.name}'s nc ended (${why}) before ${what}`,
+                what,
+              ),
+            );
+          });
+        }
       };
       const timer = setTimeout(() => {
         this.#wake.delete(check);

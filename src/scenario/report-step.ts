@@ -27,7 +27,7 @@ async function loadWriteReport(): Promise<WriteReport | undefined> {
  */
 export async function writeRunReport(
   runDir: string,
-  lang: 'en' | 'pt-BR',
+  lang: 'en' | 'pt-BR' | undefined,
   write: (line: string) => void,
 ): Promise<ReportOutput | undefined> {
   const writeReport = await loadWriteReport();
@@ -37,5 +37,5 @@ export async function writeRunReport(
     );
     return undefined;
   }
-  return writeReport(runDir, { lang });
+  return writeReport(runDir, lang === undefined ? {} : { lang });
 }

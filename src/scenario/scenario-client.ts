@@ -235,12 +235,14 @@ export class ScenarioClient implements EventSource {
   }
 
   /** Turns a driver error into a ScenarioError that says what was awaited and how the client ended. */
-  #explain(error: unknown, what: string): never {
+  async #explain(error: unknown, what: string): Promise<never> {
     if (error instanceof ClientError && error.code === 'CLIENT_CLOSED') {
-      const stderr = this.#stderr.trim().split('\n').slice(-3).join(' | ');
+      const output = await this.process; // it has ended: its exit code and the rest of its stderr are there
+      const stderr = (this.#stderr || output.stderr).trim().split('\n').slice(-3).join(' | ');
+      const why = `exit code ${String(output.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
       throw new ScenarioError(
         'SCENARIO_CLIENT_ENDED',
-        `${this.name}'s client ended before ${what}${stderr === '' ? '' : ` (stderr: ${stderr})`}`,
+        `${this.name}'s client ended (${why}) before ${what}`,
         what,
       );
     }

@@ -6,7 +6,7 @@ import { ScenarioError } from './scenario-error.js';
 /** The shipped scenarios' folder. */
 export const SCENARIOS_DIR = join(REPO_ROOT, 'scenarios');
 
-const EXTENSIONS = ['.ts', '.mjs', '.js'];
+const EXTENSIONS = ['.ts', '.mts', '.mjs', '.js'];
 
 /** A scenario script: its name (the file name without extension) and where it is. */
 export interface ScenarioFile {

@@ -41,7 +41,7 @@ export type ReportLanguage = 'en' | 'pt-BR';
 export class ScenarioRunner {
   #topology: Topology = buildTopology(readLabConfig(process.env));
   #runsDir = join(REPO_ROOT, 'report', 'runs');
-  #lang: ReportLanguage = 'en';
+  #lang: ReportLanguage | undefined;
   #report = true;
   #write: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
 
@@ -56,7 +56,8 @@ export class ScenarioRunner {
     return this;
   }
 
-  withLanguage(lang: ReportLanguage): this {
+  /** The report's language (default: the report generator's own). */
+  withLanguage(lang: ReportLanguage | undefined): this {
     this.#lang = lang;
     return this;
   }

@@ -5,14 +5,14 @@ import type { ReportLanguage } from '../scenario-runner.js';
 /** What `npm run scenario -- ...` was asked to do. */
 export interface ScenarioArgs {
   scenario: string | undefined;
-  lang: ReportLanguage;
+  lang: ReportLanguage | undefined;
   report: boolean;
   list: boolean;
   help: boolean;
   topology: Topology;
 }
 
-export const SCENARIO_USAGE = `Usage: npm run scenario -- <name or path> [--lang en|pt-BR] [--no-report] [lab options]
+export const SCENARIO_USAGE = `Usage: npm run scenario -- <name or path> [--lang pt-BR|en] [--no-report] [lab options]
        npm run scenario -- --list
 
 Runs a scenario against the lab (started if it is not up): fresh captures on every host, each step printed
@@ -23,7 +23,7 @@ the CHATLAB_* variables. Writing scenarios: scenarios/README.md.`;
 /** Reads the command line: the scenario, the runner's own flags, and the lab's flags (as lab:up reads them). */
 export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
   let scenario: string | undefined;
-  let lang: ReportLanguage = 'en';
+  let lang: ReportLanguage | undefined;
   let report = true;
   let list = false;
   let help = false;
