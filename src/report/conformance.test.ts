@@ -28,7 +28,10 @@ describe('conformance to docs/PROTOCOL.md', () => {
     const [verb = 0] = a.send(true, 'FROB now\n');
     a.send(false, '- 400 Bad Request {"code":"UNKNOWN_COMMAND","message":"no FROB"}\n');
     const [args = 0] = a.send(true, '2 SAY general\n');
-    const [answer = 0] = a.send(false, '2 400 Bad Request {"code":"BAD_ARGUMENTS","message":"missing <text>"}\n');
+    const [answer = 0] = a.send(
+      false,
+      '2 400 Bad Request {"code":"BAD_ARGUMENTS","message":"missing <text>"}\n',
+    );
     const [unmatched = 0] = a.send(false, '7 200 OK {}\n');
     const [direction = 0] = a.send(true, '* MSG {"text":"hi"}\n');
     a.send(true, 'PING\n');

@@ -191,7 +191,7 @@ export const en = {
   seqCaption: 'Clients and server over time (time in seconds since frame 1).',
   hostsTitle: 'Traffic per host',
   hostsIntro: (merged: number, shared: number) =>
-    `Each host's capture holds only the frames that crossed its own interface: the server sees every chat frame, a client only its own connections and broadcasts. The merged capture has ${n(merged)} frames; ${n(shared)} of them were captured by two hosts (sender and receiver) and are counted once there.`,
+    `Each host's capture holds only the frames that crossed its own interface: the server sees every chat frame, a client only its own connections and broadcasts. The merged capture has ${n(merged)} frames: a frame captured by several hosts (its sender and its receiver, or every host for a broadcast) counts once there, so ${n(shared)} copies were merged.`,
   hostsHead: [
     'host',
     'role',

@@ -196,7 +196,7 @@ export const ptBR: Messages = {
   seqCaption: 'Clientes e servidor ao longo do tempo (tempo em segundos desde o quadro 1).',
   hostsTitle: 'Tráfego por host',
   hostsIntro: (merged, shared) =>
-    `A captura de cada host tem só os quadros que passaram pela sua própria interface: o servidor vê todos os quadros do chat, um cliente só as suas conexões e os broadcasts. A captura combinada tem ${n(merged)} quadros; ${n(shared)} deles foram capturados por dois hosts (remetente e destinatário) e contam uma só vez nela.`,
+    `A captura de cada host tem só os quadros que passaram pela sua própria interface: o servidor vê todos os quadros do chat, um cliente só as suas conexões e os broadcasts. A captura combinada tem ${n(merged)} quadros: um quadro capturado por vários hosts (o remetente e o destinatário, ou todos, num broadcast) conta uma só vez nela, então ${n(shared)} cópias foram unidas.`,
   hostsHead: [
     'host',
     'papel',
