@@ -27,6 +27,8 @@ describe('renderCompose', () => {
       'eth0',
       '-p',
       '--immediate-mode',
+      '-B',
+      '32768',
       '-U',
       '-Z',
       'root',
