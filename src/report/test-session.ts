@@ -129,15 +129,18 @@ export class TestSession {
 
   /** A UDP datagram (captured by its sender only when the receiver is not a lab host). */
   udp(from: TestHost, to: TestHost, payload: string): number {
-    return this.frame(from, to, (src, dst) =>
-      buildUdpFrame({
+    return this.frame(from, to, (src, dst) => {
+      const frame = buildUdpFrame({
         src: src.ip,
         dst: dst.ip,
         srcPort: 5353,
         dstPort: 5353,
         payload: Buffer.from(payload),
-      }),
-    );
+      });
+      // The builder has fixed MAC addresses: put the hosts' own (no checksum covers them).
+      Buffer.from(dst.mac.replaceAll(':', '') + src.mac.replaceAll(':', ''), 'hex').copy(frame, 0);
+      return frame;
+    });
   }
 
   /** An ARP request from `from` for `to`'s address, broadcast (every host captures it). */
