@@ -1,9 +1,141 @@
-import type { Benchmark } from '../lib/benchmark.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectEngine, removeProject } from '../../src/lab/index.js';
+import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
+import { prepareDocker } from '../lib/bench-lab.js';
+import { run } from '../lib/command.js';
+import { ROOT_DIR } from '../lib/paths.js';
+import { fmt, median } from '../lib/stats.js';
+
+const PROJECT = 'chatlab-bench-start';
+const SUBNET = '10.77.51.0/24';
+
+interface Start {
+  clients: number;
+  hosts: number;
+  upSeconds: number;
+  /** lab:up's own step timings ("<step>: done in X s"), when it printed them. */
+  steps: Record<string, number>;
+  downSeconds: number;
+}
+
+/** "  Waiting for ...: done in 2.0 s" lines of a lab command's output -> { step: seconds }. */
+export function stepTimes(output: string): Record<string, number> {
+  const steps: Record<string, number> = {};
+  for (const match of output.matchAll(/^\s+(.+): done in ([\d.]+) s$/gm)) {
+    const [, label = '', seconds = ''] = match;
+    steps[label.replace(/ \(.*\)$/, '')] = Number(seconds);
+  }
+  return steps;
+}
+
+async function labCommand(
+  script: 'up' | 'down',
+  clients: number,
+  captures: string,
+): Promise<{ seconds: number; output: string }> {
+  const env = {
+    ...process.env,
+    CHATLAB_PROJECT: PROJECT,
+    CHATLAB_SUBNET: SUBNET,
+    CHATLAB_CLIENTS: String(clients),
+    CHATLAB_HOST_PORT: 'none',
+    CHATLAB_CAPTURES: captures,
+  };
+  const tsx = join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+  const started = performance.now();
+  const result = await run(tsx, [join(ROOT_DIR, 'src', 'lab', 'cli', `${script}.ts`)], {
+    env,
+    cwd: ROOT_DIR,
+    timeoutMs: 600_000,
+    allowFailure: true,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.exitCode !== 0)
+    throw new Error(
+      `lab:${script} with ${clients} clients failed (${result.exitCode}): ${(result.stderr || result.stdout).slice(-800)}`,
+    );
+  return { seconds, output: result.stdout };
+}
+
+async function once(context: BenchContext, clients: number): Promise<Start> {
+  const captures = mkdtempSync(join(tmpdir(), `${PROJECT}-`));
+  try {
+    const up = await labCommand('up', clients, captures).catch(async (error: unknown) => {
+      await removeProject(await connectEngine(), PROJECT).catch(() => undefined);
+      throw error;
+    });
+    const down = await labCommand('down', clients, captures);
+    const start: Start = {
+      clients,
+      hosts: clients + 1,
+      upSeconds: up.seconds,
+      steps: stepTimes(up.output),
+      downSeconds: down.seconds,
+    };
+    context.log(
+      `labstart: ${clients} clients: lab:up ${fmt(up.seconds, 1)} s, lab:down ${fmt(down.seconds, 1)} s`,
+    );
+    return start;
+  } finally {
+    rmSync(captures, { recursive: true, force: true });
+  }
+}
 
 export const labstart: Benchmark = {
   name: 'labstart',
-  summary: 'todo',
-  run() {
-    return Promise.reject(new Error('not written yet'));
+  summary: '`npm run lab:up` with the images built, for 3, 10 and 30 clients: time in all and per host',
+  async run(context): Promise<BenchOutcome> {
+    await prepareDocker(context.log);
+    await removeProject(await connectEngine(), PROJECT);
+    const sizes = context.quick ? [3, 10] : [3, 10, 30];
+    const repeats = context.quick ? 1 : 2;
+    const starts: Start[] = [];
+    for (let rep = 0; rep < repeats; rep++)
+      for (const clients of sizes) starts.push(await once(context, clients));
+    const rows = sizes.map((clients) => {
+      const mine = starts.filter((s) => s.clients === clients);
+      const up = median(mine.map((s) => s.upSeconds));
+      const wait = median(
+        mine.map(
+          (s) => s.steps['Waiting for the server to answer and every sniffer to capture'] ?? Number.NaN,
+        ),
+      );
+      const compose = median(
+        mine.map((s) => Object.entries(s.steps).find(([k]) => k.startsWith('Starting'))?.[1] ?? Number.NaN),
+      );
+      return [
+        String(clients),
+        String(clients + 1),
+        String(2 * (clients + 1)),
+        fmt(up, 1),
+        fmt(compose, 1),
+        fmt(wait, 1),
+        fmt((up / (clients + 1)) * 1000, 0),
+        fmt(median(mine.map((s) => s.downSeconds)), 1),
+      ];
+    });
+    return {
+      table: [
+        [
+          'clients',
+          'hosts',
+          'containers',
+          'lab:up s',
+          'compose up s',
+          'ready wait s',
+          'ms/host',
+          'lab:down s',
+        ],
+        ...rows,
+      ],
+      notes: [
+        `lab:up as a person runs it (tsx src/lab/cli/up.ts: Docker check, image check, compose up, waits for the server's health check and every sniffer), images already built; medians of ${repeats}.`,
+        "compose up / ready wait: lab:up's own step timings; ms/host: lab:up time / hosts (each host is a container and its tcpdump sidecar).",
+        `Lab: project ${PROJECT}, subnet ${SUBNET}, no published port; lab:down after each start.`,
+      ],
+      data: { project: PROJECT, subnet: SUBNET, starts },
+    };
   },
 };

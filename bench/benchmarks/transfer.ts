@@ -1,9 +1,165 @@
-import type { Benchmark } from '../lib/benchmark.js';
+import type { ClientOutput, ScriptedClient } from '../../src/lab/index.js';
+import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
+import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
+import { rawTcp, type RawTransfer } from '../lib/raw-tcp.js';
+import { fmt, median, ratio } from '../lib/stats.js';
+
+const SPEC = { project: 'chatlab-bench', subnet: '10.77.50.0/24', clients: 'alice,bob' };
+const SIZE = 100 * 1048576;
+const ROOM = 'transfer';
+const FILE = '/tmp/bench-100MiB.bin';
+const GOT = '/tmp/bench-got.bin';
+
+interface ChatTransfer {
+  uploadMs: number;
+  downloadMs: number;
+  /** Upload + download: the file from alice's disk to bob's, through the server. */
+  endToEndMs: number;
+  mibPerSecond: number;
+  uploadMibPerSecond: number;
+  downloadMibPerSecond: number;
+}
+
+interface Round {
+  rawAliceBob: RawTransfer;
+  rawAliceServer: RawTransfer;
+  rawServerBob: RawTransfer;
+  chat: ChatTransfer;
+}
+
+const mibps = (ms: number): number => SIZE / 1048576 / (ms / 1000);
+
+/** Types one line and resolves with the output that completes it (`"line": n`), or throws on an error. */
+async function command(
+  client: ScriptedClient,
+  line: number,
+  text: string,
+  timeoutMs = 300_000,
+): Promise<ClientOutput> {
+  client.send(text);
+  const done = await client.waitFor(`"${text}" (line ${line})`, (o) => o.line === line, timeoutMs);
+  const failed =
+    done.type === 'error' || (typeof done.code === 'number' && done.code >= 400) || done.ok === false;
+  if (failed) throw new Error(`${client.host}: ${text} -> ${JSON.stringify(done)}`);
+  return done;
+}
+
+class Session {
+  line = 0;
+  constructor(readonly client: ScriptedClient) {}
+  async do(text: string, timeoutMs?: number): Promise<ClientOutput> {
+    this.line++;
+    return command(this.client, this.line, text, timeoutMs);
+  }
+}
+
+async function chatTransfer(alice: Session, bob: Session, round: number): Promise<ChatTransfer> {
+  const offers = bob.client.received.length;
+  let started = performance.now();
+  const sent = await alice.do(`/send #${ROOM} ${FILE}`);
+  const uploadMs = performance.now() - started;
+  const id = (sent.file as { id?: number } | undefined)?.id;
+  if (id === undefined) throw new Error(`no file id in ${JSON.stringify(sent)}`);
+  await bob.client.waitFor(`the FILE offer of file ${id}`, (o) => {
+    const file = (o.data as { file?: { id?: number } } | undefined)?.file;
+    return (
+      o.type === 'event' && o.event === 'FILE' && file?.id === id && bob.client.received.indexOf(o) >= offers
+    );
+  });
+  started = performance.now();
+  await bob.do(`/get ${id} ${GOT}`);
+  const downloadMs = performance.now() - started;
+  const [a, b] = await Promise.all([
+    dockerExec(`${SPEC.project}-alice-1`, ['sha256sum', FILE]),
+    dockerExec(`${SPEC.project}-bob-1`, ['sha256sum', GOT]),
+  ]);
+  if (a.stdout.split(' ')[0] !== b.stdout.split(' ')[0])
+    throw new Error(`round ${round}: bob's copy differs from alice's file`);
+  await dockerExec(`${SPEC.project}-bob-1`, ['rm', '-f', GOT]);
+  return {
+    uploadMs,
+    downloadMs,
+    endToEndMs: uploadMs + downloadMs,
+    mibPerSecond: mibps(uploadMs + downloadMs),
+    uploadMibPerSecond: mibps(uploadMs),
+    downloadMibPerSecond: mibps(downloadMs),
+  };
+}
+
+async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
+  const bobIp = lab.lab.host('bob').ip;
+  const serverIp = lab.lab.host('server').ip;
+  const alice = lab.container('alice');
+  const bob = lab.container('bob');
+  const server = lab.container('server');
+  await dockerExec(alice, ['sh', '-c', `head -c ${SIZE} /dev/urandom > ${FILE}`]);
+  const a = new Session(await lab.lab.scriptedClient('alice'));
+  const b = new Session(await lab.lab.scriptedClient('bob'));
+  try {
+    await a.do('/register alice alice@bench.test secret-alice');
+    await a.do('/login alice secret-alice');
+    await a.do(`/create ${ROOM}`);
+    await b.do('/register bob bob@bench.test secret-bob');
+    await b.do('/login bob secret-bob');
+    await b.do(`/join ${ROOM}`);
+    const rounds: Round[] = [];
+    for (let round = 1; round <= (context.quick ? 1 : 3); round++) {
+      const rawAliceBob = await rawTcp(alice, bob, bobIp, SIZE);
+      const chat = await chatTransfer(a, b, round);
+      const rawAliceServer = await rawTcp(alice, server, serverIp, SIZE);
+      const rawServerBob = await rawTcp(server, bob, bobIp, SIZE);
+      context.log(
+        `transfer: round ${round}: raw alice->bob ${fmt(rawAliceBob.mibPerSecond)} MiB/s, chat ${fmt(chat.mibPerSecond)} MiB/s ` +
+          `(upload ${fmt(chat.uploadMibPerSecond)}, download ${fmt(chat.downloadMibPerSecond)}), raw alice->server ` +
+          `${fmt(rawAliceServer.mibPerSecond)}, server->bob ${fmt(rawServerBob.mibPerSecond)} MiB/s`,
+      );
+      rounds.push({ rawAliceBob, rawAliceServer, rawServerBob, chat });
+    }
+    return rounds;
+  } finally {
+    await a.client.close().catch(() => undefined);
+    await b.client.close().catch(() => undefined);
+  }
+}
 
 export const transfer: Benchmark = {
   name: 'transfer',
-  summary: 'todo',
-  run() {
-    return Promise.reject(new Error('not written yet'));
+  summary:
+    '100 MiB file alice -> server -> bob over the lab bridge, against raw TCP between the same containers',
+  async run(context): Promise<BenchOutcome> {
+    await prepareDocker(context.log);
+    const lab = await BenchLab.start(SPEC, context.log);
+    let rounds: Round[];
+    try {
+      rounds = await measure(context, lab);
+    } finally {
+      await lab.stop();
+    }
+    const m = (pick: (r: Round) => number): number => median(rounds.map(pick));
+    const raw = m((r) => r.rawAliceBob.mibPerSecond);
+    const chat = m((r) => r.chat.mibPerSecond);
+    const up = m((r) => r.chat.uploadMibPerSecond);
+    const down = m((r) => r.chat.downloadMibPerSecond);
+    const rawUp = m((r) => r.rawAliceServer.mibPerSecond);
+    const rawDown = m((r) => r.rawServerBob.mibPerSecond);
+    // A store-and-forward relay moves every byte twice, one leg after the other: at best it takes the
+    // time of both raw legs.
+    const relayLimit = 1 / (1 / rawUp + 1 / rawDown);
+    return {
+      table: [
+        ['path', 'chatlab MiB/s', 'raw TCP MiB/s', 'chatlab/raw'],
+        ['alice -> server -> bob (end to end)', fmt(chat), fmt(raw), fmt(ratio(chat, raw), 3)],
+        ['  against both raw legs in a row', fmt(chat), fmt(relayLimit), fmt(ratio(chat, relayLimit), 3)],
+        ['alice -> server (UPLOAD)', fmt(up), fmt(rawUp), fmt(ratio(up, rawUp), 3)],
+        ['server -> bob (DOWNLOAD)', fmt(down), fmt(rawDown), fmt(ratio(down, rawDown), 3)],
+      ],
+      notes: [
+        `${SIZE / 1048576} MiB of random bytes; medians of ${rounds.length} rounds, each: raw alice->bob, the chat transfer, raw alice->server, raw server->bob.`,
+        'chatlab: the scriptable client in the containers (`/send`, then `/get`), timed from the command to its completion line: reading the file, SHA-256 on both ends, the server storing it.',
+        'raw TCP: `node -e` sender (bytes from memory) and receiver (first byte to FIN) in the same containers; the sniffers capture everything in both cases.',
+        `Lab: project ${SPEC.project}, subnet ${SPEC.subnet}, torn down afterwards.`,
+      ],
+      data: { sizeBytes: SIZE, rounds, medians: { raw, chat, up, down, rawUp, rawDown, relayLimit } },
+    };
   },
 };

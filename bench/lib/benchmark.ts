@@ -3,7 +3,7 @@ export interface BenchContext {
   /** Shorter steps, fewer sizes and repeats: a smoke run of a few minutes in all. */
   readonly quick: boolean;
   /** Progress for the person watching (stderr). */
-  log(message: string): void;
+  readonly log: (message: string) => void;
 }
 
 /** A benchmark's outcome: a table for the terminal and everything measured for bench/results/<name>.json. */
