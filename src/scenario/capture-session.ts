@@ -13,6 +13,14 @@ import {
   type Topology,
 } from '../lab/index.js';
 
+/** One host's capture file in a run folder, with tcpdump's counts (null when it did not print them). */
+export interface CaptureStats {
+  host: string;
+  file: string;
+  captured: number | null;
+  dropped: number | null;
+}
+
 /** Docker answers 304 to starting a running container or stopping a stopped one: nothing to do. */
 const alreadyDone = (error: unknown): void => {
   if ((error as { statusCode?: number }).statusCode !== 304) throw error;
@@ -47,18 +55,32 @@ export class CaptureSession {
     });
   }
 
-  /** Stops the sniffers (tcpdump flushes and exits) and copies `<host>.pcap` of every host into `dir`. */
-  async stopAndCollect(dir: string): Promise<string[]> {
+  /**
+   * Stops the sniffers (tcpdump flushes and exits) and copies `<host>.pcap` of every host into `dir`; says
+   * how many packets each sniffer wrote and how many the kernel dropped (tcpdump's closing counts).
+   */
+  async stopAndCollect(dir: string): Promise<CaptureStats[]> {
     const sniffers = await this.#sniffers();
     await Promise.all(sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)));
     await mkdir(dir, { recursive: true });
-    const copied: string[] = [];
+    const stats: CaptureStats[] = [];
     for (const host of allHosts(this.topology)) {
-      const target = join(dir, `${host.name}.pcap`);
-      await copyFile(join(capturesDir(this.topology), host.captureFile), target);
-      copied.push(target);
+      const file = join(dir, `${host.name}.pcap`);
+      await copyFile(join(capturesDir(this.topology), host.captureFile), file);
+      const sniffer = sniffers.find((c) => c.host === host.name);
+      const output = sniffer === undefined ? '' : await logsOf(this.docker, sniffer.id, 10);
+      const count = (what: RegExp): number | null => {
+        const found = [...output.matchAll(what)].at(-1)?.[1];
+        return found === undefined ? null : Number(found);
+      };
+      stats.push({
+        host: host.name,
+        file,
+        captured: count(/(\d+) packets? captured/g),
+        dropped: count(/(\d+) packets? dropped by kernel/g),
+      });
     }
-    return copied;
+    return stats;
   }
 
   /** Starts the sniffers again (new files in the lab's captures folder) and waits until they listen. */
@@ -85,22 +107,24 @@ export class CaptureSession {
     );
     if (server === undefined) throw new LabError('LAB_NOT_RUNNING', 'The lab has no server container.');
     await this.docker.getContainer(server.id).restart({ t: 5 });
+    // Ready when it has said "listening on" since it said "stopping" (quicker than the 2 s health check).
     await this.progress.waitFor(
-      'the restarted server to pass its health check',
+      'the restarted server to listen',
       async () => {
         const state = await healthOf(this.docker, server.id);
+        const output = await logsOf(this.docker, server.id, 300);
         if (state === 'exited' || state === 'dead') {
           throw new LabError(
             'LAB_NOT_RUNNING',
             `The server stopped after its restart (${state}).`,
             'Its last output is below.',
-            await logsOf(this.docker, server.id, 20),
+            output.trimEnd().split('\n').slice(-20).join('\n'),
           );
         }
-        return state === 'healthy';
+        return output.lastIndexOf(' listening on ') > output.lastIndexOf('chatlab-server stopping');
       },
       this.timeoutMs,
-      250,
+      100,
     );
   }
 

@@ -26,5 +26,7 @@ export interface RunRecord {
     serverPort: number;
     hosts: HostRecord[];
   };
+  /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
+  captures: { host: string; file: string; captured: number | null; dropped: number | null }[];
   steps: StepRecord[];
 }

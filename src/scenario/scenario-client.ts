@@ -210,7 +210,10 @@ export class ScenarioClient implements EventSource {
   async close(timeoutMs = 5_000): Promise<void> {
     if (!this.#ended) {
       this.driver.closeInput();
-      await Promise.race([this.driver.ended, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([this.driver.ended, late]);
+      clearTimeout(timer);
     }
     if (!this.#ended) void this.process.kill();
     await this.process;

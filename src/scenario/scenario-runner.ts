@@ -9,7 +9,7 @@ import {
   type Topology,
 } from '../lab/index.js';
 import { REPO_ROOT } from '../lab/paths.js';
-import { CaptureSession } from './capture-session.js';
+import { CaptureSession, type CaptureStats } from './capture-session.js';
 import { lab } from './current-lab.js';
 import { ensureLab } from './lab-ready.js';
 import { writeRunReport, type ReportOutput } from './report-step.js';
@@ -24,7 +24,7 @@ export interface RunResult {
   runId: string;
   dir: string;
   record: RunRecord;
-  captures: string[];
+  captures: CaptureStats[];
   report: ReportOutput | undefined;
   /** Set when the report could not be written (the run itself may have passed). */
   reportError: string | undefined;
@@ -103,7 +103,7 @@ export class ScenarioRunner {
     }
 
     write('');
-    let files: string[] = [];
+    let files: CaptureStats[] = [];
     try {
       files = await progress.step(
         `Stopping the captures and collecting them into ${folder.capturesDir}`,
@@ -113,6 +113,12 @@ export class ScenarioRunner {
       const message = error instanceof Error ? error.message : String(error);
       failure ??= { step: log.next, expected: 'one capture file per host', message };
       write(`The captures could not be collected: ${message}`);
+    }
+    const dropped = files.filter((f) => (f.dropped ?? 0) > 0);
+    for (const { host, dropped: lost, captured } of dropped) {
+      write(
+        `Warning: the kernel dropped ${String(lost)} packets on ${host} (tcpdump wrote ${String(captured)}).`,
+      );
     }
     const record: RunRecord = {
       scenario: scenario.name,
@@ -128,6 +134,12 @@ export class ScenarioRunner {
         serverPort: topology.port,
         hosts: running.hosts.map(({ name, role, ip, mac }) => ({ name, role, ip, mac })),
       },
+      captures: files.map(({ host, captured, dropped }) => ({
+        host,
+        file: `captures/${host}.pcap`,
+        captured,
+        dropped,
+      })),
       steps: log.steps,
     };
     folder.writeRecord(record);

@@ -1,0 +1,198 @@
+// Every shipped scenario against a lab brought up through testcontainers (its own project and subnet, so a
+// lab a person has up is left alone): each must pass, and its captures must hold the traffic it describes.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import {
+  buildTopology,
+  connectEngine,
+  ImageSet,
+  Progress,
+  readLabConfig,
+  removeProject,
+  writeLabCompose,
+} from '../../src/lab/index.js';
+import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
+import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
+
+const captures = mkdtempSync(join(tmpdir(), 'chatlab-it-scenario-captures-'));
+const runs = mkdtempSync(join(tmpdir(), 'chatlab-it-scenario-runs-'));
+const topology = buildTopology(
+  readLabConfig({
+    CHATLAB_PROJECT: 'chatlab-it-scenarios',
+    CHATLAB_SUBNET: '10.77.103.0/24',
+    CHATLAB_CLIENTS: 'alice,bob,carol',
+    CHATLAB_HOST_PORT: 'none',
+    CHATLAB_CAPTURES: captures,
+  }),
+);
+const composeFile = writeLabCompose(topology);
+const HOSTS = ['server', 'alice', 'bob', 'carol'];
+const SERVER = '10.77.103.10';
+const IP: Record<string, string> = { alice: '10.77.103.11', bob: '10.77.103.12', carol: '10.77.103.13' };
+const MiB = 1024 * 1024;
+
+let environment: StartedDockerComposeEnvironment | undefined;
+const results = new Map<string, { result: RunResult; output: string[] }>();
+
+async function cleanUp(): Promise<void> {
+  try {
+    await environment?.down({ removeVolumes: true, timeout: 5_000 });
+  } finally {
+    environment = undefined;
+    await removeProject(await connectEngine(), topology.project);
+  }
+}
+
+beforeAll(async () => {
+  await new ImageSet(new Progress()).ensure();
+  await removeProject(await connectEngine(), topology.project);
+  let compose = new DockerComposeEnvironment(dirname(composeFile), basename(composeFile))
+    .withProjectName(topology.project)
+    .withEnvironment({ DOCKER_BUILDKIT: '0' })
+    .withStartupTimeout(120_000)
+    .withWaitStrategy('server-1', Wait.forHealthCheck());
+  for (const host of [topology.server, ...topology.clients]) {
+    compose = compose.withWaitStrategy(`${host.captureService}-1`, Wait.forLogMessage('listening on eth0'));
+  }
+  try {
+    environment = await compose.up();
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await cleanUp();
+  if (process.env.CHATLAB_KEEP_CAPTURES === '1') process.stdout.write(`scenario runs kept in ${runs}\n`);
+  else rmSync(runs, { recursive: true, force: true });
+  rmSync(captures, { recursive: true, force: true });
+}, 60_000);
+
+/** Runs a scenario (once) against the test lab, into the test's runs folder. */
+async function run(name: string): Promise<{ result: RunResult; output: string[] }> {
+  const done = results.get(name);
+  if (done !== undefined) return done;
+  const output: string[] = [];
+  const result = await new ScenarioRunner()
+    .withTopology(topology)
+    .withRunsDir(runs)
+    .withOutput((line) => output.push(line))
+    .run(name);
+  results.set(name, { result, output });
+  return { result, output };
+}
+
+/** The TCP segments of one host's capture in a run folder. */
+const framesOf = (result: RunResult, host: string): Promise<TcpFrame[]> =>
+  tcpFrames(join(result.dir, 'captures', `${host}.pcap`));
+
+/** Everything one side of the server's capture carried: `to` a client or `from` it. */
+async function serverStream(result: RunResult, direction: 'to' | 'from', client: string): Promise<string> {
+  const frames = await framesOf(result, 'server');
+  const ip = IP[client] ?? '';
+  const bytes = direction === 'to' ? streamBytes(frames, SERVER, ip) : streamBytes(frames, ip, SERVER);
+  return bytes.toString('latin1');
+}
+
+/** What each scenario's captures must show beyond passing: the traffic its steps describe. */
+const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
+  basic: async (result) => {
+    const fromAlice = await serverStream(result, 'from', 'alice');
+    expect(fromAlice).toMatch(/\d+ REGISTER alice alice@example.org /);
+    expect(fromAlice).toMatch(/\d+ CREATE general\n/);
+    expect(fromAlice).toMatch(/\d+ TELL bob psst, this one is only for you\n/);
+    expect(await serverStream(result, 'to', 'bob')).toContain('* DM {');
+    expect(await serverStream(result, 'to', 'bob')).toContain('psst, this one is only for you');
+    expect(await serverStream(result, 'to', 'carol')).not.toContain('psst'); // carol was not sent the DM
+    expect(await serverStream(result, 'to', 'carol')).toContain('hello everyone, welcome to #general');
+  },
+  rooms: async (result) => {
+    const toCarol = await serverStream(result, 'to', 'carol');
+    expect(toCarol).toContain('403 Forbidden {"code":"ROOM_FULL"');
+    expect(toCarol).toMatch(/\* NOTIFY \{[^\n]*"kind":"invite","room":"plans"/);
+    expect(toCarol).toMatch(/\* NOTIFY \{[^\n]*"kind":"dm"[^\n]*see you at the lab tomorrow/);
+    expect(await serverStream(result, 'to', 'bob')).toContain('401 Unauthorized {"code":"BAD_ROOM_PASSWORD"');
+  },
+  errors: async (result) => {
+    const toAlice = await serverStream(result, 'to', 'alice');
+    const toBob = await serverStream(result, 'to', 'bob');
+    expect(toBob).toMatch(/\d+ 409 Conflict \{"code":"NAME_TAKEN"/);
+    expect(toAlice).toMatch(/\d+ 401 Unauthorized \{"code":"BAD_CREDENTIALS"/);
+    expect(await serverStream(result, 'to', 'carol')).toMatch(/\d+ 403 Forbidden \{"code":"ROOM_FULL"/);
+    expect(toAlice).toContain('\n- 413 Payload Too Large {"code":"FRAME_TOO_LARGE"');
+    expect(toAlice).toContain('\n- 400 Bad Request {"code":"UNKNOWN_COMMAND"');
+    const fromAlice = streamBytes(await framesOf(result, 'alice'), IP.alice ?? '', SERVER).toString('latin1');
+    expect(fromAlice).toContain(`SAY duo ${'x'.repeat(9000)}\n`); // the oversized line left alice whole
+  },
+  files: async (result) => {
+    const fromAlice = await serverStream(result, 'from', 'alice');
+    expect(fromAlice).toMatch(/\d+ UPLOAD #team 5242880 [0-9a-f]{64} trace.bin\n/);
+    expect(fromAlice).toMatch(/\d+ UPLOAD @bob 63 [0-9a-f]{64} notes.txt\n/);
+    expect(fromAlice.length).toBeGreaterThan(2 * 5 * MiB); // two uploads of the 5 MiB file
+    const toBob = await serverStream(result, 'to', 'bob');
+    const toCarol = await serverStream(result, 'to', 'carol');
+    expect(toBob).toMatch(/DATA \d+ 0 65536\n/);
+    expect(toBob.length).toBeGreaterThan(2 * 5 * MiB); // from the room and to him alone
+    expect(toCarol.length).toBeGreaterThan(5 * MiB); // from the room only
+    expect(toCarol.length).toBeLessThan(2 * 5 * MiB);
+    expect(toCarol).toContain('403 Forbidden {"code":"NOT_OFFERED"');
+  },
+  netcat: async (result) => {
+    const fromAlice = await serverStream(result, 'from', 'alice');
+    expect(fromAlice).toContain('HELP SAY\r\nREGISTER alice alice@example.org s3cret-alice\r\n'); // nc -C: CRLF
+    expect(fromAlice).toContain('7 PING\r\n');
+    const toAlice = await serverStream(result, 'to', 'alice');
+    expect(toAlice.startsWith('* HELLO {"app":"chatlab-server"')).toBe(true);
+    expect(toAlice).toContain('\n- 201 Created {"user":{"name":"alice"');
+    expect(toAlice).toContain('\n7 200 OK {"time":');
+    expect(toAlice).toContain('* MSG {');
+  },
+};
+
+describe.each(listScenarios())('scenario %s', (name) => {
+  it('passes, printing each step with the client that acts', async () => {
+    const { result, output } = await run(name);
+    const failure = result.record.failure;
+    expect(failure === undefined ? 'passed' : `step ${failure.step}: ${failure.message}`).toBe('passed');
+    expect(output.some((line) => /^\[ ?\d+\] (alice|bob|carol)/.test(line))).toBe(true);
+    expect(result.reportError).toBeUndefined();
+  }, 240_000);
+
+  it('writes run.json with the lab and every step, and points latest at the run', async () => {
+    const { result } = await run(name);
+    const record = JSON.parse(readFileSync(join(result.dir, 'run.json'), 'utf8')) as RunRecord;
+    expect(record).toMatchObject({
+      scenario: name,
+      ok: true,
+      lab: { subnet: topology.subnet, serverPort: 3300 },
+    });
+    expect(record.lab.hosts.map((h) => `${h.name} ${h.role} ${h.ip}`)).toEqual([
+      `server server ${SERVER}`,
+      ...Object.entries(IP).map(([host, ip]) => `${host} client ${ip}`),
+    ]);
+    expect(record.captures.map((c) => `${c.file} dropped ${String(c.dropped)}`)).toEqual(
+      HOSTS.map((host) => `captures/${host}.pcap dropped 0`),
+    );
+    expect(record.steps.every((step) => step.ok)).toBe(true);
+    expect(record.steps.map((step) => step.n)).toEqual(record.steps.map((_, i) => i + 1));
+    expect(existsSync(join(runs, 'latest'))).toBe(true);
+  }, 240_000);
+
+  it('keeps one Ethernet capture per host, named after it, with its own chat traffic', async () => {
+    const { result } = await run(name);
+    for (const host of HOSTS) {
+      // tcpdump's pcap header (little-endian here): magic, then the link type at byte 20, EN10MB on eth0.
+      const header = readFileSync(join(result.dir, 'captures', `${host}.pcap`)).subarray(0, 24);
+      expect([header.readUInt32LE(0), header.readUInt32LE(20)]).toEqual([0xa1b2c3d4, ETHERNET]);
+      const frames = await framesOf(result, host);
+      expect(frames.every((f) => f.linkType === ETHERNET)).toBe(true);
+      const chat = frames.filter((f) => f.dstPort === 3300 || f.srcPort === 3300);
+      expect(chat.length > 0 || (name === 'netcat' && host === 'carol')).toBe(true); // netcat: alice and bob
+    }
+    await TRAFFIC[name]?.(result);
+  }, 240_000);
+});
