@@ -75,7 +75,10 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     for (const host of frame.hosts) countForHost(scan, host, frame, packet, protocol, wireLength);
     if (packet.ip !== undefined && ethernet !== undefined) {
       let macs = scan.macsByIp.get(packet.ip.src);
-      if (macs === undefined) scan.macsByIp.set(packet.ip.src, (macs = new Map()));
+      if (macs === undefined) {
+        macs = new Map<string, { count: number; firstFrame: number }>();
+        scan.macsByIp.set(packet.ip.src, macs);
+      }
       const seen = macs.get(ethernet.fields.src);
       if (seen === undefined) macs.set(ethernet.fields.src, { count: 1, firstFrame: frame.index });
       else seen.count += 1;

@@ -3,7 +3,8 @@ import { ReportError } from './report-error.js';
 /** One host of the lab, as the scenario runner describes it in run.json. */
 export interface RunHost {
   readonly name: string;
-  readonly role: 'server' | 'client' | string;
+  /** `server` or `client` (other roles are kept as written). */
+  readonly role: string;
   readonly ip?: string;
   readonly mac?: string;
 }

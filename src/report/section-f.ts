@@ -4,6 +4,8 @@ import { hexDumpHtml, hexDumpText, legendHtml, markLayers, type MarkedLayer } fr
 import type { Messages } from './i18n/en.js';
 import { nestingSvg } from './svg-nesting.js';
 
+const FENCE = '```';
+
 /** Section F: the chosen frame's bytes, each layer marked, and the picture of encapsulation. */
 export function sectionF({ F, E }: Answers, m: Messages): Section {
   const base = { id: 'answer-f', title: m.fTitle, question: m.fQuestion };
@@ -26,7 +28,7 @@ export function sectionF({ F, E }: Answers, m: Messages): Section {
       id: 'hexdump',
       caption: m.fDumpCaption(F.frame),
       html: legendHtml(layers, range) + hexDumpHtml(bytes, layers),
-      markdown: `${'```'}\n${hexDumpText(bytes, layers)}\n${'```'}\n\n${m.fDumpLegendText(letters)}`,
+      markdown: `${FENCE}\n${hexDumpText(bytes, layers)}\n${FENCE}\n\n${m.fDumpLegendText(letters)}`,
     },
     {
       type: 'table',
@@ -49,7 +51,7 @@ export function sectionF({ F, E }: Answers, m: Messages): Section {
         message: message.summary,
         bar: m.fBar,
       }),
-      markdown: `${'```'}\n${nestingText(layers, sizes, message.summary, m, range)}\n${'```'}`,
+      markdown: `${FENCE}\n${nestingText(layers, sizes, message.summary, m, range)}\n${FENCE}`,
     },
   ];
   const app = F.layers[F.layers.length - 1]?.length ?? 0;

@@ -78,6 +78,7 @@ function hostsSection({ traffic, meta }: Answers, m: Messages): Section {
           m.n(h.chatMessages),
         ]),
         numeric: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        nowrap: [2, 3],
       },
     ],
   };

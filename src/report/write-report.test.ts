@@ -108,7 +108,7 @@ describe('writeReport', () => {
   });
 
   it.each([
-    ['a missing folder', async () => join(tmpdir(), 'no-such-run-folder'), 'REPORT_NO_FOLDER'],
+    ['a missing folder', () => Promise.resolve(join(tmpdir(), 'no-such-run-folder')), 'REPORT_NO_FOLDER'],
     [
       'a folder without captures',
       async () => (dir = await mkdtemp(join(tmpdir(), 'report-empty-'))),
