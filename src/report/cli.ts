@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { Command } from 'commander';
 import { isLang, LANGS } from './i18n/index.js';
 import { ReportError } from './report-error.js';
+import { compareWithTshark } from './tshark/compare-with-tshark.js';
+import { TsharkError } from './tshark/tshark-runner.js';
 import { writeReport } from './write-report.js';
 
 // npm run report -- <run dir> [--lang pt-BR|en]: writes answers.json, report.md, report.html and
@@ -14,8 +16,9 @@ const program = new Command()
   )
   .argument('<run-dir>', 'the run folder, e.g. report/runs/<run-id>, or any folder with one .pcap per host')
   .option('--lang <lang>', `language of report.md and report.html: ${LANGS.join(' or ')}`, 'pt-BR')
+  .option('--check-tshark', "then compare answers.json with tshark's own dissection of merged.pcapng")
   .showHelpAfterError()
-  .action(async (runDir: string, options: { lang: string }) => {
+  .action(async (runDir: string, options: { lang: string; checkTshark?: boolean }) => {
     if (!isLang(options.lang)) {
       fail(`--lang must be ${LANGS.join(' or ')}, not "${options.lang}"`);
       return;
@@ -39,6 +42,20 @@ const program = new Command()
       ].join(' | '),
     );
     for (const warning of answers.meta.warnings) console.log(`  warning: ${warning}`);
+    if (options.checkTshark !== true) return;
+    const disagreements = await compareWithTshark(runDir);
+    if (disagreements.length === 0) {
+      console.log(
+        'tshark agrees: addresses, ports, transport counts, payload lengths, chat messages, layer offsets.',
+      );
+      return;
+    }
+    for (const d of disagreements) {
+      console.log(
+        `  ${d.question} ${d.what}${d.frame === null ? '' : ` (frame ${d.frame})`}: report ${JSON.stringify(d.ours)}, tshark ${JSON.stringify(d.tshark)}`,
+      );
+    }
+    fail(`tshark disagrees on ${disagreements.length} fact(s), listed above`);
   });
 
 function fail(message: string): void {
@@ -50,6 +67,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   if (error instanceof ReportError) fail(`${error.code}: ${error.message}`);
+  else if (error instanceof TsharkError) fail(error.message);
   else {
     fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.CHATLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);
