@@ -48,6 +48,7 @@ export class ScenarioClient implements EventSource {
   ) {
     this.files = new ContainerFiles(shell);
     void driver.ended.then(() => (this.#ended = true));
+    process.stdin.on('error', () => undefined); // EPIPE once it has exited: the step reports that instead
     process.stderr.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000);
     });
@@ -94,9 +95,8 @@ export class ScenarioClient implements EventSource {
     const expected = describeExpectation(options);
     return this.log.run(this.name, line, expected, async () => {
       const timeoutMs = options.timeoutMs ?? (/^\/(send|get) /.test(line) ? TRANSFER_TIMEOUT_MS : 10_000);
-      const done = await this.driver
-        .command(line, { timeoutMs, what: `the outcome of "${line.slice(0, 60)}"` })
-        .catch((error: unknown) => this.#explain(error, `the outcome of "${line.slice(0, 60)}"`));
+      const done = await this.#command(line, timeoutMs, `the outcome of "${line.slice(0, 60)}"`);
+      if (/^\/quit\b/.test(line) && done.type === 'local' && done.ok) await this.#ending(5_000);
       const sent = raw !== undefined && done.type === 'local' && done.ok;
       const outcome = sent ? await this.#rawReply(raw) : done;
       return checkOutcome(this.name, line, readOutcome(outcome), options, expected);
@@ -152,9 +152,7 @@ export class ScenarioClient implements EventSource {
     const whose = expected === undefined ? 'the server' : `${expected.host}'s ${expected.name}`;
     const line = `/get ${file.id} ${path}`;
     return this.log.run(this.name, line, `SHA-256 ${want} (${whose})`, async () => {
-      const done = await this.driver
-        .command(line, { timeoutMs: TRANSFER_TIMEOUT_MS, what: `the download of file ${file.id}` })
-        .catch((error: unknown) => this.#explain(error, `the download of file ${file.id}`));
+      const done = await this.#command(line, TRANSFER_TIMEOUT_MS, `the download of file ${file.id}`);
       checkOutcome(this.name, line, readOutcome(done), {}, 'the file saved');
       const { size, sha256 } = await this.files.hash(path);
       if (sha256 !== want) {
@@ -210,16 +208,30 @@ export class ScenarioClient implements EventSource {
   async close(timeoutMs = 5_000): Promise<void> {
     if (!this.#ended) {
       this.driver.closeInput();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([this.driver.ended, late]);
-      clearTimeout(timer);
+      await this.#ending(timeoutMs);
     }
     if (!this.#ended) void this.process.kill();
     await this.process;
   }
 
+  /** Waits up to `timeoutMs` for the client's output to end. */
+  async #ending(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.driver.ended, late]);
+    clearTimeout(timer);
+    await Promise.resolve(); // the `ended` handler sets #ended
+  }
+
   // --- internals ---
+
+  /** Types a line and resolves with the line that completes it; a client that has ended is not written to. */
+  async #command(line: string, timeoutMs: number, what: string): Promise<ScriptLine> {
+    if (this.#ended) return this.#explain(new ClientError('CLIENT_CLOSED', 'the client has ended'), what);
+    return this.driver
+      .command(line, { timeoutMs, what })
+      .catch((error: unknown) => this.#explain(error, what));
+  }
 
   /** The untagged (or hand-tagged) reply to a `/raw` line: the first reply no command claimed. */
   async #rawReply(raw: string): Promise<ScriptLine> {
