@@ -57,7 +57,13 @@ describe('analyseRun', () => {
     const { session, aHello, say, msg } = twoClientSession();
     dir = await session.write(await mkdtemp(join(tmpdir(), 'report-')));
     const { E } = (await analyseRun(dir)).answers;
-    expect(E.conformance).toEqual({ ok: true, checkedSegments: 15, checkedMessages: 15, problems: [] });
+    expect(E.conformance).toEqual({
+      ok: true,
+      serverOk: true,
+      checkedSegments: 15,
+      checkedMessages: 15,
+      problems: [],
+    });
     expect(E.segments[0]).toEqual({
       frame: aHello,
       time: expect.any(Number),

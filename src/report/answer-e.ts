@@ -56,6 +56,7 @@ export function buildAnswerE(scan: CaptureScan, lab: LabIdentity, chat: ChatTran
     messages: chat.messages,
     conformance: {
       ok: problems.length === 0,
+      serverOk: problems.every((p) => p.direction === 'client-to-server'),
       checkedSegments: segments.length,
       checkedMessages: chat.messages.length,
       problems,

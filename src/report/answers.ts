@@ -205,7 +205,10 @@ export interface AnswerE {
   readonly segments: readonly Segment[];
   readonly messages: readonly ChatMessage[];
   readonly conformance: {
+    /** No problem at all. */
     readonly ok: boolean;
+    /** No problem in what the server sent (a scenario that sends bad requests on purpose still has this). */
+    readonly serverOk: boolean;
     readonly checkedSegments: number;
     readonly checkedMessages: number;
     readonly problems: readonly Problem[];

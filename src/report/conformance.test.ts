@@ -47,6 +47,7 @@ describe('conformance to docs/PROTOCOL.md', () => {
     const [frame = 0] = a.send(true, '?? not a frame\n');
     const { E } = await analyse(s);
     expect(E.conformance.ok).toBe(false);
+    expect(E.conformance.serverOk).toBe(false);
     expect(E.conformance.problems.map((p) => [p.frame, p.code])).toEqual([
       [reason, 'REASON_MISMATCH'],
       [verb, 'UNKNOWN_VERB'],
