@@ -1,9 +1,171 @@
-import type { Benchmark } from '../lib/benchmark.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSyntheticCapture } from '../analysis/synthetic-capture.js';
+import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
+import { measureCommand, type CommandRun } from '../lib/measure-command.js';
+import { ROOT_DIR } from '../lib/paths.js';
+import { fmt, median, mib, ratio } from '../lib/stats.js';
+import { ensureTool } from '../lib/tools.js';
+
+/** What `compareWithTshark` (src/report/tshark) asks tshark for, in one pass: the facts of answers A-E. */
+export const TSHARK_FIELDS = [
+  'frame.number',
+  'frame.protocols',
+  'eth.src',
+  'ip.src',
+  'ip.dst',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.len',
+  'tcp.stream',
+  'chatlab.kind',
+  'chatlab.verb',
+  'chatlab.status',
+  'chatlab.event',
+  'chatlab.app',
+  'chatlab.version',
+];
+/** The frame-level fields alone, without the Lua dissector: tshark's floor on this file. */
+const PLAIN_FIELDS = TSHARK_FIELDS.filter((f) => !f.startsWith('chatlab.'));
+
+interface ReportRun {
+  /** writeReport alone, measured inside the child. */
+  ms: number;
+  /** The whole child (tsx start-up and compile included), like `npm run report`. */
+  wallMs: number;
+  peakRssBytes: number;
+  frames: number;
+  answersBytes: number;
+  messages: number;
+}
+
+interface Round {
+  report: ReportRun;
+  tsharkLua: CommandRun;
+  tsharkPlain: CommandRun;
+}
+
+function tsharkArgs(capture: string, fields: readonly string[], lua: boolean): string[] {
+  const dissector = [
+    '-X',
+    `lua_script:${join(ROOT_DIR, 'wireshark', 'chatlab.lua')}`,
+    '-o',
+    'chatlab.port:3300',
+  ];
+  return [
+    '-r',
+    capture,
+    ...(lua ? dissector : []),
+    '-T',
+    'fields',
+    '-E',
+    'occurrence=a',
+    ...fields.flatMap((f) => ['-e', f]),
+  ];
+}
+
+async function report(runDir: string): Promise<ReportRun> {
+  const tsx = join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+  const run = await measureCommand(tsx, [join(ROOT_DIR, 'bench', 'analysis', 'report-runner.ts'), runDir], {
+    cwd: ROOT_DIR,
+  });
+  const line = run.stdoutTail.trim().split('\n').at(-1) ?? '{}';
+  const inside = JSON.parse(line) as Omit<ReportRun, 'wallMs'>;
+  return { ...inside, wallMs: run.wallMs };
+}
+
+async function measure(context: BenchContext, runDir: string, capture: string): Promise<Round[]> {
+  const rounds: Round[] = [];
+  for (let round = 1; round <= (context.quick ? 1 : 2); round++) {
+    const r = await report(runDir);
+    const tsharkLua = await measureCommand('tshark', tsharkArgs(capture, TSHARK_FIELDS, true));
+    const tsharkPlain = await measureCommand('tshark', tsharkArgs(capture, PLAIN_FIELDS, false));
+    context.log(
+      `analysis: round ${round}: writeReport ${fmt(r.ms / 1000, 1)} s (process ${fmt(r.wallMs / 1000, 1)} s, ${mib(r.peakRssBytes)}), ` +
+        `tshark with the chatlab dissector ${fmt(tsharkLua.wallMs / 1000, 1)} s, without ${fmt(tsharkPlain.wallMs / 1000, 1)} s`,
+    );
+    rounds.push({ report: r, tsharkLua, tsharkPlain });
+  }
+  return rounds;
+}
 
 export const analysis: Benchmark = {
   name: 'analysis',
-  summary: 'todo',
-  run() {
-    return Promise.reject(new Error('not written yet'));
+  summary:
+    'answers.json (writeReport) from a 100 MB capture, against tshark reading the same file for the same fields',
+  async run(context): Promise<BenchOutcome> {
+    await ensureTool('tshark', 'tshark', context);
+    if (!existsSync(join(ROOT_DIR, 'src', 'report', 'index.ts')))
+      throw new Error('src/report/index.ts is missing: nothing to measure');
+    const target = context.quick ? 20e6 : 100e6;
+    const runDir = mkdtempSync(join(tmpdir(), 'chatlab-bench-analysis-'));
+    try {
+      mkdirSync(join(runDir, 'captures'));
+      const capture = join(runDir, 'captures', 'server.pcap');
+      const started = performance.now();
+      const made = await writeSyntheticCapture(capture, target);
+      context.log(
+        `analysis: wrote a ${mib(made.bytes)} capture (${fmt(made.frames, 0)} frames, ${fmt(made.messages, 0)} messages, ${made.files} files) in ${fmt((performance.now() - started) / 1000, 1)} s`,
+      );
+      const rounds = await measure(context, runDir, capture);
+      const m = (pick: (r: Round) => number): number => median(rounds.map(pick));
+      const reportS = m((r) => r.report.ms) / 1000;
+      const processS = m((r) => r.report.wallMs) / 1000;
+      const luaS = m((r) => r.tsharkLua.wallMs) / 1000;
+      const plainS = m((r) => r.tsharkPlain.wallMs) / 1000;
+      const mbps = (s: number): string => fmt(made.bytes / 1e6 / s, 1);
+      return {
+        table: [
+          ['what', 'seconds', 'MB/s', 'peak RSS', 'report/this'],
+          [
+            'writeReport (answers.json, report.md/.html, merged.pcapng)',
+            fmt(reportS, 2),
+            mbps(reportS),
+            mib(m((r) => r.report.peakRssBytes)),
+            '1',
+          ],
+          [
+            '  the same as a process (npm run report: tsx start-up too)',
+            fmt(processS, 2),
+            mbps(processS),
+            '',
+            fmt(ratio(reportS, processS), 2),
+          ],
+          [
+            'tshark, the same fields, chatlab.lua dissector',
+            fmt(luaS, 2),
+            mbps(luaS),
+            mib(m((r) => r.tsharkLua.peakRssBytes)),
+            fmt(ratio(reportS, luaS), 2),
+          ],
+          [
+            'tshark, frame fields only, no Lua',
+            fmt(plainS, 2),
+            mbps(plainS),
+            mib(m((r) => r.tsharkPlain.peakRssBytes)),
+            fmt(ratio(reportS, plainS), 2),
+          ],
+        ],
+        notes: [
+          `Capture: synthetic lab session written with src/pcap's buildTcpFrame (3 clients, SAY/MSG chat, a 2 MiB file up and down every 3,000 messages): ${mib(made.bytes)}, ${fmt(made.frames, 0)} frames, one file (captures/server.pcap) read by both.`,
+          `tshark fields: ${TSHARK_FIELDS.join(' ')} (what src/report/tshark/compare-with-tshark.ts checks answers.json against), -T fields, one pass.`,
+          `answers.json: ${mib(m((r) => r.report.answersBytes))} for ${fmt(
+            m((r) => r.report.messages),
+            0,
+          )} chat messages; medians of ${rounds.length} interleaved rounds.`,
+        ],
+        data: {
+          capture: made,
+          rounds: rounds.map((r) => ({
+            ...r,
+            tsharkLua: { ...r.tsharkLua, stdoutTail: undefined },
+            tsharkPlain: { ...r.tsharkPlain, stdoutTail: undefined },
+          })),
+        },
+      };
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
   },
 };
