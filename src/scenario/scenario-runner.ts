@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../lab/paths.js';
 import { CaptureSession, type CaptureStats } from './capture-session.js';
 import { lab } from './current-lab.js';
 import { ensureLab } from './lab-ready.js';
+import type { Lang } from '../report/index.js';
 import { writeRunReport, type ReportOutput } from './report-step.js';
 import { RunFolder } from './run-folder.js';
 import type { RunRecord } from './run-record.js';
@@ -30,7 +31,8 @@ export interface RunResult {
   reportError: string | undefined;
 }
 
-export type ReportLanguage = 'en' | 'pt-BR';
+/** The report's languages (src/report/i18n/). */
+export type ReportLanguage = Lang;
 
 /**
  * Runs one scenario script against the lab: brings the lab up if it is not, starts fresh captures, runs the
@@ -152,9 +154,7 @@ export class ScenarioRunner {
     let reportError: string | undefined;
     if (this.#report) {
       try {
-        report = await progress.step('Writing the report', () =>
-          writeRunReport(folder.dir, this.#lang, write),
-        );
+        report = await progress.step('Writing the report', () => writeRunReport(folder.dir, this.#lang));
       } catch (error) {
         reportError = error instanceof Error ? error.message : String(error);
         write(`The report could not be written: ${reportError}`);

@@ -14,6 +14,7 @@ import {
   removeProject,
   writeLabCompose,
 } from '../../src/lab/index.js';
+import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
 
@@ -194,5 +195,12 @@ describe.each(listScenarios())('scenario %s', (name) => {
       expect(chat.length > 0 || (name === 'netcat' && host === 'carol')).toBe(true); // netcat: alice and bob
     }
     await TRAFFIC[name]?.(result);
+  }, 240_000);
+
+  it("writes a report whose answers agree with tshark's own dissection of the captures", async () => {
+    const { result } = await run(name);
+    expect(result.report?.files.html).toBe(join(result.dir, 'report.html'));
+    expect(existsSync(join(result.dir, 'report.md'))).toBe(true);
+    expect(await compareWithTshark(result.dir)).toEqual([]);
   }, 240_000);
 });

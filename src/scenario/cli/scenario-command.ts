@@ -1,4 +1,5 @@
 import { buildTopology, LabError, readLabConfig, type Topology } from '../../lab/index.js';
+import { isLang } from '../../report/index.js';
 import { ScenarioError } from '../scenario-error.js';
 import type { ReportLanguage } from '../scenario-runner.js';
 
@@ -32,7 +33,7 @@ export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
     const arg = argv[i] ?? '';
     if (arg === '--lang' || arg.startsWith('--lang=')) {
       const value = arg === '--lang' ? argv[++i] : arg.slice('--lang='.length);
-      if (value !== 'en' && value !== 'pt-BR') {
+      if (value === undefined || !isLang(value)) {
         throw new ScenarioError('SCENARIO_NOT_FOUND', `--lang takes en or pt-BR, not "${value ?? ''}".`);
       }
       lang = value;
