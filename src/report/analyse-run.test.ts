@@ -25,6 +25,9 @@ describe('analyseRun', () => {
       frame: greeting,
     });
     expect(answers.A.payloadOffset).toBe(66);
+    expect(answers.A.payload).toBe(
+      '* HELLO {"app":"chatlab-server","version":"0.1.0","protocol":"CHATLAB/1"}',
+    );
     expect(answers.B.server).toEqual({
       name: 'server',
       ip: SERVER.ip,

@@ -55,7 +55,11 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
     protocol: text('protocol'),
     frame: greeting.frame,
     stream: greeting.stream,
-    payload: greeting.summary,
+    // The whole line (the summary is cut for tables).
+    payload:
+      greeting.kind === 'event' && greeting.json !== undefined
+        ? `* HELLO ${greeting.json}`
+        : greeting.summary,
     payloadOffset,
   };
 }

@@ -7,10 +7,10 @@ export function sectionsAToD(answers: Answers, m: Messages): Section[] {
   return [sectionA(answers, m), sectionB(answers, m), sectionC(answers, m), sectionD(answers, m)];
 }
 
-function sectionA({ A, B }: Answers, m: Messages): Section {
+function sectionA({ A, D }: Answers, m: Messages): Section {
   const base = { id: 'answer-a', title: m.aTitle, question: m.aQuestion };
   if (A.application === null || A.frame === null) return { ...base, answer: m.aMissing, blocks: [] };
-  const client = B.clients.find((cl) => cl.name !== B.server?.name);
+  const client = D.clients.find((cl) => cl.connections.some((conn) => conn.stream === A.stream));
   const blocks: Block[] = [
     { type: 'p', text: m.aEvidence(A.frame, client === undefined ? '' : b(client.name), A.payloadOffset) },
     { type: 'code', text: A.payload ?? '' },
