@@ -40,6 +40,7 @@ export function sectionF({ F, E }: Answers, m: Messages): Section {
         m.fLayerFacts[l.protocol]?.(l.fields) ?? '',
       ]),
       numeric: [2],
+      nowrap: [1],
     },
     {
       type: 'figure',
