@@ -6,3 +6,5 @@ export { ReportError, type ReportErrorCode } from './report-error.js';
 export { readRunFolder, MERGED_FILE, type CaptureFile, type RunFolder } from './run-folder.js';
 export { parseRunInfo, type RunHost, type RunInfo } from './run-info.js';
 export { DEFAULT_LANG, LANGS, isLang, type Lang } from './i18n/index.js';
+export { compareWithTshark, type CompareOptions, type Disagreement } from './tshark/compare-with-tshark.js';
+export { TsharkError } from './tshark/tshark-runner.js';
