@@ -45,6 +45,7 @@ export class ScenarioRunner {
   #runsDir = join(REPO_ROOT, 'report', 'runs');
   #lang: ReportLanguage | undefined;
   #report = true;
+  #summary = true;
   #write: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
 
   withTopology(topology: Topology): this {
@@ -67,6 +68,12 @@ export class ScenarioRunner {
   /** Leaves out the report (only captures and run.json). */
   withoutReport(): this {
     this.#report = false;
+    return this;
+  }
+
+  /** Leaves out the closing lines (pass or fail, where the files are): the caller prints its own. */
+  withoutSummary(): this {
+    this.#summary = false;
     return this;
   }
 
@@ -160,7 +167,7 @@ export class ScenarioRunner {
         write(`The report could not be written: ${reportError}`);
       }
     }
-    this.#summarize(record, folder, report);
+    if (this.#summary) this.#summarize(record, folder, report);
     return { ok: record.ok, runId: folder.id, dir: folder.dir, record, captures: files, report, reportError };
   }
 

@@ -1,4 +1,5 @@
 // npm run demo: the lab up, the `basic` scenario with every host captured, and the report; prints where it is.
+import { relative } from 'node:path';
 import { ScenarioRunner } from '../scenario-runner.js';
 import { keepGoingOnStrayRejections, parseScenarioArgs, reportCommandError } from './scenario-command.js';
 
@@ -6,18 +7,27 @@ try {
   const started = performance.now();
   const args = parseScenarioArgs(process.argv.slice(2));
   keepGoingOnStrayRejections();
-  const result = await new ScenarioRunner().withTopology(args.topology).withLanguage(args.lang).run('basic');
+  const result = await new ScenarioRunner()
+    .withTopology(args.topology)
+    .withLanguage(args.lang)
+    .withoutSummary()
+    .run('basic');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const here = (path: string): string => relative(process.cwd(), path) || '.';
+  const { failure } = result.record;
   console.log('');
+  if (failure === undefined) console.log(`demo finished in ${seconds} s: the basic scenario passed.`);
+  else
+    console.log(
+      `demo FAILED at step ${failure.step} after ${seconds} s: expected ${failure.expected}.\n  ${failure.message}`,
+    );
   if (result.report !== undefined) {
-    console.log(`demo finished in ${seconds} s. Open the report:`);
-    console.log(`  ${result.report.files.html}`);
-    console.log(`  ${result.report.files.markdown}`);
-  } else {
-    console.log(`demo finished in ${seconds} s without a report; the run is in ${result.dir}`);
-  }
+    console.log(`  the report  ${here(result.report.files.html)}`);
+    console.log(`              ${here(result.report.files.markdown)}`);
+  } else console.log(`  no report: ${result.reportError ?? 'it was not written'}`);
+  console.log(`  captures    ${here(result.dir)}/captures/   (wireshark or tshark -r <file>)`);
   console.log(
-    `The captures: ${result.dir}/captures/ (wireshark or tshark -r <file>); the lab stays up: npm run lab:down`,
+    'The lab stays up: `npm run lab:chat -- alice` to chat by hand, `npm run lab:down` to stop it.',
   );
   if (!result.ok || result.reportError !== undefined) process.exitCode = 1;
 } catch (error) {
