@@ -128,4 +128,30 @@ describe('file transfer', () => {
     expect((await bob.call('FILES')).files).toEqual([]);
     expect(readdirSync(join(lab.dataDir, 'files', 'partial'))).toEqual([]);
   });
+
+  it('stores nothing for an uploader who left the room, or whose room was re-created, before the last byte', async () => {
+    const bob = await lab.user('bob');
+    await (await lab.user('alice')).quit();
+    const raw = await lab.raw();
+    const bytes = Buffer.from('hello');
+    raw.write(`1 LOGIN alice alice-pw1\n2 CREATE r\n`);
+    await raw.until('2 201');
+    await bob.call('JOIN', 'r');
+    raw.write(`3 HANDOVER r bob\n4 UPLOAD #r 5 ${sha(bytes)} left.txt\n`);
+    await raw.until('4 100 Continue');
+    let transfer = /4 100 Continue \{"transfer":(\d+)/.exec(raw.received)?.[1] ?? '?';
+    raw.write(`5 LEAVE r\nDATA ${transfer} 0 5\nhello`);
+    await raw.until(/\n4 403 Forbidden \{"code":"NOT_A_MEMBER"/);
+
+    raw.write(`6 CREATE s\n7 UPLOAD #s 5 ${sha(bytes)} gone.txt\n`);
+    await raw.until('7 100 Continue');
+    transfer = /7 100 Continue \{"transfer":(\d+)/.exec(raw.received)?.[1] ?? '?';
+    raw.write('8 DELETE s\n');
+    await raw.until('8 200');
+    await bob.call('CREATE', 's'); // same name, new room: the upload must not land there
+    raw.write(`DATA ${transfer} 0 5\nhello`);
+    await raw.until(/\n7 404 Not Found \{"code":"NO_SUCH_ROOM"/);
+    expect((await bob.call('FILES')).files).toEqual([]);
+    expect(bob.events.filter((e) => e.event === 'FILE')).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { ServerFixture } from './server-fixture.js';
 let lab: ServerFixture;
 beforeEach(async () => {
   lab = await ServerFixture.start({
-    loginTimeoutMs: 400,
+    loginTimeoutMs: 1500,
     maxQueuedBytes: 256 * 1024,
     requestsPerSecond: 100_000,
     requestBurst: 100_000,
@@ -66,7 +66,7 @@ describe('the seeds’ bugs cannot happen', () => {
     idle.write('LOG'); // half a line, and then nothing
     const alice = await lab.user('alice');
     expect(alice.isOpen).toBe(true);
-    await idle.untilClosed();
+    await idle.untilClosed(6000);
     expect(idle.received).toContain('* BYE {"code":"LOGIN_TIMEOUT"');
   });
 

@@ -1,7 +1,11 @@
-/** The server's tables (SQLite). Names are compared case-insensitively, as people type them. */
+/**
+ * The server's tables (SQLite). Names are compared case-insensitively, as people type them. Ids are
+ * AUTOINCREMENT: a deleted room's or file's id is never given again, so nothing still in flight for it (an
+ * upload, a file offer) can land on a newcomer.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   email TEXT NOT NULL UNIQUE COLLATE NOCASE,
   password_hash TEXT NOT NULL,
@@ -10,7 +14,7 @@ CREATE TABLE IF NOT EXISTS users (
   created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rooms (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   owner_id INTEGER NOT NULL REFERENCES users(id),
   password_hash TEXT,
@@ -32,7 +36,7 @@ CREATE TABLE IF NOT EXISTS invites (
   PRIMARY KEY (room_id, user_id, kind)
 );
 CREATE TABLE IF NOT EXISTS messages (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   room_id INTEGER REFERENCES rooms(id) ON DELETE CASCADE,
   from_id INTEGER NOT NULL REFERENCES users(id),
   to_id INTEGER REFERENCES users(id),
@@ -42,7 +46,7 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_room ON messages(room_id, id);
 CREATE INDEX IF NOT EXISTS messages_direct ON messages(from_id, to_id, id);
 CREATE TABLE IF NOT EXISTS files (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   size INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
@@ -52,7 +56,7 @@ CREATE TABLE IF NOT EXISTS files (
   at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notifications (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL REFERENCES users(id),
   kind TEXT NOT NULL,
   room TEXT,

@@ -155,6 +155,11 @@ async function finishUpload(
     upload.partial.discard();
     throw new ChatError(404, 'NO_SUCH_ROOM', 'the room was deleted during the upload; nothing was stored');
   }
+  if (upload.roomId !== null && !server.store.isMember(upload.roomId, from.id)) {
+    // Left the room while the bytes were arriving: it is no longer theirs to send to.
+    upload.partial.discard();
+    throw new ChatError(403, 'NOT_A_MEMBER', 'you left the room during the upload; nothing was stored');
+  }
   const file = server.store.transaction(() => {
     const stored = server.store.addFile({
       name: upload.name,
