@@ -71,9 +71,12 @@ class PcapFileWriter {
 
   async close(): Promise<void> {
     await this.#flush();
-    await new Promise<void>((resolve, reject) =>
-      this.#out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      this.#out.end((error?: Error | null) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   }
 }
 

@@ -23,7 +23,7 @@ interface ServerFigures {
   ladder: StepSummary[];
   /** The highest step that held (p99 < 100 ms, everything delivered, no error), confirmed by a rerun. */
   maxHeld: StepSummary | undefined;
-  /** True when the highest held step is the rate limit's cap: the server may hold more. */
+  /** True when the highest held step is the last of the ladder (the rate limit's cap, or its top). */
   maxIsCap: boolean;
   peakRssBytes: number;
 }
@@ -113,19 +113,30 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
       }
       const best = lastHeld.get(t);
       if (best === undefined) continue;
-      // Confirm the highest held rate once more: a lucky step on a noisy machine does not count.
-      const again = quick ? undefined : await step(t, best);
-      if (again !== undefined) get(t).ladder.push(again);
-      const held = get(t)
-        .ladder.filter((s) => s.held && s.ratePerConnection <= best.ratePerConnection)
+      // The highest held rate must hold in 2 of 3 runs: one lucky (or unlucky) step on a busy machine
+      // does not decide. Failing that, the highest other step that held is the figure.
+      let held = 1;
+      let failed = 0;
+      while (!quick && held < 2 && failed < 2) {
+        const again = await step(t, best);
+        get(t).ladder.push(again);
+        if (again.held) held++;
+        else failed++;
+      }
+      const confirmed = held >= 2 || quick;
+      const candidates = get(t)
+        .ladder.filter(
+          (s) =>
+            s.held &&
+            (confirmed
+              ? s.ratePerConnection <= best.ratePerConnection
+              : s.ratePerConnection < best.ratePerConnection),
+        )
         .sort((a, b) => b.ratePerConnection - a.ratePerConnection);
-      const confirmed =
-        again === undefined || again.held
-          ? held[0]
-          : held.find((s) => s.ratePerConnection < best.ratePerConnection);
-      get(t).maxHeld = confirmed;
-      get(t).maxIsCap =
-        confirmed !== undefined && best.capped && confirmed.ratePerConnection === best.ratePerConnection;
+      const top = candidates[0];
+      get(t).maxHeld = top;
+      const ladder = ladders.get(t) ?? [];
+      get(t).maxIsCap = top !== undefined && top.ratePerConnection === ladder.at(-1)?.ratePerConnection;
     }
     for (const t of targets) get(t).peakRssBytes = t.peakRss();
     return { connections, servers: targets.map(get) };
@@ -146,6 +157,7 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
       'p50 ms',
       'p99 ms',
       'CPU %',
+      'wait %',
       'CPU µs/deliv',
       'RSS',
       'max held deliv/s',
@@ -162,11 +174,12 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         fmt(med(s.reference, 'p50'), 2),
         fmt(med(s.reference, 'p99'), 2),
         fmt(med(s.reference, 'serverCores') * 100, 0),
+        fmt(med(s.reference, 'serverWaitShare') * 100, 0),
         fmt(med(s.reference, 'serverCpuUsPerDelivery'), 2),
         mib(med(s.reference, 'serverRssBytes')),
         s.label === 'chatlab-disk'
           ? 'n/a'
-          : `${fmt(s.maxHeld?.deliveriesPerSecond ?? Number.NaN, 0)}${s.maxIsCap ? ' (cap)' : ''}`,
+          : `${fmt(s.maxHeld?.deliveriesPerSecond ?? Number.NaN, 0)}${s.maxIsCap ? (s.label === 'ngircd' ? ' (top)' : ' (cap)') : ''}`,
         fmt(s.maxHeld?.ratePerConnection ?? Number.NaN, 3),
         fmt(s.connectSeconds, 1),
       ]);
@@ -181,6 +194,7 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         fmt(ratio(med(chatlab.reference, 'p50'), med(irc.reference, 'p50')), 2),
         fmt(ratio(med(chatlab.reference, 'p99'), med(irc.reference, 'p99')), 2),
         fmt(ratio(med(chatlab.reference, 'serverCores'), med(irc.reference, 'serverCores')), 2),
+        '',
         fmt(
           ratio(
             med(chatlab.reference, 'serverCpuUsPerDelivery'),
@@ -224,11 +238,12 @@ export const fanout: Benchmark = {
       table: tableFor(sizes),
       notes: [
         `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (or the rate limit's cap, 19 msg/s per connection, for small rooms); medians of ${context.quick ? 1 : 3} interleaved runs.`,
-        `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429; "(cap)": the 19 msg/s per-connection cap was reached, the server may hold more.`,
+        `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429, in 2 of 3 runs; "(cap)": chatlab's 19 msg/s per-connection cap (its rate limit is 20/s) was reached; "(top)": the ladder's top (1M deliveries/s) was reached; either way the server may hold more.`,
+        'wait %: share of the window the server was runnable but waiting for a CPU (/proc/<pid>/schedstat): how busy the machine was.',
         'chatlab keeps its data folder on tmpfs (/dev/shm), as the lab does (/data is tmpfs); chatlab-disk: the same server with it on disk.',
         generatorBound.length === 0
           ? 'The load generator kept its schedule in every step.'
-          : `Generator-bound steps (send lag p99 > 20 ms or its CPU near full): ${generatorBound.join(', ')}.`,
+          : `Steps where the load generator was near its limit (send lag p99 > 50 ms or its CPU > 80 %): ${generatorBound.join(', ')}.`,
       ],
       data: { textBytes: TEXT_BYTES, referenceDeliveriesPerSecond: REFERENCE_DELIVERIES, sizes },
     };
