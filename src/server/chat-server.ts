@@ -24,6 +24,10 @@ export interface ServerLimits {
   historyOnJoin: number;
   /** How long a new connection may take to send its first bytes before the greeting goes out. */
   httpSniffMs: number;
+  /** Idle time before TCP keepalive probes ask whether a silent peer is still there. */
+  keepAliveMs: number;
+  /** How long a LOGIN waits for the user's previous connection to turn out dead (docs/PROTOCOL.md §8). */
+  sessionProbeMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -38,6 +42,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   loginFailureWindowMs: 60_000,
   historyOnJoin: 20,
   httpSniffMs: 100,
+  keepAliveMs: 30_000,
+  sessionProbeMs: 500,
 };
 
 export interface ServerOptions {
@@ -183,6 +189,8 @@ export class ChatServer {
     socket.on('error', () => {
       // a reset peer: 'close' follows and cleans up
     });
+    // A peer that vanished without a word (its host lost the network) is found by keepalive probes.
+    socket.setKeepAlive(true, this.limits.keepAliveMs);
     if (this.connections.size >= this.limits.maxConnections) {
       this.log(`${conn.remote} - CONNECT 503`);
       conn.bye(

@@ -87,6 +87,29 @@ export class Connection {
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
+  /**
+   * Whether this connection is dead although its socket looked open: writes an empty line (every CHATLAB/1
+   * decoder skips it) and waits up to `ms` for the socket to close. A peer host that no longer knows the
+   * connection (its client crashed, or lost the network and reconnected) answers with a reset at once;
+   * a live peer just takes the line. Resolves true when the connection closed (docs/PROTOCOL.md §8).
+   */
+  async isGone(ms: number): Promise<boolean> {
+    if (!this.isOpen) return true;
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.socket.off('close', onClose);
+        resolve(false);
+      }, ms);
+      const onClose = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.socket.once('close', onClose);
+    });
+    this.socket.write('\n');
+    return closed;
+  }
+
   /** Closes after what was written has been sent (QUIT). */
   end(): void {
     if (!this.isOpen) return;

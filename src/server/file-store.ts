@@ -6,6 +6,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statfsSync,
   type ReadStream,
   type WriteStream,
 } from 'node:fs';
@@ -21,6 +22,7 @@ import { ChatError } from '../protocol/index.js';
 export class FileStore {
   private readonly dir: string;
   private readonly partialDir: string;
+  private readonly inProgress = new Set<PartialFile>();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'files');
@@ -30,13 +32,37 @@ export class FileStore {
     for (const name of readdirSync(this.partialDir)) rmSync(join(this.partialDir, name), { force: true });
   }
 
+  /**
+   * Starts an upload. Refused with 507 when the disk's free space, less what the uploads in progress still
+   * have to write, cannot hold it: better before the first byte than after (docs/PROTOCOL.md §8).
+   */
   begin(size: number): PartialFile {
-    return new PartialFile(join(this.partialDir, randomUUID()), size);
+    const free = this.freeBytes();
+    const promised = [...this.inProgress].reduce((sum, p) => sum + (p.size - p.received), 0);
+    if (size > free - promised) {
+      throw new ChatError(
+        507,
+        'STORAGE_FULL',
+        `the server has room for ${Math.max(0, free - promised)} more bytes of files, not ${size}; nothing was stored`,
+      );
+    }
+    const partial = new PartialFile(join(this.partialDir, randomUUID()), size, () => {
+      this.inProgress.delete(partial);
+    });
+    this.inProgress.add(partial);
+    return partial;
+  }
+
+  /** Bytes the file store's disk has free for this process. */
+  freeBytes(): number {
+    const { bavail, bsize } = statfsSync(this.dir);
+    return bavail * bsize;
   }
 
   /** Moves a verified upload under its id. */
   commit(partial: PartialFile, id: number): void {
     renameSync(partial.path, this.pathOf(id));
+    partial.settled();
   }
 
   open(id: number, start = 0): ReadStream {
@@ -59,6 +85,8 @@ export class PartialFile {
   constructor(
     readonly path: string,
     readonly size: number,
+    /** Called once when the upload is committed or discarded. */
+    readonly settled: () => void = () => undefined,
   ) {
     this.stream = createWriteStream(path, { flags: 'wx' });
     this.stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -103,8 +131,15 @@ export class PartialFile {
     return this.stream.write(bytes);
   }
 
+  /** Resolves when the disk has caught up, or when writing failed (a full disk): `write` then throws. */
   drained(): Promise<void> {
-    return new Promise((resolve) => this.stream.once('drain', resolve));
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done).off('close', done);
+        resolve();
+      };
+      this.stream.once('drain', done).once('close', done);
+    });
   }
 
   /** Flushes to disk and returns the SHA-256 of what arrived. */
@@ -122,5 +157,6 @@ export class PartialFile {
   discard(): void {
     this.stream.destroy();
     rmSync(this.path, { force: true });
+    this.settled();
   }
 }

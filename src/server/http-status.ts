@@ -14,15 +14,24 @@ export function isHttpRequestStart(first: Buffer): boolean {
 
 export function serveHttp(socket: Socket, first: Buffer, server: ChatServer): void {
   let head = first;
-  const answer = (): void => {
+  // A request line that never ends (slowloris) must not hold the connection: 408 after the login timeout.
+  const timer = setTimeout(() => {
+    answer(true);
+  }, server.limits.loginTimeoutMs).unref();
+  const answer = (timedOut = false): void => {
+    clearTimeout(timer);
     socket.off('data', more);
     const line = head.subarray(0, head.indexOf(0x0a)).toString('latin1').trim();
     const [method = '', target = ''] = line.split(' ');
-    const response = respond(method, target, server);
+    const response = timedOut
+      ? page(408, 'Request Timeout', 'text/plain', 'the request line did not end in time\n', 'GET')
+      : respond(method, target, server);
     server.log(
       `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} - HTTP ${method} ${response.status}`,
     );
     socket.end(response.bytes);
+    // A client that sends its request but never reads the answer does not keep the socket either.
+    setTimeout(() => socket.destroy(), 10_000).unref();
   };
   const more = (chunk: Buffer): void => {
     head = Buffer.concat([head, chunk]);

@@ -15,6 +15,8 @@ export class ServerFixture {
   readonly logLines: string[] = [];
   private readonly clients: ChatClient[] = [];
   private readonly raws: RawConnection[] = [];
+  /** The port of a server that is down, to come back on. */
+  private downPort: number | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -28,7 +30,7 @@ export class ServerFixture {
   }
 
   get port(): number {
-    return this.server.port;
+    return this.downPort ?? this.server.port;
   }
 
   async connect(): Promise<ChatClient> {
@@ -67,16 +69,31 @@ export class ServerFixture {
     await this.boot();
   }
 
+  /**
+   * Stops the server as a crash would look to its clients: every connection is cut, the fixture's own
+   * clients included; the data folder stays. `up()` starts it again on the same port.
+   */
+  async down(): Promise<void> {
+    this.downPort = this.port;
+    await this.server.close();
+  }
+
+  async up(): Promise<void> {
+    if (this.downPort === undefined) return;
+    await this.boot(this.downPort);
+    this.downPort = undefined;
+  }
+
   async stop(): Promise<void> {
     await this.closeClients();
-    await this.server.close();
+    if (this.downPort === undefined) await this.server.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  private async boot(): Promise<void> {
+  private async boot(port = 0): Promise<void> {
     this.server = await startServer({
       host: '127.0.0.1',
-      port: 0,
+      port,
       dataDir: this.dataDir,
       log: (line) => this.logLines.push(line),
       limits: this.limits,

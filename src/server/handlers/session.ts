@@ -71,10 +71,18 @@ export const sessionHandlers: HandlerTable = {
       throw badCredentials();
     }
     server.loginFailures.clear(keys[0] ?? '');
+    // A previous connection may be dead without the server knowing yet (the client's host lost the network
+    // and came back): probe it, and take over only when it turns out gone.
     const previous = server.online(user.id);
-    if (previous && previous !== conn) {
+    if (previous && previous !== conn && !(await previous.isGone(server.limits.sessionProbeMs))) {
       throw new ChatError(409, 'ALREADY_LOGGED_IN', `${user.name} is logged in from another connection`);
     }
+    const current = server.online(user.id);
+    if (current && current !== conn) {
+      throw new ChatError(409, 'ALREADY_LOGGED_IN', `${user.name} is logged in from another connection`);
+    }
+    // Closed while the password was checked: a session now would outlive its connection.
+    if (!conn.isOpen) throw new ChatError(401, 'AUTH_REQUIRED', 'the connection closed during LOGIN');
     conn.user = user;
     server.startSession(conn, user.id);
     const pending = server.store.pendingNotifications(user.id);

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { encodeRequest } from '../protocol/index.js';
+import { refusal, ServerFixture } from './server-fixture.js';
+
+// docs/PROTOCOL.md §8: a session whose connection died without the server noticing (the client's host lost
+// the network, its client gave up on the connection and came back) does not lock its user out.
+
+let lab: ServerFixture;
+beforeEach(async () => {
+  lab = await ServerFixture.start();
+});
+afterEach(async () => {
+  await lab.stop();
+});
+
+const online = async (): Promise<unknown> =>
+  (await (await lab.user(`u${Date.now() % 100000}`)).call('USERS', 'online')).users;
+
+describe('sessions of dead connections', () => {
+  it('lets a LOGIN take over a session whose connection turns out dead when probed', async () => {
+    await (await lab.user('alice')).quit();
+    const stale = await lab.raw();
+    stale.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
+    await stale.until('1 200 OK');
+    // From now on this peer behaves like a host that forgot the connection: anything sent to it is reset.
+    stale.socket.on('data', () => stale.socket.resetAndDestroy());
+    const back = await lab.login('alice');
+    expect(await back.call('PING')).toHaveProperty('time');
+    expect(stale.closed).toBe(true);
+    expect(await online()).toMatchObject([{ name: 'alice' }, {}]);
+  });
+
+  it('keeps a live session: the newcomer gets ALREADY_LOGGED_IN and the first connection goes on', async () => {
+    const alice = await lab.user('alice');
+    const other = await lab.connect();
+    expect(await refusal(other.call('LOGIN', 'alice alice-pw1'))).toMatchObject({
+      status: 409,
+      code: 'ALREADY_LOGGED_IN',
+    });
+    expect(await alice.call('WHOIS', 'alice')).toMatchObject({ user: { online: true } });
+    expect(alice.isOpen).toBe(true);
+  });
+
+  it('starts no session for a connection that closed while its password was checked', async () => {
+    await (await lab.user('alice')).quit();
+    const raw = await lab.raw();
+    raw.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
+    raw.socket.destroy();
+    for (let i = 0; !lab.logLines.some((l) => / - LOGIN \d{3}$/.test(l)); i++) {
+      if (i > 300) throw new Error(`no LOGIN in the log: ${lab.logLines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await online()).toMatchObject([{ name: expect.stringMatching(/^u/) as unknown }]);
+    expect(await (await lab.connect()).call('LOGIN', 'alice alice-pw1')).toHaveProperty('user');
+  });
+});
