@@ -14,7 +14,7 @@ import {
   removeProject,
   writeLabCompose,
 } from '../../src/lab/index.js';
-import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
+import { compareWithTshark } from '../../src/report/index.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
 
