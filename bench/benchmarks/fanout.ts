@@ -31,6 +31,8 @@ interface ServerFigures {
 interface SizeFigures {
   connections: number;
   servers: ServerFigures[];
+  /** chatlab with its data folder on disk, at the highest rate chatlab (tmpfs) held. */
+  diskAtMax?: StepSummary;
 }
 
 async function measureSize(context: BenchContext, connections: number, bundle: string): Promise<SizeFigures> {
@@ -138,8 +140,15 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
       const ladder = ladders.get(t) ?? [];
       get(t).maxIsCap = top !== undefined && top.ratePerConnection === ladder.at(-1)?.ratePerConnection;
     }
+    // What persistence on disk costs at that load: chatlab-disk at chatlab's highest held rate.
+    const disk = targets.find((t) => t.label === 'chatlab-disk');
+    const chatlabMax = [...figures.values()].find((f) => f.label === 'chatlab')?.maxHeld;
+    const diskAtMax =
+      disk === undefined || chatlabMax === undefined
+        ? undefined
+        : await step(disk, stepFor(connections, chatlabMax.targetDeliveriesPerSecond));
     for (const t of targets) get(t).peakRssBytes = t.peakRss();
-    return { connections, servers: targets.map(get) };
+    return { connections, servers: targets.map(get), ...(diskAtMax === undefined ? {} : { diskAtMax }) };
   } finally {
     for (const t of targets) await t.close();
   }
@@ -234,9 +243,19 @@ export const fanout: Benchmark = {
           .map((x) => `${x.server}@N=${size.connections}/${fmt(x.targetDeliveriesPerSecond, 0)}`),
       ),
     );
+    const disk = sizes.flatMap((size) =>
+      size.diskAtMax === undefined
+        ? []
+        : [
+            `chatlab-disk at chatlab's max held rate (N=${size.connections}, ${fmt(size.diskAtMax.targetDeliveriesPerSecond, 0)} deliveries/s): ` +
+              `p50 ${fmt(size.diskAtMax.p50, 2)} ms, p99 ${fmt(size.diskAtMax.p99, 2)} ms, ${fmt(size.diskAtMax.deliveredRatio * 100, 2)} % delivered, ` +
+              `CPU ${fmt(size.diskAtMax.serverCores * 100, 0)} %: ${size.diskAtMax.held ? 'held' : 'not held'}.`,
+          ],
+    );
     return {
       table: tableFor(sizes),
       notes: [
+        ...disk,
         `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (or the rate limit's cap, 19 msg/s per connection, for small rooms); medians of ${context.quick ? 1 : 3} interleaved runs.`,
         `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429, in 2 of 3 runs; "(cap)": chatlab's 19 msg/s per-connection cap (its rate limit is 20/s) was reached; "(top)": the ladder's top (1M deliveries/s) was reached; either way the server may hold more.`,
         'wait %: share of the window the server was runnable but waiting for a CPU (/proc/<pid>/schedstat): how busy the machine was.',
