@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { Command } from 'commander';
 import { isLang, LANGS } from './i18n/index.js';
 import { ReportError } from './report-error.js';
@@ -24,7 +24,11 @@ const program = new Command()
       return;
     }
     const { answers, files } = await writeReport(runDir, { lang: options.lang });
-    const show = (path: string): string => relative(process.cwd(), path) || path;
+    // Relative to where the command runs when the file lies below it (what a person types next), else absolute.
+    const show = (path: string): string => {
+      const inside = relative(process.cwd(), path);
+      return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+    };
     const { A, B, C, D, E, F } = answers;
     console.log(`Report for ${runDir} (${options.lang}):`);
     console.log(`  answers.json  ${show(files.answers)}`);
