@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Decoded, EventFrame, ReplyFrame } from '../protocol/index.js';
-import { ChatError, encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
+import { encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
 import { CLIENT_APP, VERSION } from '../version.js';
 import { ClientError, connectFailure, greetingFailure } from './client-error.js';
 import { writeData } from './data-writer.js';
@@ -10,7 +10,7 @@ import type { FileInfo } from './download-sink.js';
 import { DownloadSink, readFileInfo, sha256Hex } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
-import { readBye, replyError } from './reply-error.js';
+import { checkLineLength, readBye, replyError } from './reply-error.js';
 import type { ByeReason, ChatClientEvents, ConnectOptions, ServerIdentity } from './client-types.js';
 
 interface Pending {
@@ -19,6 +19,13 @@ interface Pending {
   reject: (error: Error) => void;
   /** Called synchronously on every reply to this tag, before the next frame is handled. */
   onReply: ((reply: ReplyFrame) => void) | undefined;
+  /** Not emitted as 'reply' (a heartbeat's PING, a reconnection's LOGIN). */
+  quiet: boolean;
+}
+
+export interface RequestOptions {
+  /** Keep the reply from the 'reply' listeners: the caller alone handles it. */
+  quiet?: boolean;
 }
 
 /**
@@ -30,8 +37,15 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   server: ServerIdentity = {};
   /** The reason the server gave in `* BYE`, once it did. */
   bye: ByeReason | undefined;
+  /** Why the connection closed, once it has: what requests and waits in progress failed with. */
+  closeReason: Error | undefined;
   /** Resolves when the connection has closed, for whatever reason. */
   readonly closed: Promise<void>;
+  /**
+   * When the peer last showed it is there (`Date.now()`): bytes arrived, or bytes queued for it drained,
+   * which a full socket only does as the peer acknowledges them.
+   */
+  lastActivityAt = Date.now();
 
   private readonly decoder = new FrameDecoder({ maxLine: LIMITS.serverLine });
   private readonly queue = new EventQueue();
@@ -53,8 +67,10 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     });
     socket.on('connect', () => (this.connected = true));
     socket.on('data', (chunk: Buffer) => {
+      this.lastActivityAt = Date.now();
       for (const item of this.decoder.push(chunk)) this.dispatch(item);
     });
+    socket.on('drain', () => (this.lastActivityAt = Date.now()));
     socket.on('error', (error) => {
       this.failure ??= this.connected
         ? new ClientError('CLIENT_CLOSED', `connection to ${address} failed: ${error.message}`, {
@@ -112,8 +128,8 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
    * Sends `<tag> <VERB> <args>` and resolves with the final reply to that tag, whatever its code
    * (`100 Continue` is interim). Rejects only when the request cannot be sent or the connection closes.
    */
-  request(verb: string, args = ''): Promise<ReplyFrame> {
-    return this.send(verb, args, undefined);
+  request(verb: string, args = '', options: RequestOptions = {}): Promise<ReplyFrame> {
+    return this.send(verb, args, undefined, options.quiet === true);
   }
 
   /** As `request`, but a refusal (code >= 400) rejects with a ChatError; resolves with the reply's body. */
@@ -198,32 +214,22 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     clearTimeout(timer);
   }
 
-  /** Closes the connection at once. */
-  destroy(): void {
+  /** Closes the connection at once; `reason` becomes what waits and requests in progress fail with. */
+  destroy(reason?: Error): void {
+    if (reason) this.failure ??= reason;
     this.socket.destroy();
   }
 
   // --- sending ---
 
-  private send(verb: string, args: string, onReply: Pending['onReply']): Promise<ReplyFrame> {
+  private send(verb: string, args: string, onReply: Pending['onReply'], quiet = false): Promise<ReplyFrame> {
     return new Promise<ReplyFrame>((resolve, reject) => {
       this.assertOpen(`send ${verb}`);
       const tag = this.nextTag++;
       const line = encodeRequest(tag, verb, args);
-      // The server skips a longer line without reading its tag (§1 "Sizes"): its reply could not be matched.
-      const limit =
-        typeof this.server.limits?.requestLine === 'number'
-          ? this.server.limits.requestLine
-          : LIMITS.requestLine;
-      if (line.length > limit) {
-        throw new ChatError(
-          413,
-          'FRAME_TOO_LARGE',
-          `a ${verb} line of ${line.length} bytes; the server takes at most ${limit}`,
-        );
-      }
+      checkLineLength(line, verb, this.server.limits);
       this.socket.write(line);
-      this.pending.set(tag, { verb: verb.toUpperCase(), resolve, reject, onReply });
+      this.pending.set(tag, { verb: verb.toUpperCase(), resolve, reject, onReply, quiet });
     });
   }
 
@@ -240,7 +246,8 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       case 'reply': {
         const { tag, code, reason, body } = frame;
         const reply: ReplyFrame = { kind: 'reply', tag, code, reason, body };
-        this.emit('reply', reply, reply.tag === null ? undefined : this.pending.get(reply.tag)?.verb);
+        const pending = tag === null ? undefined : this.pending.get(tag);
+        if (!pending?.quiet) this.emit('reply', reply, pending?.verb);
         this.settle(reply);
         return;
       }
@@ -290,14 +297,14 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
 
   private onClose(): void {
     this.isClosed = true;
-    const reason =
+    const reason = (this.closeReason =
       this.failure ??
       new ClientError(
         'CLIENT_CLOSED',
         this.bye
           ? `the server closed the connection (BYE ${this.bye.code}: ${this.bye.message})`
           : `the connection to ${this.address} closed`,
-      );
+      ));
     for (const [tag, { verb, reject }] of this.pending) {
       const message = `${reason.message} before the reply to ${verb} (tag ${tag})`;
       reject(new ClientError('CLIENT_CLOSED', message, { cause: reason }));

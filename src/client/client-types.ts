@@ -1,5 +1,7 @@
 /** The types of ChatClient's options, greeting, close reason and emitted events. */
 import type { DataFrame, EventFrame, ReplyFrame } from '../protocol/index.js';
+import type { FileInfo } from './download-sink.js';
+import type { EventPredicate, WaitOptions } from './event-queue.js';
 
 export interface ConnectOptions {
   host: string;
@@ -35,4 +37,32 @@ export interface ChatClientEvents {
   /** A line from the server that is not a frame a server sends; it is skipped. */
   problem: [string];
   close: [];
+}
+
+/**
+ * What the command runner and the terminal and script clients use of a connection: a ChatClient (one TCP
+ * connection) or a ReconnectingClient (a session that survives lost connections).
+ */
+export interface ChatSession {
+  readonly server: ServerIdentity;
+  readonly address: string;
+  readonly bye: ByeReason | undefined;
+  readonly closeReason: Error | undefined;
+  readonly closed: Promise<void>;
+  readonly isOpen: boolean;
+  readonly events: readonly EventFrame[];
+  request(verb: string, args?: string): Promise<ReplyFrame>;
+  call(verb: string, args?: string): Promise<Record<string, unknown>>;
+  sendLine(line: string): void;
+  waitForEvent(event: string, predicate?: EventPredicate, options?: WaitOptions): Promise<EventFrame>;
+  upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }>;
+  download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
+  quit(): Promise<void>;
+  close(): Promise<void>;
+  destroy(): void;
+  on(event: 'event', listener: (frame: EventFrame) => void): unknown;
+  on(event: 'reply', listener: (reply: ReplyFrame, verb: string | undefined) => void): unknown;
+  on(event: 'data', listener: (frame: DataFrame) => void): unknown;
+  on(event: 'problem', listener: (message: string) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }

@@ -2,8 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReplyFrame } from '../protocol/index.js';
 import { ChatError } from '../protocol/index.js';
-import type { ChatClient } from './chat-client.js';
+import type { ChatSession } from './client-types.js';
 import { downloadPath } from './download-path.js';
+import { ReconnectingClient } from './reconnecting-client.js';
+import type { SessionState } from './runner-restore.js';
+import { restoreSession, sawMessage } from './runner-restore.js';
 import type { SlashCommand } from './slash-commands.js';
 import { parseSlashCommand } from './slash-commands.js';
 
@@ -32,21 +35,26 @@ const lookup = (body: Record<string, unknown>, key: string): unknown =>
  * Runs typed lines (slash commands, plain text) on a ChatClient, for the interactive and the script client
  * alike, and keeps the session's state: who is logged in and the current room.
  */
-export class CommandRunner {
+export class CommandRunner implements SessionState {
   user: string | undefined;
   room: string | undefined;
+  readonly lastSeen = new Map<string, number>();
   /** True once /quit has begun: the connection is about to close on purpose. */
   quitting = false;
   private readonly downloadDir: string;
 
   constructor(
-    readonly client: ChatClient,
+    readonly client: ChatSession,
     options: RunnerOptions = {},
   ) {
     this.downloadDir = options.downloadDir ?? path.resolve('downloads');
     client.on('event', ({ event, body }) => {
       if (event === 'DELETED' && body.room === this.room) this.room = undefined;
+      if (event === 'MSG') sawMessage(this, body.room, body.id);
     });
+    // After a lost connection: the same user, the same room, and what the room said meanwhile.
+    if (client instanceof ReconnectingClient)
+      client.onRestore((conn, login) => restoreSession(this, conn, login));
   }
 
   /** Parses and runs one line; `undefined` for a blank line. */
@@ -149,6 +157,11 @@ export class CommandRunner {
       this.room = undefined;
     }
     const change = command.room;
+    if (command.verb === 'SAY') sawMessage(this, command.args.split(' ')[0], reply.body.id);
+    if (change && 'enter' in change) {
+      const history = Array.isArray(reply.body.history) ? (reply.body.history as { id?: unknown }[]) : [];
+      sawMessage(this, change.enter, history.at(-1)?.id ?? 0);
+    }
     if (change && 'enter' in change) this.room = change.enter;
     else if (change && change.leave === this.room) this.room = undefined;
   }

@@ -1,5 +1,12 @@
 export { ChatClient } from './chat-client.js';
-export type { ByeReason, ChatClientEvents, ConnectOptions, ServerIdentity } from './client-types.js';
+export type { RequestOptions } from './chat-client.js';
+export type {
+  ByeReason,
+  ChatClientEvents,
+  ChatSession,
+  ConnectOptions,
+  ServerIdentity,
+} from './client-types.js';
 export { ClientError } from './client-error.js';
 export type { ClientErrorCode } from './client-error.js';
 export { CommandRunner } from './command-runner.js';
@@ -7,6 +14,10 @@ export type { RunOutcome, RunnerOptions } from './command-runner.js';
 export { downloadPath, safeFileName } from './download-path.js';
 export type { FileInfo } from './download-sink.js';
 export type { EventPredicate, WaitOptions } from './event-queue.js';
+export type { ConnectionChange, ReconnectingClientEvents, Restored, Restorer } from './reconnect-events.js';
+export { formatSeconds, ReconnectPolicy } from './reconnect-policy.js';
+export type { ReconnectOptions } from './reconnect-policy.js';
+export { ReconnectingClient } from './reconnecting-client.js';
 export { replyError } from './reply-error.js';
 export { runScriptClient } from './script-client.js';
 export type { ScriptClientOptions, ScriptLine } from './script-client.js';

@@ -1,5 +1,5 @@
 import type { ReplyFrame, StatusCode } from '../protocol/index.js';
-import { ChatError } from '../protocol/index.js';
+import { ChatError, LIMITS } from '../protocol/index.js';
 
 /** Turns a refusal (code >= 400) into the ChatError it stands for. */
 export function replyError(reply: ReplyFrame): ChatError {
@@ -18,4 +18,23 @@ export function readBye(body: Record<string, unknown>): { code: string; message:
     code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
     message: typeof body.message === 'string' ? body.message : '',
   };
+}
+
+/**
+ * Refuses locally a request line longer than the server takes: it would skip the line without reading its
+ * tag (docs/PROTOCOL.md §1 "Sizes"), so its reply could never be matched.
+ */
+export function checkLineLength(
+  line: Buffer,
+  verb: string,
+  limits: Record<string, unknown> | undefined,
+): void {
+  const limit = typeof limits?.requestLine === 'number' ? limits.requestLine : LIMITS.requestLine;
+  if (line.length > limit) {
+    throw new ChatError(
+      413,
+      'FRAME_TOO_LARGE',
+      `a ${verb} line of ${line.length} bytes; the server takes at most ${limit}`,
+    );
+  }
 }

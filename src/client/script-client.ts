@@ -1,9 +1,11 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { ChatClient } from './chat-client.js';
 import type { ConnectOptions } from './client-types.js';
 import type { RunOutcome } from './command-runner.js';
 import { CommandRunner } from './command-runner.js';
+import type { ConnectionChange } from './reconnect-events.js';
+import type { ReconnectOptions } from './reconnect-policy.js';
+import { ReconnectingClient } from './reconnecting-client.js';
 import type { SlashCommand } from './slash-commands.js';
 
 export interface ScriptClientOptions {
@@ -16,6 +18,8 @@ export interface ScriptClientOptions {
   user?: string | undefined;
   password?: string | undefined;
   downloadDir?: string | undefined;
+  /** How to reconnect when the connection is lost (default: 30 attempts; `{ attempts: 0 }`: never). */
+  reconnect?: ReconnectOptions | undefined;
 }
 
 /** One line of the script client's output (see `runScriptClient`). */
@@ -34,7 +38,9 @@ export type ScriptLine =
     }
   | { type: 'event'; event: string; data: Record<string, unknown> }
   | { type: 'local'; command: string; ok: boolean; message: string; line?: number; [key: string]: unknown }
-  | { type: 'error'; message: string; command?: string; line?: number };
+  | { type: 'error'; message: string; command?: string; line?: number }
+  /** The connection was lost, is back, or reconnecting gave up (src/client/reconnect-events.ts). */
+  | ({ type: 'connection' } & ConnectionChange);
 
 /** Lines of a stream, one at a time, with a way to stop waiting when something else happens first. */
 class LineReader {
@@ -70,17 +76,19 @@ class LineReader {
  * (`"event"`), the outcome of every local command such as /send, /get, /wait (`"local"`) and every error
  * (`"error"`). Every non-blank input line is completed by exactly one output line carrying its line number
  * (`"line": n`, from 1): the final reply of its request (which also carries `"command"`), or a `local` or
- * `error` line. At the end of the input it sends QUIT and resolves with the exit code: 0, or 1 when the
- * connection could not be opened or was lost.
+ * `error` line. A lost connection is reconnected (`"connection"` lines say so: `lost`, `reconnected`,
+ * `closed`), logged in again and put back in its room; commands wait meanwhile. At the end of the input it
+ * sends QUIT and resolves with the exit code: 0, or 1 when the connection could not be opened, or was lost
+ * for good.
  */
 export async function runScriptClient(options: ScriptClientOptions): Promise<number> {
   const { output } = options;
   const print = (line: ScriptLine): void => {
     output.write(`${JSON.stringify(line)}\n`);
   };
-  let client: ChatClient;
+  let client: ReconnectingClient;
   try {
-    client = await ChatClient.connect(options.connect);
+    client = await ReconnectingClient.connect({ ...options.connect, reconnect: options.reconnect ?? {} });
   } catch (error) {
     print({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     return 1;
@@ -103,6 +111,9 @@ export async function runScriptClient(options: ScriptClientOptions): Promise<num
   });
   client.on('problem', (message) => {
     print({ type: 'error', message });
+  });
+  client.on('connection', (change) => {
+    print({ type: 'connection', ...change });
   });
 
   const runner = new CommandRunner(client, options.downloadDir ? { downloadDir: options.downloadDir } : {});
@@ -141,7 +152,11 @@ export async function runScriptClient(options: ScriptClientOptions): Promise<num
     reader.rl.close();
   }
   if (!client.isOpen && !quit) {
-    const why = client.bye ? `BYE ${client.bye.code}: ${client.bye.message}` : 'closed by the server';
+    const why = client.gaveUp
+      ? (client.closeReason?.message ?? 'gave up reconnecting')
+      : client.bye
+        ? `BYE ${client.bye.code}: ${client.bye.message}`
+        : 'closed by the server';
     print({ type: 'error', message: `connection to ${client.address} lost (${why})` });
     return 1;
   }

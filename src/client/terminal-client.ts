@@ -1,9 +1,10 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { ChatClient } from './chat-client.js';
-import type { ConnectOptions } from './client-types.js';
+import type { ChatSession, ConnectOptions } from './client-types.js';
 import type { RunOutcome } from './command-runner.js';
 import { CommandRunner } from './command-runner.js';
+import type { ReconnectOptions } from './reconnect-policy.js';
+import { ReconnectingClient } from './reconnecting-client.js';
 import { SLASH_COMMANDS } from './slash-commands.js';
 import type { Palette } from './terminal-format.js';
 import { COLORS, formatEvent, formatReply, NO_COLORS } from './terminal-format.js';
@@ -22,6 +23,8 @@ export interface TerminalClientOptions extends TerminalOptions {
   connect: ConnectOptions;
   user?: string | undefined;
   password?: string | undefined;
+  /** How to reconnect when the connection is lost (default: 30 attempts; `{ attempts: 0 }`: never). */
+  reconnect?: ReconnectOptions | undefined;
 }
 
 const complete = (line: string): [string[], string] => {
@@ -42,10 +45,12 @@ export class TerminalClient {
   private readonly colors: Palette;
   private readonly output: TerminalOptions['output'];
   private quitting = false;
+  /** The reason the session ended was printed already (reconnecting gave up). */
+  private explained = false;
   private finish!: (code: number) => void;
 
   constructor(
-    readonly client: ChatClient,
+    readonly client: ChatSession,
     options: TerminalOptions,
   ) {
     this.output = options.output;
@@ -77,10 +82,18 @@ export class TerminalClient {
     client.on('problem', (message) => {
       this.print(this.colors.red(`server sent a bad frame: ${message}`));
     });
+    if (client instanceof ReconnectingClient) {
+      client.on('connection', (change) => {
+        if (change.state === 'closed') this.explained = true;
+        this.setPrompt();
+        const paint = change.state === 'reconnected' ? this.colors.green : this.colors.red;
+        this.print(paint(change.message));
+      });
+    }
     client.on('close', () => {
       if (this.quitting || this.runner.quitting) return;
       const why = client.bye ? `: ${client.bye.code}: ${client.bye.message}` : '';
-      this.print(this.colors.red(`connection to ${client.address} closed${why}`));
+      if (!this.explained) this.print(this.colors.red(`connection to ${client.address} closed${why}`));
       this.quitting = true;
       this.rl.close();
       this.finish(1);
@@ -124,7 +137,9 @@ export class TerminalClient {
   /** Sets the prompt to user@room; true when it changed. */
   private setPrompt(): boolean {
     const { user, room } = this.runner;
-    const prompt = `${this.colors.bold(user ?? 'guest')}@${this.colors.cyan(room ?? '-')}> `;
+    const away = this.client instanceof ReconnectingClient && !this.client.connected;
+    const state = away ? this.colors.red(' (reconnecting)') : '';
+    const prompt = `${this.colors.bold(user ?? 'guest')}@${this.colors.cyan(room ?? '-')}${state}> `;
     const changed = prompt !== this.rl.getPrompt();
     this.rl.setPrompt(prompt);
     return changed;
@@ -167,9 +182,9 @@ export class TerminalClient {
 
 /** Connects, starts the interactive client, logs in if asked, and resolves with the exit code. */
 export async function runTerminalClient(options: TerminalClientOptions): Promise<number> {
-  let client: ChatClient;
+  let client: ReconnectingClient;
   try {
-    client = await ChatClient.connect(options.connect);
+    client = await ReconnectingClient.connect({ ...options.connect, reconnect: options.reconnect ?? {} });
   } catch (error) {
     options.output.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
