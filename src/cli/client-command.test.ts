@@ -44,6 +44,12 @@ describe('chatlab client', () => {
     });
   });
 
+  it('reconnects 30 times by default; --reconnect 0 never does, and a bad count is refused', () => {
+    expect(parsed([]).reconnect).toBe(30);
+    expect(parsed(['--reconnect', '0']).reconnect).toBe(0);
+    expect(() => parsed(['--reconnect', 'often'])).toThrow(/give a number of attempts/);
+  });
+
   it('refuses a bad server address with how to write one', () => {
     expect(() => parsed(['--server', 'host:99999'])).toThrow(/is not a server address: write host:port/);
   });

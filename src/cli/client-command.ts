@@ -12,7 +12,13 @@ interface ClientFlags {
   password?: string;
   color: boolean;
   downloads: string;
+  reconnect: number;
 }
+
+const attempts = (value: string): number => {
+  if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError('give a number of attempts, 0 to 9999');
+  return Number(value);
+};
 
 const address = (value: string): { host: string; port: number } => {
   try {
@@ -37,6 +43,11 @@ export function clientCommand(): Command {
     .addOption(new Option('-p, --password <password>', 'password for --user').env('CHATLAB_PASSWORD'))
     .option('--no-color', 'no colours, even on a terminal (NO_COLOR is honoured too)')
     .option('--downloads <folder>', 'where /get saves files', './downloads')
+    .addOption(
+      new Option('--reconnect <attempts>', 'attempts to reconnect after a lost connection (0: never)')
+        .default(30)
+        .argParser(attempts),
+    )
     .addHelpText(
       'after',
       `
@@ -50,7 +61,11 @@ With --script, each line of stdin is one command, run in order; stdout gets one 
   {"type":"error","command":"/frob","message":"unknown command /frob; ...","line":4}
 Every non-blank input line n is completed by exactly one output line with "line":n: the final reply to
 its request, or a local or error line. /wait <EVENT> [key=value ...] waits for an event. At the end of
-stdin the client sends QUIT and exits 0 (1 if the connection failed or was lost).
+stdin the client sends QUIT and exits 0 (1 if the connection failed, or was lost for good).
+
+A lost connection (server restarted, network cut) is reconnected on its own, with waits of 0.5, 1, 2, 4,
+then 5 s between attempts: the client logs in again, goes back to its room and shows what it missed.
+With --script this prints {"type":"connection","state":"lost"|"reconnected"|"closed","message":...}.
 
 Examples:
   $ chatlab client
@@ -69,6 +84,7 @@ Examples:
         user: flags.user,
         password: flags.password,
         downloadDir: resolve(flags.downloads),
+        reconnect: { attempts: flags.reconnect },
       };
       process.exitCode = flags.script
         ? await runScriptClient(common)
