@@ -39,6 +39,14 @@ describe('renderCompose', () => {
     expect(text).toContain("volumes: ['../captures:/captures']");
   });
 
+  it("keeps the server's data folder in a named volume, so a killed and restarted server finds its data", () => {
+    const text = renderCompose(buildTopology(), atDefault);
+    const server = text.slice(text.indexOf('  server:'), text.indexOf('  alice:'));
+    expect(server).toContain("volumes: ['server-data:/data']");
+    expect(server).not.toContain('tmpfs');
+    expect(text).toContain('\nvolumes:\n  server-data:\n');
+  });
+
   it('follows a changed topology: subnet, port, no published port, absolute captures folder', () => {
     const topology = buildTopology(
       readLabConfig({

@@ -1,6 +1,9 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { LAB_IMAGES, type LabHost, type Topology } from './topology.js';
 
+/** The server's data folder (/data): a named volume of the compose project. */
+export const SERVER_DATA_VOLUME = 'server-data';
+
 /** Official images the Dockerfiles default to; CHATLAB_BASE_IMAGE replaces them (see image-set.ts). */
 export const REGISTRY_BASES = {
   node: 'node:26-bookworm-slim',
@@ -88,7 +91,9 @@ function serverService(topology: Topology, paths: ComposePaths): string[] {
     '    hostname: server',
     '    init: true',
     ...list('    ', 'command', command),
-    '    tmpfs: [/data]',
+    // A volume, not a tmpfs: accounts, rooms, history and files survive the container being killed and
+    // started again (docs/FAULTS.md); `lab:down` removes it.
+    `    volumes: ['${SERVER_DATA_VOLUME}:/data']`,
     ...(topology.hostPort === null ? [] : list('    ', 'ports', [`127.0.0.1:${topology.hostPort}:${port}`])),
     ...network(topology, server),
     ...labels(server, 'server'),
@@ -145,6 +150,9 @@ export function renderCompose(topology: Topology, paths: ComposePaths): string {
     '      config:',
     `        - subnet: ${topology.subnet}`,
     `          gateway: ${topology.gateway}`,
+    '',
+    'volumes:',
+    `  ${SERVER_DATA_VOLUME}:`,
     '',
     'services:',
     ...serverService(topology, paths),

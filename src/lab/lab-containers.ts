@@ -84,7 +84,7 @@ function demuxText(buffer: Buffer): string {
   return offset === 0 ? buffer.toString('utf8') : Buffer.concat(parts).toString('utf8');
 }
 
-/** Removes a project's containers and networks, whatever state compose left them in. */
+/** Removes a project's containers, networks and volumes, whatever state compose left them in. */
 export async function removeProject(docker: Docker, project: string): Promise<number> {
   const containers = await listLabContainers(docker, project);
   await Promise.all(
@@ -100,6 +100,17 @@ export async function removeProject(docker: Docker, project: string): Promise<nu
     networks.map((n) =>
       docker
         .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  // The server's data volume: a new lab starts with no accounts, as before it had a volume.
+  const listed = await docker.listVolumes({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  const volumes = (listed.Volumes as typeof listed.Volumes | null) ?? []; // the API may say null for none
+  await Promise.all(
+    volumes.map((v) =>
+      docker
+        .getVolume(v.Name)
         .remove()
         .catch(() => undefined),
     ),
