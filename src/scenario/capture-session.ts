@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { ContainerShell } from './container-shell.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -40,8 +41,8 @@ export class CaptureSession {
   ) {}
 
   /**
-   * Stops the sniffers, restarts the server (an empty store: the scenario's accounts and rooms start from
-   * nothing), then starts the sniffers again, which join the server's new network namespace and overwrite
+   * Stops the sniffers, empties the server's data folder and restarts it (the scenario's accounts and rooms
+   * start from nothing), then starts the sniffers again, which join the server's new network namespace and overwrite
    * their files, and waits until the server answers and each sniffer is listening on eth0.
    */
   async startFresh(restartServer = true): Promise<void> {
@@ -106,6 +107,9 @@ export class CaptureSession {
       (c) => c.role === 'server',
     );
     if (server === undefined) throw new LabError('LAB_NOT_RUNNING', 'The lab has no server container.');
+    // The server's /data is a volume that outlives restarts (accounts and files survive a crash): empty it, so
+    // the scenario starts from no accounts and no rooms. The restart then opens a new store.
+    await new ContainerShell(server.id, 'server').sh('rm -rf /data/* /data/.[!.]*');
     await this.docker.getContainer(server.id).restart({ t: 5 });
     // Ready when it has said "listening on" since it said "stopping" (quicker than the 2 s health check).
     await this.progress.waitFor(
