@@ -111,7 +111,12 @@ describe('ReconnectingClient through a server restart', () => {
     expect(await waiting).toMatchObject({ code: 'CLIENT_CLOSED', message: closed.message });
   });
 
-  it('does not come back after QUIT', async () => {
+  it('does not come back after QUIT, whether sent with quit(), as a request or as a raw line', async () => {
+    const asRequest = await session();
+    const asLine = await session();
+    expect((await asRequest.request('QUIT')).code).toBe(200);
+    asLine.sendLine('QUIT');
+    await Promise.all([asRequest.closed, asLine.closed]);
     const quitter = await session();
     const log = changes(quitter);
     await quitter.quit();

@@ -98,6 +98,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     const name = verb.toUpperCase();
     if (name === 'LOGIN' && reply.code === 200) this.credentials = args;
     if (name === 'LOGOUT' && reply.code === 200) this.credentials = undefined;
+    if (name === 'QUIT' && reply.code === 200) this.ending = true; // the close that follows is wanted
     return reply;
   }
 
@@ -114,6 +115,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
         `not connected to ${this.address} now (reconnecting); try again`,
       );
     }
+    if (/^(\d+ +)?quit\s*$/i.test(line)) this.ending = true;
     this.current.sendLine(line);
   }
 
