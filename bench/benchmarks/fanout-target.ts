@@ -28,11 +28,11 @@ export class FanoutTarget {
   ) {}
 
   /**
-   * Starts the server (`chatlab` with its data folder on tmpfs like the lab's /data, `chatlab-disk` with it
-   * on this machine's disk, or `ngircd`) and connects N users to the room.
+   * Starts the server (`chatlab` with its data folder on disk, as `chatlab server` and the lab's Docker
+   * volume keep it, `chatlab-tmpfs` with it on /dev/shm, or `ngircd`) and connects N users to the room.
    */
   static async open(
-    label: 'chatlab' | 'chatlab-disk' | 'ngircd',
+    label: 'chatlab' | 'chatlab-tmpfs' | 'ngircd',
     connections: number,
     bundle: string,
     processes: number,
@@ -47,7 +47,7 @@ export class FanoutTarget {
             prefix: PREFIX,
             rooms: [ROOM],
             maxConnections: 5000,
-            dataRoot: label === 'chatlab' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+            dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
           });
     const generator = LoadGenerator.start(processes, () =>
       track(spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'pipe'] })),

@@ -31,8 +31,8 @@ interface ServerFigures {
 interface SizeFigures {
   connections: number;
   servers: ServerFigures[];
-  /** chatlab with its data folder on disk, at the highest rate chatlab (tmpfs) held. */
-  diskAtMax?: StepSummary;
+  /** chatlab with its data folder on tmpfs, at the highest rate chatlab (disk) held. */
+  tmpfsAtMax?: StepSummary;
 }
 
 async function measureSize(context: BenchContext, connections: number, bundle: string): Promise<SizeFigures> {
@@ -41,7 +41,9 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
     ? { warmupMs: 500, durationMs: 1500, drainMs: 700 }
     : { warmupMs: 700, durationMs: 2500, drainMs: 800 };
   const labels =
-    connections === 100 ? (['chatlab', 'ngircd', 'chatlab-disk'] as const) : (['chatlab', 'ngircd'] as const);
+    connections === 100
+      ? (['chatlab', 'ngircd', 'chatlab-tmpfs'] as const)
+      : (['chatlab', 'ngircd'] as const);
   const targets: FanoutTarget[] = [];
   try {
     for (const label of labels) {
@@ -81,7 +83,7 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
 
     // Ladder: step the rate up, interleaving the servers, until each stops holding. ngircd has no
     // per-connection rate limit (flood control off), so its ladder goes on past chatlab's cap.
-    const ladderTargets = targets.filter((t) => t.label !== 'chatlab-disk');
+    const ladderTargets = targets.filter((t) => t.label !== 'chatlab-tmpfs');
     const maxRate = (t: FanoutTarget): number =>
       t.label === 'ngircd' ? Number.POSITIVE_INFINITY : MAX_RATE_PER_CONNECTION;
     const ladders = new Map(ladderTargets.map((t) => [t, ladderFor(connections, maxRate(t))]));
@@ -140,15 +142,15 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
       const ladder = ladders.get(t) ?? [];
       get(t).maxIsCap = top !== undefined && top.ratePerConnection === ladder.at(-1)?.ratePerConnection;
     }
-    // What persistence on disk costs at that load: chatlab-disk at chatlab's highest held rate.
-    const disk = targets.find((t) => t.label === 'chatlab-disk');
+    // What writing to the disk costs at that load: chatlab-tmpfs at chatlab's highest held rate.
+    const tmpfs = targets.find((t) => t.label === 'chatlab-tmpfs');
     const chatlabMax = [...figures.values()].find((f) => f.label === 'chatlab')?.maxHeld;
-    const diskAtMax =
-      disk === undefined || chatlabMax === undefined
+    const tmpfsAtMax =
+      tmpfs === undefined || chatlabMax === undefined
         ? undefined
-        : await step(disk, stepFor(connections, chatlabMax.targetDeliveriesPerSecond));
+        : await step(tmpfs, stepFor(connections, chatlabMax.targetDeliveriesPerSecond));
     for (const t of targets) get(t).peakRssBytes = t.peakRss();
-    return { connections, servers: targets.map(get), ...(diskAtMax === undefined ? {} : { diskAtMax }) };
+    return { connections, servers: targets.map(get), ...(tmpfsAtMax === undefined ? {} : { tmpfsAtMax }) };
   } finally {
     for (const t of targets) await t.close();
   }
@@ -186,7 +188,7 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         fmt(med(s.reference, 'serverWaitShare') * 100, 0),
         fmt(med(s.reference, 'serverCpuUsPerDelivery'), 2),
         mib(med(s.reference, 'serverRssBytes')),
-        s.label === 'chatlab-disk'
+        s.label === 'chatlab-tmpfs'
           ? 'n/a'
           : `${fmt(s.maxHeld?.deliveriesPerSecond ?? Number.NaN, 0)}${s.maxIsCap ? (s.label === 'ngircd' ? ' (top)' : ' (cap)') : ''}`,
         fmt(s.maxHeld?.ratePerConnection ?? Number.NaN, 3),
@@ -243,23 +245,23 @@ export const fanout: Benchmark = {
           .map((x) => `${x.server}@N=${size.connections}/${fmt(x.targetDeliveriesPerSecond, 0)}`),
       ),
     );
-    const disk = sizes.flatMap((size) =>
-      size.diskAtMax === undefined
+    const tmpfs = sizes.flatMap((size) =>
+      size.tmpfsAtMax === undefined
         ? []
         : [
-            `chatlab-disk at chatlab's max held rate (N=${size.connections}, ${fmt(size.diskAtMax.targetDeliveriesPerSecond, 0)} deliveries/s): ` +
-              `p50 ${fmt(size.diskAtMax.p50, 2)} ms, p99 ${fmt(size.diskAtMax.p99, 2)} ms, ${fmt(size.diskAtMax.deliveredRatio * 100, 2)} % delivered, ` +
-              `CPU ${fmt(size.diskAtMax.serverCores * 100, 0)} %: ${size.diskAtMax.held ? 'held' : 'not held'}.`,
+            `chatlab-tmpfs at chatlab's max held rate (N=${size.connections}, ${fmt(size.tmpfsAtMax.targetDeliveriesPerSecond, 0)} deliveries/s): ` +
+              `p50 ${fmt(size.tmpfsAtMax.p50, 2)} ms, p99 ${fmt(size.tmpfsAtMax.p99, 2)} ms, ${fmt(size.tmpfsAtMax.deliveredRatio * 100, 2)} % delivered, ` +
+              `CPU ${fmt(size.tmpfsAtMax.serverCores * 100, 0)} %: ${size.tmpfsAtMax.held ? 'held' : 'not held'}.`,
           ],
     );
     return {
       table: tableFor(sizes),
       notes: [
-        ...disk,
+        ...tmpfs,
         `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (or the rate limit's cap, 19 msg/s per connection, for small rooms); medians of ${context.quick ? 1 : 3} interleaved runs.`,
         `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429, in 2 of 3 runs; "(cap)": chatlab's 19 msg/s per-connection cap (its rate limit is 20/s) was reached; "(top)": the ladder's top (1M deliveries/s) was reached; either way the server may hold more.`,
         'wait %: share of the window the server was runnable but waiting for a CPU (/proc/<pid>/schedstat): how busy the machine was.',
-        'chatlab keeps its data folder on tmpfs (/dev/shm), as the lab does (/data is tmpfs); chatlab-disk: the same server with it on disk.',
+        'chatlab keeps its data folder on disk (a temp folder), as `chatlab server` and the lab (a Docker volume) do; chatlab-tmpfs: the same with it on /dev/shm, to show what the disk costs.',
         generatorBound.length === 0
           ? 'The load generator kept its schedule in every step.'
           : `Steps where the load generator was near its limit (send lag p99 > 50 ms or its CPU > 80 %): ${generatorBound.join(', ')}.`,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
@@ -56,7 +56,7 @@ async function measure(
           prefix: PREFIX,
           rooms: [],
           maxConnections: bound + 100,
-          dataRoot: existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+          dataRoot: tmpdir(),
         });
   const generator = LoadGenerator.start(PROCESSES, () =>
     track(spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'pipe'] })),
