@@ -88,7 +88,11 @@ async function backAgain(mark: [number, number], started: number, label: string)
 }
 
 describe('the server container killed and started again', () => {
-  it('mid-conversation: both clients come back logged in and in their room; accounts, rooms and history are kept', async () => {
+  it('mid-conversation: both clients come back logged in and in their room; accounts, rooms, history and files are kept', async () => {
+    const alices = lab?.host('alice').container.id ?? '';
+    const bobs = lab?.host('bob').container.id ?? '';
+    const kept = await sh(alices, 'head -c 300000 /dev/urandom > /tmp/kept.bin && sha256sum /tmp/kept.bin');
+    const keptId = ((await alice.ok('/send #general /tmp/kept.bin')).file as { id: number }).id;
     await alice.ok('said before the crash');
     await bob.event('MSG', (m) => m.text === 'said before the crash', 0);
     const mark: [number, number] = [alice.since(), bob.since()];
@@ -111,6 +115,8 @@ describe('the server container killed and started again', () => {
     expect((await bob.ok('/rooms')).body).toMatchObject({
       rooms: [{ name: 'general', owner: 'bob', members: 2, online: 2 }],
     });
+    await bob.ok(`/get ${keptId} /tmp/kept.bin`);
+    expect((await sh(bobs, 'sha256sum /tmp/kept.bin')).split(' ')[0]).toBe(kept.split(' ')[0]);
     expect((await alice.ok('/whois bob')).body).toMatchObject({
       user: { name: 'bob', email: 'bob@example.org', online: true },
     });
@@ -137,7 +143,8 @@ describe('the server container killed and started again', () => {
     await backAgain(mark, started, 'mid-transfer');
     await throttle(alices, null);
     expect(await sh(server, 'ls -A /data/files/partial')).toBe('');
-    expect((await alice.ok('/files')).body).toEqual({ files: [] });
+    const files = ((await alice.ok('/files')).body as { files: { name: string }[] }).files;
+    expect(files.map((f) => f.name)).toEqual(['kept.bin']); // and no big.bin
 
     const offered = bob.since();
     const sent = await alice.ok('/send #general /tmp/big.bin');
