@@ -124,6 +124,11 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     return !this.isClosed;
   }
 
+  /** Whether a request can still be written: false from the moment the socket is gone or ending. */
+  get writable(): boolean {
+    return !this.isClosed && !this.socket.destroyed && !this.socket.writableEnded;
+  }
+
   /**
    * Sends `<tag> <VERB> <args>` and resolves with the final reply to that tag, whatever its code
    * (`100 Continue` is interim). Rejects only when the request cannot be sent or the connection closes.

@@ -164,12 +164,15 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     await this.closed;
   }
 
-  private connection(): Promise<ChatClient> {
-    if (this.current) return Promise.resolve(this.current);
+  private async connection(): Promise<ChatClient> {
+    const conn = this.current;
+    if (conn?.writable) return conn;
+    if (conn) {
+      await conn.closed; // already gone, not yet seen closed: what is sent now waits for the next one
+      return this.connection();
+    }
     if (this.ready) return this.ready.promise;
-    return Promise.reject(
-      this.closeReason ?? new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended`),
-    );
+    throw this.closeReason ?? new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended`);
   }
 
   /** Forwards a connection's frames; its events are held until the returned release (after restoring). */
