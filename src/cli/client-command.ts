@@ -13,7 +13,13 @@ interface ClientFlags {
   color: boolean;
   downloads: string;
   reconnect: number;
+  heartbeat: number;
 }
+
+const seconds = (value: string): number => {
+  if (!/^\d{1,5}$/.test(value)) throw new InvalidArgumentError('give a number of seconds, 0 to 99999');
+  return Number(value);
+};
 
 const attempts = (value: string): number => {
   if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError('give a number of attempts, 0 to 9999');
@@ -47,6 +53,11 @@ export function clientCommand(): Command {
       new Option('--reconnect <attempts>', 'attempts to reconnect after a lost connection (0: never)')
         .default(30)
         .argParser(attempts),
+    )
+    .addOption(
+      new Option('--heartbeat <seconds>', 'PING a server that has been silent this long (0: never)')
+        .default(20)
+        .argParser(seconds),
     )
     .addHelpText(
       'after',
@@ -84,7 +95,7 @@ Examples:
         user: flags.user,
         password: flags.password,
         downloadDir: resolve(flags.downloads),
-        reconnect: { attempts: flags.reconnect },
+        reconnect: { attempts: flags.reconnect, heartbeatMs: flags.heartbeat * 1000 },
       };
       process.exitCode = flags.script
         ? await runScriptClient(common)

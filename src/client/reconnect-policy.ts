@@ -11,7 +11,11 @@ export interface ReconnectOptions {
    * clients does not come back in the same millisecond after a server restart.
    */
   jitter?: number;
-  /** After this long without a byte from the server, a PING asks whether it is still there (default 5000). */
+  /**
+   * After this long without a byte from the server, a PING asks whether it is still there (default 20000;
+   * 0: never). Long enough that a capture of a conversation is not full of PINGs, short enough that a cut
+   * network is noticed within half a minute.
+   */
   heartbeatMs?: number;
   /** No byte for `heartbeatMs` + this long (default 10000): the connection is taken for dead. */
   heartbeatTimeoutMs?: number;
@@ -31,7 +35,7 @@ export class ReconnectPolicy {
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 5000;
     this.jitter = options.jitter ?? 0.2;
-    this.heartbeatMs = options.heartbeatMs ?? 5000;
+    this.heartbeatMs = options.heartbeatMs ?? 20_000;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
     this.random = random;
   }

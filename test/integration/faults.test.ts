@@ -165,7 +165,7 @@ describe('a client container cut off the network', () => {
     try {
       await bob.ok('said while alice was away, one');
       await bob.ok('said while alice was away, two');
-      // The heartbeat notices: no byte from the server for 15 s.
+      // The heartbeat notices: no byte from the server for 20 s, then no answer to its PING for 10 s more.
       const lost = await alice.connection('lost', mark, 60_000);
       expect(lost.message).toMatch(
         /^connection lost: no answer from 10\.77\.60\.10:3300 for \d+(\.\d+)? s; /,
