@@ -28,7 +28,7 @@ describe('renderCompose', () => {
       '-p',
       '--immediate-mode',
       '-B',
-      '32768',
+      '65536',
       '-U',
       '-Z',
       'root',

@@ -44,12 +44,13 @@ export function healthCommand(port: number): string[] {
 /**
  * The tcpdump command of a capture sidecar: real Ethernet frames from eth0 (not `any`, which has no
  * Ethernet header), handed over by the kernel at once (--immediate-mode) and written per packet (-U). A
- * 32 MiB buffer (-B, KiB): with the default 2 MiB, a 5 MiB file transfer (segments of up to 64 KiB each
- * after offloading) made the kernel drop about a tenth of the packets.
+ * 64 MiB buffer (-B, KiB): with the default 2 MiB, a 5 MiB file transfer (segments of up to 64 KiB each
+ * after offloading) made the kernel drop about a tenth of the packets, and with 32 MiB a room flooded at
+ * 20,000 deliveries/s still lost a few in a thousand (bench/experiments/sidecar-buffer.ts); 64 MiB lost none.
  */
 export function captureCommand(host: LabHost): string[] {
   const file = `/captures/${host.captureFile}`;
-  return ['tcpdump', '-i', 'eth0', '-p', '--immediate-mode', '-B', '32768', '-U', '-Z', 'root', '-w', file];
+  return ['tcpdump', '-i', 'eth0', '-p', '--immediate-mode', '-B', '65536', '-U', '-Z', 'root', '-w', file];
 }
 
 function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {
