@@ -16,7 +16,7 @@ const common: Config = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,bench}/**/*.test.ts'] },
     // Tests that compare with tools installed on the host (tshark, Chromium), without Docker.
     { ...common, displayName: 'tools', testMatch: ['<rootDir>/test/{wireshark,report}/**/*.test.ts'] },
     {
