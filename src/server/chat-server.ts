@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { LIMITS, PROTOCOL_NAME } from '../protocol/index.js';
+import { encodeEvent, LIMITS, PROTOCOL_NAME } from '../protocol/index.js';
 import { SERVER_APP, VERSION } from '../version.js';
 import { Connection } from './connection.js';
 import { FileStore } from './file-store.js';
@@ -162,7 +162,10 @@ export class ChatServer {
 
   /** Sends an event to every member of a room who is online, but one. */
   roomEvent(room: Room, event: string, body: object, exceptUserId?: number): void {
-    for (const id of this.store.memberIds(room.id)) if (id !== exceptUserId) this.sendEvent(id, event, body);
+    const bytes = encodeEvent(event, body); // encoded once for the whole room, not once per member
+    for (const id of this.store.memberIds(room.id)) {
+      if (id !== exceptUserId) this.sessions.get(id)?.write(bytes);
+    }
   }
 
   /** Stores a notification for the user and delivers it now if they are online (docs/PROTOCOL.md §6). */
