@@ -3,19 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { join } from 'node:path';
 import {
   buildTopology,
-  connectEngine,
-  ImageSet,
-  Progress,
   readLabConfig,
-  removeProject,
   StartedLab,
   writeLabCompose,
   type RunningHost,
 } from '../../src/lab/index.js';
+import { ComposeLab } from './compose-lab.js';
 import { ok, signIn } from './chat-session.js';
 import { ETHERNET, streamBytes, tcpFrames, waitForCaptured, type TcpFrame } from './capture-frames.js';
 
@@ -32,32 +28,13 @@ const topology = buildTopology(
 const composeFile = writeLabCompose(topology);
 const TEXT = 'hello bob, this is alice on the lab network';
 
-let environment: StartedDockerComposeEnvironment | undefined;
+let environment: ComposeLab | undefined;
 let hosts: Record<string, RunningHost> = {};
 const frames: Record<string, TcpFrame[]> = {};
 
-async function cleanUp(): Promise<void> {
-  try {
-    await environment?.down({ removeVolumes: true, timeout: 5_000 });
-  } finally {
-    environment = undefined;
-    await removeProject(await connectEngine(), topology.project);
-  }
-}
-
 beforeAll(async () => {
-  await new ImageSet(new Progress()).ensure();
-  await removeProject(await connectEngine(), topology.project);
-  let compose = new DockerComposeEnvironment(dirname(composeFile), basename(composeFile))
-    .withProjectName(topology.project)
-    .withEnvironment({ DOCKER_BUILDKIT: '0' })
-    .withStartupTimeout(120_000)
-    .withWaitStrategy('server-1', Wait.forHealthCheck());
-  for (const host of [topology.server, ...topology.clients]) {
-    compose = compose.withWaitStrategy(`${host.captureService}-1`, Wait.forLogMessage('listening on eth0'));
-  }
+  environment = await ComposeLab.up(topology, composeFile);
   try {
-    environment = await compose.up();
     const lab = await StartedLab.attach(topology, composeFile);
     hosts = Object.fromEntries(lab.hosts.map((host) => [host.name, host]));
 
@@ -85,16 +62,16 @@ beforeAll(async () => {
     for (const name of ['server', 'alice', 'bob'])
       await waitForCaptured(join(captures, `${name}.pcap`), TEXT);
   } catch (error) {
-    await cleanUp();
+    await environment.down();
     throw error;
   }
-  await cleanUp(); // tcpdump gets SIGTERM and flushes; the files stay in `captures`
+  await environment.down(); // tcpdump gets SIGTERM and flushes; the files stay in `captures`
   for (const host of ['server', 'alice', 'bob'])
     frames[host] = await tcpFrames(join(captures, `${host}.pcap`));
 }, 600_000);
 
 afterAll(async () => {
-  await cleanUp();
+  await environment?.down();
   if (process.env.CHATLAB_KEEP_CAPTURES === '1') process.stdout.write(`captures kept in ${captures}\n`);
   else rmSync(captures, { recursive: true, force: true });
 }, 60_000);

@@ -3,20 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
-import {
-  buildTopology,
-  connectEngine,
-  ImageSet,
-  Progress,
-  readLabConfig,
-  removeProject,
-  writeLabCompose,
-} from '../../src/lab/index.js';
+import { join } from 'node:path';
+import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/index.js';
 import { compareWithTshark } from '../../src/report/index.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
+import { ComposeLab } from './compose-lab.js';
 
 const captures = mkdtempSync(join(tmpdir(), 'chatlab-it-scenario-captures-'));
 const runs = mkdtempSync(join(tmpdir(), 'chatlab-it-scenario-runs-'));
@@ -35,39 +27,15 @@ const SERVER = '10.77.103.10';
 const IP: Record<string, string> = { alice: '10.77.103.11', bob: '10.77.103.12', carol: '10.77.103.13' };
 const MiB = 1024 * 1024;
 
-let environment: StartedDockerComposeEnvironment | undefined;
+let environment: ComposeLab | undefined;
 const results = new Map<string, { result: RunResult; output: string[] }>();
 
-async function cleanUp(): Promise<void> {
-  try {
-    await environment?.down({ removeVolumes: true, timeout: 5_000 });
-  } finally {
-    environment = undefined;
-    await removeProject(await connectEngine(), topology.project);
-  }
-}
-
 beforeAll(async () => {
-  await new ImageSet(new Progress()).ensure();
-  await removeProject(await connectEngine(), topology.project);
-  let compose = new DockerComposeEnvironment(dirname(composeFile), basename(composeFile))
-    .withProjectName(topology.project)
-    .withEnvironment({ DOCKER_BUILDKIT: '0' })
-    .withStartupTimeout(120_000)
-    .withWaitStrategy('server-1', Wait.forHealthCheck());
-  for (const host of [topology.server, ...topology.clients]) {
-    compose = compose.withWaitStrategy(`${host.captureService}-1`, Wait.forLogMessage('listening on eth0'));
-  }
-  try {
-    environment = await compose.up();
-  } catch (error) {
-    await cleanUp();
-    throw error;
-  }
+  environment = await ComposeLab.up(topology, composeFile);
 }, 300_000);
 
 afterAll(async () => {
-  await cleanUp();
+  await environment?.down();
   if (process.env.CHATLAB_KEEP_CAPTURES === '1') process.stdout.write(`scenario runs kept in ${runs}\n`);
   else rmSync(runs, { recursive: true, force: true });
   rmSync(captures, { recursive: true, force: true });
