@@ -179,6 +179,16 @@ export class Store {
       .map((r) => Number(r.user_id));
   }
 
+  /** The room's members with their names, in joining order, in one query. */
+  members(roomId: number): { id: number; name: string }[] {
+    return this.db
+      .all(
+        'SELECT users.id, users.name FROM members JOIN users ON users.id = members.user_id WHERE room_id = ? ORDER BY joined_at, user_id',
+        [roomId],
+      )
+      .map((r) => ({ id: Number(r.id), name: str(r.name) }));
+  }
+
   isMember(roomId: number, userId: number): boolean {
     return this.db.get('SELECT 1 FROM members WHERE room_id = ? AND user_id = ?', [roomId, userId]) !== null;
   }

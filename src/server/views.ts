@@ -33,8 +33,8 @@ export class Views {
   }
 
   members(room: Room): object[] {
-    return this.store.memberIds(room.id).map((id) => ({
-      name: this.nameOf(id),
+    return this.store.members(room.id).map(({ id, name }) => ({
+      name,
       online: this.isOnline(id),
       owner: id === room.ownerId,
     }));
