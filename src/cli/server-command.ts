@@ -4,6 +4,12 @@ import { DEFAULT_PORT, PROTOCOL_NAME } from '../protocol/index.js';
 import { DEFAULT_LIMITS, startServer } from '../server/index.js';
 import { SERVER_APP, VERSION } from '../version.js';
 
+function atLeastOne(value: string): number {
+  const n = positiveInt(value);
+  if (n < 1) throw new InvalidArgumentError('expected 1 or more');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
@@ -16,6 +22,7 @@ interface ServerFlags {
   data: string;
   maxFile: number;
   maxConnections: number;
+  rate: number;
   log: boolean;
 }
 
@@ -40,6 +47,11 @@ export function serverCommand(): Command {
         .default(DEFAULT_LIMITS.maxConnections)
         .argParser(positiveInt),
     )
+    .addOption(
+      new Option('--rate <requests>', 'requests a second each connection may send (twice that in a burst)')
+        .default(DEFAULT_LIMITS.requestsPerSecond)
+        .argParser(atLeastOne),
+    )
     .option('--no-log', 'do not print the request log')
     .addHelpText(
       'after',
@@ -58,7 +70,12 @@ Examples:
         port: flags.port,
         dataDir,
         log: flags.log ? (line) => process.stdout.write(`${line}\n`) : undefined,
-        limits: { maxFileSize: flags.maxFile, maxConnections: flags.maxConnections },
+        limits: {
+          maxFileSize: flags.maxFile,
+          maxConnections: flags.maxConnections,
+          requestsPerSecond: flags.rate,
+          requestBurst: flags.rate * 2,
+        },
       }).catch((error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE')
