@@ -1,60 +1,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite from 'node-sqlite3-wasm';
+import type { Notification, Room, Row, StoredFile, StoredMessage, User } from './store-rows.js';
+import { str, toFile, toMessage, toNotification, toRoom, toUser } from './store-rows.js';
 import { SCHEMA } from './store-schema.js';
 
-export interface User {
-  id: number;
-  name: string;
-  email: string;
-  passwordHash: string;
-  display: string;
-  postal: string | null;
-  createdAt: string;
-}
+export type { Notification, Room, StoredFile, StoredMessage, User } from './store-rows.js';
 
-export interface Room {
-  id: number;
-  name: string;
-  ownerId: number;
-  passwordHash: string | null;
-  capacity: number | null;
-  inviteOnly: boolean;
-  createdAt: string;
-}
-
-export interface StoredMessage {
-  id: number;
-  roomId: number | null;
-  fromId: number;
-  toId: number | null;
-  text: string;
-  at: string;
-}
-
-export interface StoredFile {
-  id: number;
-  name: string;
-  size: number;
-  sha256: string;
-  fromId: number;
-  roomId: number | null;
-  toId: number | null;
-  at: string;
-}
-
-export interface Notification {
-  id: number;
-  userId: number;
-  kind: string;
-  room: string | null;
-  fromName: string | null;
-  text: string | null;
-  fileId: number | null;
-  at: string;
-}
-
-type Row = Record<string, unknown>;
 type Value = string | number | null;
 
 const now = (): string => new Date().toISOString();
@@ -336,70 +288,4 @@ export class Store {
   private many<T>(sql: string, values: Value[], map: (row: Row) => T): T[] {
     return this.db.all(sql, values).map(map);
   }
-}
-
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : '';
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-function toUser(r: Row): User {
-  return {
-    id: Number(r.id),
-    name: str(r.name),
-    email: str(r.email),
-    passwordHash: str(r.password_hash),
-    display: str(r.display),
-    postal: strOrNull(r.postal),
-    createdAt: str(r.created_at),
-  };
-}
-
-function toRoom(r: Row): Room {
-  return {
-    id: Number(r.id),
-    name: str(r.name),
-    ownerId: Number(r.owner_id),
-    passwordHash: strOrNull(r.password_hash),
-    capacity: numOrNull(r.capacity),
-    inviteOnly: Number(r.invite_only) === 1,
-    createdAt: str(r.created_at),
-  };
-}
-
-function toMessage(r: Row): StoredMessage {
-  return {
-    id: Number(r.id),
-    roomId: numOrNull(r.room_id),
-    fromId: Number(r.from_id),
-    toId: numOrNull(r.to_id),
-    text: str(r.text),
-    at: str(r.at),
-  };
-}
-
-function toFile(r: Row): StoredFile {
-  return {
-    id: Number(r.id),
-    name: str(r.name),
-    size: Number(r.size),
-    sha256: str(r.sha256),
-    fromId: Number(r.from_id),
-    roomId: numOrNull(r.room_id),
-    toId: numOrNull(r.to_id),
-    at: str(r.at),
-  };
-}
-
-function toNotification(r: Row): Notification {
-  return {
-    id: Number(r.id),
-    userId: Number(r.user_id),
-    kind: str(r.kind),
-    room: strOrNull(r.room),
-    fromName: strOrNull(r.from_name),
-    text: strOrNull(r.text),
-    fileId: numOrNull(r.file_id),
-    at: str(r.at),
-  };
 }
