@@ -6,23 +6,16 @@ import type { FakeConnection } from './fake-server.js';
 import { FakeServer } from './fake-server.js';
 
 let server: FakeServer;
-const clients: ChatClient[] = [];
 
 beforeEach(async () => {
   server = await FakeServer.start();
 });
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
   await server.close();
 });
 
-async function open(): Promise<{ client: ChatClient; conn: FakeConnection }> {
-  const connecting = ChatClient.connect({ host: '127.0.0.1', port: server.port });
-  const conn = await server.connection();
-  await conn.greet();
-  const client = await connecting;
-  clients.push(client);
-  return { client, conn };
+function open(): Promise<{ client: ChatClient; conn: FakeConnection }> {
+  return server.open();
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

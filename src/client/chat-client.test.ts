@@ -8,23 +8,16 @@ import type { FakeConnection } from './fake-server.js';
 import { FakeServer, GREETING } from './fake-server.js';
 
 let server: FakeServer;
-const clients: ChatClient[] = [];
 
 beforeEach(async () => {
   server = await FakeServer.start();
 });
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
   await server.close();
 });
 
-async function open(): Promise<{ client: ChatClient; conn: FakeConnection }> {
-  const connecting = ChatClient.connect({ host: '127.0.0.1', port: server.port, agent: 'test-agent/1' });
-  const conn = await server.connection();
-  await conn.greet();
-  const client = await connecting;
-  clients.push(client);
-  return { client, conn };
+function open(): Promise<{ client: ChatClient; conn: FakeConnection }> {
+  return server.open('test-agent/1');
 }
 
 const rejection = async (promise: Promise<unknown>): Promise<Error> => {
@@ -42,10 +35,10 @@ describe('ChatClient.connect', () => {
     const conn = await server.connection();
     const hello = await conn.greet();
     const client = await connecting;
-    clients.push(client);
     expect(hello).toMatchObject({ kind: 'request', tag: 1, verb: 'HELLO', args: 'test-agent/1' });
     expect(client.server).toEqual(GREETING);
     expect(client.events).toEqual([{ kind: 'event', event: 'HELLO', body: GREETING }]);
+    client.destroy();
   });
 
   it('explains a refused connection', async () => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { DataFrame, RequestFrame } from '../protocol/index.js';
 import { encodeEvent, FrameDecoder } from '../protocol/index.js';
+import { ChatClient } from './chat-client.js';
 
 /** What a test's fake server reads from the client: requests and data frames, in order. */
 export type ClientFrame = RequestFrame | DataFrame;
@@ -77,6 +78,7 @@ export class FakeServer {
   private readonly accepted: FakeConnection[] = [];
   private readonly waiting: ((connection: FakeConnection) => void)[] = [];
   private readonly sockets = new Set<net.Socket>();
+  private readonly clients: ChatClient[] = [];
 
   private constructor(
     private readonly server: net.Server,
@@ -107,7 +109,23 @@ export class FakeServer {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  /** A ChatClient connected to this server and greeted, with the server's side of its connection. */
+  async open(agent?: string): Promise<{ client: ChatClient; conn: FakeConnection }> {
+    const connecting = ChatClient.connect({
+      host: '127.0.0.1',
+      port: this.port,
+      ...(agent ? { agent } : {}),
+    });
+    const conn = await this.connection();
+    await conn.greet();
+    const client = await connecting;
+    this.clients.push(client);
+    return { client, conn };
+  }
+
+  /** Destroys the clients `open` made and every connection, then stops listening. */
   async close(): Promise<void> {
+    for (const client of this.clients.splice(0)) client.destroy();
     for (const socket of this.sockets) socket.destroy();
     this.server.close();
     await once(this.server, 'close');

@@ -1,20 +1,17 @@
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { encodeEvent } from '../protocol/index.js';
-import { ChatClient } from './chat-client.js';
 import type { FakeConnection } from './fake-server.js';
 import { FakeServer } from './fake-server.js';
 import { FakeTerminal } from './fake-terminal.js';
 import { TerminalClient } from './terminal-client.js';
 
 let server: FakeServer;
-const clients: ChatClient[] = [];
 
 beforeEach(async () => {
   server = await FakeServer.start();
 });
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
   await server.close();
 });
 
@@ -26,11 +23,7 @@ interface Session {
 }
 
 async function start(color = false, columns = 80): Promise<Session> {
-  const connecting = ChatClient.connect({ host: '127.0.0.1', port: server.port });
-  const conn = await server.connection();
-  await conn.greet();
-  const client = await connecting;
-  clients.push(client);
+  const { client, conn } = await server.open();
   const input = new PassThrough();
   const screen = new FakeTerminal(columns);
   const term = new TerminalClient(client, { input, output: screen, terminal: true, color });
@@ -134,11 +127,7 @@ describe('the terminal client', () => {
     await until(coloured.screen, shows('[lab] bob: hi'));
     expect(coloured.screen.bytes).toContain('\x1b[36m[lab]\x1b[39m \x1b[1mbob\x1b[22m: hi');
 
-    const connecting = ChatClient.connect({ host: '127.0.0.1', port: server.port });
-    const conn = await server.connection();
-    await conn.greet();
-    const client = await connecting;
-    clients.push(client);
+    const { client, conn } = await server.open();
     let written = '';
     const pipe = new Writable({
       write(chunk: Buffer, _encoding, callback) {
