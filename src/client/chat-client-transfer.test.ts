@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ChatError, encodeData, encodeEvent } from '../protocol/index.js';
 import { ChatClient } from './chat-client.js';
 import type { FakeConnection } from './fake-server.js';
-import { FakeServer } from './fake-server.js';
+import { rejection, FakeServer } from './fake-server.js';
 
 let server: FakeServer;
 
@@ -25,14 +25,6 @@ const fileOf = (size: number): Buffer => {
   for (let i = 0; i < size; i++) out[i] = (i * 7 + (i >> 8)) & 0xff;
   if (size > 16) out.write('\nDATA 1 0 5\n', 3);
   return out;
-};
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('the promise did not reject');
 };
 
 describe('upload', () => {

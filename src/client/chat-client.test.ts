@@ -5,7 +5,7 @@ import { ChatError, encodeEvent } from '../protocol/index.js';
 import { ChatClient } from './chat-client.js';
 import { ClientError } from './client-error.js';
 import type { FakeConnection } from './fake-server.js';
-import { FakeServer, GREETING } from './fake-server.js';
+import { rejection, FakeServer, GREETING } from './fake-server.js';
 
 let server: FakeServer;
 
@@ -19,15 +19,6 @@ afterEach(async () => {
 function open(): Promise<{ client: ChatClient; conn: FakeConnection }> {
   return server.open('test-agent/1');
 }
-
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('the promise did not reject');
-};
 
 describe('ChatClient.connect', () => {
   it('says HELLO at once with its agent and keeps the greeting', async () => {

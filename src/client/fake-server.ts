@@ -131,3 +131,13 @@ export class FakeServer {
     await once(this.server, 'close');
   }
 }
+
+/** The error a promise rejects with, for asserting on it; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('the promise did not reject');
+}
