@@ -72,9 +72,9 @@ function labels(host: LabHost, role: string): string[] {
   return ['    labels:', `      chatlab.host: ${host.name}`, `      chatlab.role: ${role}`];
 }
 
-function serverService(topology: Topology, paths: ComposePaths): string[] {
-  const { server, port } = topology;
-  const command = [
+/** The command a server container runs: the bundled chatlab, listening on every address, data in /data. */
+export function serverCommand(port: number): string[] {
+  return [
     'node',
     '/app/chatlab.mjs',
     'server',
@@ -85,6 +85,11 @@ function serverService(topology: Topology, paths: ComposePaths): string[] {
     '--data',
     '/data',
   ];
+}
+
+function serverService(topology: Topology, paths: ComposePaths): string[] {
+  const { server, port } = topology;
+  const command = serverCommand(port);
   return [
     '  server:',
     `    image: ${LAB_IMAGES.server}`,

@@ -2,7 +2,7 @@
 export { LabError, type LabErrorCode } from './lab-error.js';
 export { DEFAULT_LAB_CONFIG, readLabConfig, parseClients, type LabConfig } from './lab-config.js';
 export { buildTopology, allHosts, findHost, LAB_IMAGES, type LabHost, type Topology } from './topology.js';
-export { renderCompose, REGISTRY_BASES } from './compose-file.js';
+export { renderCompose, REGISTRY_BASES, serverCommand } from './compose-file.js';
 export { composeFileFor, writeLabCompose } from './lab-compose.js';
 export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';

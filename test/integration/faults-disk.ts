@@ -5,6 +5,7 @@ import {
   connectEngine,
   LAB_IMAGES,
   ScriptedClient,
+  serverCommand,
   type StartedLab,
   type Topology,
 } from '../../src/lab/index.js';
@@ -34,15 +35,7 @@ export async function diskFullCase(lab: StartedLab, topology: Topology): Promise
     '/data/files:size=2m',
     '--init',
     LAB_IMAGES.server,
-    'node',
-    '/app/chatlab.mjs',
-    'server',
-    '--host',
-    '0.0.0.0',
-    '--port',
-    '3300',
-    '--data',
-    '/data',
+    ...serverCommand(3300),
   );
   const chats: Chat[] = [];
   try {
