@@ -7,18 +7,11 @@ import { measureCommand, type CommandRun } from '../lib/measure-command.js';
 import { ROOT_DIR } from '../lib/paths.js';
 import { fmt, median, mib, ratio } from '../lib/stats.js';
 import { ensureTool } from '../lib/tools.js';
+import { FRAME_FIELDS } from '../../src/report/tshark/compare-with-tshark.js';
 
 /** What `compareWithTshark` (src/report/tshark) asks tshark for, in one pass: the facts of answers A-E. */
 export const TSHARK_FIELDS = [
-  'frame.number',
-  'frame.protocols',
-  'eth.src',
-  'ip.src',
-  'ip.dst',
-  'tcp.srcport',
-  'tcp.dstport',
-  'tcp.len',
-  'tcp.stream',
+  ...FRAME_FIELDS,
   'chatlab.kind',
   'chatlab.verb',
   'chatlab.status',

@@ -164,19 +164,21 @@ export async function compareWithTshark(
   return out;
 }
 
+/** The frame-level fields the comparison reads, in one tshark pass (no dissector needed). */
+export const FRAME_FIELDS = [
+  'frame.number',
+  'frame.protocols',
+  'eth.src',
+  'ip.src',
+  'ip.dst',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.len',
+  'tcp.stream',
+] as const;
+
 async function frameRows(file: string): Promise<Row[]> {
-  const fields = [
-    'frame.number',
-    'frame.protocols',
-    'eth.src',
-    'ip.src',
-    'ip.dst',
-    'tcp.srcport',
-    'tcp.dstport',
-    'tcp.len',
-    'tcp.stream',
-  ];
-  const rows = await tsharkFields(file, fields);
+  const rows = await tsharkFields(file, [...FRAME_FIELDS]);
   return rows.map((row) => {
     const first = (i: number): string | undefined => row[i]?.[0];
     const num = (i: number): number | undefined => (first(i) === undefined ? undefined : Number(first(i)));
