@@ -39,3 +39,9 @@ export {
 } from './pcapng-writer.js';
 export { encodePcap, type PcapWriterOptions } from './pcap-writer.js';
 export { buildTcpFrame, buildUdpFrame, type TcpFrameSpec, type UdpFrameSpec } from './frame-builder.js';
+export {
+  checkIpv4Checksum,
+  checkTransportChecksum,
+  type ChecksumCheck,
+  type ChecksumStatus,
+} from './transport-checksum.js';
