@@ -42,15 +42,30 @@ export function healthCommand(port: number): string[] {
 }
 
 /**
- * The tcpdump command of a capture sidecar: real Ethernet frames from eth0 (not `any`, which has no
- * Ethernet header), handed over by the kernel at once (--immediate-mode) and written per packet (-U). A
- * 64 MiB buffer (-B, KiB): with the default 2 MiB, a 5 MiB file transfer (segments of up to 64 KiB each
- * after offloading) made the kernel drop about a tenth of the packets, and with 32 MiB a room flooded at
- * 20,000 deliveries/s still lost a few in a thousand (bench/experiments/sidecar-buffer.ts); 64 MiB lost none.
+ * What the sidecar does to the watched interface before it captures: a veth hands tcpdump unsegmented
+ * buffers of up to 64 KiB (TSO/GSO/GRO) and frames whose checksums were never filled in (tx checksum
+ * offload), things no wire carries. With them off the kernel segments to the MTU and computes every
+ * checksum in software, so the capture shows real frames (docs/LAB.md, "Captures true to the wire"). It runs
+ * in the host's own network namespace, so it changes that host and nothing else; the line it prints is read
+ * back by the scenario runner and recorded in run.json.
+ */
+export const OFFLOADS_OFF =
+  'ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1' +
+  " && echo 'chatlab-capture: offloads off on eth0 (tx checksumming, TSO, GSO, GRO)'" +
+  " || echo 'chatlab-capture: WARNING: could not turn offloads off on eth0; the capture may show frames over" +
+  " the MTU and incorrect checksums' >&2";
+
+/**
+ * The command of a capture sidecar: offloads off (OFFLOADS_OFF), then tcpdump on real Ethernet frames from
+ * eth0 (not `any`, which has no Ethernet header), handed over by the kernel at once (--immediate-mode) and
+ * written per packet (-U). A 64 MiB buffer (-B, KiB): with the default 2 MiB, a 5 MiB file transfer made the
+ * kernel drop about a tenth of the packets, and with 32 MiB a room flooded at 20,000 deliveries/s still lost
+ * a few in a thousand (bench/experiments/sidecar-buffer.ts); 64 MiB lost none.
  */
 export function captureCommand(host: LabHost): string[] {
   const file = `/captures/${host.captureFile}`;
-  return ['tcpdump', '-i', 'eth0', '-p', '--immediate-mode', '-B', '65536', '-U', '-Z', 'root', '-w', file];
+  const tcpdump = `exec tcpdump -i eth0 -p --immediate-mode -B 65536 -U -Z root -w ${file}`;
+  return ['sh', '-c', `{ ${OFFLOADS_OFF}; }; ${tcpdump}`];
 }
 
 function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {
