@@ -21,21 +21,12 @@ describe('renderCompose', () => {
     expect(text).toContain('ipv4_address: 10.77.0.13');
     expect(text).toContain('network_mode: service:bob');
     const bobCapture = text.slice(text.indexOf('  bob-capture:'));
-    const command = [
-      'tcpdump',
-      '-i',
-      'eth0',
-      '-p',
-      '--immediate-mode',
-      '-B',
-      '65536',
-      '-U',
-      '-Z',
-      'root',
-      '-w',
-      '/captures/bob.pcap',
-    ];
-    expect(bobCapture).toContain(['    command:', ...command.map((arg) => `      - '${arg}'`)].join('\n'));
+    const tcpdump = 'exec tcpdump -i eth0 -p --immediate-mode -B 65536 -U -Z root -w /captures/bob.pcap';
+    expect(bobCapture).toContain(`    command:\n      - 'sh'\n      - '-c'\n`);
+    // Offloads off first (real frames on the wire), then tcpdump in place of the shell.
+    expect(bobCapture).toContain('ethtool -K eth0 tx off tso off gso off gro off');
+    expect(bobCapture.indexOf('ethtool')).toBeLessThan(bobCapture.indexOf(tcpdump));
+    expect(bobCapture).toContain(`; ${tcpdump}"`);
     expect(text).toContain("volumes: ['../captures:/captures']");
   });
 
