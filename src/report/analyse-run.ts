@@ -11,7 +11,7 @@ import { buildAnswerE } from './answer-e.js';
 import { buildAnswerF } from './answer-f.js';
 import type { Answers, CaptureFileInfo } from './answers.js';
 import { buildAnswersAToD } from './answers-a-to-d.js';
-import { scanCapture } from './capture-scan.js';
+import { type CaptureScan, scanCapture } from './capture-scan.js';
 import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
 import { identifyLab } from './lab-identity.js';
@@ -25,6 +25,17 @@ export interface RunAnalysis {
   /** The merged capture, frame N at index N - 1. */
   readonly frames: readonly MergedFrame[];
   readonly answers: Answers;
+}
+
+/** TCP streams whose SYN is not in the capture (it started before the capture did). */
+function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; hosts: readonly string[] }[] {
+  const missing: { stream: number; frame: number; hosts: readonly string[] }[] = [];
+  for (const [stream, handshake] of scan.handshakes) {
+    if (handshake.syn !== null) continue;
+    const hosts = scan.frames[stream.firstFrame - 1]?.hosts ?? [];
+    missing.push({ stream: stream.id, frame: stream.firstFrame, hosts });
+  }
+  return missing.sort((a, b) => a.stream - b.stream);
 }
 
 /** Reads a run folder's captures, merges them and answers A-F. Writes nothing. */
@@ -106,6 +117,7 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
     E,
     F: buildAnswerF(scan, lab, E.messages, E.segments),
     traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
+    health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
   };
   return { folder, frames, answers };
 }

@@ -1,4 +1,12 @@
-import { dissect, type Layer, type TcpFlags, type TcpOption } from '../pcap/index.js';
+import {
+  type ChecksumCheck,
+  checkIpv4Checksum,
+  checkTransportChecksum,
+  dissect,
+  type Layer,
+  type TcpFlags,
+  type TcpOption,
+} from '../pcap/index.js';
 import type { AnswerF, ChatMessage, LayerAnswer, Segment } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
 import type { LabIdentity } from './lab-identity.js';
@@ -23,9 +31,14 @@ export function buildAnswerF(
   }
   const packet = dissect(record);
   const stream = lab.chatStreams.find((s) => s.id === chosen.stream);
-  const layers: LayerAnswer[] = packet.layers.map((layer) =>
-    describe(layer, stream?.direction(chosen.direction).initialSequence),
-  );
+  const checks = [checkIpv4Checksum(packet), checkTransportChecksum(packet)];
+  const layers: LayerAnswer[] = packet.layers.map((layer) => {
+    const described = describe(layer, stream?.direction(chosen.direction).initialSequence);
+    const check = checks.find((c) => c?.layer === layer.kind);
+    return check === undefined
+      ? described
+      : { ...described, fields: { ...described.fields, ...checksumFields(check) } };
+  });
   const appEnd = packet.payload.offset + packet.payload.length;
   layers.push({
     name: 'chatlab',
@@ -41,6 +54,14 @@ export function buildAnswerF(
     hex: record.data.toString('hex'),
     layers,
     trailer: appEnd < record.data.length ? { offset: appEnd, length: record.data.length - appEnd } : null,
+  };
+}
+
+/** The header's checksum as verified here (RFC 1071 sum; pseudo-header for TCP and UDP). */
+function checksumFields(check: ChecksumCheck): Fields {
+  return {
+    checksumStatus: check.status,
+    checksumComputed: check.expected === null ? '' : hex4(check.expected),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CaptureHealth } from './capture-health.js';
+
 /**
  * The machine-readable answers to the lab's questions A-F (`../shared/LAB.md`), as written to
  * `answers.json`. Every frame number is a frame of `captures/merged.pcapng`, counted from 1 as Wireshark
@@ -19,6 +21,8 @@ export interface Answers {
   readonly F: AnswerF;
   /** Per-host traffic summary (one entry per capture file). */
   readonly traffic: readonly HostTraffic[];
+  /** Whether the capture shows what a wire carried: frame sizes, checksums, cuts, drops, copies, clocks. */
+  readonly health: CaptureHealth;
 }
 
 export interface ReportMeta {

@@ -6,6 +6,7 @@ import {
   TcpReassembler,
   type TcpStream,
 } from '../pcap/index.js';
+import { HealthCollector } from './capture-health.js';
 
 /** A TCP segment that carried payload bytes. */
 export interface PayloadSegment {
@@ -50,6 +51,8 @@ export interface CaptureScan {
   readonly handshakes: Map<TcpStream, Handshake>;
   /** TCP frames of each stream, all flags included. */
   readonly streamFrames: Map<TcpStream, number>;
+  /** What shows the capture is not what a wire carried (offload artifacts, cuts, copies). */
+  readonly health: HealthCollector;
 }
 
 /** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
@@ -64,10 +67,12 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     segments: [],
     handshakes: new Map(),
     streamFrames: new Map(),
+    health: new HealthCollector(),
   };
   const segments = scan.segments as PayloadSegment[];
   for (const frame of frames) {
     const packet = dissect(frame);
+    scan.health.observe(frame, packet);
     const protocol = protocolClass(packet);
     increment(scan.byProtocol, protocol);
     const ethernet = findLayer(packet, 'ethernet');

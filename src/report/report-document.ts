@@ -2,6 +2,7 @@ import type { Answers } from './answers.js';
 import { b, type Block, c, type ReportDocument } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { sectionE } from './section-e.js';
+import { healthNote, sectionHealth } from './section-health.js';
 import { sectionF } from './section-f.js';
 import { sectionsAToD } from './sections-a-to-d.js';
 import { sectionsExtra } from './sections-extra.js';
@@ -43,6 +44,8 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
       numeric: [2],
     },
   );
+  const unhealthy = healthNote(answers, m);
+  if (unhealthy !== null) intro.push({ type: 'note', text: b(unhealthy) });
   if (meta.warnings.length > 0) {
     intro.push({ type: 'note', text: `${b(m.warningsTitle)}: ${meta.warnings.join(' · ')}` });
   }
@@ -65,7 +68,7 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
         ];
       }),
     },
-    sections: [...sections, ...sectionsExtra(answers, m, context.paths)],
+    sections: [...sections, ...sectionsExtra(answers, m, context.paths), sectionHealth(answers, m)],
     footer: m.footer(meta.generator, meta.generatedAt),
   };
 }

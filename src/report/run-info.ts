@@ -18,6 +18,8 @@ export interface RunInfo {
   readonly serverPort: number | null;
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
+  /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
+  readonly captures: readonly { readonly host: string; readonly dropped: number | null }[];
 }
 
 /**
@@ -59,6 +61,15 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
     serverPort: typeof port === 'number' ? port : null,
     hosts,
     steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
+    captures: Array.isArray(value.captures) ? value.captures.filter(isObject).map(captureCounts) : [],
+  };
+}
+
+function captureCounts(capture: Record<string, unknown>): { host: string; dropped: number | null } {
+  const dropped = capture.dropped;
+  return {
+    host: typeof capture.host === 'string' ? capture.host : '?',
+    dropped: typeof dropped === 'number' && Number.isInteger(dropped) && dropped >= 0 ? dropped : null,
   };
 }
 

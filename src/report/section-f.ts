@@ -2,6 +2,7 @@ import type { Answers, AnswerF } from './answers.js';
 import type { Block, Section } from './document.js';
 import { hexDumpHtml, hexDumpText, legendHtml, markLayers, type MarkedLayer } from './hex-dump.js';
 import type { Messages } from './i18n/en.js';
+import { healthMessagesFor } from './i18n/health.js';
 import { nestingSvg } from './svg-nesting.js';
 
 const FENCE = '```';
@@ -60,10 +61,32 @@ export function sectionF({ F, E }: Answers, m: Messages): Section {
   if (F.layers.length === 4 && F.layers[0]?.protocol === 'eth') {
     blocks.push({ type: 'list', items: m.fStory(app, tcp, ip, eth) });
   }
+  blocks.push(...checksumBlocks(F, m));
   blocks.push({ type: 'p', text: m.fAnalogy });
   if (F.layers[0]?.protocol === 'eth') blocks.push({ type: 'note', text: m.fFcs });
   if (F.trailer !== null) blocks.push({ type: 'note', text: m.fPadding(F.trailer.offset, F.trailer.length) });
   return { ...base, answer, blocks };
+}
+
+/** Each header's checksum, verified, and how a checksum is computed. */
+function checksumBlocks(F: AnswerF, m: Messages): Block[] {
+  const h = healthMessagesFor(m.lang);
+  const items = F.layers
+    .filter((l) => typeof l.fields.checksumStatus === 'string')
+    .map((l) =>
+      h.checksum(
+        l.name,
+        String(l.fields.checksum),
+        String(l.fields.checksumStatus),
+        String(l.fields.checksumComputed),
+      ),
+    );
+  return items.length === 0
+    ? []
+    : [
+        { type: 'list', items },
+        { type: 'p', text: h.checksumHow },
+      ];
 }
 
 /** Size of each layer's unit: the frame, the packet, the segment, the message (padding only in the frame). */
