@@ -12,6 +12,7 @@ export { DockerSetup } from './docker-setup.js';
 export { Progress } from './progress.js';
 export { connectEngine } from './docker-engine.js';
 export {
+  assertOwnLab,
   listLabContainers,
   removeProject,
   addressOn,

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { toLabError } from './docker-errors.js';
+import { LabError } from './lab-error.js';
 
 /** One container of a lab, as compose labelled it. */
 export interface LabContainer {
@@ -11,6 +12,8 @@ export interface LabContainer {
   role: string;
   state: string;
   status: string;
+  /** The compose file(s) it was created from (compose's own label): which checkout the lab belongs to. */
+  configFiles: string;
 }
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -30,6 +33,7 @@ export async function listLabContainers(docker: Docker, project: string): Promis
       role: info.Labels['chatlab.role'] ?? '',
       state: info.State,
       status: info.Status,
+      configFiles: info.Labels['com.docker.compose.project.config_files'] ?? '',
     }));
   } catch (error) {
     throw toLabError(error, 'Listing the lab containers');
@@ -116,4 +120,27 @@ export async function removeProject(docker: Docker, project: string): Promise<nu
     ),
   );
   return containers.length + networks.length;
+}
+
+/**
+ * Refuses a lab whose containers compose created from another compose file than `composeFile`: a lab of the
+ * same name started from another clone writes its captures into that clone's folder, so a run here would
+ * collect old or empty files.
+ */
+export function assertOwnLab(
+  containers: readonly LabContainer[],
+  project: string,
+  composeFile: string,
+): void {
+  const other = containers.find(
+    (c) => c.configFiles !== '' && !c.configFiles.split(',').includes(composeFile),
+  );
+  if (other === undefined) return;
+  throw new LabError(
+    'LAB_OTHER_CHECKOUT',
+    `The lab "${project}" that is up was started from ${other.configFiles}, not from this folder's ${composeFile}: ` +
+      'its sniffers write their captures there, so a run from here would collect nothing of its own.',
+    `Stop it from the folder that started it (\`npm run lab:down\` there), or give this lab its own name, subnet and ` +
+      'port (CHATLAB_PROJECT, CHATLAB_SUBNET, CHATLAB_HOST_PORT; docs/LAB.md), then run again.',
+  );
 }

@@ -13,6 +13,7 @@ export type LabErrorCode =
   | 'LAB_SUBNET_IN_USE'
   | 'LAB_NAME_IN_USE'
   | 'LAB_NOT_RUNNING'
+  | 'LAB_OTHER_CHECKOUT'
   | 'LAB_UNKNOWN_HOST'
   | 'LAB_TIMEOUT'
   | 'LAB_COMMAND_FAILED'

@@ -1,7 +1,10 @@
 import {
+  assertOwnLab,
+  connectEngine,
   DockerSetup,
   Lab,
   LabError,
+  listLabContainers,
   StartedLab,
   writeLabCompose,
   type Progress,
@@ -12,6 +15,8 @@ import {
 export async function ensureLab(topology: Topology, progress: Progress): Promise<StartedLab> {
   const composeFile = writeLabCompose(topology);
   try {
+    const containers = await listLabContainers(await connectEngine(), topology.project);
+    assertOwnLab(containers, topology.project, composeFile);
     return await StartedLab.attach(topology, composeFile);
   } catch (error) {
     if (!(error instanceof LabError && error.code === 'LAB_NOT_RUNNING')) throw error;

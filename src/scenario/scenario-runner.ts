@@ -9,6 +9,7 @@ import {
   type Topology,
 } from '../lab/index.js';
 import { REPO_ROOT } from '../lab/paths.js';
+import { readPcapFile } from '../pcap/index.js';
 import { CaptureSession, type CaptureStats } from './capture-session.js';
 import { lab } from './current-lab.js';
 import { ensureLab } from './lab-ready.js';
@@ -18,6 +19,31 @@ import { RunFolder } from './run-folder.js';
 import type { RunRecord } from './run-record.js';
 import { resolveScenario } from './scenario-file.js';
 import { StepLog, type StepFailure } from './step-log.js';
+
+/**
+ * Why the collected files cannot be this run's whole capture: fewer frames than tcpdump said it wrote (the
+ * files came from elsewhere, or were cut), or no frame at all. Undefined when they are complete.
+ */
+async function incompleteCaptures(files: readonly CaptureStats[]): Promise<string | undefined> {
+  const problems: string[] = [];
+  let total = 0;
+  for (const file of files) {
+    let frames: number;
+    try {
+      frames = (await readPcapFile(file.file)).records.length;
+    } catch (error) {
+      problems.push(
+        `${file.host}.pcap cannot be read (${error instanceof Error ? error.message : String(error)})`,
+      );
+      continue;
+    }
+    total += frames;
+    if (file.captured !== null && frames < file.captured)
+      problems.push(`${file.host}.pcap holds ${frames} frames but its sniffer wrote ${file.captured}`);
+  }
+  if (files.length > 0 && total === 0) problems.push('no host captured a single frame');
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
 
 /** How a run went and where its files are. */
 export interface RunResult {
@@ -100,7 +126,11 @@ export class ScenarioRunner {
     let failure: StepFailure | undefined;
     lab.bind({ scenario: scenario.name, lab: running, log });
     try {
-      await import(pathToFileURL(scenario.file).href);
+      // A new URL each run: a module is evaluated once per URL, so a second run of the same scenario in one
+      // process would otherwise execute nothing.
+      await import(`${pathToFileURL(scenario.file).href}?run=${folder.id}`);
+      if (log.steps.length === 0)
+        throw new Error(`${scenario.file} ran no step: a run that does nothing fails`);
     } catch (error) {
       failure = log.failure ?? {
         step: log.next,
@@ -122,6 +152,15 @@ export class ScenarioRunner {
       const message = error instanceof Error ? error.message : String(error);
       failure ??= { step: log.next, expected: 'one capture file per host', message };
       write(`The captures could not be collected: ${message}`);
+    }
+    const short = await incompleteCaptures(files);
+    if (short !== undefined) {
+      failure ??= {
+        step: log.next,
+        expected: 'every packet the sniffers counted in the collected files',
+        message: short,
+      };
+      write(`The captures are incomplete: ${short}`);
     }
     const dropped = files.filter((f) => (f.dropped ?? 0) > 0);
     for (const { host, dropped: lost, captured } of dropped) {

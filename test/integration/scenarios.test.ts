@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/index.js';
-import { compareWithTshark } from '../../src/report/index.js';
+import { type Answers, compareWithTshark } from '../../src/report/index.js';
+import { runTshark } from '../../src/report/tshark/tshark-runner.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
 import { ComposeLab } from './compose-lab.js';
@@ -165,10 +166,63 @@ describe.each(listScenarios())('scenario %s', (name) => {
     await TRAFFIC[name]?.(result);
   }, 240_000);
 
+  it('captures real frames: none over 1514 bytes and no bad checksum, by tshark and by the report', async () => {
+    const { result } = await run(name);
+    for (const host of HOSTS) {
+      const file = join(result.dir, 'captures', `${host}.pcap`);
+      const lengths = (await runTshark(['-r', file, '-T', 'fields', '-e', 'frame.len'])).trim().split('\n');
+      expect(lengths.length).toBeGreaterThan(0);
+      expect(Math.max(...lengths.map(Number))).toBeLessThanOrEqual(1514);
+      const validate = [
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-o',
+        'udp.check_checksum:TRUE',
+      ];
+      const status = ['-T', 'fields', '-e', 'frame.number'];
+      const bad = await runTshark([
+        '-r',
+        file,
+        ...validate,
+        '-Y',
+        'tcp.checksum.status==0 || ip.checksum.status==0 || udp.checksum.status==0',
+        ...status,
+      ]);
+      expect(`${host}: ${bad.trim().split('\n').filter(Boolean).length} bad checksums`).toBe(
+        `${host}: 0 bad checksums`,
+      );
+      // tshark did verify them: every TCP segment's checksum is "good" (status 1).
+      const tcp = await runTshark(['-r', file, '-Y', 'tcp', ...status]);
+      const good = await runTshark(['-r', file, ...validate, '-Y', 'tcp.checksum.status==1', ...status]);
+      expect(good.trim().split('\n').length).toBe(tcp.trim().split('\n').length);
+    }
+    const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
+    expect(answers.health.checks.filter((c) => c.status !== 'ok').map((c) => c.code)).toEqual([]);
+    expect(answers.health.verified.transport).toBeGreaterThan(0);
+  }, 240_000);
+
   it("writes a report whose answers agree with tshark's own dissection of the captures", async () => {
     const { result } = await run(name);
     expect(result.report?.files.html).toBe(join(result.dir, 'report.html'));
     expect(existsSync(join(result.dir, 'report.md'))).toBe(true);
     expect(await compareWithTshark(result.dir)).toEqual([]);
+  }, 240_000);
+});
+
+describe('the runner', () => {
+  it('runs the same scenario a second time in one process, executing every step again', async () => {
+    const { result: first } = await run('basic');
+    const again = await new ScenarioRunner()
+      .withTopology(topology)
+      .withRunsDir(runs)
+      .withOutput(() => undefined)
+      .withoutReport()
+      .run('basic');
+    expect(again.ok).toBe(true);
+    expect(again.runId).not.toBe(first.runId);
+    expect(again.record.steps.length).toBe(first.record.steps.length);
+    expect(again.record.steps.length).toBeGreaterThan(10);
   }, 240_000);
 });
