@@ -134,6 +134,29 @@ describe('frame decoder refusals', () => {
     ]);
   });
 
+  it("with oversizedAt 'lf', reports an oversized line where its LF arrives, covering the whole line", () => {
+    const decoder = new FrameDecoder({ maxLine: 16, oversizedAt: 'lf' });
+    const long = Buffer.from(`SAY room ${'x'.repeat(40)}`);
+    expect(decoder.push(long.subarray(0, 20))).toEqual([]);
+    expect(decoder.push(long.subarray(20))).toEqual([]); // past the limit, but no LF yet
+    const out = decoder.push(Buffer.from('\nPING\n'));
+    expect(out[0]).toMatchObject({
+      kind: 'problem',
+      code: 'FRAME_TOO_LARGE',
+      start: 0,
+      end: long.length + 1,
+    });
+    expect(strip(out)[1]).toEqual({ kind: 'request', tag: null, verb: 'PING', args: '' });
+  });
+
+  it("with oversizedAt 'lf', gives up waiting for the LF after maxSkip bytes", () => {
+    const decoder = new FrameDecoder({ maxLine: 16, oversizedAt: 'lf', maxSkip: 64 });
+    expect(decoder.push(Buffer.alloc(40, 0x78))).toEqual([]);
+    const out = decoder.push(Buffer.alloc(40, 0x78));
+    expect(out).toMatchObject([{ kind: 'problem', code: 'FRAME_TOO_LARGE', start: 0, end: 80 }]);
+    expect(decoder.push(Buffer.from('tail\nPING\n')).map((d) => d.kind)).toEqual(['request']);
+  });
+
   it('refuses invalid UTF-8 without losing the following frames', () => {
     const out = new FrameDecoder().push(
       Buffer.concat([Buffer.from('SAY r '), Buffer.of(0xc3, 0x28), Buffer.from('\nPING\n')]),

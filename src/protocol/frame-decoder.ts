@@ -15,6 +15,14 @@ export interface FrameDecoderOptions {
   maxLine?: number;
   /** Largest DATA payload accepted. */
   maxData?: number;
+  /**
+   * When a line over `maxLine` is reported: `limit` (default) as soon as its bytes pass the limit, as the
+   * server must; `lf` once its LF arrives (or `maxSkip` bytes pass without one), where Wireshark's
+   * dissector shows it: the report uses this so its frame numbers are Wireshark's.
+   */
+  oversizedAt?: 'limit' | 'lf';
+  /** With `oversizedAt: 'lf'`: give up waiting for the LF after this many bytes (default 1 MiB). */
+  maxSkip?: number;
 }
 
 interface PendingData {
@@ -41,10 +49,16 @@ export class FrameDecoder {
   private data: PendingData | null = null;
   /** Inside an oversized line: bytes are dropped until its LF. */
   private skipping = false;
+  private readonly oversizedAt: 'limit' | 'lf';
+  private readonly maxSkip: number;
+  /** Stream offset where the oversized line being skipped began (for `oversizedAt: 'lf'`). */
+  private skipStart = -1;
   private stopped = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxLine = options.maxLine ?? LIMITS.serverLine;
+    this.oversizedAt = options.oversizedAt ?? 'limit';
+    this.maxSkip = options.maxSkip ?? LIMITS.serverLine;
     this.maxData = options.maxData ?? LIMITS.dataChunk;
   }
 
@@ -81,10 +95,19 @@ export class FrameDecoder {
       if (this.skipping) {
         this.consume(this.buffered);
         this.scanned = 0;
+        if (this.skipStart >= 0 && this.position - this.skipStart >= this.maxSkip) {
+          const begun = this.skipStart;
+          this.skipStart = -1;
+          return this.problem('FRAME_TOO_LARGE', `no LF within ${this.maxSkip} bytes`, false, begun);
+        }
       } else if (this.buffered >= this.maxLine) {
         this.consume(this.buffered);
         this.scanned = 0;
         this.skipping = true;
+        if (this.oversizedAt === 'lf') {
+          this.skipStart = start;
+          return undefined;
+        }
         return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);
       }
       return undefined;
@@ -93,7 +116,11 @@ export class FrameDecoder {
     this.scanned = 0;
     if (this.skipping) {
       this.skipping = false;
-      return null;
+      const begun = this.skipStart;
+      this.skipStart = -1;
+      return begun < 0
+        ? null
+        : this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, begun);
     }
     if (line.length > this.maxLine) {
       return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);

@@ -43,6 +43,7 @@ export function decodeChatStream(
     }
     const decoder = new FrameDecoder({
       maxLine: direction === 'client-to-server' ? LIMITS.requestLine : LIMITS.serverLine,
+      oversizedAt: 'lf', // as wireshark/chatlab.lua shows it: in the frame where the line ends
     });
     let expected = 0;
     for (const chunk of bytes.chunks) {
