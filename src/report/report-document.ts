@@ -2,6 +2,7 @@ import type { Answers } from './answers.js';
 import { b, type Block, c, type ReportDocument } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { sectionE } from './section-e.js';
+import { healthMessagesFor } from './i18n/health.js';
 import { healthNote, sectionHealth } from './section-health.js';
 import { sectionF } from './section-f.js';
 import { sectionsAToD } from './sections-a-to-d.js';
@@ -44,6 +45,8 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
       numeric: [2],
     },
   );
+  if (meta.impairments.length > 0)
+    intro.push({ type: 'note', text: healthMessagesFor(m.lang).impaired(meta.impairments) });
   const unhealthy = healthNote(answers, m);
   if (unhealthy !== null) intro.push({ type: 'note', text: b(unhealthy) });
   if (meta.warnings.length > 0) {

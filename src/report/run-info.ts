@@ -20,6 +20,8 @@ export interface RunInfo {
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
   readonly captures: readonly { readonly host: string; readonly dropped: number | null }[];
+  /** Changes of the hosts' links during the run: from which step, which host, what (`none`: cleared). */
+  readonly impairments: readonly { readonly step: number; readonly host: string; readonly text: string }[];
 }
 
 /**
@@ -62,6 +64,13 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
     hosts,
     steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
     captures: Array.isArray(value.captures) ? value.captures.filter(isObject).map(captureCounts) : [],
+    impairments: Array.isArray(value.impairments)
+      ? value.impairments.filter(isObject).map((change) => ({
+          step: typeof change.step === 'number' ? change.step : 0,
+          host: typeof change.host === 'string' ? change.host : '?',
+          text: typeof change.text === 'string' ? change.text : '?',
+        }))
+      : [],
   };
 }
 

@@ -44,6 +44,7 @@ describe('RunFolder', () => {
       ok: true,
       lab: { project: 'p', subnet: '10.77.0.0/24', gateway: '10.77.0.1', serverPort: 3300, hosts: [] },
       captures: [],
+      impairments: [],
       steps: [],
     });
     expect(JSON.parse(readFileSync(join(runs, 'latest', 'run.json'), 'utf8'))).toMatchObject({

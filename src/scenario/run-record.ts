@@ -1,3 +1,4 @@
+import type { ImpairmentChange } from './scenario-lab.js';
 import type { StepFailure, StepRecord } from './step-log.js';
 
 /** One host of the lab as run.json records it: what question B and the Ethernet headers are about. */
@@ -28,5 +29,7 @@ export interface RunRecord {
   };
   /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
   captures: { host: string; file: string; captured: number | null; dropped: number | null }[];
+  /** Each change of a host's link during the run (lab.impair / lab.clearImpairment), in order. */
+  impairments: ImpairmentChange[];
   steps: StepRecord[];
 }

@@ -1,4 +1,12 @@
-import type { RunningHost, StartedLab } from '../lab/index.js';
+import {
+  connectEngine,
+  describeImpairment,
+  type Impairment,
+  parseImpairment,
+  type RunningHost,
+  setImpairment,
+  type StartedLab,
+} from '../lab/index.js';
 import { ContainerFiles } from './container-files.js';
 import { ContainerShell } from './container-shell.js';
 import { describeEvent, type EventMatch, type EventName } from './event-match.js';
@@ -17,6 +25,15 @@ export interface RunContext {
 
 type Session = ScenarioClient | NetcatSession;
 
+/** A change of a host's link during a run, as run.json records it (null: cleared). */
+export interface ImpairmentChange {
+  /** The step that made it. */
+  step: number;
+  host: string;
+  impairment: Impairment | null;
+  text: string;
+}
+
 /**
  * The lab as a scenario script sees it: `await lab.client('alice')` opens a chat client in alice's
  * container, `lab.delivered(...)` checks that an event reached exactly the right people. The runner binds it
@@ -26,20 +43,63 @@ export class ScenarioLab {
   #run: RunContext | undefined;
   #sessions: Session[] = [];
   #prepared = new Set<string>();
+  #impairments: ImpairmentChange[] = [];
 
   /** Used by the runner: the run the next script's steps belong to. */
   bind(run: RunContext): void {
     this.#run = run;
     this.#sessions = [];
     this.#prepared = new Set();
+    this.#impairments = [];
   }
 
-  /** Used by the runner: closes what the script left open and unbinds. */
+  /** Used by the runner: closes what the script left open, clears the links it impaired, and unbinds. */
   async release(): Promise<void> {
     const sessions = this.#sessions.filter((session) => session.isOpen);
     await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
+    const run = this.#run;
+    const impaired = new Set(this.#impairments.map((change) => change.host));
+    if (run !== undefined && impaired.size > 0) {
+      const docker = await connectEngine();
+      for (const host of impaired)
+        await setImpairment(docker, run.lab.topology.project, host, null).catch(() => undefined);
+    }
     this.#sessions = [];
     this.#run = undefined;
+  }
+
+  /** Every change of a link this run made, in order (the runner writes them to run.json). */
+  get impairments(): readonly ImpairmentChange[] {
+    return this.#impairments;
+  }
+
+  /**
+   * Impairs the link to `host` from now on (one step): `'loss=10%'`, `'delay=50ms,jitter=10ms'`, ... (docs/LAB.md
+   * "Impairment"); a packet is lost or delayed between its sender's capture and its receiver's.
+   */
+  async impair(host: string, spec: string): Promise<void> {
+    await this.#changeLink(host, parseImpairment(spec));
+  }
+
+  /** Gives `host` a perfect link again (one step). */
+  async clearImpairment(host: string): Promise<void> {
+    await this.#changeLink(host, null);
+  }
+
+  async #changeLink(host: string, impairment: Impairment | null): Promise<void> {
+    const { lab, log } = this.#current;
+    const text = describeImpairment(impairment);
+    const step = log.next;
+    await log.run(
+      host,
+      impairment === null ? 'link: perfect again' : `link: ${text}`,
+      'the link changed',
+      async () => {
+        await setImpairment(await connectEngine(), lab.topology.project, lab.host(host).name, impairment);
+        this.#impairments.push({ step, host, impairment, text });
+        return { value: undefined, result: 'ok' };
+      },
+    );
   }
 
   get #current(): RunContext {

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../lab/paths.js';
 import { readPcapFile } from '../pcap/index.js';
 import { CaptureSession, type CaptureStats } from './capture-session.js';
 import { lab } from './current-lab.js';
+import type { ImpairmentChange } from './scenario-lab.js';
 import { ensureLab } from './lab-ready.js';
 import type { Lang } from '../report/index.js';
 import { writeRunReport, type ReportOutput } from './report-step.js';
@@ -125,6 +126,7 @@ export class ScenarioRunner {
     const startedAt = new Date().toISOString();
     let failure: StepFailure | undefined;
     lab.bind({ scenario: scenario.name, lab: running, log });
+    let impairments: ImpairmentChange[] = [];
     try {
       // A new URL each run: a module is evaluated once per URL, so a second run of the same scenario in one
       // process would otherwise execute nothing.
@@ -138,6 +140,7 @@ export class ScenarioRunner {
         message: error instanceof Error ? error.message : String(error),
       };
     } finally {
+      impairments = [...lab.impairments];
       await lab.release();
     }
 
@@ -188,6 +191,7 @@ export class ScenarioRunner {
         captured,
         dropped,
       })),
+      impairments,
       steps: log.steps,
     };
     folder.writeRecord(record);

@@ -111,6 +111,22 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     expect(toCarol.length).toBeLessThan(2 * 5 * MiB);
     expect(toCarol).toContain('403 Forbidden {"code":"NOT_OFFERED"');
   },
+  lossy: async (result) => {
+    // alice's link dropped frames between the captures: TCP sent them again, everything arrived.
+    const count = async (host: string, filter: string): Promise<number> => {
+      const file = join(result.dir, 'captures', `${host}.pcap`);
+      const out = await runTshark(['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+      return out.trim().split('\n').filter(Boolean).length;
+    };
+    expect(await count('alice', 'tcp.analysis.retransmission')).toBeGreaterThan(0);
+    expect(await count('server', 'tcp.analysis.lost_segment')).toBeGreaterThan(0); // the receiver lacks them
+    expect(result.record.impairments.map((c) => `${c.host} ${c.text}`)).toEqual([
+      'alice loss 10 %',
+      'alice none',
+    ]);
+    const toBob = await serverStream(result, 'to', 'bob');
+    for (let n = 1; n <= 12; n += 1) expect(toBob).toContain(`message ${n} of 12 through a lossy link`);
+  },
   netcat: async (result) => {
     const fromAlice = await serverStream(result, 'from', 'alice');
     expect(fromAlice).toContain('HELP SAY\r\nREGISTER alice alice@example.org s3cret-alice\r\n'); // nc -C: CRLF

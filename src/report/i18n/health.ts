@@ -16,6 +16,7 @@ export interface HealthMessages {
   readonly fix: Readonly<Record<HealthCode, string>>;
   readonly checksum: (layer: string, value: string, status: string, computed: string) => string;
   readonly checksumHow: string;
+  readonly impaired: (changes: readonly { step: number; host: string; text: string }[]) => string;
 }
 
 const n = (value: number, lang: Lang): string => value.toLocaleString(lang === 'en' ? 'en' : 'pt-BR');
@@ -95,6 +96,8 @@ const en: HealthMessages = {
       : status === 'incorrect'
         ? `The ${layer} checksum ${c(value)} is incorrect: the bytes give ${c(computed)} (see "Capture health").`
         : `The ${layer} checksum ${c(value)} cannot be verified from this capture.`,
+  impaired: (changes) =>
+    `The links were impaired on purpose during this run, between the senders' captures and the receivers' (loss as an nftables rule on the bridge, delay and the rest with tc netem): ${changes.map((ch) => `from step ${String(ch.step)}, ${ch.host}'s link: ${ch.text === 'none' ? 'perfect again' : ch.text}`).join('; ')}. Expect retransmissions and gaps in what was sent through them.`,
   checksumHow:
     "How a checksum is computed (RFC 1071): add the header's 16-bit words in one's complement arithmetic (a carry out of the top bit is added back at the bottom) with the checksum field taken as zero, and write the complement of the sum. The receiver adds every word, checksum included, and must get 0xffff. IPv4's covers its own header only (TTL changes at each router, so each router computes it anew); TCP's and UDP's cover a pseudo-header (source and destination IP address, protocol, segment length) and the whole segment with its data, so a segment delivered to the wrong address or with damaged data is refused.",
 };
@@ -170,6 +173,8 @@ const ptBR: HealthMessages = {
       : status === 'incorrect'
         ? `O checksum ${layer} ${c(value)} está incorreto: os bytes dão ${c(computed)} (veja "Qualidade da captura").`
         : `O checksum ${layer} ${c(value)} não pode ser verificado nesta captura.`,
+  impaired: (changes) =>
+    `Os enlaces foram degradados de propósito nesta execução, entre as capturas dos remetentes e as dos receptores (perda como regra nftables na bridge; atraso e o resto com tc netem): ${changes.map((ch) => `a partir do passo ${String(ch.step)}, enlace de ${ch.host}: ${ch.text === 'none' ? 'perfeito de novo' : ch.text}`).join('; ')}. Espere retransmissões e lacunas no que passou por eles.`,
   checksumHow:
     'Como um checksum é calculado (RFC 1071): some as palavras de 16 bits do cabeçalho em aritmética de complemento de um (o "vai um" que sai do bit mais alto volta a ser somado embaixo), com o campo de checksum valendo zero, e escreva o complemento da soma. O receptor soma todas as palavras, checksum incluído, e deve obter 0xffff. O do IPv4 cobre só o próprio cabeçalho (o TTL muda a cada roteador, que por isso o recalcula); os do TCP e do UDP cobrem um pseudo-cabeçalho (endereços IP de origem e destino, protocolo, tamanho do segmento) e o segmento inteiro com os dados, então um segmento entregue no endereço errado ou com dados danificados é recusado.',
 };
