@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ChatError, COMMANDS, usage } from '../../protocol/index.js';
+import type { ChatServer } from '../chat-server.js';
 import { GuessBudget } from '../guess-budget.js';
 import type { HandlerTable, RequestContext } from '../handler.js';
 import { ok } from '../handler.js';
@@ -15,6 +16,18 @@ let dummyHash: Promise<string> | undefined;
 function unknownUserHash(): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   return dummyHash;
+}
+
+function checkRegistrations(server: ChatServer, address: string): void {
+  const wait = server.registrations.blockedFor(address);
+  if (wait > 0) {
+    throw new ChatError(
+      429,
+      'TOO_MANY_REGISTRATIONS',
+      `${server.limits.registrationsPerAddress} accounts were created from ${address} lately; wait ${wait} s`,
+      { retryAfter: wait },
+    );
+  }
 }
 
 function badCredentials(): ChatError {
@@ -38,7 +51,8 @@ export const sessionHandlers: HandlerTable = {
 
   PING: () => ok({ time: new Date().toISOString() }),
 
-  REGISTER: async ({ server }, args) => {
+  REGISTER: async ({ server, conn }, args) => {
+    checkRegistrations(server, conn.address);
     const name = args.string('name');
     const email = args.string('email');
     const password = args.string('password');
@@ -52,12 +66,14 @@ export const sessionHandlers: HandlerTable = {
     if (server.store.emailTaken(email))
       throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
     const hash = await hashPassword(password);
-    // Checked again: another connection may have taken the name while the hash was computed.
+    // Checked again: another connection may have taken the name, or this address its quota, during the hash.
+    checkRegistrations(server, conn.address);
     if (server.store.userByName(name))
       throw new ChatError(409, 'NAME_TAKEN', `the name ${name} is taken; pick another`);
     if (server.store.emailTaken(email))
       throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
     const user = server.store.addUser(name, email, hash, postal === undefined ? null : String(postal));
+    server.registrations.record(conn.address);
     return { status: 201, body: { user: server.views.profile(user) } };
   },
 
