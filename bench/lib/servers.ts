@@ -118,6 +118,9 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
     '--no-log',
     '--max-connections',
     String(options.maxConnections),
+    // Every benchmark client comes from 127.0.0.1.
+    '--max-per-address',
+    String(options.maxConnections),
   ];
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] }));
   await waitForPort(options.port, child, 'the chatlab server');

@@ -76,6 +76,33 @@ describe('chatlab server', () => {
     expect(server.output()).toContain('chatlab-server stopping');
   }, 30_000);
 
+  it('applies --max-per-address and --registrations-per-hour', async () => {
+    const server = chatlab([
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      join(dataDir, 'per-address'),
+      '--max-per-address',
+      '1',
+      '--registrations-per-hour',
+      '1',
+    ]);
+    const [, port] = await until(server.output, /listening on 127\.0\.0\.1:(\d+) /, 'the start line');
+    const client = await ChatClient.connect({ host: '127.0.0.1', port: Number(port) });
+    expect((await client.request('REGISTER', 'one one@example.org password-1')).code).toBe(201);
+    const second = await client.request('REGISTER', 'two two@example.org password-2');
+    expect([second.code, second.body.code]).toEqual([429, 'TOO_MANY_REGISTRATIONS']);
+    const refused = await ChatClient.connect({ host: '127.0.0.1', port: Number(port) }).then(
+      () => 'connected',
+      (error: unknown) => String(error),
+    );
+    expect(refused).toContain('TOO_MANY_CONNECTIONS');
+    await client.quit();
+  }, 30_000);
+
   it('says in one line that the port is taken', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

@@ -22,6 +22,8 @@ interface ServerFlags {
   data: string;
   maxFile: number;
   maxConnections: number;
+  maxPerAddress: number;
+  registrationsPerHour: number;
   rate: number;
   log: boolean;
 }
@@ -45,6 +47,16 @@ export function serverCommand(): Command {
     .addOption(
       new Option('--max-connections <n>', 'connections held at once')
         .default(DEFAULT_LIMITS.maxConnections)
+        .argParser(positiveInt),
+    )
+    .addOption(
+      new Option('--max-per-address <n>', 'connections held at once from one IP address')
+        .default(DEFAULT_LIMITS.maxConnectionsPerAddress)
+        .argParser(atLeastOne),
+    )
+    .addOption(
+      new Option('--registrations-per-hour <n>', 'accounts one IP address may create in an hour')
+        .default(DEFAULT_LIMITS.registrationsPerAddress)
         .argParser(positiveInt),
     )
     .addOption(
@@ -73,6 +85,9 @@ Examples:
         limits: {
           maxFileSize: flags.maxFile,
           maxConnections: flags.maxConnections,
+          maxConnectionsPerAddress: flags.maxPerAddress,
+          registrationsPerAddress: flags.registrationsPerHour,
+          registrationWindowMs: 3_600_000,
           requestsPerSecond: flags.rate,
           requestBurst: flags.rate * 2,
         },

@@ -8,7 +8,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const EVENT_LINE = /^\* ([A-Z][A-Z_]*) (\{.*\})$/s;
 const DATA_LINE = /^DATA (\d{1,9}) (\d{1,15}) (\d{1,9})$/;
 const REPLY_LINE = /^(-|\d{1,9}) (\d{3}) ([^{]*?)(?: (\{.*\}))?$/s;
-const REQUEST_LINE = /^(?:(\d{1,9}) +)?([A-Za-z]+)(?: (.*))?$/s;
+const REQUEST_LINE = /^(?:(0|[1-9]\d{0,8}) +)?([A-Za-z]+)(?: (.*))?$/s;
+/** A tag at the start of any line, even one that is bad past it (docs/PROTOCOL.md §1, "Tags"). */
+const LEADING_TAG = /^(\d{1,9}) /;
+const LONG_DATA_LENGTH = /^DATA \d+ \d+ \d{10,}$/;
+
+/** The tag a line starts with, read from its first bytes whatever follows (bad UTF-8, too long). */
+function leadingTag(head: Buffer): string | undefined {
+  return LEADING_TAG.exec(head.subarray(0, 10).toString('latin1'))?.[1];
+}
 
 export interface FrameDecoderOptions {
   /** Longest line accepted, LF included (docs/PROTOCOL.md §1, "Sizes"). */
@@ -53,6 +61,8 @@ export class FrameDecoder {
   private readonly maxSkip: number;
   /** Stream offset where the oversized line being skipped began (for `oversizedAt: 'lf'`). */
   private skipStart = -1;
+  /** The tag of that line, when one could be read. */
+  private skipTag: string | undefined;
   private stopped = false;
 
   constructor(options: FrameDecoderOptions = {}) {
@@ -98,17 +108,24 @@ export class FrameDecoder {
         if (this.skipStart >= 0 && this.position - this.skipStart >= this.maxSkip) {
           const begun = this.skipStart;
           this.skipStart = -1;
-          return this.problem('FRAME_TOO_LARGE', `no LF within ${this.maxSkip} bytes`, false, begun);
+          return this.problem(
+            'FRAME_TOO_LARGE',
+            `no LF within ${this.maxSkip} bytes`,
+            false,
+            begun,
+            this.skipTag,
+          );
         }
       } else if (this.buffered >= this.maxLine) {
-        this.consume(this.buffered);
+        const tag = leadingTag(this.consume(this.buffered));
         this.scanned = 0;
         this.skipping = true;
         if (this.oversizedAt === 'lf') {
           this.skipStart = start;
+          this.skipTag = tag;
           return undefined;
         }
-        return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);
+        return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start, tag);
       }
       return undefined;
     }
@@ -120,21 +137,31 @@ export class FrameDecoder {
       this.skipStart = -1;
       return begun < 0
         ? null
-        : this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, begun);
+        : this.problem(
+            'FRAME_TOO_LARGE',
+            `line longer than ${this.maxLine} bytes`,
+            false,
+            begun,
+            this.skipTag,
+          );
     }
     if (line.length > this.maxLine) {
-      return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start);
+      const tag = leadingTag(line);
+      return this.problem('FRAME_TOO_LARGE', `line longer than ${this.maxLine} bytes`, false, start, tag);
     }
     const end = line.length >= 2 && line[line.length - 2] === CR ? line.length - 2 : line.length - 1;
     let text: string;
     try {
       text = utf8.decode(line.subarray(0, end));
     } catch {
-      return this.problem('BAD_ENCODING', 'line is not valid UTF-8', false, start);
+      return this.problem('BAD_ENCODING', 'line is not valid UTF-8', false, start, leadingTag(line));
     }
     if (text.trim() === '') return null;
     const parsed = this.parseLine(text, start);
-    if (parsed.kind === 'problem') return this.problem(parsed.code, parsed.message, parsed.fatal, start);
+    if (parsed.kind === 'problem') {
+      const tag = parsed.fatal ? undefined : LEADING_TAG.exec(text)?.[1];
+      return this.problem(parsed.code, parsed.message, parsed.fatal, start, tag);
+    }
     if (parsed.kind === 'data') return null; // header read; its payload follows
     return { ...parsed, start, end: this.position };
   }
@@ -146,7 +173,11 @@ export class FrameDecoder {
       if (!m || !body) return badFrame('event line is not `* <EVENT> <json object>`');
       return { kind: 'event', event: m[1] ?? '', body };
     }
-    if (text.startsWith('DATA ')) {
+    if (text === 'DATA' || text.startsWith('DATA ')) {
+      if (LONG_DATA_LENGTH.test(text)) {
+        const message = `data frame length of more than 9 digits; at most ${this.maxData}`;
+        return { kind: 'problem', code: 'FRAME_TOO_LARGE', message, fatal: true };
+      }
       const m = DATA_LINE.exec(text);
       if (!m) return { ...badFrame('data header is not `DATA <transfer> <offset> <length>`'), fatal: true };
       const length = Number(m[3]);
@@ -178,6 +209,7 @@ export class FrameDecoder {
         args: request[3] ?? '',
       };
     }
+    if (/^0\d/.test(text)) return badFrame('a tag is written without leading zeros, for example `7 PING`');
     return badFrame('not a request: expected `[<tag> ]<VERB> [arguments]`, for example `LOGIN alice s3cret`');
   }
 
@@ -199,9 +231,16 @@ export class FrameDecoder {
 
   // --- buffer helpers ---
 
-  private problem(code: FrameProblem['code'], message: string, fatal: boolean, start: number): Decoded {
+  private problem(
+    code: FrameProblem['code'],
+    message: string,
+    fatal: boolean,
+    start: number,
+    tag?: string,
+  ): Decoded {
     if (fatal) this.stop();
-    return { kind: 'problem', code, message, fatal, start, end: this.position };
+    const item: Decoded = { kind: 'problem', code, message, fatal, start, end: this.position };
+    return tag === undefined ? item : { ...item, tag };
   }
 
   private stop(): void {

@@ -14,7 +14,7 @@ export function encodeRequest(tag: number | null, verb: string, args = ''): Buff
 }
 
 /** `<tag> <code> <reason>[ <json>]` LF; a null tag is written `-`. */
-export function encodeReply(tag: number | null, code: StatusCode, body?: object): Buffer {
+export function encodeReply(tag: number | string | null, code: StatusCode, body?: object): Buffer {
   const head = `${tag ?? '-'} ${code} ${reasonPhrase(code)}`;
   const json = body === undefined || Object.keys(body).length === 0 ? '' : ` ${JSON.stringify(body)}`;
   return Buffer.from(`${head}${json}\n`, 'utf8');

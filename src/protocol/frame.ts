@@ -40,6 +40,8 @@ export interface FrameProblem {
   message: string;
   /** True when the stream cannot be trusted past this point (the decoder stops). */
   fatal: boolean;
+  /** The tag at the start of the bad line, as written, when one could be read: its reply carries it. */
+  tag?: string;
 }
 
 /** A decoded item with the stream offsets of its bytes: `[start, end)`. */

@@ -123,7 +123,7 @@ describe('text that is not what it claims', () => {
     }
     raw.write('3 SAY r still here\n');
     await raw.until('3 200 OK');
-    expect(raw.received.match(/- 400 Bad Request \{"code":"BAD_ENCODING"/g)).toHaveLength(4);
+    expect(raw.received.match(/\n2 400 Bad Request \{"code":"BAD_ENCODING"/g)).toHaveLength(4);
     expect((await bob.waitForEvent('MSG')).body.text).toBe('still here');
   });
 

@@ -12,6 +12,11 @@ import { Views } from './views.js';
 
 export interface ServerLimits {
   maxConnections: number;
+  /** Connections held at once from one IP address: one host cannot take every slot. */
+  maxConnectionsPerAddress: number;
+  /** Accounts one IP address may create per `registrationWindowMs`. */
+  registrationsPerAddress: number;
+  registrationWindowMs: number;
   maxFileSize: number;
   /** A connection that has not logged in, and sends no request, for this long is closed. */
   loginTimeoutMs: number;
@@ -32,6 +37,9 @@ export interface ServerLimits {
 
 export const DEFAULT_LIMITS: ServerLimits = {
   maxConnections: 2000,
+  maxConnectionsPerAddress: 64,
+  registrationsPerAddress: 20,
+  registrationWindowMs: 3_600_000,
   maxFileSize: 100 * 1024 * 1024,
   loginTimeoutMs: 120_000,
   requestsPerSecond: 20,
@@ -65,8 +73,11 @@ export class ChatServer {
   readonly views: Views;
   readonly limits: ServerLimits;
   readonly loginFailures: FailureCounter;
+  /** Accounts created, by address (a FailureCounter counts any event in its window). */
+  readonly registrations: FailureCounter;
   private readonly sessions = new Map<number, Connection>();
   private readonly connections = new Set<Connection>();
+  private readonly perAddress = new Map<string, number>();
   private readonly net: Server;
   private readonly dispatcher: RequestDispatcher;
   private nextTransfer = 1;
@@ -77,6 +88,10 @@ export class ChatServer {
     this.files = new FileStore(options.dataDir);
     this.views = new Views(this.store, (id) => this.sessions.has(id));
     this.loginFailures = new FailureCounter(this.limits.loginFailures, this.limits.loginFailureWindowMs);
+    this.registrations = new FailureCounter(
+      this.limits.registrationsPerAddress,
+      this.limits.registrationWindowMs,
+    );
     this.dispatcher = new RequestDispatcher(this);
     this.net = createServer({ noDelay: true }, (socket) => {
       this.accept(socket);
@@ -202,10 +217,23 @@ export class ChatServer {
       );
       return;
     }
+    const fromAddress = this.perAddress.get(conn.address) ?? 0;
+    if (fromAddress >= this.limits.maxConnectionsPerAddress) {
+      this.log(`${conn.remote} - CONNECT 503`);
+      conn.bye(
+        'TOO_MANY_CONNECTIONS',
+        `${conn.address} holds ${this.limits.maxConnectionsPerAddress} connections already; close one and try again`,
+      );
+      return;
+    }
+    this.perAddress.set(conn.address, fromAddress + 1);
     this.connections.add(conn);
     this.log(`${conn.remote} - CONNECT`);
     socket.once('close', () => {
       this.connections.delete(conn);
+      const left = (this.perAddress.get(conn.address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(conn.address, left);
+      else this.perAddress.delete(conn.address);
       this.dispatcher.disconnected(conn);
       this.log(`${conn.remote} ${conn.user?.name ?? '-'} DISCONNECT`);
       this.endSession(conn);

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { StatusCode } from '../protocol/index.js';
 import { encodeEvent, encodeReply } from '../protocol/index.js';
 import type { PartialFile } from './file-store.js';
-import { TokenBucket } from './rate-limiter.js';
+import { FloodGuard } from './flood-guard.js';
 import type { User } from './store.js';
 
 /** An upload this connection is sending: its bytes arrive as DATA frames. */
@@ -32,7 +32,7 @@ export class Connection {
   readonly uploads = new Map<number, Upload>();
   /** Downloads in progress, by transfer number; each is stopped with its function. */
   readonly downloads = new Map<number, () => void>();
-  readonly requests: TokenBucket;
+  readonly lines: FloodGuard;
   readonly address: string;
   readonly remote: string;
   private closing = false;
@@ -43,7 +43,7 @@ export class Connection {
   ) {
     this.address = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
     this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
-    this.requests = new TokenBucket(limits.requestsPerSecond, limits.requestBurst);
+    this.lines = new FloodGuard(limits.requestsPerSecond, limits.requestBurst);
   }
 
   get isOpen(): boolean {
@@ -69,7 +69,7 @@ export class Connection {
     return more;
   }
 
-  reply(tag: number | null, status: StatusCode, body?: object): void {
+  reply(tag: number | string | null, status: StatusCode, body?: object): void {
     this.write(encodeReply(tag, status, body));
   }
 

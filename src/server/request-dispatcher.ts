@@ -2,6 +2,7 @@ import type { Decoded, StatusCode } from '../protocol/index.js';
 import { ChatError, COMMANDS, FrameDecoder, LIMITS, parseArguments } from '../protocol/index.js';
 import type { ChatServer } from './chat-server.js';
 import type { Connection } from './connection.js';
+import { REFUSALS_PER_WINDOW } from './flood-guard.js';
 import type { HandlerTable, Outcome, RequestContext } from './handler.js';
 import { fileHandlers, onData, stopTransfers } from './handlers/files.js';
 import { inviteHandlers } from './handlers/invites.js';
@@ -21,17 +22,28 @@ const HANDLERS: HandlerTable = {
 
 /** Frames waiting for their connection's earlier frames to finish; past this the socket is paused. */
 const MAX_QUEUED_FRAMES = 256;
+/** Frames handled for one connection before the others get a turn of the event loop. */
+export const FRAMES_PER_TURN = 16;
+/** Bytes of replies waiting for the peer past which its socket is not read until they drain. */
+const MAX_PENDING_REPLIES = 256 * 1024;
 
 interface Pipeline {
   decoder: FrameDecoder;
+  /** Decoded frames not handled yet: `queue[head]` is next (an index, so a long queue is not shifted). */
   queue: Decoded[];
+  head: number;
   busy: boolean;
   loginTimer: NodeJS.Timeout;
 }
 
+const backlog = (p: Pipeline): number => p.queue.length - p.head;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Turns a connection's bytes into requests and requests into replies. Each connection's frames are handled
- * one after the other, in order; different connections never wait for each other.
+ * one after the other, in order; a connection gets at most FRAMES_PER_TURN frames before the event loop
+ * serves the others, and is not read while its queue of frames or of unread replies is long, so no client's
+ * flood delays another's reply by more than a turn (docs/PROTOCOL.md §8, "Fairness").
  */
 export class RequestDispatcher {
   private readonly pipelines = new WeakMap<Connection, Pipeline>();
@@ -42,13 +54,14 @@ export class RequestDispatcher {
     const pipeline: Pipeline = {
       decoder: new FrameDecoder({ maxLine: LIMITS.requestLine }),
       queue: [],
+      head: 0,
       busy: false,
       loginTimer: this.loginTimer(conn),
     };
     this.pipelines.set(conn, pipeline);
     const onBytes = (chunk: Buffer): void => {
-      pipeline.queue.push(...pipeline.decoder.push(chunk));
-      if (pipeline.queue.length > MAX_QUEUED_FRAMES) conn.socket.pause();
+      for (const item of pipeline.decoder.push(chunk)) pipeline.queue.push(item);
+      if (backlog(pipeline) > MAX_QUEUED_FRAMES || conn.queued > MAX_PENDING_REPLIES) conn.socket.pause();
       void this.pump(conn, pipeline);
     };
     conn.socket.on('data', onBytes);
@@ -75,9 +88,21 @@ export class RequestDispatcher {
     if (pipeline.busy) return;
     pipeline.busy = true;
     try {
-      for (let item = pipeline.queue.shift(); item && conn.isOpen; item = pipeline.queue.shift()) {
-        await this.handle(conn, pipeline, item);
-        if (pipeline.queue.length < MAX_QUEUED_FRAMES / 4) conn.socket.resume();
+      let turn = 0;
+      while (backlog(pipeline) > 0 && conn.isOpen) {
+        const item = pipeline.queue[pipeline.head++];
+        if (pipeline.head > 1024) {
+          pipeline.queue = pipeline.queue.slice(pipeline.head);
+          pipeline.head = 0;
+        }
+        if (item) await this.handle(conn, pipeline, item);
+        if (++turn >= FRAMES_PER_TURN) {
+          turn = 0;
+          await nextTurn();
+        }
+        if (conn.queued > MAX_PENDING_REPLIES) await drained(conn);
+        if (backlog(pipeline) < MAX_QUEUED_FRAMES / 4 && conn.queued <= MAX_PENDING_REPLIES)
+          conn.socket.resume();
       }
     } finally {
       pipeline.busy = false;
@@ -87,10 +112,19 @@ export class RequestDispatcher {
   private async handle(conn: Connection, pipeline: Pipeline, item: Decoded): Promise<void> {
     switch (item.kind) {
       case 'problem': {
+        if (item.fatal) {
+          this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${item.code} 400`);
+          conn.bye(item.code, item.message);
+          return;
+        }
         const status: StatusCode = item.code === 'FRAME_TOO_LARGE' ? 413 : 400;
-        this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${item.code} ${status}`);
-        if (item.fatal) conn.bye(item.code, item.message);
-        else conn.reply(null, status, { code: item.code, message: item.message });
+        let outcome: Outcome = { status, body: { code: item.code, message: item.message } };
+        try {
+          conn.lines.admit();
+        } catch (error) {
+          outcome = failure(error, () => undefined);
+        }
+        this.answer(conn, item.code, item.tag ?? null, outcome);
         return;
       }
       case 'data':
@@ -101,8 +135,36 @@ export class RequestDispatcher {
         await this.request(conn, item.tag, item.verb, item.args);
         return;
       default:
-        conn.reply(null, 400, { code: 'BAD_FRAME', message: 'clients send requests and data frames only' });
+        this.answer(conn, item.kind, null, {
+          status: 400,
+          body: { code: 'BAD_FRAME', message: 'clients send requests and data frames only' },
+        });
     }
+  }
+
+  /**
+   * Sends a reply and logs it. Refusals are capped per connection (FloodGuard): past the cap a line gets
+   * no reply and no log line, so a flood cannot make the server write much more than it reads.
+   */
+  private answer(conn: Connection, what: string, tag: number | string | null, outcome: Outcome): void {
+    if (outcome.status >= 400) {
+      const fate = conn.lines.refusal();
+      if (fate === 'drop') return;
+      if (fate === 'last') {
+        outcome = {
+          status: 429,
+          body: {
+            code: 'RATE_LIMITED',
+            message: `${REFUSALS_PER_WINDOW} lines refused within a second: the next ones in this second get no reply; slow down`,
+            retryAfter: 1,
+          },
+        };
+      }
+    }
+    // One line per request: time, address, user, request type, result. Never arguments: they hold
+    // passwords and message text.
+    this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${what} ${outcome.status}`);
+    conn.reply(tag, outcome.status, outcome.body);
   }
 
   private async request(conn: Connection, tag: number | null, verb: string, raw: string): Promise<void> {
@@ -114,24 +176,16 @@ export class RequestDispatcher {
         this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${verb} 500 ${String(e)}`);
       });
     }
-    // One line per request: time, address, user, request type, result. Never arguments: they hold
-    // passwords and message text.
-    this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${verb} ${outcome.status}`);
-    conn.reply(tag, outcome.status, outcome.body);
+    this.answer(conn, verb, tag, outcome);
     outcome.after?.();
   }
 
   private async run(conn: Connection, tag: number | null, verb: string, raw: string): Promise<Outcome> {
+    conn.lines.admit(); // every line, an unknown verb's too
     const spec = COMMANDS.get(verb);
     const handler = HANDLERS[verb];
     if (!spec || !handler) {
       throw new ChatError(400, 'UNKNOWN_COMMAND', `unknown command ${verb}; send HELP for the list`);
-    }
-    const allowed = conn.requests.take();
-    if (!allowed.ok) {
-      throw new ChatError(429, 'RATE_LIMITED', `too many requests; wait ${allowed.retryAfter} s`, {
-        retryAfter: allowed.retryAfter,
-      });
     }
     const user = conn.user;
     if (spec.auth && !user)
@@ -149,6 +203,20 @@ export class RequestDispatcher {
     };
     return handler(ctx, args);
   }
+}
+
+/** Resolves once the peer has taken the replies written to it, or the connection closed. */
+function drained(conn: Connection): Promise<void> {
+  if (conn.socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      conn.socket.off('drain', done);
+      conn.socket.off('close', done);
+      resolve();
+    };
+    conn.socket.once('drain', done);
+    conn.socket.once('close', done);
+  });
 }
 
 function failure(error: unknown, logBug: (e: unknown) => void): Outcome {

@@ -24,7 +24,12 @@ export class ServerFixture {
   ) {}
 
   static async start(limits: Partial<ServerLimits> = {}): Promise<ServerFixture> {
-    const fixture = new ServerFixture(mkdtempSync(join(tmpdir(), 'chatlab-test-')), limits);
+    // Every test client comes from 127.0.0.1: the per-address limits apply only where a test asks for them.
+    const perAddress = { maxConnectionsPerAddress: 100_000, registrationsPerAddress: 100_000 };
+    const fixture = new ServerFixture(mkdtempSync(join(tmpdir(), 'chatlab-test-')), {
+      ...perAddress,
+      ...limits,
+    });
     await fixture.boot();
     return fixture;
   }

@@ -7,6 +7,7 @@ import type { Connection, Upload } from '../connection.js';
 import type { HandlerTable } from '../handler.js';
 import { ok } from '../handler.js';
 import type { StoredFile, User } from '../store.js';
+import { forbiddenInName } from '../text-rules.js';
 import { memberRoom, userNamed } from './lookups.js';
 
 // docs/PROTOCOL.md §4 "Files": UPLOAD answers 100, the bytes follow as DATA frames, and the final 201 (or
@@ -18,6 +19,14 @@ function checkFileName(name: string): string {
   const label = name.trim();
   if (label.length === 0 || label.length > 255 || /\p{Cc}/u.test(label)) {
     throw new ChatError(400, 'BAD_FILE_NAME', 'a file name has 1 to 255 printable characters');
+  }
+  const hidden = forbiddenInName(label);
+  if (hidden) {
+    throw new ChatError(
+      400,
+      'BAD_FILE_NAME',
+      `a file name cannot hold ${hidden} (invisible or bidirectional)`,
+    );
   }
   // Only a label: stored files are named by id. Separators are replaced so no client is tempted to use it as a path.
   return label.replace(/[/\\]/g, '_');

@@ -1,6 +1,7 @@
 import { ChatError, LIMITS } from '../../protocol/index.js';
 import type { HandlerTable } from '../handler.js';
 import { ok } from '../handler.js';
+import { checkTextCharacters } from '../text-rules.js';
 import { memberRoom, userNamed } from './lookups.js';
 
 // docs/PROTOCOL.md §4 "Messages". Every message is stored and delivered, identical ones included.
@@ -20,7 +21,7 @@ function checkText(text: string): string {
   if (codePoints(text) > LIMITS.textLength) {
     throw new ChatError(413, 'TEXT_TOO_LONG', `a message has at most ${LIMITS.textLength} characters`);
   }
-  return text;
+  return checkTextCharacters(text);
 }
 
 const MAX_HISTORY = 200;

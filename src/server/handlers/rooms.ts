@@ -1,6 +1,7 @@
 import { ChatError } from '../../protocol/index.js';
 import type { HandlerTable } from '../handler.js';
 import { ok } from '../handler.js';
+import { GuessBudget } from '../guess-budget.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { checkCapacity, enterRoom, memberRoom, ownedRoom, roomNamed, userNamed } from './lookups.js';
 
@@ -46,7 +47,14 @@ export const roomHandlers: HandlerTable = {
     }
     if (room.passwordHash !== null && !invited) {
       const password = args.optionalString('password');
+      // Each room password has its own guess budget, per guessing user and per address.
+      const guesses = new GuessBudget(server.loginFailures, [
+        `room:${room.id}:user:${user.id}`,
+        `room:${room.id}:addr:${ctx.conn.address}`,
+      ]);
+      if (password !== undefined) guesses.check(`too many wrong passwords for ${room.name}`);
       if (password === undefined || !(await verifyPassword(password, room.passwordHash))) {
+        if (password !== undefined) guesses.wrong();
         throw new ChatError(401, 'BAD_ROOM_PASSWORD', `${room.name} is locked: JOIN ${room.name} <password>`);
       }
     }

@@ -1,11 +1,34 @@
+import { randomBytes } from 'node:crypto';
 import { ChatError, COMMANDS, usage } from '../../protocol/index.js';
+import type { ChatServer } from '../chat-server.js';
+import { GuessBudget } from '../guess-budget.js';
 import type { HandlerTable, RequestContext } from '../handler.js';
 import { ok } from '../handler.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
+import { forbiddenInName } from '../text-rules.js';
 
 // docs/PROTOCOL.md §4 "Session and accounts"
 const EMAIL = /^[^\s@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const MIN_PASSWORD = 6;
+
+let dummyHash: Promise<string> | undefined;
+/** A hash no password is known for, made once: verifying against it costs what a real account's costs. */
+function unknownUserHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummyHash;
+}
+
+function checkRegistrations(server: ChatServer, address: string): void {
+  const wait = server.registrations.blockedFor(address);
+  if (wait > 0) {
+    throw new ChatError(
+      429,
+      'TOO_MANY_REGISTRATIONS',
+      `${server.limits.registrationsPerAddress} accounts were created from ${address} lately; wait ${wait} s`,
+      { retryAfter: wait },
+    );
+  }
+}
 
 function badCredentials(): ChatError {
   // The same answer whether the name or the password is wrong: a reply never tells which names exist.
@@ -28,7 +51,8 @@ export const sessionHandlers: HandlerTable = {
 
   PING: () => ok({ time: new Date().toISOString() }),
 
-  REGISTER: async ({ server }, args) => {
+  REGISTER: async ({ server, conn }, args) => {
+    checkRegistrations(server, conn.address);
     const name = args.string('name');
     const email = args.string('email');
     const password = args.string('password');
@@ -42,35 +66,34 @@ export const sessionHandlers: HandlerTable = {
     if (server.store.emailTaken(email))
       throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
     const hash = await hashPassword(password);
-    // Checked again: another connection may have taken the name while the hash was computed.
+    // Checked again: another connection may have taken the name, or this address its quota, during the hash.
+    checkRegistrations(server, conn.address);
     if (server.store.userByName(name))
       throw new ChatError(409, 'NAME_TAKEN', `the name ${name} is taken; pick another`);
     if (server.store.emailTaken(email))
       throw new ChatError(409, 'EMAIL_TAKEN', `${email} already has an account; log in`);
     const user = server.store.addUser(name, email, hash, postal === undefined ? null : String(postal));
+    server.registrations.record(conn.address);
     return { status: 201, body: { user: server.views.profile(user) } };
   },
 
   LOGIN: async ({ server, conn }, args) => {
     const login = args.string('login');
-    const keys = [`name:${login.toLowerCase()}`, `addr:${conn.address}`];
-    const wait = Math.max(...keys.map((k) => server.loginFailures.blockedFor(k)));
-    if (wait > 0) {
-      throw new ChatError(429, 'TOO_MANY_ATTEMPTS', `too many failed logins; wait ${wait} s`, {
-        retryAfter: wait,
-      });
-    }
+    // Looked up first so that the budget is the account's, however it is spelled (name or e-mail).
+    const user = server.store.userByLogin(login);
+    const account = user ? `user:${user.id}` : `name:${login.toLowerCase()}`;
+    const guesses = new GuessBudget(server.loginFailures, [account, `addr:${conn.address}`]);
+    guesses.check('too many failed logins');
     if (conn.user)
       throw new ChatError(409, 'ALREADY_LOGGED_IN', `already logged in as ${conn.user.name}; LOGOUT first`);
-    const user = server.store.userByLogin(login);
-    // Unknown names cost a hash too, so timing does not tell which names exist.
-    const stored = user?.passwordHash ?? (await hashPassword('timing-equaliser'));
+    // Unknown names cost one hash too, against a hash made once, so timing does not tell which names exist.
+    const stored = user?.passwordHash ?? (await unknownUserHash());
     const valid = await verifyPassword(args.string('password'), stored);
     if (!user || !valid) {
-      for (const k of keys) server.loginFailures.record(k);
+      guesses.wrong();
       throw badCredentials();
     }
-    server.loginFailures.clear(keys[0] ?? '');
+    guesses.right();
     // A previous connection may be dead without the server knowing yet (the client's host lost the network
     // and came back): probe it, and take over only when it turns out gone.
     const previous = server.online(user.id);
@@ -114,6 +137,22 @@ export const sessionHandlers: HandlerTable = {
     const display = args.string('display').trim();
     if (display.length === 0 || display.length > 64 || /\p{Cc}/u.test(display)) {
       throw new ChatError(400, 'BAD_DISPLAY_NAME', 'a display name has 1 to 64 printable characters');
+    }
+    const hidden = forbiddenInName(display);
+    if (hidden) {
+      throw new ChatError(
+        400,
+        'BAD_DISPLAY_NAME',
+        `a display name cannot hold ${hidden} (invisible or bidirectional); people must see what you are called`,
+      );
+    }
+    const other = server.store.userByName(display);
+    if (other && other.id !== user.id) {
+      throw new ChatError(
+        409,
+        'DISPLAY_NAME_TAKEN',
+        `${display} is another user's name; pick another display name`,
+      );
     }
     server.store.setDisplay(user.id, display);
     conn.user = { ...user, display };
