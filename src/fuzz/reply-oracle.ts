@@ -103,7 +103,10 @@ export class ReplyOracle {
         return;
       }
       const status = item.code === 'FRAME_TOO_LARGE' ? 413 : 400;
-      if (!this.isReply(frame, null, status, item.code)) throw wrong(`- ${status} ${item.code}`);
+      // A bad line whose tag could be read is answered with that tag (docs/PROTOCOL.md §5).
+      const tag = item.tag === undefined ? null : Number(item.tag);
+      if (!this.isReply(frame, tag, status, item.code))
+        throw wrong(`${item.tag ?? '-'} ${status} ${item.code}`);
       return;
     }
     if (item.kind === 'reply' || item.kind === 'event') {
