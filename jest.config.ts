@@ -17,8 +17,12 @@ const common: Config = {
 const config: Config = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,bench}/**/*.test.ts'] },
-    // Tests that compare with tools installed on the host (tshark, Chromium), without Docker.
-    { ...common, displayName: 'tools', testMatch: ['<rootDir>/test/{wireshark,report}/**/*.test.ts'] },
+    // Tests that compare with tools installed on the host (tshark, Chromium) or pack the package, without Docker.
+    {
+      ...common,
+      displayName: 'tools',
+      testMatch: ['<rootDir>/test/{wireshark,report,package}/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -35,6 +35,9 @@ for (const [name, entry] of Object.entries(programs)) {
     target: 'node20',
     sourcemap: 'linked',
     banner: { js: banner },
+    // dockerode's ssh2 loads optional native addons inside try/catch and falls back to JavaScript: leave them
+    // out, so the bundle stays one portable file.
+    external: ['*.node'],
     logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);

@@ -45,7 +45,7 @@ async function labCommand(
   };
   const tsx = join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
   const started = performance.now();
-  const result = await run(tsx, [join(ROOT_DIR, 'src', 'lab', 'cli', `${script}.ts`)], {
+  const result = await run(tsx, [join(ROOT_DIR, 'src', 'cli', 'main.ts'), 'lab', script], {
     env,
     cwd: ROOT_DIR,
     timeoutMs: 600_000,
@@ -131,7 +131,7 @@ export const labstart: Benchmark = {
         ...rows,
       ],
       notes: [
-        `lab:up as a person runs it (tsx src/lab/cli/up.ts: Docker check, image check, compose up, waits for the server's health check and every sniffer), images already built; medians of ${repeats}.`,
+        `lab:up as a person runs it (tsx src/cli/main.ts lab up: Docker check, image check, compose up, waits for the server's health check and every sniffer), images already built; medians of ${repeats}.`,
         "compose up / ready wait: lab:up's own step timings; ms/host: lab:up time / hosts (each host is a container and its tcpdump sidecar).",
         `Lab: project ${PROJECT}, subnet ${SUBNET}, no published port; lab:down after each start.`,
       ],

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, run, runOrThrow } from './command.js';
 import { engineAnswers } from './docker-engine.js';
+import { planDockerSetup, type DockerFacts } from './docker-plan.js';
 import { LabError } from './lab-error.js';
 import type { Progress } from './progress.js';
 
@@ -38,9 +39,13 @@ export class DockerSetup {
   constructor(private readonly progress: Progress) {}
 
   async ensure(): Promise<void> {
-    await this.#ensureCli();
-    await this.#ensureEngine();
-    await this.#ensureCompose();
+    const plan = planDockerSetup(await probeDocker());
+    if ('blocked' in plan) throw plan.blocked;
+    for (const step of plan.steps) {
+      if (step === 'install-engine') await this.#aptInstall(['docker.io']);
+      else if (step === 'start-engine') await this.#startEngine();
+      else await this.#ensureCompose();
+    }
   }
 
   /** Installs Debian packages when this host can, or explains what to install. */
@@ -61,28 +66,7 @@ export class DockerSetup {
     await this.#aptInstall(missing);
   }
 
-  async #ensureCli(): Promise<void> {
-    if (await hasCommand('docker')) return;
-    if (!canUseApt()) {
-      throw new LabError(
-        'LAB_NO_DOCKER_CLI',
-        'The `docker` command is not installed.',
-        'Install Docker Desktop (macOS, Windows) or Docker Engine (https://docs.docker.com/engine/install/), then retry.',
-      );
-    }
-    await this.#aptInstall(['docker.io']);
-  }
-
-  async #ensureEngine(): Promise<void> {
-    if (await engineAnswers()) return;
-    if (!canUseApt()) {
-      throw new LabError(
-        'LAB_NO_ENGINE',
-        'The Docker engine is not running.',
-        'Start Docker Desktop, or `sudo systemctl start docker` on Linux, then retry.',
-      );
-    }
-    if (!(await hasCommand('dockerd'))) await this.#aptInstall(['docker.io']);
+  async #startEngine(): Promise<void> {
     if (await engineAnswers()) return;
     await this.progress.step('Starting the Docker engine (dockerd)', async () => {
       startDaemon();
@@ -92,15 +76,7 @@ export class DockerSetup {
   }
 
   async #ensureCompose(): Promise<void> {
-    const version = await run('docker', ['compose', 'version', '--short']);
-    if (version.exitCode === 0 && /^v?2\./.test(version.stdout.trim())) return;
-    if (!canUseApt()) {
-      throw new LabError(
-        'LAB_NO_COMPOSE',
-        'Docker Compose v2 (`docker compose`) is not installed.',
-        'Install the Compose plugin (Docker Desktop has it; on Linux: https://docs.docker.com/compose/install/linux/), then retry.',
-      );
-    }
+    if (await composeIsV2()) return; // installing the engine may have brought it
     await this.progress.step('Installing Docker Compose v2', () => this.#installCompose());
     this.progress.did('installed Docker Compose v2');
   }
@@ -180,6 +156,24 @@ export class DockerSetup {
     });
     this.progress.did(`installed ${packages.join(', ')}`);
   }
+}
+
+/** What the setup decides from; nothing here changes the machine. */
+export async function probeDocker(): Promise<DockerFacts> {
+  const dockerCli = await hasCommand('docker');
+  return {
+    platform: process.platform,
+    canInstall: canUseApt(),
+    dockerCli,
+    dockerd: await hasCommand('dockerd'),
+    engineAnswers: await engineAnswers(),
+    composeV2: dockerCli && (await composeIsV2()),
+  };
+}
+
+async function composeIsV2(): Promise<boolean> {
+  const version = await run('docker', ['compose', 'version', '--short']);
+  return version.exitCode === 0 && /^v?2\./.test(version.stdout.trim());
 }
 
 /** Root on a Debian-family Linux: the setup may install packages and start daemons itself. */

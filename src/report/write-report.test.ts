@@ -11,7 +11,7 @@ import { writeReport } from './write-report.js';
 
 const run = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const CLI = join(process.cwd(), 'src', 'report', 'cli.ts');
+const CLI = join(process.cwd(), 'src', 'cli', 'main.ts');
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -143,7 +143,7 @@ describe('writeReport', () => {
 describe('npm run report', () => {
   it('prints where the files are', async () => {
     const runDir = await session();
-    const { stdout } = await run(TSX, [CLI, runDir, '--lang', 'en']);
+    const { stdout } = await run(TSX, [CLI, 'report', runDir, '--lang', 'en']);
     expect(stdout).toContain(join(runDir, 'report.html').replace(`${process.cwd()}/`, ''));
     expect(stdout).toMatch(
       /A chatlab-server 0\.1\.0 \| B server 10\.77\.0\.10, 2 client\(s\) \| C TCP \| D port 3300/,
@@ -153,13 +153,18 @@ describe('npm run report', () => {
   it('fails in one line, with the PcapError code, never a stack trace', async () => {
     dir = await mkdtemp(join(tmpdir(), 'report-cli-'));
     await writeFile(join(dir, 'server.pcap'), Buffer.alloc(40, 7));
-    const error = (await run(TSX, [CLI, dir]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const error = (await run(TSX, [CLI, 'report', dir]).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
     expect(error.code).toBe(1);
     expect(error.stderr.trim().split('\n')).toHaveLength(1);
     expect(error.stderr).toMatch(
       /^report failed: REPORT_UNREADABLE_CAPTURE: server\.pcap cannot be read: PCAP_BAD_MAGIC/,
     );
-    const lang = (await run(TSX, [CLI, dir, '--lang', 'fr']).catch((e: unknown) => e)) as { stderr: string };
+    const lang = (await run(TSX, [CLI, 'report', dir, '--lang', 'fr']).catch((e: unknown) => e)) as {
+      stderr: string;
+    };
     expect(lang.stderr.trim()).toBe('report failed: --lang must be pt-BR or en, not "fr"');
   }, 30_000);
 });

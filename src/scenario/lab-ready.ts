@@ -11,6 +11,17 @@ import {
   type Topology,
 } from '../lab/index.js';
 
+/**
+ * Whether `ensureLab` may start the lab itself after attaching failed: the lab is down, or Docker is not
+ * running or not installed (the setup installs or starts it where it can, and otherwise says what to run).
+ */
+export function startsAfter(error: unknown): boolean {
+  return (
+    error instanceof LabError &&
+    (error.code === 'LAB_NOT_RUNNING' || error.code === 'LAB_NO_ENGINE' || error.code === 'LAB_NO_DOCKER_CLI')
+  );
+}
+
 /** The lab of `topology` if it is up; otherwise it is started as `npm run lab:up` does (images built if needed). */
 export async function ensureLab(topology: Topology, progress: Progress): Promise<StartedLab> {
   const composeFile = writeLabCompose(topology);
@@ -19,7 +30,7 @@ export async function ensureLab(topology: Topology, progress: Progress): Promise
     assertOwnLab(containers, topology.project, composeFile);
     return await StartedLab.attach(topology, composeFile);
   } catch (error) {
-    if (!(error instanceof LabError && error.code === 'LAB_NOT_RUNNING')) throw error;
+    if (!startsAfter(error)) throw error;
   }
   progress.info(`The lab "${topology.project}" is not up: starting it (as npm run lab:up does).`);
   await new DockerSetup(progress).ensure();

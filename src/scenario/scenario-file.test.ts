@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { parseScenarioArgs } from './cli/scenario-command.js';
+import { parseScenarioArgs } from '../cli/scenario/scenario-args.js';
 import { listScenarios, resolveScenario, SCENARIOS_DIR } from './scenario-file.js';
 
 describe('finding a scenario', () => {

@@ -1,6 +1,6 @@
-import { composeFileFor } from '../lab-compose.js';
-import { readLabConfig } from '../lab-config.js';
-import { buildTopology, type Topology } from '../topology.js';
+import { composeFileFor } from '../../lab/lab-compose.js';
+import { readLabConfig } from '../../lab/lab-config.js';
+import { buildTopology, type Topology } from '../../lab/topology.js';
 
 /** The topology the CHATLAB_* variables and these flags describe, and its compose file. */
 export function cliTopology(argv: readonly string[]): { topology: Topology; composeFile: string } {

@@ -1,9 +1,9 @@
 import { buildTopology, LabError, readLabConfig, type Topology } from '../../lab/index.js';
 import { isLang } from '../../report/index.js';
-import { ScenarioError } from '../scenario-error.js';
-import type { ReportLanguage } from '../scenario-runner.js';
+import { ScenarioError } from '../../scenario/scenario-error.js';
+import type { ReportLanguage } from '../../scenario/scenario-runner.js';
 
-/** What `npm run scenario -- ...` was asked to do. */
+/** What `chatlab scenario ...` (`npm run scenario -- ...`) was asked to do. */
 export interface ScenarioArgs {
   scenario: string | undefined;
   lang: ReportLanguage | undefined;
@@ -13,13 +13,12 @@ export interface ScenarioArgs {
   topology: Topology;
 }
 
-export const SCENARIO_USAGE = `Usage: npm run scenario -- <name or path> [--lang pt-BR|en] [--no-report] [lab options]
-       npm run scenario -- --list
+export const SCENARIO_USAGE = '<name or path> [--lang pt-BR|en] [--no-report] [lab options]';
 
-Runs a scenario against the lab (started if it is not up): fresh captures on every host, each step printed
+export const SCENARIO_DESCRIPTION = `Runs a scenario against the lab (started if it is not up): fresh captures on every host, each step printed
 as it runs, then report/runs/<run-id>/ with captures/<host>.pcap, run.json and the report;
-report/runs/latest points at it. Lab options are those of lab:up (--subnet, --clients, --project, ...) or
-the CHATLAB_* variables. Writing scenarios: scenarios/README.md.`;
+report/runs/latest points at it. --list names the scenarios. Lab options are those of \`chatlab lab up\`
+(--subnet, --clients, --project, ...) or the CHATLAB_* variables. Writing scenarios: scenarios/README.md.`;
 
 /** Reads the command line: the scenario, the runner's own flags, and the lab's flags (as lab:up reads them). */
 export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {

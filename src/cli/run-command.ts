@@ -1,5 +1,5 @@
-import { LabError } from '../lab-error.js';
-import { Progress } from '../progress.js';
+import { LabError } from '../lab/lab-error.js';
+import { Progress } from '../lab/progress.js';
 
 /**
  * Runs one lab command: prints a LabError as its message and hint (never a stack trace) and sets the

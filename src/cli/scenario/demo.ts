@@ -1,0 +1,38 @@
+// chatlab demo (npm run demo): the lab up, the `basic` scenario with every host captured, and the report; prints where it is.
+import { relative } from 'node:path';
+import { ScenarioRunner } from '../../scenario/scenario-runner.js';
+import { keepGoingOnStrayRejections, parseScenarioArgs, reportCommandError } from './scenario-args.js';
+
+/** Runs `chatlab demo`: lab flags and --lang as `chatlab scenario` takes them. */
+export async function runDemo(argv: readonly string[]): Promise<void> {
+  try {
+    const started = performance.now();
+    const args = parseScenarioArgs(argv);
+    keepGoingOnStrayRejections();
+    const result = await new ScenarioRunner()
+      .withTopology(args.topology)
+      .withLanguage(args.lang)
+      .withoutSummary()
+      .run('basic');
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const here = (path: string): string => relative(process.cwd(), path) || '.';
+    const { failure } = result.record;
+    console.log('');
+    if (failure === undefined) console.log(`demo finished in ${seconds} s: the basic scenario passed.`);
+    else
+      console.log(
+        `demo FAILED at step ${failure.step} after ${seconds} s: expected ${failure.expected}.\n  ${failure.message}`,
+      );
+    if (result.report !== undefined) {
+      console.log(`  the report  ${here(result.report.files.html)}`);
+      console.log(`              ${here(result.report.files.markdown)}`);
+    } else console.log(`  no report: ${result.reportError ?? 'it was not written'}`);
+    console.log(`  captures    ${here(result.dir)}/captures/   (wireshark or tshark -r <file>)`);
+    console.log(
+      'The lab stays up: `npm run lab:chat -- alice` to chat by hand, `npm run lab:down` to stop it.',
+    );
+    if (!result.ok || result.reportError !== undefined) process.exitCode = 1;
+  } catch (error) {
+    reportCommandError('demo', error);
+  }
+}
