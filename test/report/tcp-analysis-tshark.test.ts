@@ -1,0 +1,61 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { encodePcap } from '../../src/pcap/index.js';
+import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
+import {
+  allScenarios,
+  cleanScenario,
+  fastRetransmitScenario,
+  reorderScenario,
+  timeoutScenario,
+  zeroWindowScenario,
+} from '../../src/report/tcp-analysis/test-scenarios.js';
+import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
+
+// chatlab's TCP analysis against tshark's tcp.analysis.* fields, frame by frame, on the synthetic
+// captures with known losses, retransmissions, duplicate ACKs, reordering and zero windows.
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tcp-analysis-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const scenarios = [
+  cleanScenario,
+  fastRetransmitScenario,
+  timeoutScenario,
+  reorderScenario,
+  zeroWindowScenario,
+].map((build) => build());
+
+describe('the TCP analysis agrees with tshark', () => {
+  it.each(scenarios.map((s) => [s.name, s] as const))(
+    '%s: every frame, every flag, every ACK RTT',
+    async (name, scenario) => {
+      const file = join(dir, `${name}.pcap`);
+      await writeFile(file, encodePcap(scenario.capture.records, { linkType: 1, nanosecond: true }));
+      const analysis = analyseTcpRecords(scenario.capture.records);
+      await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
+      // tshark agreeing is not enough: the events are where the scenario put them.
+      for (const [frame, flags] of scenario.expected)
+        expect([...(analysis.frames.get(frame)?.flags ?? [])].sort()).toEqual([...flags].sort());
+    },
+    60_000,
+  );
+
+  it('all scenarios in one capture, one stream after another', async () => {
+    const { capture } = allScenarios();
+    const file = join(dir, 'all.pcap');
+    await writeFile(file, encodePcap(capture.records, { linkType: 1, nanosecond: true }));
+    const analysis = analyseTcpRecords(capture.records);
+    expect(analysis.streams.size).toBe(5);
+    await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
+  }, 60_000);
+});
