@@ -1,3 +1,5 @@
+import type { TcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
+
 /**
  * The machine-readable answers to the lab's questions A-F (`../shared/LAB.md`), as written to
  * `answers.json`. Every frame number is a frame of `captures/merged.pcapng`, counted from 1 as Wireshark
@@ -19,6 +21,8 @@ export interface Answers {
   readonly F: AnswerF;
   /** Per-host traffic summary (one entry per capture file). */
   readonly traffic: readonly HostTraffic[];
+  /** What TCP did about loss, reordering and full buffers (tshark's tcp.analysis), and the UDP datagrams lost. */
+  readonly tcpAnalysis: TcpAnalysisAnswer;
 }
 
 export interface ReportMeta {

@@ -6,6 +6,8 @@ import {
   TcpReassembler,
   type TcpStream,
 } from '../pcap/index.js';
+import { TcpAnalyser } from './tcp-analysis/tcp-analyser.js';
+import { UdpLossFinder } from './tcp-analysis/udp-loss.js';
 
 /** A TCP segment that carried payload bytes. */
 export interface PayloadSegment {
@@ -50,6 +52,9 @@ export interface CaptureScan {
   readonly handshakes: Map<TcpStream, Handshake>;
   /** TCP frames of each stream, all flags included. */
   readonly streamFrames: Map<TcpStream, number>;
+  /** Wireshark's tcp.analysis, computed in the same pass. */
+  readonly tcpAnalysis: TcpAnalyser;
+  readonly udpLoss: UdpLossFinder;
 }
 
 /** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
@@ -64,6 +69,8 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     segments: [],
     handshakes: new Map(),
     streamFrames: new Map(),
+    tcpAnalysis: new TcpAnalyser(frames[0]?.timestampNs ?? null),
+    udpLoss: new UdpLossFinder(),
   };
   const segments = scan.segments as PayloadSegment[];
   for (const frame of frames) {
@@ -83,8 +90,10 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
       if (seen === undefined) macs.set(ethernet.fields.src, { count: 1, firstFrame: frame.index });
       else seen.count += 1;
     }
+    scan.udpLoss.push(frame, packet);
     const stream = scan.reassembler.push(packet);
     if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
+    scan.tcpAnalysis.push(packet, stream);
     scan.streamFrames.set(stream, (scan.streamFrames.get(stream) ?? 0) + 1);
     const fromClient = packet.ip.src === stream.client.ip && packet.tcp.srcPort === stream.client.port;
     noteHandshake(scan.handshakes, stream, fromClient, packet);

@@ -153,7 +153,7 @@ export class TcpAnalyser {
       if (fwd.unacked.length < MAX_UNACKED) {
         fwd.unacked.push({ frame: packet.frame, seq, nextseq, timestampNs: now });
       }
-      fwd.segments += 1;
+      if (seglen > 0) fwd.segments += 1;
       fwd.payloadBytes += seglen;
       const mark: GraphPoint['mark'] = marks.has('retransmission')
         ? 'retransmission'

@@ -117,3 +117,30 @@ export function allScenarios(): {
   });
   return { capture, expected };
 }
+
+/**
+ * The lab over a lossy link, as alice's and the server's captures see it: alice sends five segments and
+ * the link drops the second after alice's capture saw it; the server's duplicate ACKs bring a fast
+ * retransmission. Then five UDP datagrams, of which the link drops the third.
+ */
+export function lossySession(): {
+  capture: SyntheticCapture;
+  retransmission: number;
+  duplicateAcks: number[];
+  lostDatagram: number;
+} {
+  const capture = new SyntheticCapture();
+  const conn = capture.connection(40100);
+  conn.open(0);
+  for (let i = 0; i < 5; i += 1) conn.send(5000 + i * 100, true, { flags: 'PA', len: MSS, dropped: i === 1 });
+  conn.send(6000, false, { ack: 1 + MSS });
+  const duplicateAcks = [0, 1, 2].map((i) => conn.send(6100 + i * 100, false, { ack: 1 + MSS }));
+  const retransmission = conn.send(6500, true, { flags: 'PA', len: MSS, seq: 1 + MSS });
+  conn.send(7500, false, { ack: conn.nextSeq(true) });
+  let lostDatagram = 0;
+  for (let i = 0; i < 5; i += 1) {
+    const frame = capture.datagram(20_000 + i * 1000, true, `datagram ${i}`, i === 2);
+    if (i === 2) lostDatagram = frame;
+  }
+  return { capture, retransmission, duplicateAcks, lostDatagram };
+}
