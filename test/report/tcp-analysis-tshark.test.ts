@@ -2,12 +2,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encodePcap } from '../../src/pcap/index.js';
+import { cp } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { encodePcap, readPcapFile } from '../../src/pcap/index.js';
+import { writeReport } from '../../src/report/index.js';
 import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
 import {
   allScenarios,
   cleanScenario,
   fastRetransmitScenario,
+  lossySession,
   reorderScenario,
   timeoutScenario,
   zeroWindowScenario,
@@ -16,6 +20,8 @@ import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis
 
 // chatlab's TCP analysis against tshark's tcp.analysis.* fields, frame by frame, on the synthetic
 // captures with known losses, retransmissions, duplicate ACKs, reordering and zero windows.
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/lab-session', import.meta.url));
 
 let dir: string;
 
@@ -58,4 +64,25 @@ describe('the TCP analysis agrees with tshark', () => {
     expect(analysis.streams.size).toBe(5);
     await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
   }, 60_000);
+
+  it.each([
+    ['a lossy two-host run', 'lossy'],
+    ['the recorded lab session', 'fixture'],
+  ])(
+    '%s: the merged capture the report writes',
+    async (_name, which) => {
+      const run = join(dir, which);
+      if (which === 'lossy') await lossySession().capture.write(run);
+      else await cp(FIXTURE, run, { recursive: true });
+      const { answers, files } = await writeReport(run, { lang: 'en' });
+      const merged = await readPcapFile(files.merged);
+      const analysis = analyseTcpRecords(merged.records);
+      await expect(compareTcpAnalysis(files.merged, analysis.frames)).resolves.toEqual([]);
+      // answers.json counts what the per-frame analysis found.
+      const retransmissions = [...analysis.frames.values()].filter((f) => f.flags.includes('retransmission'));
+      expect(answers.tcpAnalysis.totals.retransmission ?? 0).toBe(retransmissions.length);
+      expect(answers.tcpAnalysis.streams).toHaveLength(analysis.streams.size);
+    },
+    60_000,
+  );
 });
