@@ -13,6 +13,7 @@ import {
   fastRetransmitScenario,
   lossySession,
   reorderScenario,
+  scaledWindowScenario,
   timeoutScenario,
   zeroWindowScenario,
 } from '../../src/report/tcp-analysis/test-scenarios.js';
@@ -39,6 +40,7 @@ const scenarios = [
   timeoutScenario,
   reorderScenario,
   zeroWindowScenario,
+  scaledWindowScenario,
 ].map((build) => build());
 
 describe('the TCP analysis agrees with tshark', () => {
@@ -61,7 +63,7 @@ describe('the TCP analysis agrees with tshark', () => {
     const file = join(dir, 'all.pcap');
     await writeFile(file, encodePcap(capture.records, { linkType: 1, nanosecond: true }));
     const analysis = analyseTcpRecords(capture.records);
-    expect(analysis.streams.size).toBe(5);
+    expect(analysis.streams.size).toBe(6);
     await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
   }, 60_000);
 

@@ -4,6 +4,7 @@ import {
   cleanScenario,
   fastRetransmitScenario,
   reorderScenario,
+  scaledWindowScenario,
   type TcpScenario,
   timeoutScenario,
   zeroWindowScenario,
@@ -31,7 +32,7 @@ describe('TcpAnalyser', () => {
   });
 
   it.each(
-    [fastRetransmitScenario, timeoutScenario, reorderScenario, zeroWindowScenario].map(
+    [fastRetransmitScenario, timeoutScenario, reorderScenario, zeroWindowScenario, scaledWindowScenario].map(
       (build) => [build().name, build] as const,
     ),
   )('%s: flags exactly the frames the scenario made', (_name, build) => {

@@ -97,6 +97,8 @@ export interface SegmentOptions {
   readonly lost?: boolean;
   /** The link loses it after the sender's capture saw it: in the sender's capture only. */
   readonly dropped?: boolean;
+  /** TCP option bytes, padded to a multiple of 4. */
+  readonly options?: Buffer | undefined;
 }
 
 export class SyntheticConnection {
@@ -107,10 +109,14 @@ export class SyntheticConnection {
     private readonly port: number,
   ) {}
 
-  /** SYN at `us`, SYN-ACK `rtt` later, ACK `rtt` after that (microseconds). */
-  open(us: number, rtt = 1000): number {
-    this.raw(us, true, { flags: 'S', seq: 0, ack: 0 });
-    this.raw(us + rtt, false, { flags: 'SA', seq: 0, ack: 1 });
+  /**
+   * SYN at `us`, SYN-ACK `rtt` later, ACK `rtt` after that (microseconds). `windowShift`: both SYNs carry
+   * the window scale option (RFC 7323 2.2) with that shift, so later windows count 2^shift bytes each.
+   */
+  open(us: number, rtt = 1000, windowShift?: number): number {
+    const options = windowShift === undefined ? undefined : Buffer.from([1, 3, 3, windowShift]);
+    this.raw(us, true, { flags: 'S', seq: 0, ack: 0, options });
+    this.raw(us + rtt, false, { flags: 'SA', seq: 0, ack: 1, options });
     return this.raw(us + 2 * rtt, true, { flags: 'A', seq: 1 });
   }
 
@@ -151,6 +157,7 @@ export class SyntheticConnection {
         flags,
         window: options.window ?? 64240,
         payload: Buffer.alloc(options.len ?? 0, 'x'),
+        ...(options.options === undefined ? {} : { options: options.options }),
       }),
       fromClient,
       options.dropped === true,

@@ -97,6 +97,23 @@ export function zeroWindowScenario(capture = new SyntheticCapture(), port = 4000
   return { name: 'zero-window', capture, expected };
 }
 
+/**
+ * Window scaling as Linux uses it (shift 7): the receiver's window field 16 means 2048 bytes, which the
+ * sender fills exactly; the zero window that follows is zero whatever the scale.
+ */
+export function scaledWindowScenario(capture = new SyntheticCapture(), port = 40006, at = 0): TcpScenario {
+  const conn = capture.connection(port);
+  const expected = new Map<number, TcpAnalysisFlag[]>();
+  conn.open(at, 1000, 7);
+  expected.set(conn.send(at + 5000, false, { window: 16 }), ['window_update']);
+  expected.set(conn.send(at + 6000, true, { flags: 'PA', len: 2048 }), ['window_full']);
+  expected.set(conn.send(at + 7000, false, { window: 0 }), ['zero_window']);
+  expected.set(conn.send(at + 9000, false, { window: 64, ack: 2049 }), ['window_update']);
+  conn.send(at + 10_000, true, { flags: 'PA', len: 1000 });
+  conn.send(at + 11_000, false, { window: 64 });
+  return { name: 'scaled-window', capture, expected };
+}
+
 /** Every scenario above on its own port, one after another, in one capture. */
 export function allScenarios(): {
   capture: SyntheticCapture;
@@ -110,6 +127,7 @@ export function allScenarios(): {
     timeoutScenario,
     reorderScenario,
     zeroWindowScenario,
+    scaledWindowScenario,
   ];
   builders.forEach((build, i) => {
     const scenario = build(capture, 40001 + i, i * 1_000_000);
