@@ -209,23 +209,18 @@ export class TcpAnalyser {
   ): void {
     const list = rev.unacked;
     let kept = 0;
-    // Newest first, as packet-tcp.c walks its list: the oldest exact match is the one reported.
-    const keep: boolean[] = new Array<boolean>(list.length);
-    for (let i = list.length - 1; i >= 0; i -= 1) {
-      const segment = list[i];
-      if (segment === undefined) continue;
+    // packet-tcp.c walks its list newest first and the last exact match wins: the oldest, found first here.
+    for (const segment of list) {
       if (ack === segment.nextseq) {
-        result.acksFrame = segment.frame;
-        result.ackRtt = Number(now - segment.timestampNs) / 1e9;
-        keep[i] = false;
-      } else if (gtSeq(ack, segment.seq) && leSeq(ack, segment.nextseq)) {
-        segment.seq = ack;
-        keep[i] = true;
-      } else keep[i] = gtSeq(segment.nextseq, ack);
-    }
-    for (let i = 0; i < list.length; i += 1) {
-      const segment = list[i];
-      if (keep[i] === true && segment !== undefined) list[kept++] = segment;
+        if (result.acksFrame === undefined) {
+          result.acksFrame = segment.frame;
+          result.ackRtt = Number(now - segment.timestampNs) / 1e9;
+        }
+        continue;
+      }
+      if (gtSeq(ack, segment.seq) && leSeq(ack, segment.nextseq)) segment.seq = ack;
+      else if (!gtSeq(segment.nextseq, ack)) continue;
+      list[kept++] = segment;
     }
     list.length = kept;
   }
