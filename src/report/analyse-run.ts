@@ -16,6 +16,8 @@ import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
 import { identifyLab } from './lab-identity.js';
 import { ReportError } from './report-error.js';
+import { buildTcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
+import type { TcpAnalyser } from './tcp-analysis/tcp-analyser.js';
 import { MERGED_FILE, readRunFolder, type RunFolder } from './run-folder.js';
 
 const DISSECTED: ReadonlySet<number> = new Set(Object.values(LinkType));
@@ -25,6 +27,8 @@ export interface RunAnalysis {
   /** The merged capture, frame N at index N - 1. */
   readonly frames: readonly MergedFrame[];
   readonly answers: Answers;
+  /** The TCP analysis with what answers.json leaves out: every frame's result, the graphs' points. */
+  readonly tcp: TcpAnalyser;
 }
 
 /** TCP streams whose SYN is not in the capture (it started before the capture did). */
@@ -96,6 +100,7 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
     warnings.push('no greeting (* HELLO) from the server was captured');
   const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
   const first = frames[0]?.timestampNs;
+  const hostOf = hostOfIp(lab.ipOfHost);
   const answers: Answers = {
     meta: {
       generator: `chatlab report ${VERSION}`,
@@ -119,6 +124,15 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
     F: buildAnswerF(scan, lab, E.messages, E.segments),
     traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
+    tcpAnalysis: buildTcpAnalysisAnswer(
+      scan.tcpAnalysis,
+      scan.udpLoss.result(hostOf, first ?? 0n),
+      (ip) => hostOf.get(ip) ?? lab.nameOf(ip),
+    ),
   };
-  return { folder, frames, answers };
+  return { folder, frames, answers, tcp: scan.tcpAnalysis };
+}
+
+function hostOfIp(ipOfHost: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...ipOfHost].map(([host, ip]) => [ip, host]));
 }

@@ -1,4 +1,5 @@
 import type { CaptureHealth } from './capture-health.js';
+import type { TcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
 
 /**
  * The machine-readable answers to the lab's questions A-F (`../shared/LAB.md`), as written to
@@ -23,6 +24,8 @@ export interface Answers {
   readonly traffic: readonly HostTraffic[];
   /** Whether the capture shows what a wire carried: frame sizes, checksums, cuts, drops, copies, clocks. */
   readonly health: CaptureHealth;
+  /** What TCP did about loss, reordering and full buffers (tshark's tcp.analysis), and the UDP datagrams lost. */
+  readonly tcpAnalysis: TcpAnalysisAnswer;
 }
 
 export interface ReportMeta {

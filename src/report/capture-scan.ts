@@ -7,6 +7,8 @@ import {
   type TcpStream,
 } from '../pcap/index.js';
 import { HealthCollector } from './capture-health.js';
+import { TcpAnalyser } from './tcp-analysis/tcp-analyser.js';
+import { UdpLossFinder } from './tcp-analysis/udp-loss.js';
 
 /** A TCP segment that carried payload bytes. */
 export interface PayloadSegment {
@@ -53,6 +55,9 @@ export interface CaptureScan {
   readonly streamFrames: Map<TcpStream, number>;
   /** What shows the capture is not what a wire carried (offload artifacts, cuts, copies). */
   readonly health: HealthCollector;
+  /** Wireshark's tcp.analysis, computed in the same pass. */
+  readonly tcpAnalysis: TcpAnalyser;
+  readonly udpLoss: UdpLossFinder;
 }
 
 /** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
@@ -68,6 +73,8 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     handshakes: new Map(),
     streamFrames: new Map(),
     health: new HealthCollector(),
+    tcpAnalysis: new TcpAnalyser(frames[0]?.timestampNs ?? null),
+    udpLoss: new UdpLossFinder(),
   };
   const segments = scan.segments as PayloadSegment[];
   for (const frame of frames) {
@@ -88,8 +95,10 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
       if (seen === undefined) macs.set(ethernet.fields.src, { count: 1, firstFrame: frame.index });
       else seen.count += 1;
     }
+    scan.udpLoss.push(frame, packet);
     const stream = scan.reassembler.push(packet);
     if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
+    scan.tcpAnalysis.push(packet, stream);
     scan.streamFrames.set(stream, (scan.streamFrames.get(stream) ?? 0) + 1);
     const fromClient = packet.ip.src === stream.client.ip && packet.tcp.srcPort === stream.client.port;
     noteHandshake(scan.handshakes, stream, fromClient, packet);

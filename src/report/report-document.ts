@@ -1,5 +1,5 @@
 import type { Answers } from './answers.js';
-import { b, type Block, c, type ReportDocument } from './document.js';
+import { b, type Block, c, type ReportDocument, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { sectionE } from './section-e.js';
 import { healthMessagesFor } from './i18n/health.js';
@@ -7,12 +7,16 @@ import { healthNote, sectionHealth } from './section-health.js';
 import { sectionF } from './section-f.js';
 import { sectionsAToD } from './sections-a-to-d.js';
 import { sectionsExtra } from './sections-extra.js';
+import { tcpAnalysisSection } from './tcp-analysis/section-tcp-analysis.js';
+import type { AnalysedStream } from './tcp-analysis/tcp-analyser.js';
 import type { CommandPaths } from './tshark-commands.js';
 
 export interface DocumentContext {
   /** The run's name as shown to the reader (its folder name). */
   readonly run: string;
   readonly paths: CommandPaths;
+  /** The analysed TCP streams, for the time-sequence graphs (none drawn without them). */
+  readonly tcpStreams?: ReadonlyMap<number, AnalysedStream>;
 }
 
 /** The whole report, language chosen by `m`, ready for the Markdown and HTML renderers. */
@@ -71,9 +75,25 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
         ];
       }),
     },
-    sections: [...sections, ...sectionsExtra(answers, m, context.paths), sectionHealth(answers, m)],
+    sections: [
+      ...sections,
+      ...withTcpAnalysis(sectionsExtra(answers, m, context.paths), answers, m, context),
+      sectionHealth(answers, m),
+    ],
     footer: m.footer(meta.generator, meta.generatedAt),
   };
+}
+
+/** The TCP analysis goes right after the message sequence chart (or last without one). */
+function withTcpAnalysis(
+  extra: Section[],
+  answers: Answers,
+  m: Messages,
+  context: DocumentContext,
+): Section[] {
+  const at = extra.findIndex((s) => s.id === 'sequence') + 1;
+  const section = tcpAnalysisSection(answers, m, context.paths.merged, context.tcpStreams);
+  return [...extra.slice(0, at || extra.length), section, ...extra.slice(at || extra.length)];
 }
 
 function evidenceFrames({ A, B, C, D, E, F }: Answers): number[][] {

@@ -35,7 +35,7 @@ export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
 ): Promise<{ answers: Answers; files: ReportFiles }> {
-  const { folder, frames, answers } = await analyseRun(runDir);
+  const { folder, frames, answers, tcp } = await analyseRun(runDir);
   const files: ReportFiles = {
     answers: join(folder.dir, 'answers.json'),
     markdown: join(folder.dir, 'report.md'),
@@ -50,6 +50,7 @@ export async function writeReport(
       captures: folder.captures.map((c) => forShell(c.path)),
       dissector: 'wireshark/chatlab.lua',
     },
+    tcpStreams: tcp.streams,
   });
   await writeFile(files.answers, `${JSON.stringify(answers, null, 2)}\n`);
   await writeFile(files.markdown, renderMarkdown(document));

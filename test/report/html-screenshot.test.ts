@@ -22,6 +22,7 @@ const SECTIONS = [
   'answer-e',
   'answer-f',
   'sequence',
+  'tcp-analysis',
   'hosts',
   'tshark',
 ];

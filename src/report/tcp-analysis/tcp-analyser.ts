@@ -1,0 +1,236 @@
+import { findLayer, type Packet } from '../../pcap/index.js';
+import { type GraphPoint, gtSeq, leSeq, ltSeq, TcpDirectionState } from './tcp-direction-state.js';
+import type { TcpAnalysisFlag, TcpFrameAnalysis } from './tcp-flags.js';
+
+/** Wireshark keeps at most this many unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
+const MAX_UNACKED = 10_000;
+/** Points kept per direction for the time-sequence graph: enough to read, bounded on big captures. */
+export const GRAPH_POINTS = 4000;
+const FAST_RETRANSMISSION_NS = 20_000_000n;
+const DEFAULT_OOO_NS = 3_000_000n;
+
+/** One stream as the analysis saw it. */
+export interface AnalysedStream {
+  readonly id: number;
+  readonly client: { readonly ip: string; readonly port: number };
+  readonly server: { readonly ip: string; readonly port: number };
+  readonly clientToServer: TcpDirectionState;
+  readonly serverToClient: TcpDirectionState;
+  synNs: bigint | null;
+  firstRttNs: bigint | null;
+}
+
+/**
+ * Wireshark's TCP sequence analysis (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number), one
+ * frame at a time in capture order: a single pass, with per-direction state bounded by the
+ * unacknowledged segments. Frames with no flag and no ACK RTT are not kept.
+ */
+export class TcpAnalyser {
+  readonly streams = new Map<number, AnalysedStream>();
+  readonly frames = new Map<number, TcpFrameAnalysis>();
+
+  /** `firstNs`: the capture's first frame, from which graph times are counted. */
+  constructor(private firstNs: bigint | null = null) {}
+
+  push(
+    packet: Packet,
+    stream: {
+      readonly id: number;
+      readonly client: { readonly ip: string; readonly port: number };
+      readonly server: { readonly ip: string; readonly port: number };
+    },
+  ): void {
+    const tcp = packet.tcp;
+    const ip = packet.ip;
+    if (tcp === undefined || ip === undefined) return;
+    this.firstNs ??= packet.timestampNs;
+    let s = this.streams.get(stream.id);
+    if (s === undefined) {
+      s = {
+        id: stream.id,
+        client: stream.client,
+        server: stream.server,
+        clientToServer: new TcpDirectionState(),
+        serverToClient: new TcpDirectionState(),
+        synNs: null,
+        firstRttNs: null,
+      };
+      this.streams.set(stream.id, s);
+    }
+    const fromClient = ip.src === stream.client.ip && tcp.srcPort === stream.client.port;
+    const fwd = fromClient ? s.clientToServer : s.serverToClient;
+    const rev = fromClient ? s.serverToClient : s.clientToServer;
+    const { flags } = tcp;
+    const now = packet.timestampNs;
+    if (flags.syn) {
+      fwd.sawSyn = true;
+      fwd.base = tcp.seq;
+      const option = findLayer(packet, 'tcp')?.fields.options.find((o) => o.kind === 'window-scale');
+      fwd.offeredShift = option?.kind === 'window-scale' ? Math.min(option.shift, 14) : null;
+      if (flags.ack) {
+        const both = fwd.offeredShift !== null && rev.offeredShift !== null;
+        fwd.winScale = both ? (fwd.offeredShift ?? 0) : -2;
+        rev.winScale = both ? (rev.offeredShift ?? 0) : -2;
+      } else s.synNs = now;
+    } else if (flags.ack && s.synNs !== null && s.firstRttNs === null) {
+      s.firstRttNs = now - s.synNs;
+    }
+    fwd.base ??= (tcp.seq - 1) >>> 0;
+    if (flags.ack) rev.base ??= (tcp.ack - 1) >>> 0;
+    const seq = fwd.relative(tcp.seq);
+    const ack = flags.ack ? rev.relative(tcp.ack) : 0;
+    const seglen = packet.payload.length;
+    const window = !flags.syn && fwd.winScale >= 0 ? tcp.window << fwd.winScale : tcp.window;
+    const marks = new Set<TcpAnalysisFlag>();
+    const result: Omit<TcpFrameAnalysis, 'frame' | 'stream' | 'flags'> = {};
+    const synFinRst = flags.syn || flags.fin || flags.rst;
+
+    let skipToFinished = false;
+    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      marks.add('zero_window_probe');
+      skipToFinished = true;
+    }
+    if (!skipToFinished) {
+      if (tcp.window === 0 && !synFinRst) marks.add('zero_window');
+      if (fwd.nextseq !== 0 && gtSeq(seq, fwd.nextseq) && !flags.rst) marks.add('lost_segment');
+      if (seglen <= 1 && seq === (fwd.nextseq - 1) >>> 0 && !synFinRst) marks.add('keep_alive');
+      const sameSeqAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && !synFinRst;
+      if (sameSeqAck && window !== 0 && window !== fwd.window) marks.add('window_update');
+      if (
+        seglen > 0 &&
+        rev.winScale !== -1 &&
+        (seq + seglen) >>> 0 === (rev.lastack + rev.window) >>> 0 &&
+        !synFinRst
+      ) {
+        marks.add('window_full');
+      }
+      if (sameSeqAck && window !== 0 && window === fwd.window && rev.lastFlags.has('keep_alive')) {
+        marks.add('keep_alive_ack');
+      } else if (
+        seglen === 0 &&
+        window === 0 &&
+        window === fwd.window &&
+        seq === fwd.nextseq &&
+        (ack === fwd.lastack || ack === (fwd.lastack + 1) >>> 0) &&
+        rev.lastFlags.has('zero_window_probe') &&
+        !synFinRst
+      ) {
+        marks.add('zero_window_probe_ack');
+      } else if (sameSeqAck && window !== 0 && window === fwd.window) {
+        fwd.dupacknum += 1;
+        marks.add('duplicate_ack');
+        result.dupAckNum = fwd.dupacknum;
+        result.dupAckFrame = fwd.lastnondupack;
+      }
+    }
+    if (ack !== fwd.lastack) {
+      fwd.lastnondupack = packet.frame;
+      fwd.dupacknum = 0;
+    }
+    if (rev.maxseqtobeacked !== 0 && gtSeq(ack, rev.maxseqtobeacked) && flags.ack) {
+      marks.add('ack_lost_segment');
+      rev.maxseqtobeacked = rev.nextseq;
+    }
+    if ((seglen > 0 || flags.syn || flags.fin) && !marks.has('keep_alive')) {
+      let notAdvanced = fwd.nextseq !== 0 && ltSeq(seq, fwd.nextseq);
+      if (seglen > 1 && (fwd.nextseq - 1) >>> 0 === seq) notAdvanced = false;
+      const sinceAck = now - rev.lastackTimeNs;
+      const sinceNext = now - fwd.nextseqTimeNs;
+      const oooThreshold = s.firstRttNs !== null && s.firstRttNs > 0n ? s.firstRttNs : DEFAULT_OOO_NS;
+      const end = (seq + seglen + (flags.syn || flags.fin ? 1 : 0)) >>> 0;
+      if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && sinceAck < FAST_RETRANSMISSION_NS) {
+        marks.add('fast_retransmission').add('retransmission');
+      } else if (notAdvanced && sinceNext < oooThreshold && fwd.nextseq !== end) {
+        marks.add('out_of_order');
+      } else if (seglen > 0 && rev.lastack !== 0 && leSeq((seq + seglen) >>> 0, rev.lastack)) {
+        marks.add('spurious_retransmission').add('retransmission');
+      } else if (notAdvanced) marks.add('retransmission');
+    }
+
+    let nextseq = (seq + seglen) >>> 0;
+    if (seglen > 0 || flags.syn || flags.fin) {
+      if (flags.syn || flags.fin) nextseq = (nextseq + 1) >>> 0;
+      if (fwd.unacked.length < MAX_UNACKED) {
+        fwd.unacked.push({ frame: packet.frame, seq, nextseq, timestampNs: now });
+      }
+      if (seglen > 0) fwd.segments += 1;
+      fwd.payloadBytes += seglen;
+      const mark: GraphPoint['mark'] = marks.has('retransmission')
+        ? 'retransmission'
+        : marks.has('out_of_order')
+          ? 'out-of-order'
+          : 'data';
+      this.graphPoint(fwd, {
+        frame: packet.frame,
+        time: this.seconds(now),
+        seq,
+        len: seglen,
+        window: 0,
+        mark,
+      });
+    }
+    if (!marks.has('zero_window_probe')) {
+      if (gtSeq(nextseq, fwd.nextseq) || fwd.nextseq === 0) {
+        fwd.nextseq = nextseq;
+        fwd.nextseqTimeNs = now;
+      }
+      if (
+        (seglen > 0 || flags.syn || flags.fin) &&
+        (gtSeq(nextseq, fwd.maxseqtobeacked) || fwd.maxseqtobeacked === 0)
+      )
+        fwd.maxseqtobeacked = nextseq;
+    }
+    fwd.window = window;
+    fwd.lastack = ack;
+    fwd.lastackTimeNs = now;
+    fwd.lastFlags = marks;
+    if (flags.ack) {
+      this.acknowledge(rev, ack, now, result);
+      this.graphPoint(rev, {
+        frame: packet.frame,
+        time: this.seconds(now),
+        seq: ack,
+        len: -1,
+        window,
+        mark: 'ack',
+      });
+    }
+    if (marks.size > 0 || result.ackRtt !== undefined) {
+      this.frames.set(packet.frame, { frame: packet.frame, stream: stream.id, flags: [...marks], ...result });
+    }
+  }
+
+  /** Removes what `ack` acknowledges; an exact match gives the frame's ACK RTT (tcp.analysis.ack_rtt). */
+  private acknowledge(
+    rev: TcpDirectionState,
+    ack: number,
+    now: bigint,
+    result: { acksFrame?: number; ackRtt?: number },
+  ): void {
+    const list = rev.unacked;
+    let kept = 0;
+    // packet-tcp.c walks its list newest first and the last exact match wins: the oldest, found first here.
+    for (const segment of list) {
+      if (ack === segment.nextseq) {
+        if (result.acksFrame === undefined) {
+          result.acksFrame = segment.frame;
+          result.ackRtt = Number(now - segment.timestampNs) / 1e9;
+        }
+        continue;
+      }
+      if (gtSeq(ack, segment.seq) && leSeq(ack, segment.nextseq)) segment.seq = ack;
+      else if (!gtSeq(segment.nextseq, ack)) continue;
+      list[kept++] = segment;
+    }
+    list.length = kept;
+  }
+
+  private graphPoint(direction: TcpDirectionState, point: GraphPoint): void {
+    if (direction.graph.length < GRAPH_POINTS) direction.graph.push(point);
+    else direction.graphTruncated = true;
+  }
+
+  private seconds(ns: bigint): number {
+    return Number(ns - (this.firstNs ?? ns)) / 1e9;
+  }
+}
