@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/index.js';
 import { type Answers, compareWithTshark } from '../../src/report/index.js';
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
+import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
+import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
+import { readPcapFile } from '../../src/pcap/index.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';
 import { ComposeLab } from './compose-lab.js';
@@ -126,6 +129,13 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     ]);
     const toBob = await serverStream(result, 'to', 'bob');
     for (let n = 1; n <= 12; n += 1) expect(toBob).toContain(`message ${n} of 12 through a lossy link`);
+    // The report's TCP analysis says what tshark's tcp.analysis says, frame by frame, on the merged capture.
+    const merged = join(result.dir, 'captures', 'merged.pcapng');
+    const analysis = analyseTcpRecords((await readPcapFile(merged)).records);
+    expect(await compareTcpAnalysis(merged, analysis.frames)).toEqual([]);
+    const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
+    expect(answers.tcpAnalysis.totals.retransmission ?? 0).toBeGreaterThan(0);
+    expect(readFileSync(join(result.dir, 'report.html'), 'utf8')).toContain('id="tcp-analysis"');
   },
   netcat: async (result) => {
     const fromAlice = await serverStream(result, 'from', 'alice');
