@@ -278,7 +278,7 @@ describe('raw requests to the server', () => {
       ).toEqual([
         '4 401 AUTH_REQUIRED SAY',
         '5 401 AUTH_REQUIRED SAY',
-        '- 400 BAD_ENCODING ',
+        '6 400 BAD_ENCODING ', // a bad line is answered with its tag when one can be read (PROTOCOL.md §5)
         '- 400 BAD_FRAME ',
       ]);
       expect(replies.find((f) => f.tag === '-' && f.status === 200)?.requestVerb).toBe('PING');
