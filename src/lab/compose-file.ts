@@ -197,8 +197,14 @@ function captureService(topology: Topology, paths: ComposePaths, host: LabHost):
 /** Renders the compose file for a topology; compose/lab.yml is this for the defaults. */
 export function renderCompose(topology: Topology, paths: ComposePaths): string {
   return [
-    '# The chatlab network lab, rendered from src/lab/topology.ts by `npm run lab:render`: do not edit by hand.',
-    '# Change the lab with CHATLAB_* variables or lab:up flags instead (docs/LAB.md).',
+    ...(topology.labDir === null
+      ? [
+          '# The chatlab network lab, rendered from src/lab/topology.ts by `npm run lab:render`: do not edit by hand.',
+          '# Change the lab with CHATLAB_* variables or lab:up flags instead (docs/LAB.md).',
+        ]
+      : [
+          `# Rendered from ${join(topology.labDir, 'lab.yml')} by chatlab: do not edit by hand; edit the lab file.`,
+        ]),
     `name: ${topology.project}`,
     '',
     'networks:',

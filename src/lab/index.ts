@@ -18,6 +18,9 @@ export {
 } from './topology.js';
 export { renderCompose, REGISTRY_BASES, serverCommand } from './compose-file.js';
 export { composeFileFor, writeLabCompose } from './lab-compose.js';
+export { splitLabFlag, topologyFromArgs } from './lab-args.js';
+export { LAB_FILE_NAME, readLabFile, type LabFileSpec } from './lab-file.js';
+export { labFileTopology } from './lab-file-topology.js';
 export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
 export { ScriptedClient, type ClientOutput } from './scripted-client.js';

@@ -8,7 +8,7 @@ import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-co
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
 import { capturesDir, StartedLab, stopLab } from './started-lab.js';
-import { buildTopology, capturedHosts, serverReadiness, type Topology } from './topology.js';
+import { allHosts, buildTopology, capturedHosts, serverReadiness, type Topology } from './topology.js';
 
 /**
  * Collects how to run the lab; `start()` builds what is missing, starts the containers with compose and
@@ -54,6 +54,14 @@ export class Lab {
     const docker = await connectEngine();
     if (this.#build) await new ImageSet(progress).ensure(topology);
     const file = this.#composeFile ?? writeLabCompose(topology);
+    const own = allHosts(topology).filter((host) => host.build !== null);
+    if (this.#build && own.length > 0) {
+      // The user's own Dockerfile folders (lab file `build:`): compose builds them; ImageSet builds chatlab's.
+      const names = own.map((host) => host.name);
+      await progress.step(`Building ${names.join(', ')} from the lab's own Dockerfiles`, () =>
+        compose(topology, file, ['build', ...names], `Building ${names.join(', ')}`, { timeoutMs: 900_000 }),
+      );
+    }
     mkdirSync(capturesDir(topology), { recursive: true });
     const count = 1 + topology.clients.length + capturedHosts(topology).length;
     const up = ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'];

@@ -1,4 +1,4 @@
-import { buildTopology, LabError, readLabConfig, type Topology } from '../../lab/index.js';
+import { LabError, topologyFromArgs, type Topology } from '../../lab/index.js';
 import { isLang } from '../../report/index.js';
 import { ScenarioError } from '../scenario-error.js';
 import type { ReportLanguage } from '../scenario-runner.js';
@@ -18,8 +18,9 @@ export const SCENARIO_USAGE = `Usage: npm run scenario -- <name or path> [--lang
 
 Runs a scenario against the lab (started if it is not up): fresh captures on every host, each step printed
 as it runs, then report/runs/<run-id>/ with captures/<host>.pcap, run.json and the report;
-report/runs/latest points at it. Lab options are those of lab:up (--subnet, --clients, --project, ...) or
-the CHATLAB_* variables. Writing scenarios: scenarios/README.md.`;
+report/runs/latest points at it. Lab options are those of lab:up (--lab <folder>, --subnet, --clients,
+--project, ...) or the CHATLAB_* variables; with --lab, a scenario name is looked up in <folder>/scenarios/
+first. Writing scenarios: scenarios/README.md.`;
 
 /** Reads the command line: the scenario, the runner's own flags, and the lab's flags (as lab:up reads them). */
 export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
@@ -47,7 +48,7 @@ export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
     else
       throw new LabError('LAB_BAD_CONFIG', `One scenario at a time: "${scenario}" and "${arg}" were given.`);
   }
-  const topology = buildTopology(readLabConfig(process.env, labFlags));
+  const topology = topologyFromArgs(labFlags);
   return { scenario, lang, report, list, help, topology };
 }
 

@@ -1,4 +1,6 @@
 // npm run scenario -- <name or path>: one scenario against the lab, its captures and its report.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { listScenarios } from '../scenario-file.js';
 import { ScenarioRunner } from '../scenario-runner.js';
 import {
@@ -13,6 +15,8 @@ try {
   if (args.help || args.list || args.scenario === undefined) {
     if (!args.list) console.log(SCENARIO_USAGE);
     console.log(`\nScenarios in scenarios/: ${listScenarios().join(', ')}`);
+    const own = args.topology.labDir === null ? null : join(args.topology.labDir, 'scenarios');
+    if (own !== null && existsSync(own)) console.log(`Scenarios in ${own}: ${listScenarios(own).join(', ')}`);
     if (!args.help && !args.list) process.exitCode = 1;
   } else {
     keepGoingOnStrayRejections();
