@@ -1,5 +1,13 @@
 import { isAbsolute, join, relative } from 'node:path';
-import { LAB_IMAGES, type LabHost, type Topology } from './topology.js';
+import {
+  allHosts,
+  capturedHosts,
+  LAB_IMAGES,
+  RUNTIME_IMAGES,
+  serverReadiness,
+  type LabHost,
+  type Topology,
+} from './topology.js';
 
 /** The server's data folder (/data): a named volume of the compose project. */
 export const SERVER_DATA_VOLUME = 'server-data';
@@ -68,14 +76,27 @@ export function captureCommand(host: LabHost): string[] {
   return ['sh', '-c', `{ ${OFFLOADS_OFF}; }; ${tcpdump}`];
 }
 
-function build(paths: ComposePaths, role: 'server' | 'client' | 'capture'): string[] {
-  const fallback = role === 'capture' ? REGISTRY_BASES.debian : REGISTRY_BASES.node;
+/** Where chatlab builds an image it owns from, and the official image its BASE defaults to. */
+function ownImage(image: string): { dir: string; fallback: string } | undefined {
+  if (image === LAB_IMAGES.server) return { dir: 'server', fallback: REGISTRY_BASES.node };
+  if (image === LAB_IMAGES.client) return { dir: 'client', fallback: REGISTRY_BASES.node };
+  if (image === LAB_IMAGES.capture) return { dir: 'capture', fallback: REGISTRY_BASES.debian };
+  const runtime = Object.entries(RUNTIME_IMAGES).find(([, name]) => name === image);
+  return runtime === undefined ? undefined : { dir: runtime[0], fallback: REGISTRY_BASES.debian };
+}
+
+function build(paths: ComposePaths, image: string, folder: string | null): string[] {
+  if (folder !== null) {
+    return ['    build:', `      context: ${q(folder)}`, '      dockerfile: Dockerfile'];
+  }
+  const own = ownImage(image);
+  if (own === undefined) return [];
   return [
     '    build:',
     `      context: ${pathFrom(paths, '.')}`,
-    `      dockerfile: images/${role}/Dockerfile`,
+    `      dockerfile: images/${own.dir}/Dockerfile`,
     '      args:',
-    `        BASE: \${CHATLAB_BASE_IMAGE:-${fallback}}`,
+    `        BASE: \${CHATLAB_BASE_IMAGE:-${own.fallback}}`,
   ];
 }
 
@@ -102,41 +123,56 @@ export function serverCommand(port: number): string[] {
   ];
 }
 
-function serverService(topology: Topology, paths: ComposePaths): string[] {
-  const { server, port } = topology;
-  const command = serverCommand(port);
+/** A server port check from the server's sidecar (same network namespace): the port accepts a connection. */
+export function portCheckCommand(port: number): string[] {
+  return ['CMD', 'nc', '-z', '127.0.0.1', String(port)];
+}
+
+function healthcheck(test: string[]): string[] {
   return [
-    '  server:',
-    `    image: ${LAB_IMAGES.server}`,
-    ...build(paths, 'server'),
-    '    hostname: server',
-    '    init: true',
-    ...list('    ', 'command', command),
-    // A volume, not a tmpfs: accounts, rooms, history and files survive the container being killed and
-    // started again (docs/FAULTS.md); `lab:down` removes it.
-    `    volumes: ['${SERVER_DATA_VOLUME}:/data']`,
-    ...(topology.hostPort === null ? [] : list('    ', 'ports', [`127.0.0.1:${topology.hostPort}:${port}`])),
-    ...network(topology, server),
-    ...labels(server, 'server'),
     '    healthcheck:',
-    ...list('      ', 'test', healthCommand(port)),
+    ...list('      ', 'test', test),
     '      interval: 2s',
     '      timeout: 5s',
     '      retries: 30',
   ];
 }
 
-function clientService(topology: Topology, paths: ComposePaths, client: LabHost): string[] {
+function environment(topology: Topology, host: LabHost): string[] {
+  const own: [string, string][] =
+    host.role === 'client' ? [['CHATLAB_SERVER', `${topology.server.ip}:${topology.port}`]] : [];
+  const all = [...own, ...Object.entries(host.environment).filter(([key]) => key !== 'CHATLAB_SERVER')];
+  if (all.length === 0) return [];
+  return ['    environment:', ...all.map(([key, value]) => `      ${key}: ${q(value)}`)];
+}
+
+function hostService(topology: Topology, paths: ComposePaths, host: LabHost): string[] {
+  const chatlabServer = host.role === 'server' && host.image === LAB_IMAGES.server;
+  const command = host.command ?? (chatlabServer ? serverCommand(topology.port) : null);
+  // A volume, not a tmpfs: accounts, rooms, history and files survive the container being killed and
+  // started again (docs/FAULTS.md); `lab:down` removes it.
+  const volumes = [
+    ...(chatlabServer ? [`${SERVER_DATA_VOLUME}:/data`] : []),
+    ...(topology.labDir === null ? [] : [`${topology.labDir}:/lab:ro`]),
+  ];
+  const udp = topology.app.transport === 'udp' ? '/udp' : '';
+  const published =
+    host.role === 'server' && topology.hostPort !== null
+      ? list('    ', 'ports', [`127.0.0.1:${topology.hostPort}:${topology.port}${udp}`])
+      : [];
   return [
-    `  ${client.name}:`,
-    `    image: ${LAB_IMAGES.client}`,
-    ...build(paths, 'client'),
-    `    hostname: ${client.name}`,
+    `  ${host.name}:`,
+    `    image: ${host.image}`,
+    ...build(paths, host.image, host.build),
+    `    hostname: ${host.name}`,
     '    init: true',
-    `    environment:`,
-    `      CHATLAB_SERVER: ${q(`${topology.server.ip}:${topology.port}`)}`,
-    ...network(topology, client),
-    ...labels(client, 'client'),
+    ...(command === null ? [] : list('    ', 'command', command)),
+    ...environment(topology, host),
+    ...(volumes.length === 0 ? [] : list('    ', 'volumes', volumes)),
+    ...published,
+    ...network(topology, host),
+    ...labels(host, host.role),
+    ...(chatlabServer ? healthcheck(healthCommand(topology.port)) : []),
   ];
 }
 
@@ -144,7 +180,7 @@ function captureService(topology: Topology, paths: ComposePaths, host: LabHost):
   return [
     `  ${host.captureService}:`,
     `    image: ${LAB_IMAGES.capture}`,
-    ...build(paths, 'capture'),
+    ...build(paths, LAB_IMAGES.capture, null),
     `    network_mode: service:${host.name}`,
     '    init: true',
     '    cap_add: [NET_ADMIN, NET_RAW]',
@@ -152,15 +188,23 @@ function captureService(topology: Topology, paths: ComposePaths, host: LabHost):
     ...list('    ', 'volumes', [`${pathFrom(paths, topology.captures)}:/captures`]),
     `    depends_on: [${host.name}]`,
     ...labels(host, 'capture'),
+    ...(host.role === 'server' && serverReadiness(topology) === 'port'
+      ? healthcheck(portCheckCommand(topology.port))
+      : []),
   ];
 }
 
 /** Renders the compose file for a topology; compose/lab.yml is this for the defaults. */
 export function renderCompose(topology: Topology, paths: ComposePaths): string {
-  const hosts = [topology.server, ...topology.clients];
   return [
-    '# The chatlab network lab, rendered from src/lab/topology.ts by `npm run lab:render`: do not edit by hand.',
-    '# Change the lab with CHATLAB_* variables or lab:up flags instead (docs/LAB.md).',
+    ...(topology.labDir === null
+      ? [
+          '# The chatlab network lab, rendered from src/lab/topology.ts by `npm run lab:render`: do not edit by hand.',
+          '# Change the lab with CHATLAB_* variables or lab:up flags instead (docs/LAB.md).',
+        ]
+      : [
+          `# Rendered from ${join(topology.labDir, 'lab.yml')} by chatlab: do not edit by hand; edit the lab file.`,
+        ]),
     `name: ${topology.project}`,
     '',
     'networks:',
@@ -172,13 +216,10 @@ export function renderCompose(topology: Topology, paths: ComposePaths): string {
     `        - subnet: ${topology.subnet}`,
     `          gateway: ${topology.gateway}`,
     '',
-    'volumes:',
-    `  ${SERVER_DATA_VOLUME}:`,
-    '',
+    ...(topology.server.image === LAB_IMAGES.server ? ['volumes:', `  ${SERVER_DATA_VOLUME}:`, ''] : []),
     'services:',
-    ...serverService(topology, paths),
-    ...topology.clients.flatMap((client) => clientService(topology, paths, client)),
-    ...hosts.flatMap((host) => captureService(topology, paths, host)),
+    ...allHosts(topology).flatMap((host) => hostService(topology, paths, host)),
+    ...capturedHosts(topology).flatMap((host) => captureService(topology, paths, host)),
     '',
   ].join('\n');
 }

@@ -8,11 +8,26 @@ import { connectEngine } from './docker-engine.js';
 import { LabError } from './lab-error.js';
 import { REPO_ROOT } from './paths.js';
 import type { Progress } from './progress.js';
-import { LAB_IMAGES } from './topology.js';
+import { allHosts, LAB_IMAGES, RUNTIME_IMAGES, type Runtime, type Topology } from './topology.js';
 
-type Role = keyof typeof LAB_IMAGES;
+type Role = keyof typeof LAB_IMAGES | Runtime;
 const ROLES: readonly Role[] = ['server', 'client', 'capture'];
 const DIST_FILES = ['chatlab.mjs', 'node-sqlite3-wasm.wasm'];
+const IMAGES: Record<Role, string> = { ...LAB_IMAGES, ...RUNTIME_IMAGES };
+
+/** chatlab's own images always; a stock runtime (images/<runtime>/Dockerfile) only when a host uses it. */
+export function rolesFor(topology: Topology | undefined): Role[] {
+  const used = new Set(topology === undefined ? [] : allHosts(topology).map((host) => host.image));
+  const runtimes = (Object.keys(RUNTIME_IMAGES) as Runtime[]).filter((name) =>
+    used.has(RUNTIME_IMAGES[name]),
+  );
+  return [...ROLES, ...runtimes];
+}
+
+/** Only chatlab's server and client carry the bundled chatlab. */
+function distFiles(role: Role): string[] {
+  return role === 'server' || role === 'client' ? DIST_FILES : [];
+}
 
 interface BuildEvent {
   stream?: string;
@@ -40,7 +55,7 @@ export class ImageSet {
     return this;
   }
 
-  async ensure(): Promise<void> {
+  async ensure(topology?: Topology): Promise<void> {
     for (const file of DIST_FILES) {
       if (!existsSync(join(this.#dist, file))) {
         throw new LabError(
@@ -55,19 +70,19 @@ export class ImageSet {
     // The local base's id is part of each image's hash: a rebuilt base rebuilds the images on it.
     const base =
       mode === 'local' ? `${LOCAL_BASE_IMAGE}@${await ensureLocalBase(docker, this.progress)}` : 'official';
-    for (const role of ROLES) await this.#ensureRole(docker, role, mode, base);
+    for (const role of rolesFor(topology)) await this.#ensureRole(docker, role, mode, base);
   }
 
   #hash(role: Role, base: string): string {
     const hash = createHash('sha256')
       .update(base)
       .update(readFileSync(join(REPO_ROOT, `images/${role}/Dockerfile`)));
-    for (const file of DIST_FILES) hash.update(readFileSync(join(this.#dist, file)));
+    for (const file of distFiles(role)) hash.update(readFileSync(join(this.#dist, file)));
     return hash.digest('hex').slice(0, 16);
   }
 
   async #ensureRole(docker: Docker, role: Role, mode: BaseMode, base: string): Promise<void> {
-    const name = LAB_IMAGES[role];
+    const name = IMAGES[role];
     const hash = this.#hash(role, base);
     const current = await docker
       .getImage(name)
@@ -89,11 +104,11 @@ export class ImageSet {
     try {
       mkdirSync(join(context, 'dist'));
       copyFileSync(join(REPO_ROOT, `images/${role}/Dockerfile`), join(context, 'Dockerfile'));
-      for (const file of DIST_FILES) copyFileSync(join(this.#dist, file), join(context, 'dist', file));
+      for (const file of distFiles(role)) copyFileSync(join(this.#dist, file), join(context, 'dist', file));
       const stream = await docker.buildImage(
-        { context, src: ['Dockerfile', ...DIST_FILES.map((file) => `dist/${file}`)] },
+        { context, src: ['Dockerfile', ...distFiles(role).map((file) => `dist/${file}`)] },
         {
-          t: `${LAB_IMAGES[role]}:latest`,
+          t: `${IMAGES[role]}:latest`,
           buildargs: mode === 'local' ? { BASE: LOCAL_BASE_IMAGE } : {},
           labels: { 'chatlab.hash': hash, 'chatlab.role': role },
           rm: true,
@@ -127,7 +142,7 @@ export class ImageSet {
       const message = error instanceof Error ? error.message : String(error);
       throw new LabError(
         'LAB_IMAGE_BUILD_FAILED',
-        `Building image ${LAB_IMAGES[role]} from images/${role}/Dockerfile failed: ${message}`,
+        `Building image ${IMAGES[role]} from images/${role}/Dockerfile failed: ${message}`,
         'Read the build output above; fix the Dockerfile or run `npm run build` if dist/ is stale, then retry.',
         output.join('\n'),
       );

@@ -1,9 +1,26 @@
 // The lab: Docker images, the compose topology and the lab commands' building blocks.
 export { LabError, type LabErrorCode } from './lab-error.js';
 export { DEFAULT_LAB_CONFIG, readLabConfig, parseClients, type LabConfig } from './lab-config.js';
-export { buildTopology, allHosts, findHost, LAB_IMAGES, type LabHost, type Topology } from './topology.js';
+export {
+  buildTopology,
+  allHosts,
+  capturedHosts,
+  findHost,
+  serverReadiness,
+  LAB_IMAGES,
+  RUNTIME_IMAGES,
+  FRAMINGS,
+  type Framing,
+  type LabApp,
+  type LabHost,
+  type Topology,
+  type Transport,
+} from './topology.js';
 export { renderCompose, REGISTRY_BASES, serverCommand } from './compose-file.js';
 export { composeFileFor, writeLabCompose } from './lab-compose.js';
+export { splitLabFlag, topologyFromArgs } from './lab-args.js';
+export { LAB_FILE_NAME, readLabFile, type LabFileSpec } from './lab-file.js';
+export { labFileTopology } from './lab-file-topology.js';
 export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
 export { ScriptedClient, type ClientOutput } from './scripted-client.js';

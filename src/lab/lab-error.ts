@@ -1,6 +1,7 @@
 /** Stable codes for everything the lab can fail at; docs/LAB.md lists each with what to do. */
 export type LabErrorCode =
   | 'LAB_BAD_CONFIG'
+  | 'LAB_BAD_LAB_FILE'
   | 'LAB_NO_DOCKER_CLI'
   | 'LAB_NO_ENGINE'
   | 'LAB_SOCKET_PERMISSION'

@@ -8,7 +8,7 @@ import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-co
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
 import { capturesDir, StartedLab, stopLab } from './started-lab.js';
-import { buildTopology, type Topology } from './topology.js';
+import { allHosts, buildTopology, capturedHosts, serverReadiness, type Topology } from './topology.js';
 
 /**
  * Collects how to run the lab; `start()` builds what is missing, starts the containers with compose and
@@ -52,10 +52,18 @@ export class Lab {
     const progress = this.#progress;
     const topology = this.#topology;
     const docker = await connectEngine();
-    if (this.#build) await new ImageSet(progress).ensure();
+    if (this.#build) await new ImageSet(progress).ensure(topology);
     const file = this.#composeFile ?? writeLabCompose(topology);
+    const own = allHosts(topology).filter((host) => host.build !== null);
+    if (this.#build && own.length > 0) {
+      // The user's own Dockerfile folders (lab file `build:`): compose builds them; ImageSet builds chatlab's.
+      const names = own.map((host) => host.name);
+      await progress.step(`Building ${names.join(', ')} from the lab's own Dockerfiles`, () =>
+        compose(topology, file, ['build', ...names], `Building ${names.join(', ')}`, { timeoutMs: 900_000 }),
+      );
+    }
     mkdirSync(capturesDir(topology), { recursive: true });
-    const count = 2 * (1 + topology.clients.length);
+    const count = 1 + topology.clients.length + capturedHosts(topology).length;
     const up = ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'];
     await progress.step(`Starting ${count} containers on ${topology.subnet} (${file})`, async () => {
       try {
@@ -81,7 +89,7 @@ export class Lab {
     const containers = await listLabContainers(docker, topology.project);
     const server = containers.find((c) => c.role === 'server');
     const sniffers = containers.filter((c) => c.role === 'capture');
-    if (server === undefined || sniffers.length !== 1 + topology.clients.length) {
+    if (server === undefined || sniffers.length !== capturedHosts(topology).length) {
       throw new LabError(
         'LAB_NOT_RUNNING',
         'Compose did not start every lab container.',
@@ -89,11 +97,12 @@ export class Lab {
       );
     }
     const pending = new Set<LabContainer>([server, ...sniffers]);
+    const readiness = { kind: serverReadiness(topology), server: topology.server.name };
     await this.#progress.waitFor(
       'the server health check and the tcpdump sidecars',
       async () => {
         for (const container of [...pending]) {
-          if (await isReady(docker, container)) {
+          if (await isReady(docker, container, readiness)) {
             pending.delete(container);
             this.#progress.info(
               `  ${container.service} is ${container.role === 'server' ? 'answering' : 'capturing'}`,
@@ -107,7 +116,12 @@ export class Lab {
   }
 }
 
-async function isReady(docker: Docker, container: LabContainer): Promise<boolean> {
+/** `readiness` is serverReadiness(): for 'port' the server's sidecar carries the health check (nc -z). */
+async function isReady(
+  docker: Docker,
+  container: LabContainer,
+  readiness: { kind: 'http' | 'port' | 'process'; server: string },
+): Promise<boolean> {
   const state = await healthOf(docker, container.id);
   if (state === 'exited' || state === 'dead' || state === 'unhealthy') {
     throw new LabError(
@@ -117,6 +131,10 @@ async function isReady(docker: Docker, container: LabContainer): Promise<boolean
       await logsOf(docker, container.id, 20),
     );
   }
-  if (container.role === 'server') return state === 'healthy';
-  return (await logsOf(docker, container.id, 20)).includes('listening on eth0');
+  if (container.role === 'server')
+    return readiness.kind === 'http' ? state === 'healthy' : state === 'running';
+  const listening = (await logsOf(docker, container.id, 20)).includes('listening on eth0');
+  return readiness.kind === 'port' && container.host === readiness.server
+    ? listening && state === 'healthy'
+    : listening;
 }

@@ -74,7 +74,7 @@ export class StartedLab implements AsyncDisposable {
 
   /** The server's address as clients dial it. */
   get serverAddress(): string {
-    return `${this.host('server').ip}:${this.topology.port}`;
+    return `${this.host(this.topology.server.name).ip}:${this.topology.port}`;
   }
 
   /** The capture file of one host on this machine. */

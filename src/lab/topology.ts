@@ -3,12 +3,33 @@ import { DEFAULT_LAB_CONFIG, type LabConfig } from './lab-config.js';
 import { LabError } from './lab-error.js';
 
 export type HostRole = 'server' | 'client';
+export type Transport = 'tcp' | 'udp';
+/** How the report cuts a stream into messages (docs/LAB.md, "Bring your own chat"). */
+export type Framing = 'chatlab' | 'line' | 'segment' | 'length-prefixed';
+export const FRAMINGS: readonly Framing[] = ['chatlab', 'line', 'segment', 'length-prefixed'];
 
-/** One host of the lab: a container on the lab network, with a tcpdump sidecar in its namespace. */
+/** What the report needs to know about the application the lab runs. */
+export interface LabApp {
+  port: number;
+  transport: Transport;
+  framing: Framing;
+  /** The student's protocol description (absolute path), or null. */
+  protocol: string | null;
+}
+
+/** One host of the lab: a container on the lab network, with a tcpdump sidecar in its namespace if captured. */
 export interface LabHost {
   name: string;
   role: HostRole;
   ip: string;
+  /** The image the container runs: chatlab's, a stock runtime's, or `<project>-<host>` for a build folder. */
+  image: string;
+  /** The user's Dockerfile folder (absolute), or null for an image chatlab builds. */
+  build: string | null;
+  /** The container's command, or null for the image's own. */
+  command: string[] | null;
+  environment: Record<string, string>;
+  captured: boolean;
   /** The compose service of its capture sidecar. */
   captureService: string;
   /** The capture file's name inside the captures folder. */
@@ -21,9 +42,13 @@ export interface Topology {
   network: string;
   subnet: string;
   gateway: string;
+  /** The application's port (app.port), kept for the callers that only need that. */
   port: number;
+  app: LabApp;
   hostPort: number | null;
   captures: string;
+  /** The lab folder (absolute), mounted read-only at /lab in every host; null for the built-in default. */
+  labDir: string | null;
   server: LabHost;
   clients: LabHost[];
 }
@@ -35,10 +60,36 @@ export const LAB_IMAGES = {
   capture: 'chatlab-capture',
 } as const;
 
+/** The stock runtimes a lab file may name as `image:`, each built from images/<name>/Dockerfile. */
+export const RUNTIME_IMAGES = {
+  python: 'chatlab-python',
+  irc: 'chatlab-irc',
+  netcat: 'chatlab-netcat',
+} as const;
+export type Runtime = keyof typeof RUNTIME_IMAGES;
+
 const SERVER_HOST_NUMBER = 10;
 
-function host(name: string, role: HostRole, ip: string): LabHost {
-  return { name, role, ip, captureService: `${name}-capture`, captureFile: `${name}.pcap` };
+/** The parts of a host every topology gives; the rest follows from the name. */
+export type HostSpec = Pick<
+  LabHost,
+  'name' | 'role' | 'ip' | 'image' | 'build' | 'command' | 'environment'
+> & {
+  captured?: boolean;
+};
+
+export function makeHost(spec: HostSpec): LabHost {
+  return {
+    ...spec,
+    captured: spec.captured ?? true,
+    captureService: `${spec.name}-capture`,
+    captureFile: `${spec.name}.pcap`,
+  };
+}
+
+function chatlabHost(name: string, role: HostRole, ip: string): LabHost {
+  const image = role === 'server' ? LAB_IMAGES.server : LAB_IMAGES.client;
+  return makeHost({ name, role, ip, image, build: null, command: null, environment: {} });
 }
 
 /** Resolves a config into addresses: gateway .1, server .10, clients from .11 on (by default). */
@@ -47,8 +98,8 @@ export function buildTopology(config: LabConfig = DEFAULT_LAB_CONFIG): Topology 
   const serverOffset = config.serverIp === undefined ? SERVER_HOST_NUMBER : subnet.offsetOf(config.serverIp);
   const firstClient =
     config.firstClientIp === undefined ? serverOffset + 1 : subnet.offsetOf(config.firstClientIp);
-  const clients = config.clients.map((name, i) => host(name, 'client', subnet.host(firstClient + i)));
-  const server = host('server', 'server', subnet.host(serverOffset));
+  const clients = config.clients.map((name, i) => chatlabHost(name, 'client', subnet.host(firstClient + i)));
+  const server = chatlabHost('server', 'server', subnet.host(serverOffset));
   const gateway = subnet.host(1);
   const taken = [gateway, ...clients.map((client) => client.ip)];
   if (taken.includes(server.ip) || firstClient === 1) {
@@ -64,8 +115,10 @@ export function buildTopology(config: LabConfig = DEFAULT_LAB_CONFIG): Topology 
     subnet: subnet.toString(),
     gateway,
     port: config.port,
+    app: { port: config.port, transport: 'tcp', framing: 'chatlab', protocol: null },
     hostPort: config.hostPort,
     captures: config.captures,
+    labDir: null,
     server,
     clients,
   };
@@ -74,6 +127,20 @@ export function buildTopology(config: LabConfig = DEFAULT_LAB_CONFIG): Topology 
 /** Every host, server first. */
 export function allHosts(topology: Topology): LabHost[] {
   return [topology.server, ...topology.clients];
+}
+
+/** The hosts with a capture sidecar, server first. */
+export function capturedHosts(topology: Topology): LabHost[] {
+  return allHosts(topology).filter((host) => host.captured);
+}
+
+/**
+ * How the lab knows the server is ready: chatlab's own answers its HTTP status page; any other TCP server
+ * when its port accepts connections (checked from its capture sidecar); a UDP server when its process runs.
+ */
+export function serverReadiness(topology: Topology): 'http' | 'port' | 'process' {
+  if (topology.server.image === LAB_IMAGES.server) return 'http';
+  return topology.app.transport === 'tcp' ? 'port' : 'process';
 }
 
 /** The lab host called `name`, or a LabError listing the names there are. */

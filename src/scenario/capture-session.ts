@@ -3,9 +3,10 @@ import { ContainerShell } from './container-shell.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  allHosts,
+  capturedHosts,
   capturesDir,
   healthOf,
+  LAB_IMAGES,
   LabError,
   listLabContainers,
   logsOf,
@@ -51,7 +52,8 @@ export class CaptureSession {
       await Promise.all(
         sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)),
       );
-      if (restartServer) await this.#restartServer();
+      // Only chatlab's own server has a /data to empty and a "listening on" line to wait for.
+      if (restartServer && this.topology.server.image === LAB_IMAGES.server) await this.#restartServer();
       await this.#start(sniffers);
     });
   }
@@ -65,7 +67,7 @@ export class CaptureSession {
     await Promise.all(sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)));
     await mkdir(dir, { recursive: true });
     const stats: CaptureStats[] = [];
-    for (const host of allHosts(this.topology)) {
+    for (const host of capturedHosts(this.topology)) {
       const file = join(dir, `${host.name}.pcap`);
       await copyFile(join(capturesDir(this.topology), host.captureFile), file);
       const sniffer = sniffers.find((c) => c.host === host.name);
@@ -92,10 +94,11 @@ export class CaptureSession {
   async #sniffers(): Promise<LabContainer[]> {
     const containers = await listLabContainers(this.docker, this.topology.project);
     const sniffers = containers.filter((c) => c.role === 'capture');
-    if (sniffers.length !== allHosts(this.topology).length) {
+    const expected = capturedHosts(this.topology).length;
+    if (sniffers.length !== expected) {
       throw new LabError(
         'LAB_NOT_RUNNING',
-        `The lab "${this.topology.project}" has ${sniffers.length} capture sidecars instead of ${allHosts(this.topology).length}.`,
+        `The lab "${this.topology.project}" has ${sniffers.length} capture sidecars instead of ${expected}.`,
         'Restart it: `npm run lab:down`, then run the scenario again.',
       );
     }

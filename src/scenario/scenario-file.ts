@@ -23,12 +23,13 @@ export function listScenarios(dir = SCENARIOS_DIR): string[] {
 }
 
 /**
- * A shipped scenario by name (`basic`), or a script by path (`./my-scenario.ts`, relative to where npm was
- * started, INIT_CWD, or to `cwd`).
+ * A scenario by name (`basic`: from the lab folder's scenarios/ first when there is one, then the shipped
+ * ones), or a script by path (`./my-scenario.ts`, relative to where npm was started, INIT_CWD, or to `cwd`).
  */
 export function resolveScenario(
   nameOrPath: string,
   cwd = process.env.INIT_CWD ?? process.cwd(),
+  labDir: string | null = null,
 ): ScenarioFile {
   const looksLikePath = nameOrPath.includes('/') || EXTENSIONS.includes(extname(nameOrPath));
   if (looksLikePath) {
@@ -36,9 +37,12 @@ export function resolveScenario(
     if (!existsSync(file)) throw new ScenarioError('SCENARIO_NOT_FOUND', `No scenario script at ${file}.`);
     return { name: basename(file, extname(file)), file };
   }
-  for (const extension of EXTENSIONS) {
-    const file = join(SCENARIOS_DIR, `${nameOrPath}${extension}`);
-    if (existsSync(file)) return { name: nameOrPath, file };
+  const dirs = labDir === null ? [SCENARIOS_DIR] : [join(labDir, 'scenarios'), SCENARIOS_DIR];
+  for (const dir of dirs) {
+    for (const extension of EXTENSIONS) {
+      const file = join(dir, `${nameOrPath}${extension}`);
+      if (existsSync(file)) return { name: nameOrPath, file };
+    }
   }
   throw new ScenarioError(
     'SCENARIO_NOT_FOUND',

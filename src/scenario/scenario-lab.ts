@@ -120,7 +120,7 @@ export class ScenarioLab {
   /** The server's address on the lab network. */
   get server(): { ip: string; port: number } {
     const lab = this.#current.lab;
-    return { ip: lab.host('server').ip, port: lab.topology.port };
+    return { ip: lab.host(lab.topology.server.name).ip, port: lab.topology.port };
   }
 
   /** A host of the lab with its IP and MAC. */

@@ -114,7 +114,7 @@ export class ScenarioRunner {
     const write = this.#write;
     const progress = new Progress(write);
     const topology = this.#topology;
-    const scenario = resolveScenario(nameOrPath);
+    const scenario = resolveScenario(nameOrPath, undefined, this.#topology.labDir);
     const started = await ensureLab(topology, progress);
     const captures = new CaptureSession(await connectEngine(), topology, progress);
     await captures.startFresh();

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { connectEngine } from '../../lab/docker-engine.js';
 import { listLabContainers } from '../../lab/lab-containers.js';
 import { LabError } from '../../lab/lab-error.js';
-import { findHost } from '../../lab/topology.js';
+import { findHost, LAB_IMAGES } from '../../lab/topology.js';
 import { cliTopology } from './cli-topology.js';
 import { runLabCommand } from '../run-command.js';
 
@@ -39,15 +39,18 @@ export function labChat(argv: readonly string[]): Promise<void> {
     }
     const tty = process.stdin.isTTY ? ['-it'] : ['-i'];
     const server = `${topology.server.ip}:${topology.port}`;
-    console.log(`${name} (${host.ip}) -> server ${server}. Type /help for commands, /quit to leave.`);
-    const result = await execa(
-      'docker',
-      ['exec', ...tty, container.id, 'node', '/app/chatlab.mjs', 'client', '--server', server],
-      {
-        stdio: 'inherit',
-        reject: false,
-      },
+    // Another chat's client is the user's own program: a shell in the host, with the lab folder at /lab.
+    const chatlab = host.image === LAB_IMAGES.client;
+    console.log(
+      chatlab
+        ? `${name} (${host.ip}) -> server ${server}. Type /help for commands, /quit to leave.`
+        : `${name} (${host.ip}): a shell; the server is ${server} ($CHATLAB_SERVER), the lab folder is /lab. exit leaves.`,
     );
+    const command = chatlab ? ['node', '/app/chatlab.mjs', 'client', '--server', server] : ['sh'];
+    const result = await execa('docker', ['exec', ...tty, container.id, ...command], {
+      stdio: 'inherit',
+      reject: false,
+    });
     process.exitCode = result.exitCode ?? 1;
   });
 }

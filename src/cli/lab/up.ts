@@ -1,7 +1,8 @@
-// npm run lab:up [-- --subnet 10.78.0.0/24 --clients 4 ...]: builds what is missing, starts the lab, waits
+// npm run lab:up [-- --lab <folder> | --subnet 10.78.0.0/24 --clients 4 ...]: builds what is missing, starts the lab, waits
 // until the server answers and every sniffer captures, and prints each host's name, IP and MAC.
 import { DockerSetup } from '../../lab/docker-setup.js';
 import { formatTable } from '../../lab/format-table.js';
+import { splitLabFlag } from '../../lab/lab-args.js';
 import { Lab } from '../../lab/lab.js';
 import { cliTopology } from './cli-topology.js';
 import { runLabCommand } from '../run-command.js';
@@ -10,6 +11,8 @@ import { runLabCommand } from '../run-command.js';
 export function labUp(argv: readonly string[]): Promise<void> {
   return runLabCommand('lab:up', async (progress) => {
     const { topology } = cliTopology(argv);
+    const labFolder = splitLabFlag(argv).lab;
+    const again = labFolder === undefined ? '' : ` -- --lab ${labFolder}`;
     await new DockerSetup(progress).ensure();
     const lab = await new Lab().withTopology(topology).withProgress(progress).start();
     const rows = lab.hosts.map((host) => [
@@ -27,9 +30,9 @@ export function labUp(argv: readonly string[]): Promise<void> {
         (topology.hostPort === null ? '' : `, 127.0.0.1:${topology.hostPort} on this machine`),
     );
     progress.info(
-      `Chat:   npm run lab:chat -- ${topology.clients[0]?.name ?? 'alice'}   (one terminal per client)`,
+      `Chat:   npm run lab:chat -- ${topology.clients[0]?.name ?? 'alice'}${labFolder === undefined ? '' : ` --lab ${labFolder}`}   (one terminal per client)`,
     );
-    progress.info('Stop:   npm run lab:down   (captures stay)');
+    progress.info(`Stop:   npm run lab:down${again}   (captures stay)`);
     progress.info(progress.summary('lab:up'));
   });
 }

@@ -1,4 +1,4 @@
-import { buildTopology, LabError, readLabConfig, type Topology } from '../../lab/index.js';
+import { LabError, topologyFromArgs, type Topology } from '../../lab/index.js';
 import { isLang } from '../../report/index.js';
 import { ScenarioError } from '../../scenario/scenario-error.js';
 import type { ReportLanguage } from '../../scenario/scenario-runner.js';
@@ -18,7 +18,8 @@ export const SCENARIO_USAGE = '<name or path> [--lang pt-BR|en] [--no-report] [l
 export const SCENARIO_DESCRIPTION = `Runs a scenario against the lab (started if it is not up): fresh captures on every host, each step printed
 as it runs, then report/runs/<run-id>/ with captures/<host>.pcap, run.json and the report;
 report/runs/latest points at it. --list names the scenarios. Lab options are those of \`chatlab lab up\`
-(--subnet, --clients, --project, ...) or the CHATLAB_* variables. Writing scenarios: scenarios/README.md.`;
+(--lab <folder>, --subnet, --clients, --project, ...) or the CHATLAB_* variables; with --lab, a scenario name
+is looked up in <folder>/scenarios/ first. Writing scenarios: scenarios/README.md.`;
 
 /** Reads the command line: the scenario, the runner's own flags, and the lab's flags (as lab:up reads them). */
 export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
@@ -46,7 +47,7 @@ export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
     else
       throw new LabError('LAB_BAD_CONFIG', `One scenario at a time: "${scenario}" and "${arg}" were given.`);
   }
-  const topology = buildTopology(readLabConfig(process.env, labFlags));
+  const topology = topologyFromArgs(labFlags);
   return { scenario, lang, report, list, help, topology };
 }
 

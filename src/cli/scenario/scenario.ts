@@ -1,4 +1,6 @@
 // chatlab scenario <name or path> (npm run scenario -- ...): one scenario against the lab, its captures and its report.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { listScenarios } from '../../scenario/scenario-file.js';
 import { ScenarioRunner } from '../../scenario/scenario-runner.js';
 import { keepGoingOnStrayRejections, parseScenarioArgs, reportCommandError } from './scenario-args.js';
@@ -13,6 +15,9 @@ export async function runScenario(argv: readonly string[]): Promise<void> {
           'Say which scenario to run, e.g. `chatlab scenario basic` (`npm run scenario -- basic`).',
         );
       console.log(`\nScenarios in scenarios/: ${listScenarios().join(', ')}`);
+      const own = args.topology.labDir === null ? null : join(args.topology.labDir, 'scenarios');
+      if (own !== null && existsSync(own))
+        console.log(`Scenarios in ${own}: ${listScenarios(own).join(', ')}`);
       if (!args.help && !args.list) process.exitCode = 1;
     } else {
       keepGoingOnStrayRejections();

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { renderCompose } from './compose-file.js';
+import { readLabFile } from './lab-file.js';
+import { labFileTopology } from './lab-file-topology.js';
+import { LAB_STATE_DIR, REPO_ROOT } from './paths.js';
+
+interface Service {
+  image: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  network_mode?: string;
+  networks?: Record<string, { ipv4_address: string }>;
+}
+
+const at = { root: REPO_ROOT, composeDir: LAB_STATE_DIR };
+
+/** The compose file rendered for a lab folder, parsed back (what Docker Compose would read). */
+function composeOf(dir: string): { text: string; services: Record<string, Service> } {
+  const text = renderCompose(labFileTopology(readLabFile(dir)), at);
+  return { text, services: (parse(text) as { services: Record<string, Service> }).services };
+}
+
+describe('renderCompose for lab files', () => {
+  it('runs examples/python-chat: python3 server.py 5000, the lab folder at /lab, ready when port 5000 accepts', () => {
+    const dir = join(REPO_ROOT, 'examples', 'python-chat');
+    const { services } = composeOf(dir);
+    const server = services.server;
+    expect(server?.image).toBe('chatlab-python');
+    expect(server?.build?.dockerfile).toBe('images/python/Dockerfile');
+    expect(server?.command).toEqual(['python3', '/lab/server.py', '5000']);
+    expect(server?.volumes).toEqual([`${dir}:/lab:ro`]);
+    expect(server?.healthcheck).toBeUndefined();
+    expect(server?.ports).toBeUndefined();
+    expect(services['server-capture']?.healthcheck?.test).toEqual(['CMD', 'nc', '-z', '127.0.0.1', '5000']);
+    expect(services['alice-capture']?.healthcheck).toBeUndefined();
+    expect(services.bob?.environment).toEqual({ CHATLAB_SERVER: '10.77.20.10:5000' });
+    expect(services.bob?.networks?.['python-chat']?.ipv4_address).toBe('10.77.20.12');
+    expect(Object.keys(services).sort()).toEqual(
+      ['alice', 'alice-capture', 'bob', 'bob-capture', 'server', 'server-capture'].sort(),
+    );
+  });
+
+  it("runs examples/irc: ngircd with the lab folder's config, irc image on every host", () => {
+    const { services, text } = composeOf(join(REPO_ROOT, 'examples', 'irc'));
+    expect(services.server?.command).toEqual(['ngircd', '-n', '-f', '/lab/ngircd.conf']);
+    expect(['server', 'alice', 'bob'].map((name) => services[name]?.image)).toEqual([
+      'chatlab-irc',
+      'chatlab-irc',
+      'chatlab-irc',
+    ]);
+    expect(services['server-capture']?.healthcheck?.test).toContain('6667');
+    expect(text).not.toContain('server-data');
+  });
+
+  it("keeps chatlab's HTTP health check and data volume for examples/chatlab", () => {
+    const { services } = composeOf(join(REPO_ROOT, 'examples', 'chatlab'));
+    expect(services.server?.healthcheck?.test.join(' ')).toContain("fetch('http://127.0.0.1:3300/')");
+    expect(services.server?.volumes?.[0]).toBe('server-data:/data');
+    expect(services['server-capture']?.healthcheck).toBeUndefined();
+    expect(services.server?.ports).toEqual(['127.0.0.1:3300:3300']);
+  });
+
+  it("builds a user's Dockerfile folder, captures only the listed hosts, and a UDP server has no port check", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatlab-own-lab-'));
+    mkdirSync(join(dir, 'box'));
+    writeFileSync(join(dir, 'box', 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+    writeFileSync(
+      join(dir, 'lab.yml'),
+      [
+        'name: own',
+        'subnet: 10.77.40.0/24',
+        'app: { port: 9999, transport: udp, publish: 9999 }',
+        'hosts:',
+        '  server: { role: server, build: ./box, command: [/srv/echo], environment: { MODE: fast } }',
+        '  alice: { role: client, image: netcat, command: [sleep, infinity] }',
+        'capture: [alice]',
+        '',
+      ].join('\n'),
+    );
+    const { services } = composeOf(dir);
+    expect(services.server?.image).toBe('own-server');
+    expect(services.server?.build).toEqual({ context: join(dir, 'box'), dockerfile: 'Dockerfile' });
+    expect(services.server?.environment).toEqual({ MODE: 'fast' });
+    expect(services.server?.ports).toEqual(['127.0.0.1:9999:9999/udp']);
+    expect(services.alice?.image).toBe('chatlab-netcat');
+    expect(services['server-capture']).toBeUndefined();
+    expect(services['alice-capture']?.network_mode).toBe('service:alice');
+    expect(Object.values(services).some((service) => service.healthcheck !== undefined)).toBe(false);
+  });
+});
