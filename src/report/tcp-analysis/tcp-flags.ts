@@ -1,21 +1,5 @@
 /** The tcp.analysis.* flags chatlab computes, named as Wireshark's display filter fields are. */
-export type TcpAnalysisFlag =
-  | 'retransmission'
-  | 'fast_retransmission'
-  | 'spurious_retransmission'
-  | 'out_of_order'
-  | 'lost_segment'
-  | 'ack_lost_segment'
-  | 'duplicate_ack'
-  | 'zero_window'
-  | 'zero_window_probe'
-  | 'zero_window_probe_ack'
-  | 'window_full'
-  | 'window_update'
-  | 'keep_alive'
-  | 'keep_alive_ack';
-
-export const TCP_ANALYSIS_FLAGS: readonly TcpAnalysisFlag[] = [
+export const TCP_ANALYSIS_FLAGS = [
   'retransmission',
   'fast_retransmission',
   'spurious_retransmission',
@@ -30,7 +14,9 @@ export const TCP_ANALYSIS_FLAGS: readonly TcpAnalysisFlag[] = [
   'window_update',
   'keep_alive',
   'keep_alive_ack',
-];
+] as const;
+
+export type TcpAnalysisFlag = (typeof TCP_ANALYSIS_FLAGS)[number];
 
 /** What the analysis says about one frame (only frames with a flag or an RTT are kept). */
 export interface TcpFrameAnalysis {
