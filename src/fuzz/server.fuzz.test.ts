@@ -43,7 +43,12 @@ let alice: ChatClient;
 let bob: ChatClient;
 
 beforeAll(async () => {
-  lab = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6, loginFailures: 1e6 });
+  lab = await ServerFixture.start({
+    requestsPerSecond: 1e6,
+    requestBurst: 1e6,
+    refusalsPerSecond: 1e6,
+    loginFailures: 1e6,
+  });
   alice = await lab.user('alice');
   bob = await lab.user('bob');
   await alice.call('CREATE', 'lobby');

@@ -5,6 +5,7 @@ import { Connection } from './connection.js';
 import { FileStore } from './file-store.js';
 import { isHttpRequestStart, serveHttp } from './http-status.js';
 import { FailureCounter } from './rate-limiter.js';
+import { REFUSALS_PER_WINDOW } from './flood-guard.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import type { Room } from './store.js';
 import { Store } from './store.js';
@@ -22,6 +23,8 @@ export interface ServerLimits {
   loginTimeoutMs: number;
   requestsPerSecond: number;
   requestBurst: number;
+  /** Refusals answered per connection per second; the lines past it are dropped unanswered. */
+  refusalsPerSecond: number;
   maxQueuedBytes: number;
   maxTransfersPerConnection: number;
   loginFailures: number;
@@ -44,6 +47,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   loginTimeoutMs: 120_000,
   requestsPerSecond: 20,
   requestBurst: 40,
+  refusalsPerSecond: REFUSALS_PER_WINDOW,
   maxQueuedBytes: 4 * 1024 * 1024,
   maxTransfersPerConnection: 4,
   loginFailures: 5,

@@ -20,6 +20,7 @@ export interface ConnectionLimits {
   maxQueuedBytes: number;
   requestsPerSecond: number;
   requestBurst: number;
+  refusalsPerSecond: number;
 }
 
 /**
@@ -43,7 +44,7 @@ export class Connection {
   ) {
     this.address = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
     this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
-    this.lines = new FloodGuard(limits.requestsPerSecond, limits.requestBurst);
+    this.lines = new FloodGuard(limits.requestsPerSecond, limits.requestBurst, limits.refusalsPerSecond);
   }
 
   get isOpen(): boolean {

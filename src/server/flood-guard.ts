@@ -1,7 +1,7 @@
 import { ChatError } from '../protocol/index.js';
 import { TokenBucket } from './rate-limiter.js';
 
-/** Refusals answered per connection in one window; past it lines are dropped unanswered (docs/PROTOCOL.md §8). */
+/** Refusals answered per connection in one second by default; past it lines are dropped unanswered (docs/PROTOCOL.md §8). */
 export const REFUSALS_PER_WINDOW = 64;
 const WINDOW_MS = 1000;
 
@@ -16,7 +16,12 @@ export class FloodGuard {
   /** Lines dropped without a reply since the connection opened, for the log. */
   dropped = 0;
 
-  constructor(rate: number, burst: number) {
+  constructor(
+    rate: number,
+    burst: number,
+    /** Refusals answered in one second; the ones past it get no reply. */
+    readonly refusalsPerWindow = REFUSALS_PER_WINDOW,
+  ) {
     this.bucket = new TokenBucket(rate, burst);
   }
 
@@ -39,11 +44,11 @@ export class FloodGuard {
       this.windowStart = now;
       this.refused = 0;
     }
-    if (this.refused >= REFUSALS_PER_WINDOW) {
+    if (this.refused >= this.refusalsPerWindow) {
       this.dropped++;
       return 'drop';
     }
     this.refused++;
-    return this.refused === REFUSALS_PER_WINDOW ? 'last' : 'answer';
+    return this.refused === this.refusalsPerWindow ? 'last' : 'answer';
   }
 }

@@ -2,7 +2,6 @@ import type { Decoded, StatusCode } from '../protocol/index.js';
 import { ChatError, COMMANDS, FrameDecoder, LIMITS, parseArguments } from '../protocol/index.js';
 import type { ChatServer } from './chat-server.js';
 import type { Connection } from './connection.js';
-import { REFUSALS_PER_WINDOW } from './flood-guard.js';
 import type { HandlerTable, Outcome, RequestContext } from './handler.js';
 import { fileHandlers, onData, stopTransfers } from './handlers/files.js';
 import { inviteHandlers } from './handlers/invites.js';
@@ -155,7 +154,7 @@ export class RequestDispatcher {
           status: 429,
           body: {
             code: 'RATE_LIMITED',
-            message: `${REFUSALS_PER_WINDOW} lines refused within a second: the next ones in this second get no reply; slow down`,
+            message: `${conn.lines.refusalsPerWindow} lines refused within a second: the next ones in this second get no reply; slow down`,
             retryAfter: 1,
           },
         };
