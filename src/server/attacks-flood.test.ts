@@ -13,27 +13,26 @@ afterEach(async () => {
 const replyLines = (text: string): string[] => text.split('\n').filter((l) => /^(-|\d+) \d{3} /.test(l));
 
 describe('a client that floods', () => {
-  it('does not delay another client’s PING by more than a small bound, and gets capped replies', async () => {
-    lab = await ServerFixture.start();
+  it('answers another client’s PINGs while it is still working through the flood, and caps the flood’s replies', async () => {
+    // Measured in work, not time (timings belong to `npm run bench`): the flood ends with a PING of its own,
+    // answered only once the server has handled every line before it. Fair scheduling answers the other
+    // client's PINGs, sent one after the other, in between; without it they wait for the whole flood.
+    lab = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6 });
     const pinger = await lab.connect();
     const flooder = await lab.raw();
     await flooder.until('* HELLO');
     const started = Date.now();
-    flooder.write('x\n'.repeat(262_144)); // 512 KB of lines with an unknown verb
-    const latencies: number[] = [];
-    while (Date.now() - started < 3000) {
-      const t = performance.now();
+    flooder.write(`${'x\n'.repeat(65_536)}999 PING\n`); // 128 KB of lines with an unknown verb, then a PING
+    let answeredDuringFlood = 0;
+    while (!flooder.received.includes('999 200 OK')) {
       await pinger.call('PING');
-      latencies.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 50)); // within the default rate of 20 a second
+      if (!flooder.received.includes('999 200 OK')) answeredDuringFlood++;
+      if (Date.now() - started > 15_000) throw new Error('the flood was not worked through within 15 s');
     }
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Infinity;
-    expect(latencies.length).toBeGreaterThan(40);
-    // Before issue 17 this was 5-15 s during a 1 MB flood.
-    expect(p99).toBeLessThan(250);
+    // Before issue 17 the PINGer waited 5-15 s for the end of a 1 MB flood: no PING was answered during it.
+    expect(answeredDuringFlood).toBeGreaterThanOrEqual(20);
     const seconds = Math.ceil((Date.now() - started) / 1000) + 1;
-    const replies = replyLines(flooder.received);
+    const replies = replyLines(flooder.received).filter((l) => !l.startsWith('999 '));
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.length).toBeLessThanOrEqual(REFUSALS_PER_WINDOW * seconds);
     expect(replies.some((l) => l.includes('"code":"RATE_LIMITED"'))).toBe(true);
