@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { Arrivals } from '../util/arrivals.js';
 import { ClientError } from './client-error.js';
 import type { ScriptLine } from './script-client.js';
 
@@ -10,12 +11,6 @@ export interface NextOptions {
   what?: string;
 }
 
-interface Waiter {
-  match: (line: ScriptLine) => boolean;
-  resolve: (line: ScriptLine) => void;
-  reject: (error: Error) => void;
-}
-
 /**
  * Drives a script client (`chatlab client --script`) from another program, step by step: over in-process
  * streams, a child process's stdio, or `docker exec -i`. `command` sends a line and resolves with the output
@@ -23,14 +18,10 @@ interface Waiter {
  * most one wait, and lines that arrived before a wait began are not missed.
  */
 export class ScriptDriver {
-  /** Every output line, in order. */
-  readonly lines: ScriptLine[] = [];
   /** Resolves when the client's output ends. */
   readonly ended: Promise<void>;
-  private readonly taken = new Set<number>();
-  private readonly waiters: Waiter[] = [];
+  private readonly output = new Arrivals<ScriptLine>();
   private sent = 0;
-  private isEnded = false;
 
   constructor(
     private readonly stdin: Writable,
@@ -38,17 +29,19 @@ export class ScriptDriver {
   ) {
     const rl = readline.createInterface({ input: stdout, terminal: false, crlfDelay: Infinity });
     rl.on('line', (text) => {
-      if (text.trim() !== '') this.push(JSON.parse(text) as ScriptLine);
+      if (text.trim() !== '') this.output.push(JSON.parse(text) as ScriptLine);
     });
     this.ended = new Promise((resolve) =>
       rl.on('close', () => {
-        this.isEnded = true;
-        for (const waiter of this.waiters.splice(0)) {
-          waiter.reject(new ClientError('CLIENT_CLOSED', 'the script client ended its output'));
-        }
+        this.output.end(new Error('the output ended'));
         resolve();
       }),
     );
+  }
+
+  /** Every output line, in order. */
+  get lines(): readonly ScriptLine[] {
+    return this.output.all;
   }
 
   /** Sends one command line; resolves with the output line that completes it (`line` = its number). */
@@ -64,35 +57,15 @@ export class ScriptDriver {
   /** The first output line matching `match` that no earlier wait took, waiting for it if needed. */
   next(match: (line: ScriptLine) => boolean, options: NextOptions = {}): Promise<ScriptLine> {
     const { timeoutMs = 10_000, what = 'a matching output line' } = options;
-    const index = this.lines.findIndex((line, i) => !this.taken.has(i) && match(line));
-    const found = this.lines[index];
-    if (found) {
-      this.taken.add(index);
-      return Promise.resolve(found);
-    }
-    if (this.isEnded) {
-      return Promise.reject(new ClientError('CLIENT_CLOSED', `the script client ended before ${what}`));
-    }
-    return new Promise<ScriptLine>((resolve, reject) => {
-      const since = this.lines.length;
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        const during = this.lines.slice(since).map((line) => JSON.stringify(line));
+    return this.output.take(match, {
+      what,
+      timeoutMs,
+      timedOut: ({ arrived }) => {
+        const during = arrived.map((line) => JSON.stringify(line));
         const seen = during.length > 0 ? `lines that arrived: ${during.join(' ')}` : 'no lines arrived';
-        reject(new ClientError('CLIENT_TIMEOUT', `waited ${timeoutMs} ms for ${what}; ${seen}`));
-      }, timeoutMs);
-      const waiter: Waiter = {
-        match,
-        resolve: (line) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      this.waiters.push(waiter);
+        return new ClientError('CLIENT_TIMEOUT', `waited ${timeoutMs} ms for ${what}; ${seen}`);
+      },
+      ended: () => new ClientError('CLIENT_CLOSED', `the script client ended its output before ${what}`),
     });
   }
 
@@ -118,14 +91,5 @@ export class ScriptDriver {
   async end(): Promise<void> {
     this.closeInput();
     await this.ended;
-  }
-
-  private push(line: ScriptLine): void {
-    const index = this.lines.push(line) - 1;
-    const waiter = this.waiters.find((w) => w.match(line));
-    if (!waiter) return;
-    this.taken.add(index);
-    this.waiters.splice(this.waiters.indexOf(waiter), 1);
-    waiter.resolve(line);
   }
 }

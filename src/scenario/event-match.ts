@@ -70,3 +70,8 @@ export function listArrived(events: readonly string[], limit = 6): string {
   const more = events.length - shown.length;
   return `what arrived: ${shown.join('; ')}${more > 0 ? ` (and ${more} earlier)` : ''}`;
 }
+
+/** A line as steps and timeout messages quote it: at most 140 characters. */
+export function shorten(text: string): string {
+  return text.length > 140 ? `${text.slice(0, 137)}...` : text;
+}

@@ -3,6 +3,7 @@ export { lab } from './current-lab.js';
 export { ScenarioLab, type RunContext } from './scenario-lab.js';
 export { ScenarioClient, type DownloadedFile } from './scenario-client.js';
 export { NetcatSession } from './netcat-session.js';
+export { ProgramSession, type LinePattern, type OutputLine, type ProgramOptions } from './program-session.js';
 export type { DoOptions, Outcome } from './outcome.js';
 export type { EventData, EventMatch, EventName, FileView } from './event-match.js';
 export type { EventSource } from './event-source.js';

@@ -1,19 +1,28 @@
-import readline from 'node:readline';
-import type { ProcessPromise } from 'zx';
-import type { ContainerShell } from './container-shell.js';
-import { describeEvent, listArrived, matchesEvent, type EventMatch } from './event-match.js';
+import { describeEvent, matchesEvent, shorten, type EventMatch } from './event-match.js';
 import type { EventSource } from './event-source.js';
+import { ProgramSession } from './program-session.js';
+import type { ContainerShell } from './container-shell.js';
 import { ScenarioError } from './scenario-error.js';
 import type { StepLog } from './step-log.js';
 
-/** One line the server sent, as nc printed it. */
-interface ServerLine {
-  text: string;
-  taken: boolean;
-  /** For `* EVENT {json}` lines. */
-  event?: string;
-  data?: Record<string, unknown>;
+/** An event line `* EVENT {json}` as nc printed it: its name and data, or null for any other line. */
+function parseEvent(text: string): { event: string; data: Record<string, unknown> } | null {
+  const event = /^\* ([A-Z_]+)(?: (.*))?$/.exec(text);
+  if (event?.[1] === undefined) return null;
+  try {
+    return {
+      event: event[1],
+      data: event[2] === undefined ? {} : (JSON.parse(event[2]) as Record<string, unknown>),
+    };
+  } catch {
+    return { event: event[1], data: {} };
+  }
 }
+
+const isEvent = (text: string, event: string, match: EventMatch): boolean => {
+  const parsed = parseEvent(text);
+  return parsed !== null && parsed.event === event && matchesEvent(parsed.data, match);
+};
 
 /** A reply line `<tag> <code> <reason>[ <json>]` (docs/PROTOCOL.md §1). */
 const REPLY = /^(-|\d{1,9}) (\d{3}) /;
@@ -23,52 +32,30 @@ const REPLY = /^(-|\d{1,9}) (\d{3}) /;
  * sees it, each line written and each reply printed as the raw text the server sent.
  */
 export class NetcatSession implements EventSource {
-  readonly lines: ServerLine[] = [];
-  #ended = false;
-  #wake = new Set<() => void>();
-  #stderr = '';
-
   private constructor(
-    readonly name: string,
-    private readonly process: ProcessPromise,
+    private readonly program: ProgramSession,
     private readonly log: StepLog,
-  ) {
-    const rl = readline.createInterface({ input: process.stdout, terminal: false, crlfDelay: Infinity });
-    rl.on('line', (text) => {
-      const event = /^\* ([A-Z_]+)(?: (.*))?$/.exec(text);
-      let data: Record<string, unknown> | undefined;
-      try {
-        data = event?.[2] === undefined ? undefined : (JSON.parse(event[2]) as Record<string, unknown>);
-      } catch {
-        data = undefined;
-      }
-      this.lines.push({
-        text,
-        taken: false,
-        ...(event?.[1] === undefined ? {} : { event: event[1], data: data ?? {} }),
-      });
-      for (const wake of this.#wake) wake();
-    });
-    process.stderr.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-1000);
-    });
-    rl.on('close', () => {
-      this.#ended = true;
-      for (const wake of this.#wake) wake();
-    });
-  }
+  ) {}
 
   /** Opens `nc -C <ip> <port>` in the host's container and waits for the server's greeting (one step). */
   static async open(shell: ContainerShell, log: StepLog, ip: string, port: number): Promise<NetcatSession> {
-    return log.run(shell.host, `$ nc -C ${ip} ${port}`, 'the * HELLO greeting', async () => {
-      const session = new NetcatSession(shell.host, shell.spawn(['nc', '-C', ip, String(port)]), log);
-      const hello = await session.#take((line) => line.event === 'HELLO', 10_000, 'the * HELLO greeting');
-      return { value: session, result: hello.text };
+    const program = await ProgramSession.start(shell, log, ['nc', '-C', ip, String(port)], {
+      ready: /^\* HELLO /,
     });
+    return new NetcatSession(program, log);
+  }
+
+  get name(): string {
+    return this.program.name;
   }
 
   get isOpen(): boolean {
-    return !this.#ended;
+    return this.program.isOpen;
+  }
+
+  /** Every line the server sent, as nc printed it. */
+  get lines(): readonly string[] {
+    return this.program.lines.filter((line) => line.stream === 'stdout').map((line) => line.text);
   }
 
   /**
@@ -79,18 +66,18 @@ export class NetcatSession implements EventSource {
     const tag = /^(\d{1,9}) /.exec(line)?.[1] ?? '-';
     const expected = options.expect === undefined ? 'a 2xx reply' : `a ${options.expect} reply`;
     return this.log.run(this.name, `nc> ${line}`, expected, async () => {
-      this.process.stdin.write(`${line}\n`);
-      const reply = await this.#take(
-        (l) => REPLY.exec(l.text)?.[1] === tag,
-        options.timeoutMs ?? 10_000,
+      this.program.write(`${line}\n`);
+      const reply = await this.program.take(
+        (text) => REPLY.exec(text)?.[1] === tag,
         `the reply tagged ${tag} to "${line.slice(0, 40)}"`,
+        options.timeoutMs ?? 10_000,
       );
-      const code = Number(REPLY.exec(reply.text)?.[2]);
+      const code = Number(REPLY.exec(reply)?.[2]);
       const ok = options.expect === undefined ? code >= 200 && code < 300 : code === options.expect;
       if (!ok) {
-        throw new ScenarioError('SCENARIO_UNEXPECTED_REPLY', `the server answered ${reply.text}`, expected);
+        throw new ScenarioError('SCENARIO_UNEXPECTED_REPLY', `the server answered ${reply}`, expected);
       }
-      return { value: reply.text, result: shorten(reply.text) };
+      return { value: reply, result: shorten(reply) };
     });
   }
 
@@ -102,81 +89,27 @@ export class NetcatSession implements EventSource {
   ): Promise<string> {
     const what = describeEvent(event, match);
     return this.log.run(this.name, `waits for ${what}`, what, async () => {
-      const line = await this.#take(
-        (l) => l.event === event && matchesEvent(l.data ?? {}, match),
-        options.timeoutMs ?? 10_000,
+      const line = await this.program.take(
+        (text) => isEvent(text, event, match),
         what,
+        options.timeoutMs ?? 10_000,
       );
-      return { value: line.text, result: shorten(line.text) };
+      return { value: line, result: shorten(line) };
     });
   }
 
   async awaitEvent(event: string, match: EventMatch, timeoutMs: number): Promise<Record<string, unknown>> {
     const what = describeEvent(event, match);
-    const line = await this.#take(
-      (l) => l.event === event && matchesEvent(l.data ?? {}, match),
-      timeoutMs,
-      what,
-    );
-    return line.data ?? {};
+    const line = await this.program.take((text) => isEvent(text, event, match), what, timeoutMs);
+    return parseEvent(line)?.data ?? {};
   }
 
   hasReceived(event: string, match: EventMatch): boolean {
-    return this.lines.some((l) => l.event === event && matchesEvent(l.data ?? {}, match));
+    return this.program.lines.some((line) => isEvent(line.text, event, match));
   }
 
   /** Closes nc's input and waits for it to exit (the server closes after QUIT). */
   async close(timeoutMs = 5_000): Promise<void> {
-    this.process.stdin.end();
-    if (!this.#ended) await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, 500)));
-    if (!this.#ended) void this.process.kill();
-    await this.process;
+    await this.program.close(Math.min(timeoutMs, 500));
   }
-
-  /** The first line not taken yet that matches, waiting up to `timeoutMs` for it. */
-  async #take(match: (line: ServerLine) => boolean, timeoutMs: number, what: string): Promise<ServerLine> {
-    const since = this.lines.length;
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = this.lines.find((line) => !line.taken && match(line));
-        if (found === undefined && !this.#ended) return;
-        clearTimeout(timer);
-        this.#wake.delete(check);
-        if (found !== undefined) {
-          found.taken = true;
-          resolve(found);
-        } else {
-          // nc's output has ended: wait for its exit, so that its stderr says why.
-          void this.process.then((output) => {
-            const stderr = (this.#stderr || output.stderr).trim().split('\n').slice(-2).join(' | ');
-            const why = `exit code ${String(output.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
-            reject(
-              new ScenarioError(
-                'SCENARIO_CLIENT_ENDED',
-                `${this.name}'s nc ended (${why}) before ${what}`,
-                what,
-              ),
-            );
-          });
-        }
-      };
-      const timer = setTimeout(() => {
-        this.#wake.delete(check);
-        const arrived = this.lines.slice(since).map((line) => shorten(line.text));
-        reject(
-          new ScenarioError(
-            'SCENARIO_TIMEOUT',
-            `${this.name}'s nc waited ${timeoutMs / 1000} s for ${what}; ${listArrived(arrived)}`,
-            what,
-          ),
-        );
-      }, timeoutMs);
-      this.#wake.add(check);
-      check();
-    });
-  }
-}
-
-function shorten(text: string): string {
-  return text.length > 140 ? `${text.slice(0, 137)}...` : text;
 }

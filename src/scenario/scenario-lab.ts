@@ -7,11 +7,12 @@ import {
   setImpairment,
   type StartedLab,
 } from '../lab/index.js';
-import { ContainerFiles } from './container-files.js';
+import { ContainerFiles, type FileContent, type LocalFile } from './container-files.js';
 import { ContainerShell } from './container-shell.js';
 import { describeEvent, type EventMatch, type EventName } from './event-match.js';
 import type { EventSource } from './event-source.js';
 import { NetcatSession } from './netcat-session.js';
+import { ProgramSession, type ProgramOptions } from './program-session.js';
 import { ScenarioClient } from './scenario-client.js';
 import { ScenarioError } from './scenario-error.js';
 import type { StepLog } from './step-log.js';
@@ -23,7 +24,7 @@ export interface RunContext {
   log: StepLog;
 }
 
-type Session = ScenarioClient | NetcatSession;
+type Session = ScenarioClient | NetcatSession | ProgramSession;
 
 /** A change of a host's link during a run, as run.json records it (null: cleared). */
 export interface ImpairmentChange {
@@ -55,7 +56,7 @@ export class ScenarioLab {
 
   /** Used by the runner: closes what the script left open, clears the links it impaired, and unbinds. */
   async release(): Promise<void> {
-    const sessions = this.#sessions.filter((session) => session.isOpen);
+    const sessions = this.#sessions.filter((session) => session.isOpen || session instanceof ProgramSession);
     await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
     const run = this.#run;
     const impaired = new Set(this.#impairments.map((change) => change.host));
@@ -155,6 +156,64 @@ export class ScenarioLab {
   }
 
   /**
+   * Starts any program in a host's container with its stdin attached (one step): a student's client, an IRC
+   * client, a shell loop. Type lines into it and wait for its output with the session's `type` and `expect`.
+   * The runner stops it at the end of the run if the script has not closed it.
+   */
+  async program(
+    host: string,
+    argv: readonly string[],
+    options: ProgramOptions = {},
+  ): Promise<ProgramSession> {
+    const { log } = this.#current;
+    const session = await ProgramSession.start(await this.#shell(host, 'any'), log, argv, options);
+    this.#sessions.push(session);
+    return session;
+  }
+
+  /** Runs a command in a host's container to its end (one step); resolves with its standard output. */
+  async run(host: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<string> {
+    const { log } = this.#current;
+    const shell = await this.#shell(host, 'any');
+    return log.run(host, `$ ${argv.join(' ')}`, 'exit code 0', async () => {
+      const stdout = await shell.exec(argv, undefined, options.timeoutMs ?? 60_000);
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      return { value: stdout, result: last === '' ? 'exit 0' : `exit 0: ${last.slice(0, 100)}` };
+    });
+  }
+
+  /** Writes a file into a host's scenario folder (one step), checked by its SHA-256 there. */
+  async file(host: string, name: string, content: FileContent): Promise<LocalFile> {
+    const { log } = this.#current;
+    const files = new ContainerFiles(await this.#shell(host, 'any'));
+    return log.run(host, `writes ${name}`, 'the file in place', async () => {
+      const file = await files.create(name, content);
+      return {
+        value: file,
+        result: `${file.path}, ${file.size} bytes, SHA-256 ${file.sha256.slice(0, 16)}...`,
+      };
+    });
+  }
+
+  /** Checks that a file in a host's container has the SHA-256 of `expected` (one step). */
+  async sameFile(host: string, path: string, expected: LocalFile): Promise<void> {
+    const { log } = this.#current;
+    const files = new ContainerFiles(await this.#shell(host, 'any'));
+    const want = `SHA-256 ${expected.sha256} (${expected.host}'s ${expected.name})`;
+    await log.run(host, `checks ${path}`, want, async () => {
+      const { size, sha256 } = await files.hash(path);
+      if (sha256 !== expected.sha256) {
+        throw new ScenarioError(
+          'SCENARIO_FILE_MISMATCH',
+          `${path} in ${host}'s container has SHA-256 ${sha256} (${size} bytes), not ${expected.sha256}`,
+          want,
+        );
+      }
+      return { value: undefined, result: `${size} bytes, the same SHA-256 as ${expected.host}'s` };
+    });
+  }
+
+  /**
    * Checks that an event reached exactly `to`: each of them receives it (within `timeoutMs`), and no other
    * open session has received it after a further `graceMs` (the sender included).
    */
@@ -166,7 +225,10 @@ export class ScenarioLab {
   ): Promise<void> {
     const { log } = this.#current;
     const what = describeEvent(event, match);
-    const others = this.#sessions.filter((session) => session.isOpen && !to.includes(session));
+    const others = this.#sessions.filter(
+      (session): session is ScenarioClient | NetcatSession =>
+        !(session instanceof ProgramSession) && session.isOpen && !to.includes(session),
+    );
     const names = (list: readonly EventSource[]): string => list.map((s) => s.name).join(', ') || 'nobody';
     const expected = `${what} at ${names(to)} only`;
     await log.run(to.map((s) => s.name).join(',') || '-', `receive ${what}`, expected, async () => {
@@ -200,9 +262,9 @@ export class ScenarioLab {
   }
 
   /** A shell into the host's container; the first one of a run empties the host's scenario folder. */
-  async #shell(name: string): Promise<ContainerShell> {
+  async #shell(name: string, role: 'client' | 'any' = 'client'): Promise<ContainerShell> {
     const host = this.#current.lab.host(name);
-    if (host.role !== 'client') {
+    if (role === 'client' && host.role !== 'client') {
       throw new ScenarioError('SCENARIO_NO_RUN', `"${name}" is the ${host.role}, not a client host.`);
     }
     const shell = new ContainerShell(host.container.id, host.name);
