@@ -9,6 +9,7 @@ import {
   LAB_IMAGES,
   LabError,
   listLabContainers,
+  serverReadiness,
   logsOf,
   type LabContainer,
   type Progress,
@@ -52,9 +53,16 @@ export class CaptureSession {
       await Promise.all(
         sniffers.map((c) => this.docker.getContainer(c.id).stop({ t: 5 }).catch(alreadyDone)),
       );
-      // Only chatlab's own server has a /data to empty and a "listening on" line to wait for.
-      if (restartServer && this.topology.server.image === LAB_IMAGES.server) await this.#restartServer();
+      // chatlab's own server has a /data to empty and a "listening on" line to wait for; any other server is
+      // restarted too, so each run starts from its fresh state, and is ready when its port accepts.
+      const chatlab = this.topology.server.image === LAB_IMAGES.server;
+      if (restartServer && chatlab) await this.#restartServer();
+      else if (restartServer) await this.docker.getContainer((await this.#server()).id).restart({ t: 5 });
       await this.#start(sniffers);
+      if (restartServer && !chatlab && serverReadiness(this.topology) === 'port') {
+        const sniffer = sniffers.find((c) => c.host === this.topology.server.name);
+        if (sniffer !== undefined) await this.#waitForPort(sniffer);
+      }
     });
   }
 
@@ -105,11 +113,32 @@ export class CaptureSession {
     return sniffers;
   }
 
-  async #restartServer(): Promise<void> {
+  async #server(): Promise<LabContainer> {
     const server = (await listLabContainers(this.docker, this.topology.project)).find(
       (c) => c.role === 'server',
     );
     if (server === undefined) throw new LabError('LAB_NOT_RUNNING', 'The lab has no server container.');
+    return server;
+  }
+
+  /** Waits until the server's port accepts a connection, tried from its sidecar (the same network namespace). */
+  async #waitForPort(sniffer: LabContainer): Promise<void> {
+    const { port } = this.topology;
+    const shell = new ContainerShell(sniffer.id, sniffer.service);
+    await this.progress.waitFor(
+      `the restarted server to accept connections on port ${port}`,
+      () =>
+        shell.exec(['nc', '-z', '-w', '1', '127.0.0.1', String(port)], undefined, 5_000).then(
+          () => true,
+          () => false,
+        ),
+      this.timeoutMs,
+      200,
+    );
+  }
+
+  async #restartServer(): Promise<void> {
+    const server = await this.#server();
     // The server's /data is a volume that outlives restarts (accounts and files survive a crash): empty it, so
     // the scenario starts from no accounts and no rooms. The restart then opens a new store.
     await new ContainerShell(server.id, 'server').sh('rm -rf /data/* /data/.[!.]*');
@@ -151,7 +180,8 @@ export class CaptureSession {
         for (const sniffer of [...pending]) {
           const state = await healthOf(this.docker, sniffer.id);
           const { count, output } = await listening(sniffer);
-          if (state !== 'running') {
+          // Running; the server's sidecar also reports its port check (starting, healthy, unhealthy).
+          if (!['running', 'starting', 'healthy', 'unhealthy'].includes(state)) {
             const tail = output.trimEnd().split('\n').slice(-10).join('\n');
             throw new LabError(
               'LAB_NOT_RUNNING',
