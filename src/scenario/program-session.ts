@@ -18,6 +18,8 @@ export type LinePattern = string | RegExp;
 export interface ProgramOptions {
   /** The name steps print for it (default: the host's). */
   label?: string;
+  /** What the start step prints (default: `$ <argv>`), for a long command line such as a shell loop. */
+  title?: string;
   /** A line that says the program is ready: `start` waits for it in the same step. */
   ready?: LinePattern;
   timeoutMs?: number;
@@ -86,7 +88,7 @@ export class ProgramSession {
   ): Promise<ProgramSession> {
     const name = options.label ?? shell.host;
     const expected = options.ready === undefined ? 'the program started' : describePattern(options.ready);
-    return log.run(name, `$ ${argv.join(' ')}`, expected, async () => {
+    return log.run(name, options.title ?? `$ ${argv.join(' ')}`, expected, async () => {
       // `exec` keeps the process id the shell printed: close() can end the program inside the container.
       const started = shell.spawn(['sh', '-c', 'echo "$$"; exec "$@"', 'sh', ...argv]);
       const session = new ProgramSession(name, argv, shell, started, log);
