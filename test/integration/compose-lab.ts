@@ -2,7 +2,16 @@
 // every sniffer; `down()` removes everything the project made, also after a failed start.
 import { basename, dirname } from 'node:path';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
-import { connectEngine, ImageSet, Progress, removeProject, type Topology } from '../../src/lab/index.js';
+import {
+  capturedHosts,
+  connectEngine,
+  ImageSet,
+  LAB_IMAGES,
+  Progress,
+  removeProject,
+  serverReadiness,
+  type Topology,
+} from '../../src/lab/index.js';
 
 export class ComposeLab {
   private constructor(
@@ -12,14 +21,19 @@ export class ComposeLab {
 
   /** Builds the images that are missing, clears leftovers of a crashed run, and starts the lab. */
   static async up(topology: Topology, composeFile: string): Promise<ComposeLab> {
-    await new ImageSet(new Progress()).ensure();
+    await new ImageSet(new Progress()).ensure(topology);
     await removeProject(await connectEngine(), topology.project);
     let compose = new DockerComposeEnvironment(dirname(composeFile), basename(composeFile))
       .withProjectName(topology.project)
       .withEnvironment({ DOCKER_BUILDKIT: '0' })
-      .withStartupTimeout(120_000)
-      .withWaitStrategy('server-1', Wait.forHealthCheck());
-    for (const host of [topology.server, ...topology.clients]) {
+      .withStartupTimeout(120_000);
+    // chatlab's server has its HTTP health check; another TCP server is checked by its sidecar (nc -z).
+    const server = topology.server;
+    if (server.image === LAB_IMAGES.server)
+      compose = compose.withWaitStrategy(`${server.name}-1`, Wait.forHealthCheck());
+    else if (serverReadiness(topology) === 'port')
+      compose = compose.withWaitStrategy(`${server.captureService}-1`, Wait.forHealthCheck());
+    for (const host of capturedHosts(topology)) {
       compose = compose.withWaitStrategy(`${host.captureService}-1`, Wait.forLogMessage('listening on eth0'));
     }
     const lab = new ComposeLab(topology, undefined);
