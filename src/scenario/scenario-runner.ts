@@ -137,7 +137,7 @@ export class ScenarioRunner {
       failure = log.failure ?? {
         step: log.next,
         expected: 'the script to run to its end',
-        message: error instanceof Error ? error.message : String(error),
+        message: explainScriptError(error instanceof Error ? error.message : String(error)),
       };
     } finally {
       impairments = [...lab.impairments];
@@ -233,4 +233,15 @@ export class ScenarioRunner {
       write(`            ${report.files.markdown}`);
     }
   }
+}
+
+/** A script's own error, with what to do when it is one a scenario author meets first. */
+function explainScriptError(message: string): string {
+  if (message.includes('Top-level await is currently not supported with the "cjs" output format')) {
+    return (
+      `${message.split('\n')[0] ?? message}\n  A scenario outside chatlab's folder must be an ES module: ` +
+      'name it .mts (or .mjs), or put {"type": "module"} in a package.json beside it.'
+    );
+  }
+  return message;
 }
