@@ -7,6 +7,7 @@ import {
   setImpairment,
   type StartedLab,
 } from '../lab/index.js';
+import type { ImpairmentChange } from '../report/index.js';
 import { ContainerFiles } from './container-files.js';
 import { ContainerShell } from './container-shell.js';
 import { describeEvent, type EventMatch, type EventName } from './event-match.js';
@@ -24,15 +25,6 @@ export interface RunContext {
 }
 
 type Session = ScenarioClient | NetcatSession;
-
-/** A change of a host's link during a run, as run.json records it (null: cleared). */
-export interface ImpairmentChange {
-  /** The step that made it. */
-  step: number;
-  host: string;
-  impairment: Impairment | null;
-  text: string;
-}
 
 /**
  * The lab as a scenario script sees it: `await lab.client('alice')` opens a chat client in alice's
