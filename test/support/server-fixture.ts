@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ChatClient } from '../../src/client/index.js';
-import type { ChatServer, ServerLimits } from '../../src/server/chat-server.js';
+import type { ChatServer, ServerLimits } from '../../src/server/index.js';
 import { startServer } from '../../src/server/index.js';
 
 /**
