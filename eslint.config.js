@@ -17,6 +17,18 @@ export default tseslint.config(
     },
   },
   {
+    // Test support (test/support/) is for tests: the product in src/ does not import it, so it stays out of
+    // the bundle and the package.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/support/**'], message: 'test support is for tests only' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: {

@@ -16,7 +16,11 @@ const common: Config = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,bench}/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{src,bench}/**/*.test.ts', '<rootDir>/test/fuzz/**/*.test.ts'],
+    },
     // Tests that compare with tools installed on the host (tshark, Chromium) or pack the package, without Docker.
     {
       ...common,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ChatError, encodeData, encodeEvent } from '../protocol/index.js';
 import { ChatClient } from './chat-client.js';
-import type { FakeConnection } from './fake-server.js';
-import { rejection, FakeServer } from './fake-server.js';
+import type { FakeConnection } from '../../test/support/fake-server.js';
+import { rejection, FakeServer } from '../../test/support/fake-server.js';
 
 let server: FakeServer;
 

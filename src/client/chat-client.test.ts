@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ChatError, encodeEvent } from '../protocol/index.js';
 import { ChatClient } from './chat-client.js';
 import { ClientError } from './client-error.js';
-import type { FakeConnection } from './fake-server.js';
-import { rejection, FakeServer, GREETING } from './fake-server.js';
+import type { FakeConnection } from '../../test/support/fake-server.js';
+import { rejection, FakeServer, GREETING } from '../../test/support/fake-server.js';
 
 let server: FakeServer;
 

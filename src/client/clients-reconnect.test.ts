@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PassThrough, Writable } from 'node:stream';
-import { ServerFixture } from '../server/server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 import type { ReconnectOptions } from './reconnect-policy.js';
 import type { ScriptLine } from './script-client.js';
 import { runScriptClient } from './script-client.js';

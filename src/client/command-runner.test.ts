@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { encodeData, encodeEvent } from '../protocol/index.js';
 import { ChatClient } from './chat-client.js';
 import { CommandRunner } from './command-runner.js';
-import type { FakeConnection } from './fake-server.js';
-import { FakeServer } from './fake-server.js';
+import type { FakeConnection } from '../../test/support/fake-server.js';
+import { FakeServer } from '../../test/support/fake-server.js';
 import { sha256Hex } from './download-sink.js';
 
 let server: FakeServer;

@@ -3,10 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ServerFixture } from '../server/server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 import type { ChatClient } from './chat-client.js';
 import { CommandRunner } from './command-runner.js';
-import { CutProxy } from './cut-proxy.js';
+import { CutProxy } from '../../test/support/cut-proxy.js';
 import type { ConnectionChange } from './reconnect-events.js';
 import { ReconnectingClient } from './reconnecting-client.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ServerFixture } from '../server/server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 import { ClientError } from './client-error.js';
 import type { ConnectionChange } from './reconnect-events.js';
 import type { ReconnectOptions } from './reconnect-policy.js';

@@ -18,6 +18,17 @@ import { cutShort, deferred, relogin } from './session-restore.js';
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Where a session is: one field, as ws keeps `_state`, instead of a flag for each. */
+type SessionState =
+  /** A connection is up. */
+  | { readonly kind: 'open'; readonly conn: ChatClient }
+  /** A connection is up and its close is wanted (QUIT sent, or quit/close called): no reconnecting. */
+  | { readonly kind: 'quitting'; readonly conn: ChatClient }
+  /** The connection was lost: requests wait on `ready` for the next one. */
+  | { readonly kind: 'reconnecting'; readonly ready: Deferred }
+  /** Ended for good: quit, closed, or reconnecting ran out of attempts (`gaveUp`). */
+  | { readonly kind: 'closed'; readonly reason: Error; readonly gaveUp: boolean };
+
 /**
  * A chat session that outlives its TCP connections: when one is lost (the server restarted, the network
  * was cut), it reconnects with backoff, logs in again with the credentials of the last successful LOGIN
@@ -30,22 +41,15 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   server: ServerIdentity;
   /** The reason of the last `* BYE`. */
   bye: ByeReason | undefined;
-  /** Why the session ended, once it has. */
-  closeReason: Error | undefined;
-  /** True when the session ended because reconnecting ran out of attempts. */
-  gaveUp = false;
   /** Resolves when the session has ended for good: quit, closed, or reconnecting gave up. */
   readonly closed: Promise<void>;
   readonly address: string;
-  private current: ChatClient | undefined;
+  private state: SessionState;
   private readonly queue = new EventQueue();
   private readonly policy: ReconnectPolicy;
   private readonly restorers: Restorer[] = [];
   private readonly stop = new AbortController();
   private credentials: string | undefined;
-  private ready: Deferred | undefined;
-  private ending = false;
-  private ended = false;
   private readonly heartbeat: Heartbeat;
   private finish!: () => void;
 
@@ -59,6 +63,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     this.address = first.address;
     this.server = first.server;
     this.closed = new Promise((resolve) => (this.finish = resolve));
+    this.state = { kind: 'open', conn: first };
     this.listen(first)([]);
     this.promote(first);
     this.heartbeat = new Heartbeat(this.policy, () => this.current);
@@ -73,7 +78,17 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   get isOpen(): boolean {
-    return !this.ended;
+    return this.state.kind !== 'closed';
+  }
+
+  /** Why the session ended, once it has. */
+  get closeReason(): Error | undefined {
+    return this.state.kind === 'closed' ? this.state.reason : undefined;
+  }
+
+  /** True when the session ended because reconnecting ran out of attempts. */
+  get gaveUp(): boolean {
+    return this.state.kind === 'closed' && this.state.gaveUp;
   }
 
   /** True while a connection is up; false while reconnecting. */
@@ -98,7 +113,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     const name = verb.toUpperCase();
     if (name === 'LOGIN' && reply.code === 200) this.credentials = args;
     if (name === 'LOGOUT' && reply.code === 200) this.credentials = undefined;
-    if (name === 'QUIT' && reply.code === 200) this.ending = true; // the close that follows is wanted
+    if (name === 'QUIT' && reply.code === 200) this.closeWanted(); // the close that follows is wanted
     return reply;
   }
 
@@ -115,7 +130,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
         `not connected to ${this.address} now (reconnecting); try again`,
       );
     }
-    if (/^(\d+ +)?quit\s*$/i.test(line)) this.ending = true;
+    if (/^(\d+ +)?quit\s*$/i.test(line)) this.closeWanted();
     this.current.sendLine(line);
   }
 
@@ -155,8 +170,28 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
 
   // --- connections ---
 
+  /** The connection up now: none while reconnecting or once ended. */
+  private get current(): ChatClient | undefined {
+    return this.state.kind === 'open' || this.state.kind === 'quitting' ? this.state.conn : undefined;
+  }
+
+  /** False once the session has ended while reconnecting (a call, since the state changes across awaits). */
+  private reconnecting(): boolean {
+    return this.state.kind === 'reconnecting';
+  }
+
+  /** A QUIT was sent or answered: the close that follows is wanted, no reconnecting after it. */
+  private closeWanted(): void {
+    if (this.state.kind === 'open') this.state = { kind: 'quitting', conn: this.state.conn };
+    // A QUIT answered just after its connection was seen lost: the reconnecting that began ends.
+    else if (this.state.kind === 'reconnecting') {
+      this.stop.abort();
+      this.end(new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended while reconnecting`));
+    }
+  }
+
   private async ends(how: (conn: ChatClient) => Promise<void>): Promise<void> {
-    this.ending = true;
+    if (this.state.kind === 'open') this.state = { kind: 'quitting', conn: this.state.conn };
     this.stop.abort();
     const conn = this.current;
     if (conn) await how(conn);
@@ -171,7 +206,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
       await conn.closed; // already gone, not yet seen closed: what is sent now waits for the next one
       return this.connection();
     }
-    if (this.ready) return this.ready.promise;
+    if (this.state.kind === 'reconnecting') return this.state.ready.promise;
     throw this.closeReason ?? new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended`);
   }
 
@@ -202,10 +237,9 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   private promote(conn: ChatClient): void {
-    this.current = conn;
+    const ready = this.state.kind === 'reconnecting' ? this.state.ready : undefined;
+    this.state = { kind: 'open', conn };
     this.server = conn.server;
-    const ready = this.ready;
-    this.ready = undefined;
     ready?.settle(conn);
     conn.once('close', () => {
       this.lost(conn);
@@ -215,16 +249,16 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
 
   private lost(conn: ChatClient): void {
     if (conn !== this.current) return;
-    this.current = undefined;
+    const wanted = this.state.kind === 'quitting';
     const reason =
       conn.closeReason ?? new ClientError('CLIENT_CLOSED', `the connection to ${this.address} closed`);
     // A session that never logged in and was told so is not worth coming back for.
     const unwanted = conn.bye?.code === 'LOGIN_TIMEOUT' && this.credentials === undefined;
-    if (this.ending || unwanted || this.policy.attempts === 0) {
+    if (wanted || unwanted || this.policy.attempts === 0) {
       this.end(reason);
       return;
     }
-    this.ready = deferred();
+    this.state = { kind: 'reconnecting', ready: deferred() };
     void this.recover(reason);
   }
 
@@ -232,13 +266,17 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     const since = Date.now();
     let why = lost.message;
     const { attempts } = this.policy;
-    for (let attempt = 1; attempt <= attempts && !this.ending; attempt++) {
+    for (let attempt = 1; attempt <= attempts && this.reconnecting(); attempt++) {
       const delayMs = this.policy.delayMs(attempt);
       const message = `connection lost: ${why}; reconnecting in ${formatSeconds(delayMs)} (attempt ${attempt} of ${attempts})`;
       this.emit('connection', { state: 'lost', message, reason: why, attempt, attempts, delayMs });
       try {
         await sleep(delayMs, undefined, { signal: this.stop.signal });
         const { conn, notes, release } = await this.reopen();
+        if (!this.reconnecting()) {
+          conn.destroy(); // the session ended while it logged in again
+          break;
+        }
         const downMs = Date.now() - since;
         const user = this.credentials?.split(' ')[0];
         const done = [`reconnected to ${this.address} after ${formatSeconds(downMs)}`, ...notes].join('; ');
@@ -252,17 +290,15 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
         why = messageOf(error);
       }
     }
-    const gaveUp = this.ending
+    const ending = !this.reconnecting();
+    const gaveUp = ending
       ? new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended while reconnecting`)
       : new ClientError(
           'CLIENT_CLOSED',
           `gave up reconnecting to ${this.address} after ${attempts} attempts: ${why}`,
         );
-    if (!this.ending) {
-      this.gaveUp = true;
-      this.emit('connection', { state: 'closed', message: gaveUp.message, reason: why });
-    }
-    this.end(gaveUp);
+    if (!ending) this.emit('connection', { state: 'closed', message: gaveUp.message, reason: why });
+    this.end(gaveUp, !ending);
   }
 
   /** A new connection, logged in again and restored; `release` delivers what arrived meanwhile. */
@@ -284,7 +320,9 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
         if (restored.note !== undefined) notes.push(restored.note);
         replay.push(...(restored.replay ?? []));
       }
-      if (this.ending) throw new ClientError('CLIENT_CLOSED', 'the session ended while reconnecting');
+      if (!this.reconnecting()) {
+        throw new ClientError('CLIENT_CLOSED', 'the session ended while reconnecting');
+      }
       const deliver = (): void => {
         release(replay);
       };
@@ -295,14 +333,13 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     }
   }
 
-  private end(reason?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.heartbeat.stop();
+  private end(reason?: Error, gaveUp = false): void {
+    if (this.state.kind === 'closed') return;
+    const ready = this.state.kind === 'reconnecting' ? this.state.ready : undefined;
     const error = reason ?? new ClientError('CLIENT_CLOSED', `the session with ${this.address} ended`);
-    this.closeReason = error;
-    this.ready?.settle(error);
-    this.ready = undefined;
+    this.state = { kind: 'closed', reason: error, gaveUp };
+    this.heartbeat.stop();
+    ready?.settle(error);
     this.queue.close(error);
     this.finish();
     this.emit('close');

@@ -3,8 +3,8 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { encodeEvent } from '../protocol/index.js';
-import type { FakeConnection } from './fake-server.js';
-import { FakeServer, GREETING } from './fake-server.js';
+import type { FakeConnection } from '../../test/support/fake-server.js';
+import { FakeServer, GREETING } from '../../test/support/fake-server.js';
 import { runScriptClient } from './script-client.js';
 import { ScriptDriver } from './script-driver.js';
 

@@ -1,9 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { encodeEvent } from '../protocol/index.js';
-import type { FakeConnection } from './fake-server.js';
-import { FakeServer } from './fake-server.js';
-import { FakeTerminal } from './fake-terminal.js';
+import type { FakeConnection } from '../../test/support/fake-server.js';
+import { FakeServer } from '../../test/support/fake-server.js';
+import { FakeTerminal } from '../../test/support/fake-terminal.js';
 import { TerminalClient } from './terminal-client.js';
 
 let server: FakeServer;

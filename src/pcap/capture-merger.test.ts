@@ -6,7 +6,7 @@ import { mergeCaptureFiles, mergeCaptures } from './capture-merger.js';
 import type { PcapRecord } from './pcap-record.js';
 import { encodePcap } from './pcap-writer.js';
 import { encodePcapng } from './pcapng-writer.js';
-import { FRAME, hex } from './test-frames.js';
+import { FRAME, hex } from '../../test/support/test-frames.js';
 
 const T0 = 1_700_000_000_000_000_000n;
 const US = 1000n;

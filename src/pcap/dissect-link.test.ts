@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dissect } from './dissect.js';
 import { findLayer, payloadBytes } from './packet.js';
 import { LinkType } from './pcap-record.js';
-import { FRAME, HELLO_PAYLOAD, recordOf } from './test-frames.js';
+import { FRAME, HELLO_PAYLOAD, recordOf } from '../../test/support/test-frames.js';
 
 function shape(data: Buffer | string, linkType?: number): [string, number, number][] {
   return dissect(recordOf(data, linkType)).layers.map((l) => [l.kind, l.offset, l.length]);

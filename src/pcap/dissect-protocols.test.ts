@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dissect } from './dissect.js';
 import { findLayer, payloadBytes } from './packet.js';
-import { FRAME, hex, recordOf } from './test-frames.js';
+import { FRAME, hex, recordOf } from '../../test/support/test-frames.js';
 
 function shape(data: Buffer | string, linkType?: number): [string, number, number][] {
   return dissect(recordOf(data, linkType)).layers.map((l) => [l.kind, l.offset, l.length]);

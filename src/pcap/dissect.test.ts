@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dissect } from './dissect.js';
 import { buildTcpFrame } from './frame-builder.js';
 import { findLayer, payloadBytes } from './packet.js';
-import { FRAME, HELLO_PAYLOAD, hex, recordOf } from './test-frames.js';
+import { FRAME, HELLO_PAYLOAD, hex, recordOf } from '../../test/support/test-frames.js';
 
 const ENDPOINTS = { src: '172.20.0.3', dst: '172.20.0.2', srcPort: 45678, dstPort: 3300 };
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { PcapError } from './pcap-error.js';
 import type { PcapRecord } from './pcap-record.js';
 import { PcapReader, readPcapFile } from './pcap-reader.js';
-import { FRAME, PCAPNG, PCAP_HEADER, hex } from './test-frames.js';
+import { FRAME, PCAPNG, PCAP_HEADER, hex } from '../../test/support/test-frames.js';
 
 /** Classic pcap record header: ts_sec, ts_usec/nsec, incl_len, orig_len. */
 function recordHeader(le: boolean, sec: number, frac: number, incl: number, orig: number): string {

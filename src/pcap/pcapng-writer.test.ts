@@ -6,7 +6,7 @@ import { mergeCaptures } from './capture-merger.js';
 import type { PcapRecord } from './pcap-record.js';
 import { PcapReader, readPcapFile } from './pcap-reader.js';
 import { PcapngWriter, encodePcapng, writePcapngFile } from './pcapng-writer.js';
-import { FRAME, hex } from './test-frames.js';
+import { FRAME, hex } from '../../test/support/test-frames.js';
 
 function record(index: number, frame: string, timestampNs: bigint, linkType = 1): PcapRecord {
   const data = hex(frame);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dissect } from './dissect.js';
 import { buildTcpFrame, buildUdpFrame } from './frame-builder.js';
-import { recordOf } from './test-frames.js';
+import { recordOf } from '../../test/support/test-frames.js';
 import { checkIpv4Checksum, checkTransportChecksum } from './transport-checksum.js';
 
 const TCP = { src: '10.77.0.11', dst: '10.77.0.10', srcPort: 45678, dstPort: 3300, seq: 1000, ack: 1 };

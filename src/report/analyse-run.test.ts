@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { analyseRun } from './analyse-run.js';
-import { ALICE, BOB, runJsonFor, SERVER, twoClientSession } from './test-session.js';
+import { ALICE, BOB, runJsonFor, SERVER, twoClientSession } from '../../test/support/test-session.js';
 
 describe('analyseRun', () => {
   let dir: string | undefined;

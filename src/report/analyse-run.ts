@@ -18,7 +18,7 @@ import { identifyLab } from './lab-identity.js';
 import { ReportError } from './report-error.js';
 import { buildTcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
 import type { TcpAnalyser } from './tcp-analysis/tcp-analyser.js';
-import { MERGED_FILE, readRunFolder, type RunFolder } from './run-folder.js';
+import { MERGED_FILE, RunFolder } from './run-folder.js';
 
 const DISSECTED: ReadonlySet<number> = new Set(Object.values(LinkType));
 
@@ -44,7 +44,7 @@ function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; 
 
 /** Reads a run folder's captures, merges them and answers A-F. Writes nothing. */
 export async function analyseRun(runDir: string): Promise<RunAnalysis> {
-  const folder = await readRunFolder(runDir);
+  const folder = await RunFolder.open(runDir);
   const warnings: string[] = [];
   const inputs: { host: string; records: PcapRecord[] }[] = [];
   const captures: CaptureFileInfo[] = [];

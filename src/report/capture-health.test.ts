@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { encodePcap, type PcapRecord } from '../pcap/index.js';
 import type { HealthCode } from './capture-health.js';
-import { ALICE, BOB, runJsonFor, SERVER, TestSession, twoClientSession } from './test-session.js';
+import {
+  ALICE,
+  BOB,
+  runJsonFor,
+  SERVER,
+  TestSession,
+  twoClientSession,
+} from '../../test/support/test-session.js';
 import { writeReport } from './write-report.js';
 
 // A real lab capture made before the sidecars turned offloads off: TSO buffers and unfilled checksums.

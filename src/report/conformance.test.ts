@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { analyseRun } from './analyse-run.js';
 import type { Answers } from './answers.js';
-import { ALICE, TestSession } from './test-session.js';
+import { ALICE, TestSession } from '../../test/support/test-session.js';
 
 const SHA = 'ab'.repeat(32);
 

@@ -3,8 +3,17 @@ export { writeReport, type ReportFiles, type WriteReportOptions } from './write-
 export { analyseRun, type RunAnalysis } from './analyse-run.js';
 export type * from './answers.js';
 export { ReportError, type ReportErrorCode } from './report-error.js';
-export { readRunFolder, MERGED_FILE, type CaptureFile, type RunFolder } from './run-folder.js';
-export { parseRunInfo, type RunHost, type RunInfo } from './run-info.js';
+export { RunFolder, runIdFor, MERGED_FILE, type CaptureFile } from './run-folder.js';
+export {
+  parseRunInfo,
+  type HostRecord,
+  type ImpairmentChange,
+  type RunHost,
+  type RunInfo,
+  type RunRecord,
+  type StepFailure,
+  type StepRecord,
+} from './run-record.js';
 export { DEFAULT_LANG, LANGS, isLang, type Lang } from './i18n/index.js';
 export { compareWithTshark, type CompareOptions, type Disagreement } from './tshark/compare-with-tshark.js';
 export { TsharkError } from './tshark/tshark-runner.js';

@@ -1,7 +1,7 @@
 import type { TcpStream } from '../pcap/index.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
 import type { CaptureScan } from './capture-scan.js';
-import type { RunInfo } from './run-info.js';
+import type { RunInfo } from './run-record.js';
 
 export interface IdentifiedHost {
   readonly name: string;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readPcapFile } from '../pcap/index.js';
 import { ReportError } from './report-error.js';
-import { twoClientSession } from './test-session.js';
+import { twoClientSession } from '../../test/support/test-session.js';
 import { writeReport } from './write-report.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,6 @@ export type { EventSource } from './event-source.js';
 export { SCENARIO_DIR, seededBytes, type FileContent, type LocalFile } from './container-files.js';
 export { ScenarioError, type ScenarioErrorCode } from './scenario-error.js';
 export { ScenarioRunner, type ReportLanguage, type RunResult } from './scenario-runner.js';
-export type { HostRecord, RunRecord } from './run-record.js';
-export type { StepFailure, StepRecord } from './step-log.js';
+export type { HostRecord, RunRecord, StepFailure, StepRecord } from '../report/index.js';
 export { listScenarios, resolveScenario, SCENARIOS_DIR } from './scenario-file.js';
 export { CaptureSession } from './capture-session.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $, type ProcessPromise } from 'zx';
-import { ServerFixture } from '../server/server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 import { ContainerShell } from './container-shell.js';
 import { ScenarioClient } from './scenario-client.js';
 import { ScenarioError } from './scenario-error.js';

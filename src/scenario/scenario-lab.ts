@@ -7,6 +7,7 @@ import {
   setImpairment,
   type StartedLab,
 } from '../lab/index.js';
+import type { ImpairmentChange } from '../report/index.js';
 import { ContainerFiles, type FileContent, type LocalFile } from './container-files.js';
 import { ContainerShell } from './container-shell.js';
 import { describeEvent, type EventMatch, type EventName } from './event-match.js';
@@ -25,15 +26,6 @@ export interface RunContext {
 }
 
 type Session = ScenarioClient | NetcatSession | ProgramSession;
-
-/** A change of a host's link during a run, as run.json records it (null: cleared). */
-export interface ImpairmentChange {
-  /** The step that made it. */
-  step: number;
-  host: string;
-  impairment: Impairment | null;
-  text: string;
-}
 
 /**
  * The lab as a scenario script sees it: `await lab.client('alice')` opens a chat client in alice's

@@ -12,14 +12,17 @@ import { REPO_ROOT } from '../lab/paths.js';
 import { readPcapFile } from '../pcap/index.js';
 import { CaptureSession, type CaptureStats } from './capture-session.js';
 import { lab } from './current-lab.js';
-import type { ImpairmentChange } from './scenario-lab.js';
 import { ensureLab } from './lab-ready.js';
-import type { Lang } from '../report/index.js';
+import {
+  RunFolder,
+  type ImpairmentChange,
+  type Lang,
+  type RunRecord,
+  type StepFailure,
+} from '../report/index.js';
 import { writeRunReport, type ReportOutput } from './report-step.js';
-import { RunFolder } from './run-folder.js';
-import type { RunRecord } from './run-record.js';
 import { resolveScenario } from './scenario-file.js';
-import { StepLog, type StepFailure } from './step-log.js';
+import { StepLog } from './step-log.js';
 
 /**
  * Why the collected files cannot be this run's whole capture: fewer frames than tcpdump said it wrote (the

@@ -1,25 +1,5 @@
+import type { StepFailure, StepRecord } from '../report/index.js';
 import { ScenarioError } from './scenario-error.js';
-
-/** One step of a run, as run.json records it. */
-export interface StepRecord {
-  n: number;
-  /** The client that acted (`alice`), or who was checked (`bob,carol`). */
-  actor: string;
-  action: string;
-  ok: boolean;
-  /** When the step began (ISO 8601): its packets follow this moment in the captures. */
-  at: string;
-  /** What came of it: `200 OK`, `got * MSG`, the error message of a failed step. */
-  result: string;
-  ms: number;
-}
-
-/** The step that failed a run, what it expected and what happened. */
-export interface StepFailure {
-  step: number;
-  expected: string;
-  message: string;
-}
 
 /** What a step's body returns: its value for the script and one line saying how it went. */
 export interface StepOutcome<T> {

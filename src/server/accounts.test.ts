@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { refusal, ServerFixture } from './server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 let lab: ServerFixture;
 beforeEach(async () => {

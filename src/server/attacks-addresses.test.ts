@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
-import { RawConnection, ServerFixture } from './server-fixture.js';
+import { RawConnection, ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 17: one address cannot take every connection slot, nor create accounts without limit; other
 // addresses go on. Connections come from several loopback addresses (127.0.0.0/8 is this host on Linux).

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { ServerFixture } from './server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 7, "thousands of connections at once": past --max-connections every extra connection is told
 // SERVER_FULL and closed (docs/PROTOCOL.md §8), and the server goes on serving the ones it holds.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { REFUSALS_PER_WINDOW } from './flood-guard.js';
-import { ServerFixture } from './server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 17: one connection's flood of short lines must not stall the others, every line costs a token,
 // and the replies to a flood are capped; bad lines are answered with their tag.

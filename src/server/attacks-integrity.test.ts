@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { ChatClient } from '../client/index.js';
-import { RawConnection, refusal, ServerFixture } from './server-fixture.js';
+import { RawConnection, refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 17: what is stored is what was acknowledged (controls refused), no text or name can pass for
 // another's (bidirectional and invisible characters refused), logins cost the same whether the user exists,

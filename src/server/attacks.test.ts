@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeData, encodeRequest } from '../protocol/index.js';
-import type { RawConnection } from './server-fixture.js';
-import { refusal, ServerFixture } from './server-fixture.js';
+import type { RawConnection } from '../../test/support/server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 7's named attacks that the other server tests do not already show (lab-bugs.test.ts has the seeds'
 // bugs: split UTF-8, one idle handshake, the reader that never reads, HTTP traversal; files.test.ts and

@@ -1,10 +1,52 @@
 import type { Arguments, StatusCode } from '../protocol/index.js';
-import type { ChatServer } from './chat-server.js';
 import type { Connection } from './connection.js';
-import type { User } from './store.js';
+import type { FileStore } from './file-store.js';
+import type { FailureCounter } from './rate-limiter.js';
+import type { ServerLimits } from './server-limits.js';
+import type { Room, Store, User } from './store.js';
+import type { Views } from './views.js';
+
+/** A notification for a user (docs/PROTOCOL.md §6). */
+export interface Notice {
+  kind: string;
+  room?: string;
+  from?: string;
+  text?: string;
+  fileId?: number;
+}
+
+/**
+ * What the dispatcher, the handlers and the status page use of the server. ChatServer implements it; they
+ * depend on it alone, not on ChatServer.
+ */
+export interface ServerContext {
+  // what requests read and change
+  readonly store: Store;
+  readonly views: Views;
+  readonly files: FileStore;
+  readonly greeting: object;
+  allocateTransfer(): number;
+  // limits, and the request log
+  readonly limits: ServerLimits;
+  readonly loginFailures: FailureCounter;
+  readonly registrations: FailureCounter;
+  log(line: string): void;
+  // who is online
+  online(userId: number): Connection | undefined;
+  startSession(conn: Connection, userId: number): void;
+  endSession(conn: Connection): void;
+  onlineUsers(): number[];
+  // delivery
+  /** Sends an event to a user if online; true when it was sent. */
+  sendEvent(userId: number, event: string, body: object): boolean;
+  /** Sends an event to every member of a room who is online, but one. */
+  roomEvent(room: Room, event: string, body: object, exceptUserId?: number): void;
+  /** Stores a notification for the user and delivers it now if they are online. */
+  notify(userId: number, n: Notice): void;
+}
 
 export interface RequestContext {
-  readonly server: ChatServer;
+  readonly server: ServerContext;
   readonly conn: Connection;
   readonly tag: number | null;
   /** The logged-in user; only requests that need a session reach a handler through it. */

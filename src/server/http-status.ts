@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { SERVER_APP, VERSION } from '../version.js';
-import type { ChatServer } from './chat-server.js';
+import type { ServerContext } from './handler.js';
 
 // docs/PROTOCOL.md §7: the chat port answers a plain HTTP GET with a status page (as seed 003's server did),
 // built from memory: nothing in the request's path is ever read from the disk.
@@ -12,7 +12,7 @@ export function isHttpRequestStart(first: Buffer): boolean {
   return METHOD.test(first.subarray(0, 8).toString('latin1'));
 }
 
-export function serveHttp(socket: Socket, first: Buffer, server: ChatServer): void {
+export function serveHttp(socket: Socket, first: Buffer, server: ServerContext): void {
   let head = first;
   // A request line that never ends (slowloris) must not hold the connection: 408 after the login timeout.
   const timer = setTimeout(() => {
@@ -46,7 +46,7 @@ interface Response {
   bytes: Buffer;
 }
 
-function respond(method: string, target: string, server: ChatServer): Response {
+function respond(method: string, target: string, server: ServerContext): Response {
   if (method !== 'GET' && method !== 'HEAD')
     return page(405, 'Method Not Allowed', 'text/plain', 'only GET\n', method);
   const path = target.split('?')[0] ?? '';
@@ -65,7 +65,12 @@ function respond(method: string, target: string, server: ChatServer): Response {
   );
 }
 
-function statusOf(server: ChatServer): { app: string; version: string; rooms: object[]; online: string[] } {
+function statusOf(server: ServerContext): {
+  app: string;
+  version: string;
+  rooms: object[];
+  online: string[];
+} {
   return {
     app: SERVER_APP,
     version: VERSION,

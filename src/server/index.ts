@@ -1,7 +1,7 @@
 import { ChatServer, type ServerOptions } from './chat-server.js';
 
-export { ChatServer, DEFAULT_LIMITS } from './chat-server.js';
-export type { ServerLimits, ServerOptions } from './chat-server.js';
+export { ChatServer, type ServerOptions } from './chat-server.js';
+export { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
 
 /** Starts a chat server; `port: 0` picks a free port (read it back from `server.port`). */
 export async function startServer(options: ServerOptions): Promise<ChatServer> {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ChatClient } from '../client/index.js';
 import { encodeRequest } from '../protocol/index.js';
-import { ServerFixture } from './server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 
 // Each bug found in the seed projects' code (shared/LAB.md, "Bugs found in the seeds' own code"), shown not
 // to happen here. File-related ones are in files.test.ts; framing itself in src/protocol/frame-codec.test.ts.

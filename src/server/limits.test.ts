@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { refusal, ServerFixture } from './server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 // docs/PROTOCOL.md §8: each limit is refused with its status code.
 

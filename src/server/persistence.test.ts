@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { refusal, ServerFixture } from './server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 let lab: ServerFixture;
 beforeEach(async () => {

@@ -1,8 +1,7 @@
 import type { Decoded, StatusCode } from '../protocol/index.js';
 import { ChatError, COMMANDS, FrameDecoder, LIMITS, parseArguments } from '../protocol/index.js';
-import type { ChatServer } from './chat-server.js';
 import type { Connection } from './connection.js';
-import type { HandlerTable, Outcome, RequestContext } from './handler.js';
+import type { HandlerTable, Outcome, RequestContext, ServerContext } from './handler.js';
 import { fileHandlers, onData, stopTransfers } from './handlers/files.js';
 import { inviteHandlers } from './handlers/invites.js';
 import { messageHandlers } from './handlers/messages.js';
@@ -47,7 +46,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class RequestDispatcher {
   private readonly pipelines = new WeakMap<Connection, Pipeline>();
 
-  constructor(private readonly server: ChatServer) {}
+  constructor(private readonly server: ServerContext) {}
 
   attach(conn: Connection, first?: Buffer): void {
     const pipeline: Pipeline = {

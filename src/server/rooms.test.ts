@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { refusal, ServerFixture } from './server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 let lab: ServerFixture;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { encodeRequest } from '../protocol/index.js';
-import { refusal, ServerFixture } from './server-fixture.js';
+import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 // docs/PROTOCOL.md §8: a session whose connection died without the server noticing (the client's host lost
 // the network, its client gave up on the connection and came back) does not lock its user out.

@@ -11,7 +11,7 @@ import {
   readPcapFile,
 } from '../../src/pcap/index.js';
 import { tsharkFields } from '../../src/report/tshark/tshark-runner.js';
-import { twoClientSession } from '../../src/report/test-session.js';
+import { twoClientSession } from '../support/test-session.js';
 
 // chatlab's checksum verdicts against tshark's own validation, frame by frame (tshark: status 0 bad, 1 good).
 const FIXTURE = fileURLToPath(new URL('./fixtures/lab-session/captures', import.meta.url));

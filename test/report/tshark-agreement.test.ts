@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
-import { twoClientSession } from '../../src/report/test-session.js';
+import { twoClientSession } from '../support/test-session.js';
 import { writeReport } from '../../src/report/index.js';
 
 // answers.json against tshark's own dissection of the same merged.pcapng (tshark 4 with Lua, the Debian

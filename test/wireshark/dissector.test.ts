@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChatClient } from '../../src/client/index.js';
 import { type ChatServer, startServer } from '../../src/server/index.js';
-import { RawConnection } from '../../src/server/server-fixture.js';
+import { RawConnection } from '../support/server-fixture.js';
 import { SERVER_APP, VERSION } from '../../src/version.js';
 import { LoopbackCapture } from './loopback-capture.js';
 import { dissectedKey, projectFrames } from './project-decoder.js';

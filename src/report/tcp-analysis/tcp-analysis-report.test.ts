@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { twoClientSession } from '../test-session.js';
+import { twoClientSession } from '../../../test/support/test-session.js';
 import { writeReport } from '../write-report.js';
 import { lossySession } from './test-scenarios.js';
 

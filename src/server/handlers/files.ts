@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { DataFrame } from '../../protocol/index.js';
 import { ChatError, encodeData, LIMITS } from '../../protocol/index.js';
-import type { ChatServer } from '../chat-server.js';
 import type { Connection, Upload } from '../connection.js';
-import type { HandlerTable } from '../handler.js';
+import type { HandlerTable, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
 import type { StoredFile, User } from '../store.js';
 import { forbiddenInName } from '../text-rules.js';
@@ -109,7 +108,7 @@ export const fileHandlers: HandlerTable = {
 };
 
 /** A DATA frame from the client: bytes of one of its uploads. */
-export async function onData(server: ChatServer, conn: Connection, frame: DataFrame): Promise<void> {
+export async function onData(server: ServerContext, conn: Connection, frame: DataFrame): Promise<void> {
   const upload = conn.uploads.get(frame.transfer);
   if (!upload) {
     conn.reply(null, 404, {
@@ -144,7 +143,7 @@ export function stopTransfers(conn: Connection): void {
 }
 
 async function finishUpload(
-  server: ChatServer,
+  server: ServerContext,
   conn: Connection,
   upload: Upload,
 ): Promise<{ body: object; after: () => void }> {
@@ -190,7 +189,7 @@ async function finishUpload(
   };
 }
 
-function offer(server: ChatServer, file: StoredFile, from: User, view: object): void {
+function offer(server: ServerContext, file: StoredFile, from: User, view: object): void {
   const recipients = file.roomId === null ? [file.toId ?? 0] : server.store.memberIds(file.roomId);
   for (const id of recipients) {
     if (id === from.id) continue;
@@ -200,18 +199,18 @@ function offer(server: ChatServer, file: StoredFile, from: User, view: object): 
   }
 }
 
-function entitled(server: ChatServer, file: StoredFile, user: User): boolean {
+function entitled(server: ServerContext, file: StoredFile, user: User): boolean {
   if (file.fromId === user.id || file.toId === user.id) return true;
   return file.roomId !== null && server.store.isMember(file.roomId, user.id);
 }
 
-function fileView(server: ChatServer, file: StoredFile): object {
+function fileView(server: ServerContext, file: StoredFile): object {
   const room = file.roomId === null ? null : server.store.roomById(file.roomId);
   return server.views.file(file, room?.name ?? null);
 }
 
 /** Sends a file as DATA frames only as fast as the client reads them, so other frames go out between. */
-function streamFile(server: ChatServer, conn: Connection, file: StoredFile, transfer: number): void {
+function streamFile(server: ServerContext, conn: Connection, file: StoredFile, transfer: number): void {
   if (file.size === 0) return;
   const stream = server.files.open(file.id);
   let offset = 0;

@@ -1,23 +1,22 @@
 import { ChatError } from '../../protocol/index.js';
-import type { ChatServer } from '../chat-server.js';
-import type { Outcome, RequestContext } from '../handler.js';
+import type { Outcome, RequestContext, ServerContext } from '../handler.js';
 import type { Room, User } from '../store.js';
 
 /** Lookups that refuse with the protocol's status codes when what was named is not there or not allowed. */
 
-export function roomNamed(server: ChatServer, name: string): Room {
+export function roomNamed(server: ServerContext, name: string): Room {
   const room = server.store.roomByName(name);
   if (!room) throw new ChatError(404, 'NO_SUCH_ROOM', `no room ${name}; ROOMS lists them`);
   return room;
 }
 
-export function userNamed(server: ChatServer, name: string): User {
+export function userNamed(server: ServerContext, name: string): User {
   const user = server.store.userByName(name);
   if (!user) throw new ChatError(404, 'NO_SUCH_USER', `no user ${name}; USERS lists them`);
   return user;
 }
 
-export function memberRoom(server: ChatServer, name: string, user: User): Room {
+export function memberRoom(server: ServerContext, name: string, user: User): Room {
   const room = roomNamed(server, name);
   if (!server.store.isMember(room.id, user.id)) {
     throw new ChatError(403, 'NOT_A_MEMBER', `you are not a member of ${room.name}; JOIN it first`);
@@ -25,7 +24,7 @@ export function memberRoom(server: ChatServer, name: string, user: User): Room {
   return room;
 }
 
-export function ownedRoom(server: ChatServer, name: string, user: User): Room {
+export function ownedRoom(server: ServerContext, name: string, user: User): Room {
   const room = roomNamed(server, name);
   if (room.ownerId !== user.id) {
     throw new ChatError(
@@ -37,7 +36,7 @@ export function ownedRoom(server: ChatServer, name: string, user: User): Room {
   return room;
 }
 
-export function checkCapacity(server: ChatServer, room: Room): void {
+export function checkCapacity(server: ServerContext, room: Room): void {
   if (room.capacity !== null && server.store.memberIds(room.id).length >= room.capacity) {
     throw new ChatError(403, 'ROOM_FULL', `${room.name} is full (${room.capacity} members)`);
   }

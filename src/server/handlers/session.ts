@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChatError, COMMANDS, usage } from '../../protocol/index.js';
-import type { ChatServer } from '../chat-server.js';
 import { GuessBudget } from '../guess-budget.js';
-import type { HandlerTable, RequestContext } from '../handler.js';
+import type { HandlerTable, RequestContext, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { forbiddenInName } from '../text-rules.js';
@@ -18,7 +17,7 @@ function unknownUserHash(): Promise<string> {
   return dummyHash;
 }
 
-function checkRegistrations(server: ChatServer, address: string): void {
+function checkRegistrations(server: ServerContext, address: string): void {
   const wait = server.registrations.blockedFor(address);
   if (wait > 0) {
     throw new ChatError(

@@ -1,6 +1,6 @@
 import { createContext, runInContext } from 'node:vm';
-import type { Decoded, Frame, FrameDecoderOptions } from '../protocol/index.js';
-import { FrameDecoder, LIMITS } from '../protocol/index.js';
+import type { Decoded, Frame, FrameDecoderOptions } from '../../../src/protocol/index.js';
+import { FrameDecoder, LIMITS } from '../../../src/protocol/index.js';
 
 /** What a decoder made of a byte stream. */
 export interface Decoding {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import type { DataFrame, RequestFrame } from '../protocol/index.js';
-import { encodeEvent, FrameDecoder } from '../protocol/index.js';
-import { ChatClient } from './chat-client.js';
+import type { DataFrame, RequestFrame } from '../../src/protocol/index.js';
+import { encodeEvent, FrameDecoder } from '../../src/protocol/index.js';
+import { ChatClient } from '../../src/client/chat-client.js';
 
 /** What a test's fake server reads from the client: requests and data frames, in order. */
 export type ClientFrame = RequestFrame | DataFrame;

@@ -1,5 +1,5 @@
-import type { DataFrame, Decoded, Frame, ReplyFrame } from '../protocol/index.js';
-import { COMMANDS, parseArguments, STATUS } from '../protocol/index.js';
+import type { DataFrame, Decoded, Frame, ReplyFrame } from '../../../src/protocol/index.js';
+import { COMMANDS, parseArguments, STATUS } from '../../../src/protocol/index.js';
 
 /** What a server may answer (docs/PROTOCOL.md §5): 500 is a bug, 503 and 507 do not happen here. */
 const ANSWERS = new Set([100, 200, 201, 202, 400, 401, 403, 404, 409, 413, 429]);

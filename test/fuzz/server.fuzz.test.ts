@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { ChatClient } from '../client/index.js';
-import { LIMITS } from '../protocol/index.js';
-import { ServerFixture } from '../server/server-fixture.js';
-import type { CaseOptions } from './fuzz-case.js';
-import { hostileCase, randomCuts, split } from './fuzz-case.js';
-import { caseFailure, fuzzSettings } from './fuzz-config.js';
-import { FuzzConnection } from './fuzz-connection.js';
-import { caseSeed, Rng } from './rng.js';
+import type { ChatClient } from '../../src/client/index.js';
+import { LIMITS } from '../../src/protocol/index.js';
+import { ServerFixture } from '../support/server-fixture.js';
+import type { CaseOptions } from '../support/fuzz/fuzz-case.js';
+import { hostileCase, randomCuts, split } from '../support/fuzz/fuzz-case.js';
+import { caseFailure, fuzzSettings } from '../support/fuzz/fuzz-config.js';
+import { FuzzConnection } from '../support/fuzz/fuzz-connection.js';
+import { caseSeed, Rng } from '../support/fuzz/rng.js';
 
 // Fuzzing the server (issue 7): raw connections send seeded random, mutated and truncated frame streams
 // while two well-behaved clients chat. Every bad frame is answered with its documented status code, or the
 // connection is closed after `* BYE` with its reason (docs/PROTOCOL.md §5, §8); no 500; the server keeps
 // serving; the clients get every message, in order.
 
-const FILE = 'src/fuzz/server.fuzz.test.ts';
+const FILE = 'test/fuzz/server.fuzz.test.ts';
 const settings = fuzzSettings(300);
 const WORKERS = 4;
 /** Hang detection only: an answer normally takes a few milliseconds. */

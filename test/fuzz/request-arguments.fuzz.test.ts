@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChatError, COMMANDS, parseArguments } from '../protocol/index.js';
-import type { GeneratedRequest } from './frame-generator.js';
-import { FrameGenerator } from './frame-generator.js';
-import type { FuzzCase } from './fuzz-case.js';
-import { caseFailure, fuzzSettings } from './fuzz-config.js';
-import { caseSeed, Rng } from './rng.js';
+import { ChatError, COMMANDS, parseArguments } from '../../src/protocol/index.js';
+import type { GeneratedRequest } from '../support/fuzz/frame-generator.js';
+import { FrameGenerator } from '../support/fuzz/frame-generator.js';
+import type { FuzzCase } from '../support/fuzz/fuzz-case.js';
+import { caseFailure, fuzzSettings } from '../support/fuzz/fuzz-config.js';
+import { caseSeed, Rng } from '../support/fuzz/rng.js';
 
 // Fuzzing the request grammar (docs/PROTOCOL.md §1 "Arguments", §4; src/protocol/commands.ts): requests for
 // every verb with valid arguments, and with exactly one fault whose error code the generator knows.
 
-const FILE = 'src/fuzz/request-arguments.fuzz.test.ts';
+const FILE = 'test/fuzz/request-arguments.fuzz.test.ts';
 const settings = fuzzSettings(2500);
 
 /** What is wrong with how `parseArguments` took the request, or null. */

@@ -1,5 +1,18 @@
-import type { CommandSpec, Frame, OptionValue, RequestFrame, StatusCode } from '../protocol/index.js';
-import { COMMANDS, encodeData, encodeEvent, encodeReply, encodeRequest, STATUS } from '../protocol/index.js';
+import type {
+  CommandSpec,
+  Frame,
+  OptionValue,
+  RequestFrame,
+  StatusCode,
+} from '../../../src/protocol/index.js';
+import {
+  COMMANDS,
+  encodeData,
+  encodeEvent,
+  encodeReply,
+  encodeRequest,
+  STATUS,
+} from '../../../src/protocol/index.js';
 import type { Vocabulary } from './argument-builder.js';
 import { ArgumentBuilder } from './argument-builder.js';
 import { mixCase, randomText, randomWord } from './random-text.js';

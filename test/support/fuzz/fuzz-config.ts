@@ -2,7 +2,7 @@ import type { FuzzCase } from './fuzz-case.js';
 
 /**
  * How many cases a fuzz run makes and from which seed: fixed by default so that every run tests the same
- * cases, set from the environment for a longer run or to replay one case (src/fuzz/README.md).
+ * cases, set from the environment for a longer run or to replay one case (test/fuzz/README.md).
  *
  * - `CHATLAB_FUZZ_SEED`: a number (decimal or 0x hex), or `random`.
  * - `CHATLAB_FUZZ_CASES`: how many cases each fuzz test makes.

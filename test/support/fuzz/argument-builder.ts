@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommandSpec, OptionValue, ParamSpec } from '../protocol/index.js';
+import type { CommandSpec, OptionValue, ParamSpec } from '../../../src/protocol/index.js';
 import { HEX_CHARS, mixCase, NAME_CHARS, randomText, randomWord } from './random-text.js';
 import type { Rng } from './rng.js';
 

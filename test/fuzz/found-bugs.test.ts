@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServerFixture } from '../server/server-fixture.js';
+import { ServerFixture } from '../support/server-fixture.js';
 
 // Server bugs found while fuzzing, each replayed as a fixed case so that it stays fixed whatever the seed.
 // (Bugs of the request grammar are in request-arguments.fuzz.test.ts.)

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { ChatClient } from '../client/index.js';
-import type { ChatServer, ServerLimits } from './chat-server.js';
-import { startServer } from './index.js';
+import { ChatClient } from '../../src/client/index.js';
+import type { ChatServer, ServerLimits } from '../../src/server/index.js';
+import { startServer } from '../../src/server/index.js';
 
 /**
  * A real server on 127.0.0.1 with a fresh data folder, for tests: clients connect over TCP exactly as in

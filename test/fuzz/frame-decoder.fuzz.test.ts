@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { FrameDecoderOptions } from '../protocol/index.js';
-import { encodeData, encodeRequest, LIMITS } from '../protocol/index.js';
-import type { Decoding } from './decode-check.js';
+import type { FrameDecoderOptions } from '../../src/protocol/index.js';
+import { encodeData, encodeRequest, LIMITS } from '../../src/protocol/index.js';
+import type { Decoding } from '../support/fuzz/decode-check.js';
 import {
   checkDecoding,
   compareDecodings,
@@ -9,17 +9,17 @@ import {
   describe as show,
   sameFrame,
   withinTime,
-} from './decode-check.js';
-import type { FuzzCase } from './fuzz-case.js';
-import { hostileCase, randomCuts, split, validCase } from './fuzz-case.js';
-import { caseFailure, FuzzFailure, fuzzSettings } from './fuzz-config.js';
-import { caseSeed, Rng } from './rng.js';
+} from '../support/fuzz/decode-check.js';
+import type { FuzzCase } from '../support/fuzz/fuzz-case.js';
+import { hostileCase, randomCuts, split, validCase } from '../support/fuzz/fuzz-case.js';
+import { caseFailure, FuzzFailure, fuzzSettings } from '../support/fuzz/fuzz-config.js';
+import { caseSeed, Rng } from '../support/fuzz/rng.js';
 
 // Fuzzing src/protocol/frame-decoder.ts (issue 7): seeded random, mutated and truncated streams. The decoder
 // must never throw or hang, must report bad input with the documented problem codes (docs/PROTOCOL.md §1,
 // §5), must give each item the offsets of its bytes, and must decode the same whatever the segmentation.
 
-const FILE = 'src/fuzz/frame-decoder.fuzz.test.ts';
+const FILE = 'test/fuzz/frame-decoder.fuzz.test.ts';
 const settings = fuzzSettings(2500);
 /** Cases run under one watchdog; hang detection only: a case normally takes well under a millisecond. */
 const BATCH = 100;

@@ -1,6 +1,6 @@
-import type { Decoded } from '../protocol/index.js';
-import { FrameDecoder, LIMITS } from '../protocol/index.js';
-import type { RawConnection } from '../server/server-fixture.js';
+import type { Decoded } from '../../../src/protocol/index.js';
+import { FrameDecoder, LIMITS } from '../../../src/protocol/index.js';
+import type { RawConnection } from '../server-fixture.js';
 import type { OracleState } from './reply-oracle.js';
 import { ReplyOracle } from './reply-oracle.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../pcap/index.js';
+import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../src/pcap/index.js';
 
 /** A host of a synthetic lab. */
 export interface TestHost {

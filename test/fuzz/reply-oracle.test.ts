@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { FrameDecoder, LIMITS } from '../protocol/index.js';
-import { ReplyOracle } from './reply-oracle.js';
+import { FrameDecoder, LIMITS } from '../../src/protocol/index.js';
+import { ReplyOracle } from '../support/fuzz/reply-oracle.js';
 
 // The server fuzz is only as good as its oracle: it must pass the server's right answers and catch wrong ones.
 

@@ -1,4 +1,4 @@
-import type { PcapRecord } from './pcap-record.js';
+import type { PcapRecord } from '../../src/pcap/pcap-record.js';
 
 /**
  * Hex fixtures shared by the tests. Every frame was checked with tshark 4.0 (all IPv4, TCP, UDP and ICMP

@@ -1,6 +1,71 @@
+import type { Impairment } from '../lab/impairment.js';
 import { ReportError } from './report-error.js';
 
-/** One host of the lab, as the scenario runner describes it in run.json. */
+// run.json, `report/runs/<run-id>/run.json`: the scenario runner writes a RunRecord beside the captures
+// (`captures/<host>.pcap`, one per host of `lab.hosts`); the report reads it back as a RunInfo, tolerantly,
+// since a student's own folder of captures has none.
+
+/** One host of the lab as run.json records it: what question B and the Ethernet headers are about. */
+export interface HostRecord {
+  name: string;
+  role: 'server' | 'client';
+  ip: string;
+  mac: string;
+}
+
+/** One step of a run, as run.json records it. */
+export interface StepRecord {
+  n: number;
+  /** The client that acted (`alice`), or who was checked (`bob,carol`). */
+  actor: string;
+  action: string;
+  ok: boolean;
+  /** When the step began (ISO 8601): its packets follow this moment in the captures. */
+  at: string;
+  /** What came of it: `200 OK`, `got * MSG`, the error message of a failed step. */
+  result: string;
+  ms: number;
+}
+
+/** The step that failed a run, what it expected and what happened. */
+export interface StepFailure {
+  step: number;
+  expected: string;
+  message: string;
+}
+
+/** A change of a host's link during a run, as run.json records it (null: cleared). */
+export interface ImpairmentChange {
+  /** The step that made it. */
+  step: number;
+  host: string;
+  impairment: Impairment | null;
+  text: string;
+}
+
+/** run.json as the scenario runner writes it. */
+export interface RunRecord {
+  scenario: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  failure?: StepFailure;
+  lab: {
+    project: string;
+    subnet: string;
+    gateway: string;
+    serverPort: number;
+    hosts: HostRecord[];
+  };
+  /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
+  captures: { host: string; file: string; captured: number | null; dropped: number | null }[];
+  /** Each change of a host's link during the run (lab.impair / lab.clearImpairment), in order. */
+  impairments: ImpairmentChange[];
+  steps: StepRecord[];
+}
+
+/** One host of the lab, as the report reads it from run.json. */
 export interface RunHost {
   readonly name: string;
   /** `server` or `client` (other roles are kept as written). */
@@ -9,7 +74,7 @@ export interface RunHost {
   readonly mac?: string;
 }
 
-/** What run.json says about a run (written by the scenario runner; absent for a student's own captures). */
+/** What the report reads from run.json (written by the scenario runner; absent for a student's own captures). */
 export interface RunInfo {
   readonly scenario: string | null;
   readonly startedAt: string | null;
@@ -19,9 +84,9 @@ export interface RunInfo {
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
-  readonly captures: readonly { readonly host: string; readonly dropped: number | null }[];
+  readonly captures: readonly Readonly<Pick<RunRecord['captures'][number], 'host' | 'dropped'>>[];
   /** Changes of the hosts' links during the run: from which step, which host, what (`none`: cleared). */
-  readonly impairments: readonly { readonly step: number; readonly host: string; readonly text: string }[];
+  readonly impairments: readonly Readonly<Pick<ImpairmentChange, 'step' | 'host' | 'text'>>[];
 }
 
 /**
