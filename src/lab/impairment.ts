@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { listLabContainers } from './lab-containers.js';
 import { LabError } from './lab-error.js';
-import { LAB_IMAGES } from './topology.js';
+import { LAB_IMAGES, type Topology } from './topology.js';
 
 /**
  * What the link to one host does to the packets sent to it (tc netem, man tc-netem): added delay with
@@ -227,4 +227,14 @@ async function runOnEngineHost(docker: Docker, host: string, script: string): Pr
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** Sets every impairment the lab declares (lab file `impair:`, CHATLAB_IMPAIR, --impair); returns them described. */
+export async function applyDeclaredImpairments(docker: Docker, topology: Topology): Promise<string[]> {
+  const done: string[] = [];
+  for (const [host, impairment] of Object.entries(topology.impairments)) {
+    await setImpairment(docker, topology.project, host, impairment);
+    done.push(`${host} ${describeImpairment(impairment)}`);
+  }
+  return done;
 }

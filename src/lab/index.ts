@@ -42,6 +42,7 @@ export {
   describeImpairment,
   parseImpairment,
   parseImpairments,
+  applyDeclaredImpairments,
   setImpairment,
   type Impairment,
 } from './impairment.js';

@@ -59,5 +59,6 @@ export function topologyFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(given('project') ? { project: config.project } : {}),
     ...(given('captures') ? { captures: config.captures } : {}),
     ...(given('host-port') ? { hostPort: config.hostPort } : {}),
+    impairments: config.impairments,
   });
 }

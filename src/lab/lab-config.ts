@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseImpairments, type Impairment } from './impairment.js';
 import { LabError } from './lab-error.js';
 
 /** Everything about the lab a user may change without editing code (env vars, or lab:up flags). */
@@ -17,6 +18,8 @@ export interface LabConfig {
   hostPort: number | null;
   /** Folder for the .pcap files, relative to the repository root or absolute. */
   captures: string;
+  /** Declared impairments, `alice:loss=10%;bob:rate=1mbit` (docs/LAB.md, "Impairment"). */
+  impairments: Record<string, Impairment>;
 }
 
 const CLIENT_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
@@ -28,6 +31,7 @@ export const DEFAULT_LAB_CONFIG: Readonly<LabConfig> = {
   port: 3300,
   hostPort: 3300,
   captures: 'captures',
+  impairments: {},
 };
 
 /** The environment variables and flags readLabConfig understands, for help texts and docs. */
@@ -40,6 +44,7 @@ export const LAB_CONFIG_OPTIONS = {
   port: 'CHATLAB_PORT',
   'host-port': 'CHATLAB_HOST_PORT',
   captures: 'CHATLAB_CAPTURES',
+  impair: 'CHATLAB_IMPAIR',
 } as const;
 
 type OptionName = keyof typeof LAB_CONFIG_OPTIONS;
@@ -120,5 +125,6 @@ export function readLabConfig(env: NodeJS.ProcessEnv = process.env, argv: readon
     port,
     hostPort,
     captures: get('captures') ?? DEFAULT_LAB_CONFIG.captures,
+    impairments: parseImpairments([get('impair') ?? '']),
   };
 }

@@ -4,12 +4,13 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { Ipv4Subnet } from './ipv4-subnet.js';
 import { LabError } from './lab-error.js';
 import { LabFileProblems } from './lab-file-problems.js';
+import { parseImpairment, type Impairment } from './impairment.js';
 import { LAB_FILE_IMAGES, projectName, type LabFileHost, type LabFileSpec } from './lab-file.js';
 import { FRAMINGS, LAB_IMAGES, type Transport } from './topology.js';
 
 const TOP_KEYS = ['name', 'subnet', 'app', 'hosts', 'capture'];
 const APP_KEYS = ['port', 'transport', 'framing', 'protocol', 'publish'];
-const HOST_KEYS = ['role', 'image', 'build', 'command', 'ip', 'environment'];
+const HOST_KEYS = ['role', 'image', 'build', 'command', 'ip', 'environment', 'impair'];
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,30}$/;
 const HOST_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
@@ -90,7 +91,20 @@ function readHost(p: LabFileProblems, dir: string, name: string, node: Node | nu
       else p.add(value, `${field}.environment.${key}`, 'must be a text, number or true/false', at);
     }
   }
-  return role === undefined ? undefined : { name, role, image, build, command, ip, environment };
+  let impair: Impairment | null = null;
+  const impairText = keys.has('impair') ? p.text(keys.get('impair'), `${field}.impair`, at) : undefined;
+  if (impairText !== undefined) {
+    try {
+      impair = parseImpairment(impairText);
+    } catch (error) {
+      p.add(
+        keys.get('impair'),
+        `${field}.impair`,
+        error instanceof LabError ? `${error.message} ${error.hint}` : String(error),
+      );
+    }
+  }
+  return role === undefined ? undefined : { name, role, image, build, command, ip, environment, impair };
 }
 
 /** Checks a parsed lab file field by field, noting every problem in `p`; undefined when it cannot be used. */

@@ -1,6 +1,7 @@
 import { Ipv4Subnet } from './ipv4-subnet.js';
 import type { LabFileSpec } from './lab-file.js';
-import { makeHost, type LabHost, type Topology } from './topology.js';
+import type { Impairment } from './impairment.js';
+import { checkImpaired, makeHost, type LabHost, type Topology } from './topology.js';
 
 /** What may still change a lab file's lab from outside: its project name, captures folder, published port. */
 export interface LabFileOverrides {
@@ -8,6 +9,8 @@ export interface LabFileOverrides {
   captures?: string;
   /** A port on the host's 127.0.0.1, null for none; undefined keeps the file's app.publish. */
   hostPort?: number | null;
+  /** Impairments from CHATLAB_IMPAIR / --impair: they win over the file's `impair:` for the same host. */
+  impairments?: Readonly<Record<string, Impairment>>;
 }
 
 const SERVER_HOST_NUMBER = 10;
@@ -60,5 +63,14 @@ export function labFileTopology(spec: LabFileSpec, overrides: LabFileOverrides =
     labDir: spec.dir,
     server,
     clients,
+    impairments: checkImpaired(
+      {
+        ...Object.fromEntries(
+          spec.hosts.flatMap((host) => (host.impair === null ? [] : [[host.name, host.impair] as const])),
+        ),
+        ...overrides.impairments,
+      },
+      hosts,
+    ),
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LabError } from './lab-error.js';
 import { projectName, readLabFile } from './lab-file.js';
 import { labFileTopology } from './lab-file-topology.js';
+import { readLabConfig } from './lab-config.js';
 import { REPO_ROOT } from './paths.js';
 import { buildTopology, RUNTIME_IMAGES } from './topology.js';
 
@@ -105,7 +106,7 @@ capture: [server, alice, mallory]
       '2:1: colour: unknown key "colour"; the keys here are name, subnet, app, hosts, capture',
       '3:14: app.port: 70000 is not a port: give a number from 1 to 65535',
       '3:32: app.transport: sctp is not one of tcp, udp',
-      '6:58: hosts.alice.shell: unknown key "shell"; the keys here are role, image, build, command, ip, environment',
+      '6:58: hosts.alice.shell: unknown key "shell"; the keys here are role, image, build, command, ip, environment, impair',
       '3:47: app.framing: words is not one of chatlab, line, segment, length-prefixed',
       '5:46: hosts.server.ip: "10.77.21.5" is not a usable host address in 10.77.20.0/24.',
       "7:43: hosts.bob.ip: 10.77.20.30 is also alice's address; give each host its own",
@@ -214,5 +215,47 @@ capture: [server, bob]
     expect(topology.clients.map((h) => h.captured)).toEqual([false, true, false]);
     expect(topology.clients[2]?.image).toBe('mine-carol');
     expect(topology.hostPort).toBeNull();
+  });
+
+  it('takes a host’s impair: as its declared impairment, and --impair wins for the same host', () => {
+    const dir = labFolder(`${GOOD}  bob: { role: client, image: python, impair: 'loss=10%' }
+  carol: { role: client, image: python, impair: 'delay=50ms, jitter=5ms' }
+`);
+    const spec = readLabFile(dir);
+    expect(labFileTopology(spec).impairments).toEqual({
+      bob: { lossPercent: 10 },
+      carol: { delayMs: 50, jitterMs: 5 },
+    });
+    const flagged = labFileTopology(spec, { impairments: { carol: { rateKbit: 1000 } } });
+    expect(flagged.impairments).toEqual({ bob: { lossPercent: 10 }, carol: { rateKbit: 1000 } });
+    expect(() => labFileTopology(spec, { impairments: { dave: { lossPercent: 1 } } })).toThrow(
+      /names "dave", not a host of this lab/,
+    );
+  });
+
+  it('points at a bad impair: with its line and what to write', () => {
+    expect(problems(`${GOOD}  bob: { role: client, image: python, impair: 'loss=200%' }\n`)).toEqual([
+      expect.stringMatching(
+        /^6:\d+: hosts\.bob\.impair: Invalid impairment "loss=200%": "200%" is not a value here\. Write key=value pairs/,
+      ),
+    ]);
+  });
+});
+
+describe('declared impairments from CHATLAB_IMPAIR or --impair', () => {
+  it('reads them for the default lab and refuses a host the lab does not have', () => {
+    expect(
+      buildTopology(readLabConfig({ CHATLAB_IMPAIR: 'alice:loss=5%;server:rate=2mbit' })).impairments,
+    ).toEqual({
+      alice: { lossPercent: 5 },
+      server: { rateKbit: 2000 },
+    });
+    expect(buildTopology(readLabConfig({}, ['--impair', 'bob:loss=1%'])).impairments).toEqual({
+      bob: { lossPercent: 1 },
+    });
+    expect(() => buildTopology(readLabConfig({ CHATLAB_IMPAIR: 'zoe:loss=5%' }))).toThrow(
+      /"zoe", not a host/,
+    );
+    expect(() => readLabConfig({ CHATLAB_IMPAIR: 'alice:lose=5%' })).toThrow(/unknown key "lose"/);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import type { Impairment } from './impairment.js';
 import { LabError } from './lab-error.js';
 import { checkLabDocument } from './lab-file-check.js';
 import { LabFileProblems } from './lab-file-problems.js';
@@ -25,6 +26,8 @@ export interface LabFileHost {
   command: string[] | null;
   ip: string | null;
   environment: Record<string, string>;
+  /** `impair: loss=10%`: what the link to this host does from lab:up on (docs/LAB.md, "Impairment"). */
+  impair: Impairment | null;
 }
 
 /** A lab file, checked: every field is valid and every name it uses exists. */

@@ -5,6 +5,7 @@ import { connectEngine } from './docker-engine.js';
 import { ImageSet } from './image-set.js';
 import { writeLabCompose } from './lab-compose.js';
 import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-containers.js';
+import { applyDeclaredImpairments } from './impairment.js';
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
 import { capturesDir, StartedLab, stopLab } from './started-lab.js';
@@ -78,6 +79,12 @@ export class Lab {
       await progress.step('Waiting for the server to answer and every sniffer to capture', () =>
         this.#waitReady(docker, topology),
       );
+      if (Object.keys(topology.impairments).length > 0) {
+        const set = await progress.step('Impairing the declared links', () =>
+          applyDeclaredImpairments(docker, topology),
+        );
+        progress.did(`impaired ${set.join(', ')}`);
+      }
       return await StartedLab.attach(topology, file);
     } catch (error) {
       progress.info('  the lab did not come up; its containers are left running for `npm run lab:logs`');

@@ -1,3 +1,4 @@
+import type { Impairment } from './impairment.js';
 import { Ipv4Subnet } from './ipv4-subnet.js';
 import { DEFAULT_LAB_CONFIG, type LabConfig } from './lab-config.js';
 import { LabError } from './lab-error.js';
@@ -51,6 +52,8 @@ export interface Topology {
   labDir: string | null;
   server: LabHost;
   clients: LabHost[];
+  /** Declared impairments by host (lab file `impair:`, CHATLAB_IMPAIR, --impair), set at lab:up and each run. */
+  impairments: Readonly<Record<string, Impairment>>;
 }
 
 /** Image names shared by the builder, the compose file and the tests. */
@@ -121,7 +124,25 @@ export function buildTopology(config: LabConfig = DEFAULT_LAB_CONFIG): Topology 
     labDir: null,
     server,
     clients,
+    impairments: checkImpaired(config.impairments, [server, ...clients]),
   };
+}
+
+/** The declared impairments, each naming a host of the lab. */
+export function checkImpaired(
+  impairments: Readonly<Record<string, Impairment>>,
+  hosts: readonly LabHost[],
+): Readonly<Record<string, Impairment>> {
+  const names = hosts.map((host) => host.name);
+  const unknown = Object.keys(impairments).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new LabError(
+      'LAB_BAD_CONFIG',
+      `CHATLAB_IMPAIR / --impair names ${unknown.map((n) => `"${n}"`).join(', ')}, not a host of this lab.`,
+      `The hosts are ${names.join(', ')}: write e.g. "${names[1] ?? names[0] ?? 'alice'}:loss=10%".`,
+    );
+  }
+  return impairments;
 }
 
 /** Every host, server first. */

@@ -3,6 +3,7 @@ import { ContainerShell } from './container-shell.js';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  applyDeclaredImpairments,
   capturedHosts,
   capturesDir,
   healthOf,
@@ -63,6 +64,8 @@ export class CaptureSession {
         const sniffer = sniffers.find((c) => c.host === this.topology.server.name);
         if (sniffer !== undefined) await this.#waitForPort(sniffer);
       }
+      // A restarted server has a new link: the declared impairments are set again (each run starts with them).
+      await applyDeclaredImpairments(this.docker, this.topology);
     });
   }
 

@@ -43,19 +43,30 @@ export class ScenarioLab {
     this.#run = run;
     this.#sessions = [];
     this.#prepared = new Set();
-    this.#impairments = [];
+    // What the lab declares (lab file, --impair) holds from the start: recorded as step 0.
+    this.#impairments = Object.entries(run.lab.topology.impairments).map(([host, impairment]) => ({
+      step: 0,
+      host,
+      impairment,
+      text: describeImpairment(impairment),
+    }));
   }
 
-  /** Used by the runner: closes what the script left open, clears the links it impaired, and unbinds. */
+  /** Used by the runner: closes what the script left open, puts back the links it changed, and unbinds. */
   async release(): Promise<void> {
     const sessions = this.#sessions.filter((session) => session.isOpen || session instanceof ProgramSession);
     await Promise.all(sessions.map((session) => session.close().catch(() => undefined)));
     const run = this.#run;
-    const impaired = new Set(this.#impairments.map((change) => change.host));
+    const impaired = new Set(this.#impairments.filter((c) => c.step > 0).map((change) => change.host));
     if (run !== undefined && impaired.size > 0) {
       const docker = await connectEngine();
       for (const host of impaired)
-        await setImpairment(docker, run.lab.topology.project, host, null).catch(() => undefined);
+        await setImpairment(
+          docker,
+          run.lab.topology.project,
+          host,
+          run.lab.topology.impairments[host] ?? null,
+        ).catch(() => undefined);
     }
     this.#sessions = [];
     this.#run = undefined;

@@ -2,10 +2,17 @@
 // testcontainers, each driven by its own scenario; what their captures hold is read with tshark's own
 // dissectors (IRC, plain TCP payload), never with chatlab's.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labFileTopology, readLabFile, writeLabCompose, type Topology } from '../../src/lab/index.js';
+import {
+  labFileTopology,
+  parseImpairment,
+  readLabFile,
+  writeLabCompose,
+  type Impairment,
+  type Topology,
+} from '../../src/lab/index.js';
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
 import { ScenarioRunner, type RunResult } from '../../src/scenario/index.js';
 import { ComposeLab } from './compose-lab.js';
@@ -19,6 +26,7 @@ afterAll(() => {
 async function runExample(
   example: string,
   scenario: string,
+  impairments: Record<string, Impairment> = {},
 ): Promise<{ result: RunResult; output: string[]; topology: Topology }> {
   const captures = mkdtempSync(join(tmpdir(), `chatlab-it-${example}-captures-`));
   const runs = mkdtempSync(join(tmpdir(), `chatlab-it-${example}-runs-`));
@@ -27,6 +35,7 @@ async function runExample(
     project: `chatlab-it-${example}`,
     captures,
     hostPort: null,
+    impairments,
   });
   const environment = await ComposeLab.up(topology, writeLabCompose(topology));
   try {
@@ -76,9 +85,17 @@ async function segments(
 
 describe('examples/python-chat', () => {
   it('runs the chat scenario, and each send() is one segment on the wire as tshark shows it', async () => {
-    const { result, output, topology } = await runExample('python-chat', 'chat');
+    // A declared impairment (as --impair bob:loss=5% gives it): set before the run, recorded as step 0.
+    const { result, output, topology } = await runExample('python-chat', 'chat', {
+      bob: parseImpairment('loss=5%'),
+    });
     expect(result.ok).toBe(true);
     expect(output.join('\n')).toContain('chat passed');
+    expect(result.record.impairments).toEqual([
+      expect.objectContaining({ step: 0, host: 'bob', text: expect.stringContaining('5') as unknown }),
+    ]);
+    const report = readFileSync(join(result.dir, 'report.md'), 'utf8');
+    expect(report).toMatch(/bob[^\n]*(5 ?%|5%)/); // the report says the link was impaired, and how
     const server = topology.server.ip;
     const alice = result.record.lab.hosts.find((h) => h.name === 'alice')?.ip ?? '';
     const bob = result.record.lab.hosts.find((h) => h.name === 'bob')?.ip ?? '';
