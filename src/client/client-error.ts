@@ -1,3 +1,5 @@
+import { ChatlabError } from '../chatlab-error.js';
+
 /** Stable codes of the failures the client detects itself (not refusals from the server: see ChatError). */
 export type ClientErrorCode =
   | 'CLIENT_CONNECT_FAILED' // the TCP connection could not be opened
@@ -7,15 +9,11 @@ export type ClientErrorCode =
   | 'CLIENT_TRANSFER_MISMATCH'; // a downloaded file does not match its announced size or SHA-256
 
 /** A failure seen on the client side, with a stable `code` and a message that says what to do. */
-export class ClientError extends Error {
+export class ClientError extends ChatlabError<ClientErrorCode> {
   override readonly name = 'ClientError';
 
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  constructor(code: ClientErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, {}, options);
   }
 }
 

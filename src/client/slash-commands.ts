@@ -1,3 +1,4 @@
+import { ChatlabError } from '../chatlab-error.js';
 import type { CommandSpec } from '../protocol/index.js';
 import { ChatError, COMMANDS, parseArguments, usage } from '../protocol/index.js';
 
@@ -30,8 +31,12 @@ interface SlashSpec {
   parse: (rest: string, context: SlashContext) => SlashCommand;
 }
 
-/** A wrong command line; caught by `parseSlashCommand` and returned as `invalid`. */
-class UsageError extends Error {}
+/** A wrong command line; caught by `parseSlashCommand` and returned as `invalid` (it never leaves this file). */
+class UsageError extends ChatlabError<'SLASH_USAGE'> {
+  constructor(message: string) {
+    super('SLASH_USAGE', message, {});
+  }
+}
 
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const words = (rest: string): string[] => rest.split(/ +/).filter((w) => w !== '');

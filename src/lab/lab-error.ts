@@ -1,3 +1,5 @@
+import { ChatlabError } from '../chatlab-error.js';
+
 /** Stable codes for everything the lab can fail at; docs/LAB.md lists each with what to do. */
 export type LabErrorCode =
   | 'LAB_BAD_CONFIG'
@@ -23,16 +25,18 @@ export type LabErrorCode =
   | 'LAB_DOCKER_ERROR';
 
 /** An error the lab commands print as one message (what went wrong) and one hint (what to do). */
-export class LabError extends Error {
+export class LabError extends ChatlabError<LabErrorCode, string> {
   override readonly name = 'LabError';
 
+  /** `details` is the output of the command behind it (its tail is shown), or ''. */
   constructor(
-    readonly code: LabErrorCode,
+    code: LabErrorCode,
     message: string,
     readonly hint = '',
-    readonly details = '',
+    details = '',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(code, message, details, options);
   }
 
   /** The text a person sees: message, the hint, and the tail of any command output that explains it. */

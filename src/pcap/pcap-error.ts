@@ -1,3 +1,5 @@
+import { ChatlabError } from '../chatlab-error.js';
+
 /**
  * Stable error codes of the capture library. Each code names one failure a caller can act on;
  * the message says what went wrong and what to do about it.
@@ -21,14 +23,15 @@ export type PcapErrorCode =
   | 'PCAP_ENDED';
 
 /** The one error class of `src/pcap`; `code` is stable, `details` carries the numbers behind it. */
-export class PcapError extends Error {
+export class PcapError extends ChatlabError<PcapErrorCode, Readonly<Record<string, number | string>>> {
   override readonly name = 'PcapError';
 
   constructor(
-    readonly code: PcapErrorCode,
+    code: PcapErrorCode,
     message: string,
-    readonly details: Readonly<Record<string, number | string>> = {},
+    details: Readonly<Record<string, number | string>> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(code, message, details, options);
   }
 }

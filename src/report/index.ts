@@ -16,4 +16,4 @@ export {
 } from './run-record.js';
 export { DEFAULT_LANG, LANGS, isLang, type Lang } from './i18n/index.js';
 export { compareWithTshark, type CompareOptions, type Disagreement } from './tshark/compare-with-tshark.js';
-export { TsharkError } from './tshark/tshark-runner.js';
+export { TsharkError, type TsharkErrorCode } from './tshark/tshark-runner.js';

@@ -1,3 +1,5 @@
+import { ChatlabError } from '../chatlab-error.js';
+
 /** Stable error codes of `npm run report` (listed in report/README.md). */
 export type ReportErrorCode =
   /** The run folder does not exist or is not a folder. */
@@ -12,14 +14,15 @@ export type ReportErrorCode =
   | 'REPORT_EMPTY_CAPTURE';
 
 /** The one error class of `src/report`: a one-line message a student can act on, and a stable code. */
-export class ReportError extends Error {
+export class ReportError extends ChatlabError<ReportErrorCode, Readonly<Record<string, string | number>>> {
   override readonly name = 'ReportError';
 
   constructor(
-    readonly code: ReportErrorCode,
+    code: ReportErrorCode,
     message: string,
-    readonly details: Readonly<Record<string, string | number>> = {},
+    details: Readonly<Record<string, string | number>> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(code, message, details, options);
   }
 }

@@ -268,7 +268,7 @@ export class ScenarioLab {
   async #shell(name: string, role: 'client' | 'any' = 'client'): Promise<ContainerShell> {
     const host = this.#current.lab.host(name);
     if (role === 'client' && host.role !== 'client') {
-      throw new ScenarioError('SCENARIO_NO_RUN', `"${name}" is the ${host.role}, not a client host.`);
+      throw new ScenarioError('SCENARIO_NOT_A_CLIENT', `"${name}" is the ${host.role}, not a client host.`);
     }
     const shell = new ContainerShell(host.container.id, host.name);
     if (!this.#prepared.has(name)) {

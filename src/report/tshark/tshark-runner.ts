@@ -1,15 +1,33 @@
 import { execFile } from 'node:child_process';
+import { ChatlabError } from '../../chatlab-error.js';
+
+/** `TSHARK_NOT_INSTALLED`: the tool is not on PATH; `TSHARK_FAILED`: it ran and failed. */
+export type TsharkErrorCode = 'TSHARK_NOT_INSTALLED' | 'TSHARK_FAILED';
+
+interface TsharkFailure {
+  readonly exitCode: number | string | null;
+  readonly stderr: string;
+}
 
 /** A tshark run that failed: its exit code and stderr, or ENOENT when tshark is not installed. */
-export class TsharkError extends Error {
+export class TsharkError extends ChatlabError<TsharkErrorCode, TsharkFailure> {
   override readonly name = 'TsharkError';
 
-  constructor(
-    message: string,
-    readonly exitCode: number | string | null,
-    readonly stderr: string,
-  ) {
-    super(message);
+  constructor(message: string, exitCode: number | string | null, stderr: string, options?: ErrorOptions) {
+    super(
+      exitCode === 'ENOENT' ? 'TSHARK_NOT_INSTALLED' : 'TSHARK_FAILED',
+      message,
+      { exitCode, stderr },
+      options,
+    );
+  }
+
+  get exitCode(): number | string | null {
+    return this.details.exitCode;
+  }
+
+  get stderr(): string {
+    return this.details.stderr;
   }
 }
 
@@ -26,7 +44,7 @@ export function runTshark(args: readonly string[], tool = 'tshark'): Promise<str
         code === 'ENOENT'
           ? `${tool} is not installed: apt-get install tshark (or npm run lab:setup -- --tools --no-docker)`
           : `${tool} ${args.join(' ')} failed with exit code ${String(code)}: ${stderr.trim()}`;
-      reject(new TsharkError(message, code, stderr.trim()));
+      reject(new TsharkError(message, code, stderr.trim(), { cause: error }));
     });
   });
 }
