@@ -46,7 +46,7 @@ export function readNumber(text: string): number | null {
 
 /** A byte range, both ends included: `0-13`, `0–13`, `0..13`, `bytes 0 a 13`, `0 to 13`, `0 até 13`. */
 export function readRange(text: string): { from: number; to: number } | null {
-  const match = /(\d+)\s*(?:-|–|—|\.\.|:|\ba\b|\bto\b|\baté\b|\bate\b)\s*(\d+)/i.exec(text);
+  const match = /(\d+)\s*(?:-|–|—|\.\.|:|\s(?:a|to|até|ate)\s)\s*(\d+)/i.exec(text);
   if (match === null) return null;
   const from = Number(match[1]);
   const to = Number(match[2]);
