@@ -1,5 +1,6 @@
 import { dissect, type MergedFrame } from '../pcap/index.js';
 import type { Answers } from '../report/answers.js';
+import { c } from '../report/document.js';
 import type { AnswerSheet } from './answer-sheet.js';
 import { type GradeLang, listOf, type QuestionGrade, say } from './question-grade.js';
 import {
@@ -44,8 +45,8 @@ function gradeA(sheet: AnswerSheet, { answers }: CaptureFacts, lang: GradeLang):
   const versionOk = looseText(sheet['A.version'] ?? '').replace(/^v/, '') === looseText(version);
   const where = say(
     lang,
-    `a saudação \`* HELLO\` do servidor no quadro ${frame}, a partir do byte ${payloadOffset ?? '?'}`,
-    `the server's \`* HELLO\` greeting in frame ${frame}, from byte ${payloadOffset ?? '?'}`,
+    `a saudação ${c('* HELLO')} do servidor no quadro ${frame}, a partir do byte ${payloadOffset ?? '?'}`,
+    `the server's ${c('* HELLO')} greeting in frame ${frame}, from byte ${payloadOffset ?? '?'}`,
   );
   return {
     question: 'A',
@@ -150,7 +151,7 @@ function gradeE(sheet: AnswerSheet, { answers }: CaptureFacts, lang: GradeLang):
   const wrong = given.filter((f) => !byFrame.has(f));
   const examples = payload
     .slice(0, 3)
-    .map((s) => `${s.frame} (${s.payloadLength} B: ${s.messages[0]?.summary ?? '?'})`);
+    .map((s) => `${s.frame} (${s.payloadLength} B: ${c(shorten(s.messages[0]?.summary ?? '?'))})`);
   const { conformance } = answers.E;
   const conforms = conformance.serverOk
     ? say(lang, 'o servidor seguiu o protocolo em tudo', 'the server followed the protocol throughout')
@@ -271,4 +272,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 function shown(value: string | undefined, lang: GradeLang): string {
   return value === undefined ? `(${blank(lang)})` : `"${value}"`;
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
