@@ -17,4 +17,11 @@ export type { GradeLang, QuestionGrade } from './question-grade.js';
 export { parseRoster, readRoster, type Student } from './roster.js';
 export { gradeSubmission, type SubmissionResult } from './submission.js';
 export { clientIp, deriveVariant, type Variant } from './variant.js';
-export { parseVariant, readVariantFile, variantHosts, variantJson, variantLabFlags } from './variant-file.js';
+export {
+  parseVariant,
+  readVariantFile,
+  variantHosts,
+  variantJson,
+  variantCast,
+  variantLabFlags,
+} from './variant-file.js';

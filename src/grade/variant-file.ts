@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { BasicCast } from '../scenario/basic-cast.js';
 import { GradeError } from './grade-error.js';
 import { clientIp, type Variant } from './variant.js';
 
@@ -79,4 +80,18 @@ export function variantHosts(variant: Variant): { name: string; ip: string }[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/** The basic scenario's cast for a variant: its three clients, room, texts and file. */
+export function variantCast(variant: Variant): BasicCast {
+  const [a = '', b = '', c = ''] = variant.clients;
+  const [m1 = '', m2 = '', m3 = ''] = variant.texts.messages;
+  return {
+    clients: [a, b, c],
+    room: variant.texts.room,
+    messages: [m1, m2, m3],
+    direct: variant.texts.direct,
+    reply: variant.texts.reply,
+    file: variant.file,
+  };
 }
