@@ -78,8 +78,8 @@ export function handoutDocument(student: Student, variant: Variant, lang: GradeL
             type: 'list',
             items: [
               s(
-                `Uma pasta ${c(`${student.id}/`)} com a captura do servidor (${c('server.pcap')}, captura no ${c('eth0')}, com cabeçalho Ethernet) e a folha ${c(SHEET_FILE)} preenchida.`,
-                `A folder ${c(`${student.id}/`)} holding the server's capture (${c('server.pcap')}, captured on ${c('eth0')}, with Ethernet headers) and the filled sheet ${c(SHEET_FILE)}.`,
+                `Uma pasta ${c(`${student.id}/`)} com a captura do servidor (${c('server.pcap')}, captura no ${c('eth0')}, com cabeçalho Ethernet; o demo a grava em ${c('report/runs/latest/captures/server.pcap')}) e a folha ${c(SHEET_FILE)} preenchida.`,
+                `A folder ${c(`${student.id}/`)} holding the server's capture (${c('server.pcap')}, captured on ${c('eth0')}, with Ethernet headers; the demo writes it to ${c('report/runs/latest/captures/server.pcap')}) and the filled sheet ${c(SHEET_FILE)}.`,
               ),
               s(
                 `Os números de quadro que você escrever são os do arquivo que entregar, como o Wireshark os numera (se entregar várias capturas, os de ${c('merged.pcapng')} que ${c('npm run report')} escreve).`,
