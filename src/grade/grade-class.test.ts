@@ -9,7 +9,7 @@ import { assignVariants } from './assign.js';
 import type { ClassFile } from './class-file.js';
 import { GradeError } from './grade-error.js';
 import { gradeClass } from './grade-class.js';
-import type { SubmissionResult } from './submission.js';
+import { gradeSubmission, type SubmissionResult } from './submission.js';
 import type { Variant } from './variant.js';
 
 const STUDENTS = [
@@ -189,6 +189,15 @@ describe('gradeClass', () => {
     const table = summary.slice(summary.indexOf('| question'));
     expect(table.split('\n')[2]).toMatch(/^\| C: /);
     expect(await readFile(join(dir, 'out', '2024005', 'feedback.html'), 'utf8')).toContain('Not graded');
+  });
+
+  it('speaks Portuguese by default: the same grades, the sentences in pt-BR', async () => {
+    const folder = join(dir, 'submissions', '2024002');
+    const pt = await gradeSubmission(folder, '2024002', null, variantOf('2024002'), variants, 'pt-BR');
+    expect(pt.questions.map((q) => q.score)).toEqual(get('2024002').questions.map((q) => q.score));
+    expect(pt.questions.find((q) => q.question === 'C')?.feedback).toMatch(
+      /^Esperado TCP \(handshake nos quadros .*campo Protocol do IPv4 = 6 no byte 23.*; você respondeu "udp"\.$/,
+    );
   });
 
   it('says which folder to give when the submissions folder holds no student folder', async () => {
