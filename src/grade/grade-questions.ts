@@ -153,13 +153,20 @@ function gradeE(sheet: AnswerSheet, { answers }: CaptureFacts, lang: GradeLang):
     .slice(0, 3)
     .map((s) => `${s.frame} (${s.payloadLength} B: ${c(shorten(s.messages[0]?.summary ?? '?'))})`);
   const { conformance } = answers.E;
-  const conforms = conformance.serverOk
-    ? say(lang, 'o servidor seguiu o protocolo em tudo', 'the server followed the protocol throughout')
-    : say(
-        lang,
-        `${conformance.problems.length} problema(s) de protocolo`,
-        `${conformance.problems.length} protocol problem(s)`,
-      );
+  const conforms =
+    answers.A.application === null
+      ? say(
+          lang,
+          'a conformidade com o protocolo não é julgada aqui: nenhuma saudação nomeia a aplicação',
+          'conformance to the protocol is not judged here: no greeting names the application',
+        )
+      : conformance.serverOk
+        ? say(lang, 'o servidor seguiu o protocolo em tudo', 'the server followed the protocol throughout')
+        : say(
+            lang,
+            `${conformance.problems.length} problema(s) de protocolo`,
+            `${conformance.problems.length} protocol problem(s)`,
+          );
   const score = given.length === 0 ? 0 : Math.floor((right.length / given.length) * 4) / 4;
   return {
     question: 'E',
