@@ -1,3 +1,4 @@
+import { dissect, type MergedFrame } from '../pcap/index.js';
 import type { Question } from './answer-sheet.js';
 
 export type GradeLang = 'pt-BR' | 'en';
@@ -21,4 +22,16 @@ export function listOf(lang: GradeLang, items: readonly (string | number)[]): st
   const texts = items.map(String);
   if (texts.length <= 1) return texts.join('');
   return `${texts.slice(0, -1).join(', ')} ${say(lang, 'e', 'and')} ${texts.at(-1) ?? ''}`;
+}
+
+/** A typed answer quoted, or `(not answered)`. */
+export function shown(value: string | undefined, lang: GradeLang): string {
+  return value === undefined ? `(${say(lang, 'sem resposta', 'not answered')})` : `"${value}"`;
+}
+
+/** Where a layer of a frame starts, from the frame's dissection (null when the frame or layer is absent). */
+export function layerAt(frames: readonly MergedFrame[], frame: number, kind: 'ipv4' | 'tcp'): number | null {
+  const record = frames[frame - 1];
+  if (record === undefined) return null;
+  return dissect(record).layers.find((l) => l.kind === kind)?.offset ?? null;
 }
