@@ -43,7 +43,7 @@ export function summaryDocument(results: readonly SubmissionResult[], lang: Grad
         s('avaliadas', 'graded'),
       ],
       rows: stats.map((q) => [
-        `${q.question}: ${questionText(q.question, lang).slice(0, 60)}`,
+        `${q.question}: ${clip(questionText(q.question, lang))}`,
         formatScore(q.mean),
         String(q.right),
         String(q.graded),
@@ -71,4 +71,11 @@ export function summaryDocument(results: readonly SubmissionResult[], lang: Grad
     ],
     footer: 'chatlab grade',
   };
+}
+
+/** The question's first words, cut at a word boundary (the full text is in each student's feedback). */
+function clip(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  return `${text.slice(0, cut > 0 ? cut : max)}…`;
 }
