@@ -1,43 +1,50 @@
 // basic: the classic assignment. Three people register and log in; alice creates #general, bob and carol
 // join; the three talk; alice sends bob a direct message; they list the users and the rooms; all quit.
 // Expected: each room message reaches exactly the room's other members, the direct message only bob.
-import { lab } from '../src/scenario/index.js';
+// A student's variant (`chatlab demo --variant <variant.json>`) renames the three, the room and the texts,
+// and adds a file the first sends the second (src/scenario/basic-cast.ts); without one it runs as above.
+import { basicCast, lab } from '../src/scenario/index.js';
 
-const alice = await lab.client('alice');
-const bob = await lab.client('bob');
-const carol = await lab.client('carol');
+const cast = basicCast();
+const [first, second, third] = cast.clients;
+const alice = await lab.client(first);
+const bob = await lab.client(second);
+const carol = await lab.client(third);
 
-await alice.do('/register alice alice@example.org s3cret-alice');
-await bob.do('/register bob bob@example.org s3cret-bob');
-await carol.do('/register carol carol@example.org s3cret-carol');
-await alice.do('/login alice s3cret-alice');
-await bob.do('/login bob s3cret-bob');
-await carol.do('/login carol s3cret-carol');
+await alice.do(`/register ${first} ${first}@example.org s3cret-${first}`);
+await bob.do(`/register ${second} ${second}@example.org s3cret-${second}`);
+await carol.do(`/register ${third} ${third}@example.org s3cret-${third}`);
+await alice.do(`/login ${first} s3cret-${first}`);
+await bob.do(`/login ${second} s3cret-${second}`);
+await carol.do(`/login ${third} s3cret-${third}`);
 
-await alice.do('/create general');
-await bob.do('/join general');
-await lab.delivered('JOIN', { room: 'general', user: 'bob' }, [alice]);
-await carol.do('/join general');
-await lab.delivered('JOIN', { room: 'general', user: 'carol' }, [alice, bob]);
+await alice.do(`/create ${cast.room}`);
+await bob.do(`/join ${cast.room}`);
+await lab.delivered('JOIN', { room: cast.room, user: second }, [alice]);
+await carol.do(`/join ${cast.room}`);
+await lab.delivered('JOIN', { room: cast.room, user: third }, [alice, bob]);
 
-await alice.do('hello everyone, welcome to #general');
-await lab.delivered('MSG', { from: 'alice', text: 'hello everyone, welcome to #general' }, [bob, carol]);
-await bob.do('hi alice! glad to be here');
-await lab.delivered('MSG', { from: 'bob', text: 'hi alice! glad to be here' }, [alice, carol]);
-await carol.do('same here | and a | or a : inside a message is just text');
-await lab.delivered(
-  'MSG',
-  { from: 'carol', text: 'same here | and a | or a : inside a message is just text' },
-  [alice, bob],
-);
+await alice.do(cast.messages[0]);
+await lab.delivered('MSG', { from: first, text: cast.messages[0] }, [bob, carol]);
+await bob.do(cast.messages[1]);
+await lab.delivered('MSG', { from: second, text: cast.messages[1] }, [alice, carol]);
+await carol.do(cast.messages[2]);
+await lab.delivered('MSG', { from: third, text: cast.messages[2] }, [alice, bob]);
 
-await alice.do('/msg bob psst, this one is only for you');
-await lab.delivered('DM', { from: 'alice', to: 'bob', text: 'psst, this one is only for you' }, [bob]);
-await bob.do('/msg alice got it, thanks');
-await lab.delivered('DM', { from: 'bob', to: 'alice', text: 'got it, thanks' }, [alice]);
+await alice.do(`/msg ${second} ${cast.direct}`);
+await lab.delivered('DM', { from: first, to: second, text: cast.direct }, [bob]);
+await bob.do(`/msg ${first} ${cast.reply}`);
+await lab.delivered('DM', { from: second, to: first, text: cast.reply }, [alice]);
 
-await carol.do('/users', { shows: ['alice', 'bob', 'carol'] });
-await bob.do('/rooms', { shows: ['general'] });
+if (cast.file !== null) {
+  const notes = await alice.createFile(cast.file.name, cast.file.content);
+  const sent = await alice.send(`@${second}`, notes);
+  await lab.delivered('FILE', { 'file.id': sent.id, 'file.to': second }, [bob]);
+  await bob.download(sent, notes);
+}
+
+await carol.do('/users', { shows: [first, second, third] });
+await bob.do('/rooms', { shows: [cast.room] });
 
 await carol.do('/quit');
 await bob.do('/quit');

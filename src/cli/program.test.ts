@@ -24,7 +24,18 @@ async function parse(program: Command, argv: string[]): Promise<string> {
 describe('the chatlab program', () => {
   it('has every command of the README, each with its own help', async () => {
     const names = buildProgram().commands.map((command) => command.name());
-    for (const name of ['demo', 'lab', 'scenario', 'report', 'doctor', 'bench', 'server', 'client'])
+    for (const name of [
+      'demo',
+      'lab',
+      'scenario',
+      'report',
+      'assign',
+      'grade',
+      'doctor',
+      'bench',
+      'server',
+      'client',
+    ])
       expect(names).toContain(name);
     for (const name of names) {
       const help = await parse(buildProgram(), [name, '--help']);

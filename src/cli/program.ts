@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { assignCommand } from './assign-command.js';
 import { benchCommand } from './bench-command.js';
 import { clientCommand } from './client-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { gradeCommand } from './grade-command.js';
 import { labCommand } from './lab-command.js';
 import { reportCommand } from './report-command.js';
 import { demoCommand, scenarioCommand } from './scenario-command.js';
@@ -10,13 +12,15 @@ import { serverCommand } from './server-command.js';
 
 /**
  * Every `chatlab` subcommand, in the order `chatlab --help` lists them. A new command is a function
- * returning a commander Command, added here (src/grade's `assign` and `grade` belong in this list).
+ * returning a commander Command, added here.
  */
 export const COMMANDS: readonly (() => Command)[] = [
   demoCommand,
   labCommand,
   scenarioCommand,
   reportCommand,
+  assignCommand,
+  gradeCommand,
   doctorCommand,
   benchCommand,
   serverCommand,

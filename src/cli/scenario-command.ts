@@ -22,8 +22,11 @@ export function demoCommand(): Command {
     .description(
       'set up what is missing (Docker too, as root on Debian/Ubuntu), start the lab, run the basic scenario and write its report',
     )
-    .usage('[--lang pt-BR|en] [lab options]')
-    .addHelpText('after', '\nLab options are those of `chatlab lab up --help`.')
+    .usage('[--lang pt-BR|en] [--variant <variant.json>] [lab options]')
+    .addHelpText(
+      'after',
+      "\nLab options are those of `chatlab lab up --help`. --variant runs a student's variant (chatlab assign's\nvariant.json): its subnet, addresses, clients and port, and its texts and file in the basic scenario.",
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, self: Command) => {

@@ -1,13 +1,17 @@
 // chatlab demo (npm run demo): the lab up, the `basic` scenario with every host captured, and the report; prints where it is.
 import { relative } from 'node:path';
+import { GradeError } from '../../grade/index.js';
 import { ScenarioRunner } from '../../scenario/scenario-runner.js';
 import { keepGoingOnStrayRejections, parseScenarioArgs, reportCommandError } from './scenario-args.js';
+import { variantArgs } from './variant-args.js';
 
-/** Runs `chatlab demo`: lab flags and --lang as `chatlab scenario` takes them. */
+/** Runs `chatlab demo`: lab flags and --lang as `chatlab scenario` takes them, or a student's --variant. */
 export async function runDemo(argv: readonly string[]): Promise<void> {
   try {
     const started = performance.now();
-    const args = parseScenarioArgs(argv);
+    const argsWithVariant = variantArgs(argv);
+    const variantFlags = argsWithVariant.filter((arg) => !argv.includes(arg));
+    const args = parseScenarioArgs(argsWithVariant);
     keepGoingOnStrayRejections();
     const result = await new ScenarioRunner()
       .withTopology(args.topology)
@@ -29,10 +33,13 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
     } else console.log(`  no report: ${result.reportError ?? 'it was not written'}`);
     console.log(`  captures    ${here(result.dir)}/captures/   (wireshark or tshark -r <file>)`);
     console.log(
-      'The lab stays up: `npm run lab:chat -- alice` to chat by hand, `npm run lab:down` to stop it.',
+      `The lab stays up: \`npm run lab:chat -- ${[args.topology.clients[0]?.name ?? 'alice', ...variantFlags].join(' ')}\` to chat by hand, \`npm run lab:down\` to stop it.`,
     );
     if (!result.ok || result.reportError !== undefined) process.exitCode = 1;
   } catch (error) {
-    reportCommandError('demo', error);
+    if (error instanceof GradeError) {
+      process.exitCode = 1;
+      console.error(`\ndemo failed: ${error.message} [${error.code}]`);
+    } else reportCommandError('demo', error);
   }
 }
