@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyseRun } from '../report/analyse-run.js';
 import { ReportError } from '../report/report-error.js';
-import { readRunFolder } from '../report/run-folder.js';
+import { RunFolder } from '../report/run-folder.js';
 import { type AnswerSheet, parseSheet, type Question, QUESTIONS, SHEET_FILE } from './answer-sheet.js';
 import { checkCapture } from './capture-check.js';
 import { GradeError } from './grade-error.js';
@@ -71,7 +71,7 @@ export async function gradeSubmission(
   }
   let hash: string | null = null;
   try {
-    const folder = await readRunFolder(dir);
+    const folder = await RunFolder.open(dir);
     const digest = createHash('sha256');
     for (const capture of folder.captures) digest.update(await readFile(capture.path));
     hash = digest.digest('hex');
