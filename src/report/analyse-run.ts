@@ -9,11 +9,12 @@ import {
 import { VERSION } from '../version.js';
 import { buildAnswerE } from './answer-e.js';
 import { buildAnswerF } from './answer-f.js';
-import type { Answers, CaptureFileInfo } from './answers.js';
+import type { Answers, CaptureFileInfo, ReportFraming } from './answers.js';
 import { buildAnswersAToD } from './answers-a-to-d.js';
 import { type CaptureScan, scanCapture } from './capture-scan.js';
 import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
+import { chooseFraming } from './framing.js';
 import { identifyLab } from './lab-identity.js';
 import { ReportError } from './report-error.js';
 import { buildTcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
@@ -43,7 +44,12 @@ function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; 
 }
 
 /** Reads a run folder's captures, merges them and answers A-F. Writes nothing. */
-export async function analyseRun(runDir: string): Promise<RunAnalysis> {
+export interface AnalyseOptions {
+  /** How to cut the chat connections into messages; default: run.json's lab.app.framing, else the capture. */
+  readonly framing?: ReportFraming;
+}
+
+export async function analyseRun(runDir: string, options: AnalyseOptions = {}): Promise<RunAnalysis> {
   const folder = await readRunFolder(runDir);
   const warnings: string[] = [];
   const inputs: { host: string; records: PcapRecord[] }[] = [];
@@ -93,11 +99,16 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
   const scan = scanCapture(frames);
   const lab = identifyLab(scan, folder.runInfo);
   warnings.push(...lab.warnings);
-  const chat = decodeChat(scan, lab);
-  const E = buildAnswerE(scan, lab, chat);
-  const aToD = buildAnswersAToD(scan, lab, chat);
+  const framing = chooseFraming(options.framing, folder.runInfo, lab.chatStreams);
+  const chat = decodeChat(scan, lab, framing.framing);
+  const E = buildAnswerE(scan, lab, chat, framing);
+  const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
   if (aToD.A.frame === null && lab.server !== null)
-    warnings.push('no greeting (* HELLO) from the server was captured');
+    warnings.push(
+      framing.framing === 'chatlab'
+        ? 'no greeting (* HELLO) from the server was captured'
+        : 'nothing in the payload names the application (no banner, header or version was captured)',
+    );
   const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
   const first = frames[0]?.timestampNs;
   const hostOf = hostOfIp(lab.ipOfHost);
@@ -121,7 +132,7 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
     },
     ...aToD,
     E,
-    F: buildAnswerF(scan, lab, E.messages, E.segments),
+    F: buildAnswerF(scan, lab, E.messages, E.segments, E.framing),
     traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
     tcpAnalysis: buildTcpAnalysisAnswer(

@@ -1,14 +1,25 @@
-import type { AnswerE, ChatMessage, Segment } from './answers.js';
+import type { TcpStream } from '../pcap/index.js';
+import type { AnswerE, ChatMessage, ReportFraming, Segment, StreamConversation } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
 import { type ChatTranscript, seconds } from './chat-messages.js';
 import { checkConformance } from './conformance.js';
+import { printable } from './foreign-decoder.js';
 import type { LabIdentity } from './lab-identity.js';
+
+const TURN_LENGTH = 4000;
 
 /**
  * E: every TCP segment with payload between a client and the server's chat port, the messages whose
- * bytes it carries, and the conformance of every message to docs/PROTOCOL.md.
+ * bytes it carries, and the conformance of every message to docs/PROTOCOL.md (chatlab's framing only: any
+ * other application's payload is shown, text and hex, with each connection's conversation, and not judged).
  */
-export function buildAnswerE(scan: CaptureScan, lab: LabIdentity, chat: ChatTranscript): AnswerE {
+export function buildAnswerE(
+  scan: CaptureScan,
+  lab: LabIdentity,
+  chat: ChatTranscript,
+  framing: { framing: ReportFraming; from: AnswerE['framingFrom'] } = { framing: 'chatlab', from: 'capture' },
+): AnswerE {
+  const foreign = framing.framing !== 'chatlab';
   const chatStreams = new Set(lab.chatStreams);
   const firstCopies = new Set<number>();
   for (const stream of lab.chatStreams) {
@@ -42,16 +53,22 @@ export function buildAnswerE(scan: CaptureScan, lab: LabIdentity, chat: ChatTran
         complete: m.frame === segment.frame,
       })),
       retransmission: !firstCopies.has(segment.frame),
+      ...(foreign ? payloadOf(segment.stream, segment.frame, segment.fromClient) : {}),
     });
   }
-  const problems = checkConformance(
-    chat.messages.map((message) => {
-      const body = chat.bodies.get(message.id);
-      return body === undefined ? { message } : { message, body };
-    }),
-    chat.gaps,
-  );
+  const problems = foreign
+    ? []
+    : checkConformance(
+        chat.messages.map((message) => {
+          const body = chat.bodies.get(message.id);
+          return body === undefined ? { message } : { message, body };
+        }),
+        chat.gaps,
+      );
   return {
+    framing: framing.framing,
+    framingFrom: framing.from,
+    conversations: foreign ? lab.chatStreams.map((stream) => conversation(stream, lab)) : [],
     segments,
     messages: chat.messages,
     conformance: {
@@ -61,5 +78,43 @@ export function buildAnswerE(scan: CaptureScan, lab: LabIdentity, chat: ChatTran
       checkedMessages: chat.messages.length,
       problems,
     },
+  };
+}
+
+function payloadOf(
+  stream: TcpStream,
+  frame: number,
+  fromClient: boolean,
+): { payloadText?: string; payloadHex?: string } {
+  const chunk = (fromClient ? stream.clientToServer : stream.serverToClient).chunks.find(
+    (c) => c.frames[0] === frame,
+  );
+  if (chunk === undefined) return {};
+  return { payloadText: printable(chunk.data), payloadHex: chunk.data.toString('hex') };
+}
+
+/** A connection's bytes in the order they travelled, a turn for each change of direction. */
+function conversation(stream: TcpStream, lab: LabIdentity): StreamConversation {
+  const chunks = [
+    ...stream.clientToServer.chunks.map((c) => ({ direction: 'client-to-server' as const, c })),
+    ...stream.serverToClient.chunks.map((c) => ({ direction: 'server-to-client' as const, c })),
+  ].sort((a, b) => (a.c.frames[0] ?? 0) - (b.c.frames[0] ?? 0));
+  const turns: {
+    direction: StreamConversation['turns'][number]['direction'];
+    frame: number;
+    text: string;
+  }[] = [];
+  for (const { direction, c } of chunks) {
+    const last = turns[turns.length - 1];
+    const text = printable(c.data);
+    if (last !== undefined && last.direction === direction) {
+      if (last.text.length < TURN_LENGTH) last.text = `${last.text}${text}`.slice(0, TURN_LENGTH);
+    } else turns.push({ direction, frame: c.frames[0] ?? 0, text: text.slice(0, TURN_LENGTH) });
+  }
+  return {
+    stream: stream.id,
+    client: { host: lab.nameOf(stream.client.ip), ...stream.client },
+    server: { host: lab.nameOf(stream.server.ip), ...stream.server },
+    turns,
   };
 }

@@ -9,7 +9,9 @@ export type ReportErrorCode =
   /** A capture file could not be read (its PcapError code is in `details.pcapCode`). */
   | 'REPORT_UNREADABLE_CAPTURE'
   /** The captures hold no frame at all. */
-  | 'REPORT_EMPTY_CAPTURE';
+  | 'REPORT_EMPTY_CAPTURE'
+  /** `--framing` or run.json's `lab.app.framing` names no framing the report knows. */
+  | 'REPORT_BAD_FRAMING';
 
 /** The one error class of `src/report`: a one-line message a student can act on, and a stable code. */
 export class ReportError extends Error {

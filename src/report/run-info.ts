@@ -16,6 +16,8 @@ export interface RunInfo {
   readonly finishedAt: string | null;
   readonly subnet: string | null;
   readonly serverPort: number | null;
+  /** How the lab's application frames its messages (run.json `lab.app.framing`, from the lab file), or null. */
+  readonly framing: string | null;
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
@@ -61,6 +63,7 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
     finishedAt: optionalString(value.finishedAt, file, 'finishedAt') ?? null,
     subnet: optionalString(lab.subnet, file, 'lab.subnet') ?? null,
     serverPort: typeof port === 'number' ? port : null,
+    framing: isObject(lab.app) ? (optionalString(lab.app.framing, file, 'lab.app.framing') ?? null) : null,
     hosts,
     steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
     captures: Array.isArray(value.captures) ? value.captures.filter(isObject).map(captureCounts) : [],
