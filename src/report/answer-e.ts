@@ -93,7 +93,7 @@ function payloadOf(
   return { payloadText: printable(chunk.data), payloadHex: chunk.data.toString('hex') };
 }
 
-/** A connection's bytes in the order they travelled, a turn for each change of direction. */
+/** A connection's bytes in the order they travelled, one turn per segment (retransmitted copies once). */
 function conversation(stream: TcpStream, lab: LabIdentity): StreamConversation {
   const chunks = [
     ...stream.clientToServer.chunks.map((c) => ({ direction: 'client-to-server' as const, c })),
@@ -105,11 +105,7 @@ function conversation(stream: TcpStream, lab: LabIdentity): StreamConversation {
     text: string;
   }[] = [];
   for (const { direction, c } of chunks) {
-    const last = turns[turns.length - 1];
-    const text = printable(c.data);
-    if (last !== undefined && last.direction === direction) {
-      if (last.text.length < TURN_LENGTH) last.text = `${last.text}${text}`.slice(0, TURN_LENGTH);
-    } else turns.push({ direction, frame: c.frames[0] ?? 0, text: text.slice(0, TURN_LENGTH) });
+    turns.push({ direction, frame: c.frames[0] ?? 0, text: printable(c.data).slice(0, TURN_LENGTH) });
   }
   return {
     stream: stream.id,

@@ -216,7 +216,7 @@ export interface Segment {
   readonly payloadHex?: string;
 }
 
-/** One chat connection reassembled: who said what, in order (a turn ends where the other side speaks). */
+/** One chat connection reassembled: who sent what, in order, one turn per TCP segment. */
 export interface StreamConversation {
   readonly stream: number;
   readonly client: Endpoint;
@@ -263,7 +263,7 @@ export interface AnswerE {
   readonly framing: ReportFraming;
   /** Where the framing came from: the --framing option, run.json's lab.app, or the capture itself. */
   readonly framingFrom: 'option' | 'run.json' | 'capture';
-  /** Each chat connection's bytes in order, one entry per direction change (foreign framings only). */
+  /** Each chat connection's bytes in order, both directions (foreign framings only). */
   readonly conversations: readonly StreamConversation[];
   readonly segments: readonly Segment[];
   readonly messages: readonly ChatMessage[];

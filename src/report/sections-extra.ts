@@ -89,7 +89,7 @@ function tsharkSection(answers: Answers, m: Messages, paths: CommandPaths): Sect
     id: 'tshark',
     title: m.tsharkTitle,
     blocks: [
-      { type: 'p', text: m.tsharkIntro },
+      { type: 'p', text: answers.E.framing === 'chatlab' ? m.tsharkIntro : m.tsharkIntroForeign },
       {
         type: 'commands',
         items: tsharkCommands(answers, paths).map((cmd) => ({
