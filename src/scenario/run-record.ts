@@ -25,6 +25,8 @@ export interface RunRecord {
     subnet: string;
     gateway: string;
     serverPort: number;
+    /** The lab file's app (port, transport, framing, protocol): how the report cuts the chat's messages. */
+    app?: { port: number; transport: 'tcp' | 'udp'; framing: string; protocol: string | null };
     hosts: HostRecord[];
   };
   /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
