@@ -236,7 +236,7 @@ export const en = {
     `Ethernet put its header in front of the packet: a frame of ${n(eth)} bytes, with the MAC addresses that take it across this one network to the next interface.`,
   ],
   fAnalogy:
-    'That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol 6 means TCP, destination port 3300 means the chat server). Above TCP there is no header of the application in the sense of the layers below: the chat protocol is the line itself.',
+    'That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol 6 means TCP, the destination port says which program listens there). Above TCP there is no header of the application in the sense of the layers below: the chat protocol is the payload itself.',
   fFcs: 'The Ethernet trailer is missing on purpose: the network interface checks and removes the 4-byte Frame Check Sequence before the capture sees the frame, so no capture shows it.',
   fPadding: (offset: number, length: number) =>
     `Bytes ${offset}–${offset + length - 1} are Ethernet padding: a frame must be at least 60 bytes long, so short frames are filled with zeros that belong to no layer above.`,
@@ -245,6 +245,8 @@ export const en = {
   seqTitle: 'Message sequence',
   seqIntro:
     "Every chat frame of the capture, in order from top to bottom: requests go from a client to the server, replies and events come back (a dashed arrow is an event: a message the server pushes on its own, such as another user's chat line). Each arrow is labelled with the frame that completed it.",
+  seqIntroForeign:
+    'Every message of the capture, cut as section E says, in order from top to bottom: what the clients sent to the server and what it sent them. Each arrow is labelled with the frame that completed it.',
   seqLimited: (shown: number, total: number) => `The first ${n(shown)} of ${n(total)} messages are drawn.`,
   seqData: (count: number, bytes: number, transfer: number) =>
     `DATA ×${n(count)}: ${n(bytes)} bytes of transfer ${transfer}`,

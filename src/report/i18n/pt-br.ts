@@ -240,7 +240,7 @@ export const ptBR: Messages = {
     `A Ethernet colocou seu cabeçalho na frente do pacote: um quadro de ${n(eth)} bytes, com os endereços MAC que o levam através desta rede até a próxima interface.`,
   ],
   fAnalogy:
-    'Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo 6 quer dizer TCP, porta de destino 3300 quer dizer o servidor do chat). Acima do TCP não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria linha.',
+    'Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo 6 quer dizer TCP, porta de destino diz qual programa escuta ali). Acima do TCP não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria carga útil.',
   fFcs: 'Falta o final do quadro Ethernet, e é de propósito: a placa de rede confere e retira os 4 bytes do FCS (Frame Check Sequence) antes de a captura ver o quadro, então nenhuma captura o mostra.',
   fPadding: (offset, length) =>
     `Os bytes ${offset}–${offset + length - 1} são preenchimento (padding) Ethernet: um quadro deve ter pelo menos 60 bytes, então quadros curtos são completados com zeros que não pertencem a nenhuma camada de cima.`,
@@ -249,6 +249,8 @@ export const ptBR: Messages = {
   seqTitle: 'Sequência de mensagens',
   seqIntro:
     'Cada quadro do chat na captura, em ordem de cima para baixo: requisições vão de um cliente ao servidor, respostas e eventos voltam (uma seta tracejada é um evento: uma mensagem que o servidor envia por iniciativa própria, como a linha de chat de outro usuário). Cada seta leva o número do quadro que a completou.',
+  seqIntroForeign:
+    'Cada mensagem da captura, cortada como diz a seção E, em ordem de cima para baixo: o que os clientes enviaram ao servidor e o que ele lhes enviou. Cada seta leva o número do quadro que a completou.',
   seqLimited: (shown, total) => `Estão desenhadas as primeiras ${n(shown)} de ${n(total)} mensagens.`,
   seqData: (count, bytes, transfer) => `DATA ×${n(count)}: ${n(bytes)} bytes da transferência ${transfer}`,
   seqCaption: 'Clientes e servidor ao longo do tempo (tempo em segundos desde o quadro 1).',
