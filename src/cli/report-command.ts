@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { isLang, LANGS } from '../report/i18n/index.js';
 import { parseFraming, REPORT_FRAMINGS } from '../report/framing.js';
@@ -13,6 +13,7 @@ import { writeReport } from '../report/write-report.js';
 interface ReportOptions {
   lang: string;
   framing?: string;
+  protocol?: string;
   checkTshark?: boolean;
 }
 
@@ -27,6 +28,10 @@ export function reportCommand(): Command {
     .option(
       '--framing <framing>',
       `how the chat cuts its messages: ${REPORT_FRAMINGS.join(', ')} (default: the lab's lab.yml, else the capture)`,
+    )
+    .option(
+      '--protocol <file>',
+      'your protocol description (client and server patterns) to check the messages against',
     )
     .option('--check-tshark', "then compare answers.json with tshark's own dissection of merged.pcapng")
     .showHelpAfterError()
@@ -48,6 +53,7 @@ async function report(runDir: string, options: ReportOptions): Promise<void> {
   const { answers, files } = await writeReport(runDir, {
     lang: options.lang,
     ...(framing === undefined ? {} : { framing }),
+    ...(options.protocol === undefined ? {} : { protocol: resolve(options.protocol) }),
   });
   // Relative to where the command runs when the file lies below it (what a person types next), else absolute.
   const show = (path: string): string => {
@@ -67,7 +73,7 @@ async function report(runDir: string, options: ReportOptions): Promise<void> {
       `C ${C.transport ?? '?'}`,
       `D port ${D.serverPort ?? '?'}`,
       E.framing !== 'chatlab'
-        ? `E ${E.messages.length} message(s) cut by ${E.framing}, not judged`
+        ? `E ${E.messages.length} message(s) cut by ${E.framing}, ${E.protocol === null ? 'not judged' : `${E.conformance.problems.length} not in ${E.protocol}`}`
         : `E ${E.conformance.ok ? 'conforms' : `${E.conformance.problems.length} problem(s)`}`,
       `F frame ${F.frame ?? '?'}`,
     ].join(' | '),

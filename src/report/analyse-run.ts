@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   LinkType,
   type MergedFrame,
@@ -15,6 +16,7 @@ import { type CaptureScan, scanCapture } from './capture-scan.js';
 import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
 import { chooseFraming } from './framing.js';
+import { readProtocolDescription } from './protocol-description.js';
 import { identifyLab } from './lab-identity.js';
 import { ReportError } from './report-error.js';
 import { buildTcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
@@ -47,6 +49,8 @@ function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; 
 export interface AnalyseOptions {
   /** How to cut the chat connections into messages; default: run.json's lab.app.framing, else the capture. */
   readonly framing?: ReportFraming;
+  /** A protocol description to check a foreign chat against; default: run.json's lab.app.protocol. */
+  readonly protocol?: string;
 }
 
 export async function analyseRun(runDir: string, options: AnalyseOptions = {}): Promise<RunAnalysis> {
@@ -101,7 +105,18 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
   warnings.push(...lab.warnings);
   const framing = chooseFraming(options.framing, folder.runInfo, lab.chatStreams);
   const chat = decodeChat(scan, lab, framing.framing);
-  const E = buildAnswerE(scan, lab, chat, framing);
+  let protocolFile = options.protocol ?? folder.runInfo?.protocol ?? undefined;
+  if (options.protocol === undefined && protocolFile !== undefined && !existsSync(protocolFile)) {
+    warnings.push(
+      `run.json's protocol description ${protocolFile} is not on this machine: give it with --protocol`,
+    );
+    protocolFile = undefined;
+  }
+  const description =
+    protocolFile === undefined || framing.framing === 'chatlab'
+      ? null
+      : await readProtocolDescription(protocolFile);
+  const E = buildAnswerE(scan, lab, chat, framing, description);
   const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
   if (aToD.A.frame === null && lab.server !== null)
     warnings.push(

@@ -4,6 +4,7 @@ import type { CaptureScan } from './capture-scan.js';
 import { type ChatTranscript, seconds } from './chat-messages.js';
 import { checkConformance } from './conformance.js';
 import { printable } from './foreign-decoder.js';
+import { checkAgainstDescription, type ProtocolDescription } from './protocol-description.js';
 import type { LabIdentity } from './lab-identity.js';
 
 const TURN_LENGTH = 4000;
@@ -18,6 +19,7 @@ export function buildAnswerE(
   lab: LabIdentity,
   chat: ChatTranscript,
   framing: { framing: ReportFraming; from: AnswerE['framingFrom'] } = { framing: 'chatlab', from: 'capture' },
+  description: ProtocolDescription | null = null,
 ): AnswerE {
   const foreign = framing.framing !== 'chatlab';
   const chatStreams = new Set(lab.chatStreams);
@@ -56,8 +58,15 @@ export function buildAnswerE(
       ...(foreign ? payloadOf(segment.stream, segment.frame, segment.fromClient) : {}),
     });
   }
+  const byId = new Map(lab.chatStreams.map((s) => [s.id, s]));
+  const textOf = (message: ChatMessage): string => {
+    const body = byId.get(message.stream)?.direction(message.direction).read(message.start, message.end);
+    return body === undefined ? '' : body.subarray(framing.framing === 'length' ? 4 : 0).toString('utf8');
+  };
   const problems = foreign
-    ? []
+    ? description === null
+      ? []
+      : checkAgainstDescription(chat.messages, description, textOf)
     : checkConformance(
         chat.messages.map((message) => {
           const body = chat.bodies.get(message.id);
@@ -68,6 +77,7 @@ export function buildAnswerE(
   return {
     framing: framing.framing,
     framingFrom: framing.from,
+    protocol: foreign && description !== null ? description.file : null,
     conversations: foreign ? lab.chatStreams.map((stream) => conversation(stream, lab)) : [],
     segments,
     messages: chat.messages,

@@ -239,7 +239,9 @@ export type ProblemCode =
   | 'UNKNOWN_TRANSFER'
   | 'DATA_OUT_OF_ORDER'
   | 'DATA_BEYOND_SIZE'
-  | 'CAPTURE_GAP';
+  | 'CAPTURE_GAP'
+  /** Any application but chatlab: a message that matches none of its direction's patterns in the protocol description. */
+  | 'NOT_IN_PROTOCOL';
 
 export interface Problem {
   readonly frame: number;
@@ -263,6 +265,8 @@ export interface AnswerE {
   readonly framing: ReportFraming;
   /** Where the framing came from: the --framing option, run.json's lab.app, or the capture itself. */
   readonly framingFrom: 'option' | 'run.json' | 'capture';
+  /** The protocol description the messages were checked against (other framings), or null: nothing judged. */
+  readonly protocol: string | null;
   /** Each chat connection's bytes in order, both directions (foreign framings only). */
   readonly conversations: readonly StreamConversation[];
   readonly segments: readonly Segment[];

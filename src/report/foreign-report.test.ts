@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,5 +157,38 @@ describe("chatlab's own capture keeps chatlab's framing", () => {
     expect(answers.E.conformance.problems.map((p) => p.code)).toEqual(['BAD_ARGUMENTS', 'BAD_ARGUMENTS']);
     const markdown = await readFile(join(dir, 'report.md'), 'utf8');
     expect(markdown).toMatch(/-X lua_script:\/\S+\/wireshark\/chatlab\.lua/);
+  });
+});
+
+describe('a protocol description (--protocol, the lab file app.protocol)', () => {
+  const EXAMPLE = fileURLToPath(new URL('../../examples/python-chat/protocol.yml', import.meta.url));
+
+  it("examples/python-chat/protocol.yml: every message of the python chat's capture matches", async () => {
+    const { answers } = await analyseRun(PYTHON, { protocol: EXAMPLE });
+    expect(answers.E.protocol).toBe(EXAMPLE);
+    expect(answers.E.conformance.problems).toEqual([]);
+    expect(answers.E.conformance.ok).toBe(true);
+  });
+
+  it('a server message no pattern allows is a NOT_IN_PROTOCOL problem at its frame', async () => {
+    const dir = await copy(PYTHON);
+    const file = join(dir, 'strict.yml');
+    const strict = (await readFile(EXAMPLE, 'utf8')).replace(/^ {2}- '\[private\].*\n/m, '');
+    await writeFile(file, strict);
+    const { answers } = await analyseRun(PYTHON, { protocol: file });
+    const privateMessage = answers.E.messages.find((m) => m.text === '[private] alice: a private hello');
+    expect(answers.E.conformance.problems.map((p) => [p.code, p.frame, p.direction])).toEqual([
+      ['NOT_IN_PROTOCOL', privateMessage?.frame, 'server-to-client'],
+    ]);
+  });
+
+  it('a malformed description is refused with what to fix', async () => {
+    const dir = await copy(PYTHON);
+    const file = join(dir, 'bad.yml');
+    await writeFile(file, 'client: /nick\n');
+    await expect(analyseRun(PYTHON, { protocol: file })).rejects.toMatchObject({
+      code: 'REPORT_BAD_PROTOCOL',
+      message: expect.stringMatching(/"client:" must be a list of patterns/) as unknown as string,
+    });
   });
 });

@@ -18,6 +18,8 @@ export interface RunInfo {
   readonly serverPort: number | null;
   /** How the lab's application frames its messages (run.json `lab.app.framing`, from the lab file), or null. */
   readonly framing: string | null;
+  /** The lab's protocol description (run.json `lab.app.protocol`), or null. */
+  readonly protocol: string | null;
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
@@ -64,6 +66,7 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
     subnet: optionalString(lab.subnet, file, 'lab.subnet') ?? null,
     serverPort: typeof port === 'number' ? port : null,
     framing: isObject(lab.app) ? (optionalString(lab.app.framing, file, 'lab.app.framing') ?? null) : null,
+    protocol: isObject(lab.app) ? (optionalString(lab.app.protocol, file, 'lab.app.protocol') ?? null) : null,
     hosts,
     steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
     captures: Array.isArray(value.captures) ? value.captures.filter(isObject).map(captureCounts) : [],

@@ -23,6 +23,21 @@ export function sectionEForeign({ E }: Answers, m: Messages): Section {
   if (joined !== undefined) {
     blocks.push({ type: 'p', text: m.eJoined(joined.frame, joined.messages.length) });
   }
+  const { problems } = E.conformance;
+  if (problems.length > 0) {
+    blocks.push({
+      type: 'table',
+      caption: m.eProblemsTitle,
+      head: m.eProblemsHead.slice(0, 4),
+      rows: problems.map((p) => [
+        String(p.frame),
+        String(p.stream),
+        p.direction === 'client-to-server' ? m.roleClient : m.roleServer,
+        m.problem[p.code]?.(p.detail) ?? p.text,
+      ]),
+      numeric: [0, 1],
+    });
+  }
   for (const conversation of E.conversations) {
     const side = (d: ChatMessage['direction']) =>
       d === 'client-to-server' ? conversation.client.host : conversation.server.host;
@@ -55,13 +70,12 @@ export function sectionEForeign({ E }: Answers, m: Messages): Section {
     numeric: [0, 1, 4],
     nowrap: [2, 3],
   });
-  return {
-    id: 'answer-e',
-    title: m.eTitle,
-    question: m.eQuestion,
-    answer: m.eAnswerForeign(E.messages.length, E.segments.length, framing),
-    blocks,
-  };
+  const base = { id: 'answer-e', title: m.eTitle, question: m.eQuestion, blocks };
+  if (E.protocol === null)
+    return { ...base, answer: m.eAnswerForeign(E.messages.length, E.segments.length, framing) };
+  return problems.length === 0
+    ? { ...base, answer: m.eProtocolOk(E.messages.length, E.protocol), tone: 'ok' }
+    : { ...base, answer: m.eProtocolProblems(E.messages.length, problems.length, E.protocol), tone: 'warn' };
 }
 
 /** The IRC commands (or first words) sent, counted: `PRIVMSG ×5, JOIN ×2`. */

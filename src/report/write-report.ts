@@ -16,6 +16,8 @@ export interface WriteReportOptions {
   readonly lang?: Lang;
   /** How to cut the chat connections into messages (`--framing`); default: the lab's, else the capture's. */
   readonly framing?: ReportFraming;
+  /** A protocol description to check a foreign chat against (`--protocol`). */
+  readonly protocol?: string;
 }
 
 /** Absolute paths of what `writeReport` wrote. */
@@ -38,10 +40,10 @@ export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
 ): Promise<{ answers: Answers; files: ReportFiles }> {
-  const { folder, frames, answers, tcp } = await analyseRun(
-    runDir,
-    options.framing === undefined ? {} : { framing: options.framing },
-  );
+  const { folder, frames, answers, tcp } = await analyseRun(runDir, {
+    ...(options.framing === undefined ? {} : { framing: options.framing }),
+    ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+  });
   const files: ReportFiles = {
     answers: join(folder.dir, 'answers.json'),
     markdown: join(folder.dir, 'report.md'),

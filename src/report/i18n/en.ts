@@ -92,6 +92,10 @@ export const en = {
     'run.json': "the lab's lab.yml (run.json lab.app.framing)",
     capture: 'the capture itself (no lab file said)',
   } as Record<string, string>,
+  eProtocolOk: (messages: number, file: string) =>
+    `${b('Yes.')} All ${n(messages)} messages match the patterns of your protocol description ${c(file)}.`,
+  eProtocolProblems: (messages: number, problems: number, file: string) =>
+    `${b(`Not entirely: ${n(problems)} of ${n(messages)} messages`)} match no pattern of your protocol description ${c(file)} (below). Messages glued together in one segment, or one cut in two, show up here too.`,
   eKindText: (count: number, commands: string) =>
     `${n(count)} messages${commands === '' ? '' : ` (${commands})`}`,
   eConversationTitle: (stream: number, client: string, server: string) =>
@@ -185,6 +189,8 @@ export const en = {
   eContinues: '(continues)',
   problem: {
     BAD_FRAME: () => 'a line that is not a frame of the protocol',
+    NOT_IN_PROTOCOL: (d) =>
+      `${c(String(d.text))} matches none of the patterns of its side in ${c(String(d.file))}`,
     BAD_ENCODING: () => 'a line that is not valid UTF-8',
     FRAME_TOO_LARGE: () => 'a frame over its size limit',
     WRONG_DIRECTION: (d) => `a ${String(d.kind)} sent by the ${String(d.side)}, which never sends one`,

@@ -87,6 +87,10 @@ export const ptBR: Messages = {
     'run.json': 'o lab.yml do laboratório (run.json lab.app.framing)',
     capture: 'a própria captura (nenhum arquivo de laboratório dizia)',
   },
+  eProtocolOk: (messages, file) =>
+    `${b('Sim.')} Todas as ${n(messages)} mensagens casam com os padrões da sua descrição de protocolo ${c(file)}.`,
+  eProtocolProblems: (messages, problems, file) =>
+    `${b(`Não inteiramente: ${n(problems)} de ${n(messages)} mensagens`)} não casam com nenhum padrão da sua descrição de protocolo ${c(file)} (abaixo). Mensagens grudadas num só segmento, ou uma cortada em duas, também aparecem aqui.`,
   eKindText: (count, commands) => `${n(count)} mensagens${commands === '' ? '' : ` (${commands})`}`,
   eConversationTitle: (stream, client, server) =>
     `Fluxo TCP ${stream}: ${client} → ${server}, remontado: os dois sentidos na ordem em que viajaram, uma linha por segmento TCP`,
@@ -183,6 +187,8 @@ export const ptBR: Messages = {
   eContinues: '(continua)',
   problem: {
     BAD_FRAME: () => 'uma linha que não é um quadro do protocolo',
+    NOT_IN_PROTOCOL: (d) =>
+      `${c(String(d.text))} não casa com nenhum padrão do seu lado em ${c(String(d.file))}`,
     BAD_ENCODING: () => 'uma linha que não é UTF-8 válido',
     FRAME_TOO_LARGE: () => 'um quadro acima do seu limite de tamanho',
     WRONG_DIRECTION: (d) =>
