@@ -8,7 +8,7 @@ replies sent close together can reach a client glued into one segment. Commands:
   /msg <name> <text>   private message to one user
   /list                who is online
   /quit                leave
-  anything else        broadcast to everyone
+  anything else        broadcast to everyone (the last 5 are replayed to whoever joins)
 """
 
 import socket
@@ -18,6 +18,7 @@ import threading
 VERSION = "pychat-server 1.0"
 
 clients = {}  # nick -> socket
+history = []  # the last broadcasts, replayed to whoever joins
 lock = threading.Lock()
 
 
@@ -60,6 +61,10 @@ def handle(sock, addr):
                 continue
             old, nick = nick, wanted
             send(sock, f"OK you are {nick}")
+            with lock:
+                replay = list(history) if old is None else []
+            for line in replay:  # one send() each, straight after the OK: they travel glued together
+                send(sock, f"(history) {line}")
             broadcast(f"* {old} is now {nick}" if old else f"* {nick} joined", exclude=nick)
         elif nick is None:
             send(sock, "ERROR choose a name first: /nick <name>")
@@ -80,6 +85,8 @@ def handle(sock, addr):
             send(sock, "BYE")
             break
         else:
+            with lock:
+                history[:] = (history + [f"{nick}: {text}"])[-5:]
             broadcast(f"{nick}: {text}", exclude=nick)
     if nick:
         with lock:

@@ -1,6 +1,7 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { isLang, LANGS } from '../report/i18n/index.js';
+import { parseFraming, REPORT_FRAMINGS } from '../report/framing.js';
 import { ReportError } from '../report/report-error.js';
 import { compareWithTshark } from '../report/tshark/compare-with-tshark.js';
 import { TsharkError } from '../report/tshark/tshark-runner.js';
@@ -8,6 +9,13 @@ import { writeReport } from '../report/write-report.js';
 
 // chatlab report <run dir> (npm run report -- ...) [--lang pt-BR|en]: writes answers.json, report.md, report.html and
 // captures/merged.pcapng into the run folder. Errors are one line, never a stack trace.
+
+interface ReportOptions {
+  lang: string;
+  framing?: string;
+  protocol?: string;
+  checkTshark?: boolean;
+}
 
 /** `chatlab report <run-dir>`: the report of a folder of captures. */
 export function reportCommand(): Command {
@@ -17,9 +25,17 @@ export function reportCommand(): Command {
     )
     .argument('<run-dir>', 'the run folder, e.g. report/runs/<run-id>, or any folder with one .pcap per host')
     .option('--lang <lang>', `language of report.md and report.html: ${LANGS.join(' or ')}`, 'pt-BR')
+    .option(
+      '--framing <framing>',
+      `how the chat cuts its messages: ${REPORT_FRAMINGS.join(', ')} (default: the lab's lab.yml, else the capture)`,
+    )
+    .option(
+      '--protocol <file>',
+      'your protocol description (client and server patterns) to check the messages against',
+    )
     .option('--check-tshark', "then compare answers.json with tshark's own dissection of merged.pcapng")
     .showHelpAfterError()
-    .action(async (runDir: string, options: { lang: string; checkTshark?: boolean }) => {
+    .action(async (runDir: string, options: ReportOptions) => {
       try {
         await report(runDir, options);
       } catch (error) {
@@ -28,12 +44,17 @@ export function reportCommand(): Command {
     });
 }
 
-async function report(runDir: string, options: { lang: string; checkTshark?: boolean }): Promise<void> {
+async function report(runDir: string, options: ReportOptions): Promise<void> {
   if (!isLang(options.lang)) {
     fail(`--lang must be ${LANGS.join(' or ')}, not "${options.lang}"`);
     return;
   }
-  const { answers, files } = await writeReport(runDir, { lang: options.lang });
+  const framing = options.framing === undefined ? undefined : parseFraming(options.framing, '--framing');
+  const { answers, files } = await writeReport(runDir, {
+    lang: options.lang,
+    ...(framing === undefined ? {} : { framing }),
+    ...(options.protocol === undefined ? {} : { protocol: resolve(options.protocol) }),
+  });
   // Relative to where the command runs when the file lies below it (what a person types next), else absolute.
   const show = (path: string): string => {
     const inside = relative(process.cwd(), path);
@@ -51,7 +72,9 @@ async function report(runDir: string, options: { lang: string; checkTshark?: boo
       `B server ${B.server?.ip ?? '?'}, ${B.clients.length} client(s)`,
       `C ${C.transport ?? '?'}`,
       `D port ${D.serverPort ?? '?'}`,
-      `E ${E.conformance.ok ? 'conforms' : `${E.conformance.problems.length} problem(s)`}`,
+      E.framing !== 'chatlab'
+        ? `E ${E.messages.length} message(s) cut by ${E.framing}, ${E.protocol === null ? 'not judged' : `${E.conformance.problems.length} not in ${E.protocol}`}`
+        : `E ${E.conformance.ok ? 'conforms' : `${E.conformance.problems.length} problem(s)`}`,
       `F frame ${F.frame ?? '?'}`,
     ].join(' | '),
   );
@@ -60,7 +83,11 @@ async function report(runDir: string, options: { lang: string; checkTshark?: boo
   const disagreements = await compareWithTshark(runDir);
   if (disagreements.length === 0) {
     console.log(
-      'tshark agrees: addresses, ports, transport counts, payload lengths, chat messages, layer offsets.',
+      E.framing === 'chatlab'
+        ? 'tshark agrees: addresses, ports, transport counts, payload lengths, chat messages, layer offsets.'
+        : E.framing === 'irc'
+          ? 'tshark agrees (its own IRC dissector): addresses, ports, transport counts, payload lengths, IRC commands, the 002 numeric, layer offsets.'
+          : "tshark agrees: addresses, ports, transport counts, every segment's payload (tcp.payload), layer offsets.",
     );
     return;
   }

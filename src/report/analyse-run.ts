@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   LinkType,
   type MergedFrame,
@@ -9,11 +10,13 @@ import {
 import { VERSION } from '../version.js';
 import { buildAnswerE } from './answer-e.js';
 import { buildAnswerF } from './answer-f.js';
-import type { Answers, CaptureFileInfo } from './answers.js';
+import type { Answers, CaptureFileInfo, ReportFraming } from './answers.js';
 import { buildAnswersAToD } from './answers-a-to-d.js';
 import { type CaptureScan, scanCapture } from './capture-scan.js';
 import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
+import { chooseFraming } from './framing.js';
+import { readProtocolDescription } from './protocol-description.js';
 import { identifyLab } from './lab-identity.js';
 import { ReportError } from './report-error.js';
 import { buildTcpAnalysisAnswer } from './tcp-analysis/tcp-analysis-answer.js';
@@ -43,7 +46,14 @@ function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; 
 }
 
 /** Reads a run folder's captures, merges them and answers A-F. Writes nothing. */
-export async function analyseRun(runDir: string): Promise<RunAnalysis> {
+export interface AnalyseOptions {
+  /** How to cut the chat connections into messages; default: run.json's lab.app.framing, else the capture. */
+  readonly framing?: ReportFraming;
+  /** A protocol description to check a foreign chat against; default: run.json's lab.app.protocol. */
+  readonly protocol?: string;
+}
+
+export async function analyseRun(runDir: string, options: AnalyseOptions = {}): Promise<RunAnalysis> {
   const folder = await RunFolder.open(runDir);
   const warnings: string[] = [];
   const inputs: { host: string; records: PcapRecord[] }[] = [];
@@ -93,11 +103,27 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
   const scan = scanCapture(frames);
   const lab = identifyLab(scan, folder.runInfo);
   warnings.push(...lab.warnings);
-  const chat = decodeChat(scan, lab);
-  const E = buildAnswerE(scan, lab, chat);
-  const aToD = buildAnswersAToD(scan, lab, chat);
+  const framing = chooseFraming(options.framing, folder.runInfo, lab.chatStreams);
+  const chat = decodeChat(scan, lab, framing.framing);
+  let protocolFile = options.protocol ?? folder.runInfo?.protocol ?? undefined;
+  if (options.protocol === undefined && protocolFile !== undefined && !existsSync(protocolFile)) {
+    warnings.push(
+      `run.json's protocol description ${protocolFile} is not on this machine: give it with --protocol`,
+    );
+    protocolFile = undefined;
+  }
+  const description =
+    protocolFile === undefined || framing.framing === 'chatlab'
+      ? null
+      : await readProtocolDescription(protocolFile);
+  const E = buildAnswerE(scan, lab, chat, framing, description);
+  const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
   if (aToD.A.frame === null && lab.server !== null)
-    warnings.push('no greeting (* HELLO) from the server was captured');
+    warnings.push(
+      framing.framing === 'chatlab'
+        ? 'no greeting (* HELLO) from the server was captured'
+        : 'nothing in the payload names the application (no banner, header or version was captured)',
+    );
   const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
   const first = frames[0]?.timestampNs;
   const hostOf = hostOfIp(lab.ipOfHost);
@@ -121,7 +147,7 @@ export async function analyseRun(runDir: string): Promise<RunAnalysis> {
     },
     ...aToD,
     E,
-    F: buildAnswerF(scan, lab, E.messages, E.segments),
+    F: buildAnswerF(scan, lab, E.messages, E.segments, E.framing),
     traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
     tcpAnalysis: buildTcpAnalysisAnswer(

@@ -7,7 +7,7 @@ import {
   type TcpFlags,
   type TcpOption,
 } from '../pcap/index.js';
-import type { AnswerF, ChatMessage, LayerAnswer, Segment } from './answers.js';
+import type { AnswerF, ChatMessage, LayerAnswer, ReportFraming, Segment } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
 import type { LabIdentity } from './lab-identity.js';
 
@@ -23,6 +23,7 @@ export function buildAnswerF(
   lab: LabIdentity,
   messages: readonly ChatMessage[],
   segments: readonly Segment[],
+  framing: ReportFraming = 'chatlab',
 ): AnswerF {
   const chosen = chooseMessage(messages, segments);
   const record = chosen === undefined ? undefined : scan.frames[chosen.frame - 1];
@@ -40,9 +41,15 @@ export function buildAnswerF(
       : { ...described, fields: { ...described.fields, ...checksumFields(check) } };
   });
   const appEnd = packet.payload.offset + packet.payload.length;
+  // As Wireshark names the layer: chatlab.lua's, its own IRC dissector's, or undissected bytes ("Data").
+  const application =
+    framing === 'chatlab'
+      ? { name: 'chatlab', protocol: 'chatlab' }
+      : framing === 'irc'
+        ? { name: 'Internet Relay Chat', protocol: 'irc' }
+        : { name: 'Data', protocol: 'data' };
   layers.push({
-    name: 'chatlab',
-    protocol: 'chatlab',
+    ...application,
     offset: packet.payload.offset,
     length: packet.payload.length,
     fields: chatFields(chosen),
@@ -78,6 +85,13 @@ function chooseMessage(
     (m) => m.kind === 'request' && m.verb === 'TELL',
     (m) => m.kind === 'event' && (m.event === 'MSG' || m.event === 'DM'),
     (m) => m.kind === 'request',
+    (m) =>
+      m.kind === 'text' && m.direction === 'client-to-server' && m.verb === 'PRIVMSG' && m.irc?.ctcp == null,
+    (m) =>
+      m.kind === 'text' &&
+      m.direction === 'client-to-server' &&
+      m.irc === undefined &&
+      !m.summary.startsWith('/'),
     () => true,
   ];
   for (const preferred of preferences) {
@@ -185,6 +199,11 @@ function chatFields(message: ChatMessage): Fields {
   if (message.event !== undefined) fields.event = message.event;
   if (message.json !== undefined) fields.json = message.json;
   if (message.transfer !== undefined) fields.transfer = message.transfer;
+  if (message.irc != null) {
+    if (message.irc.prefix !== null) fields.prefix = message.irc.prefix;
+    fields.params = message.irc.params.join(' | ');
+  }
+  if (message.text !== undefined) fields.text = message.text;
   fields.line = message.summary;
   return fields;
 }

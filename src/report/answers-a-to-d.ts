@@ -1,6 +1,15 @@
 import { dissect, payloadBytes } from '../pcap/index.js';
-import type { AnswerA, AnswerB, AnswerC, AnswerD, ChatMessage, HostAddress } from './answers.js';
+import type {
+  AnswerA,
+  AnswerB,
+  AnswerC,
+  AnswerD,
+  ChatMessage,
+  Conversation,
+  HostAddress,
+} from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
+import { identifyApplication } from './application-identity.js';
 import type { LabIdentity } from './lab-identity.js';
 
 export interface DecodedChat {
@@ -13,8 +22,10 @@ export function buildAnswersAToD(
   scan: CaptureScan,
   lab: LabIdentity,
   chat: DecodedChat,
+  foreign = false,
 ): { A: AnswerA; B: AnswerB; C: AnswerC; D: AnswerD } {
-  return { A: answerA(scan, chat), B: answerB(lab), C: answerC(scan, lab), D: answerD(scan, lab, chat) };
+  const A = foreign ? identifyApplication(scan, lab.chatStreams, chat.messages) : answerA(scan, chat);
+  return { A, B: answerB(lab), C: answerC(scan, lab), D: answerD(scan, lab, chat) };
 }
 
 /** A: the greeting `* HELLO {"app","version","protocol"}` (docs/PROTOCOL.md §3), or a reply to `HELLO`. */
@@ -34,6 +45,7 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
       application: null,
       version: null,
       protocol: null,
+      source: null,
       frame: null,
       stream: null,
       payload: null,
@@ -53,6 +65,7 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
     application: text('app'),
     version: text('version'),
     protocol: text('protocol'),
+    source: 'chatlab-hello',
     frame: greeting.frame,
     stream: greeting.stream,
     // The whole line (the summary is cut for tables).
@@ -91,6 +104,7 @@ function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
     otherByProtocol,
     chatFrames: lab.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), 0),
     handshake: handshake === undefined ? [] : [handshake.syn, handshake.synAck, handshake.ack],
+    conversations: conversations(scan, lab),
   };
 }
 
@@ -113,4 +127,31 @@ function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): Answer
       };
     }),
   };
+}
+
+/** Every TCP connection and UDP flow, in order of first frame: what tshark -z conv,tcp / conv,udp lists. */
+function conversations(scan: CaptureScan, lab: LabIdentity): Conversation[] {
+  const chat = new Set(lab.chatStreams);
+  const at = (e: { ip: string; port: number }) => ({ host: lab.nameOf(e.ip), ip: e.ip, port: e.port });
+  const tcp = scan.reassembler.streams.map((s): Conversation => ({
+    transport: 'TCP',
+    client: at(s.client),
+    server: at(s.server),
+    stream: s.id,
+    firstFrame: scan.handshakes.get(s)?.syn ?? s.firstFrame,
+    frames: scan.streamFrames.get(s) ?? 0,
+    bytes: { toServer: s.clientToServer.length, toClient: s.serverToClient.length },
+    chat: chat.has(s),
+  }));
+  const udp = [...scan.udpFlows.values()].map((f): Conversation => ({
+    transport: 'UDP',
+    client: at(f.a),
+    server: at(f.b),
+    stream: null,
+    firstFrame: f.firstFrame,
+    frames: f.frames,
+    bytes: null,
+    chat: false,
+  }));
+  return [...tcp, ...udp].sort((x, y) => x.firstFrame - y.firstFrame);
 }

@@ -66,6 +66,11 @@ export interface AnswerA {
   readonly application: string | null;
   readonly version: string | null;
   readonly protocol: string | null;
+  /**
+   * What named it: chatlab's `* HELLO` greeting, an IRC numeric (002/004), an HTTP Server/User-Agent header,
+   * an SSH/SMTP/FTP banner, a server's own words with a name and a version; null when nothing did.
+   */
+  readonly source: 'chatlab-hello' | 'irc-numeric' | 'http-header' | 'banner' | 'greeting-text' | null;
   /** Frame that carried (the end of) the greeting. */
   readonly frame: number | null;
   readonly stream: number | null;
@@ -101,6 +106,24 @@ export interface AnswerC {
   readonly chatFrames: number;
   /** The first connection's three-way handshake: SYN, SYN-ACK, ACK frames (null where not captured). */
   readonly handshake: readonly (number | null)[];
+  /** Every TCP and UDP conversation of the capture (client to client ones too), the chat's marked. */
+  readonly conversations: readonly Conversation[];
+}
+
+export interface Conversation {
+  readonly transport: 'TCP' | 'UDP';
+  /** TCP: the connecting side; UDP: the endpoint that sent the first datagram... as tshark orders it. */
+  readonly client: Endpoint;
+  /** TCP: the side that accepted (listened); UDP: the other endpoint. */
+  readonly server: Endpoint;
+  /** TCP stream number (Wireshark's tcp.stream), null for UDP. */
+  readonly stream: number | null;
+  readonly firstFrame: number;
+  readonly frames: number;
+  /** Bytes of payload each way (TCP: reassembled; UDP: null). */
+  readonly bytes: { readonly toServer: number; readonly toClient: number } | null;
+  /** True for a connection to the chat server's port. */
+  readonly chat: boolean;
 }
 
 export interface Connection {
@@ -131,7 +154,8 @@ export interface Endpoint {
 
 export type Direction = 'client-to-server' | 'server-to-client';
 
-export type MessageKind = 'request' | 'reply' | 'event' | 'data' | 'http' | 'malformed';
+/** `text`: a message of another protocol than chatlab's, cut by the report's framing (answers.E.framing). */
+export type MessageKind = 'request' | 'reply' | 'event' | 'data' | 'http' | 'malformed' | 'text';
 
 /** One decoded chat frame (or HTTP exchange, or a line that is no frame) and the frames that carried it. */
 export interface ChatMessage {
@@ -162,6 +186,17 @@ export interface ChatMessage {
   readonly dataLength?: number;
   /** For `malformed`: the decoder's code (BAD_FRAME, BAD_ENCODING, FRAME_TOO_LARGE). */
   readonly problem?: string;
+  /** For `text`: the message's bytes as UTF-8 (control characters as `\xNN`, cut after 2000 characters). */
+  readonly text?: string;
+  /** For `text`: the same bytes in hexadecimal (cut after 512 bytes). */
+  readonly hex?: string;
+  /** For `text` under IRC framing: the line parsed (RFC 2812 §2.3.1), null when the line is no IRC message. */
+  readonly irc?: {
+    readonly prefix: string | null;
+    readonly command: string;
+    readonly params: readonly string[];
+    readonly ctcp: string | null;
+  } | null;
 }
 
 export interface Segment {
@@ -176,6 +211,17 @@ export interface Segment {
   readonly messages: readonly { readonly id: number; readonly summary: string; readonly complete: boolean }[];
   /** True when every byte was already received in an earlier segment. */
   readonly retransmission: boolean;
+  /** The segment's payload as text (as `ChatMessage.text`), for foreign framings. */
+  readonly payloadText?: string;
+  readonly payloadHex?: string;
+}
+
+/** One chat connection reassembled: who sent what, in order, one turn per TCP segment. */
+export interface StreamConversation {
+  readonly stream: number;
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  readonly turns: readonly { readonly direction: Direction; readonly frame: number; readonly text: string }[];
 }
 
 export type ProblemCode =
@@ -193,7 +239,9 @@ export type ProblemCode =
   | 'UNKNOWN_TRANSFER'
   | 'DATA_OUT_OF_ORDER'
   | 'DATA_BEYOND_SIZE'
-  | 'CAPTURE_GAP';
+  | 'CAPTURE_GAP'
+  /** Any application but chatlab: a message that matches none of its direction's patterns in the protocol description. */
+  | 'NOT_IN_PROTOCOL';
 
 export interface Problem {
   readonly frame: number;
@@ -210,7 +258,17 @@ export interface Problem {
   readonly answer: { readonly frame: number; readonly status: number; readonly code: string | null } | null;
 }
 
+/** How E cut the streams into messages: `chatlab` (docs/PROTOCOL.md), IRC lines, any lines, segments, length-prefixed. */
+export type ReportFraming = 'chatlab' | 'irc' | 'line' | 'segment' | 'length';
+
 export interface AnswerE {
+  readonly framing: ReportFraming;
+  /** Where the framing came from: the --framing option, run.json's lab.app, or the capture itself. */
+  readonly framingFrom: 'option' | 'run.json' | 'capture';
+  /** The protocol description the messages were checked against (other framings), or null: nothing judged. */
+  readonly protocol: string | null;
+  /** Each chat connection's bytes in order, both directions (foreign framings only). */
+  readonly conversations: readonly StreamConversation[];
   readonly segments: readonly Segment[];
   readonly messages: readonly ChatMessage[];
   readonly conformance: {

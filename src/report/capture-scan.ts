@@ -58,6 +58,15 @@ export interface CaptureScan {
   /** Wireshark's tcp.analysis, computed in the same pass. */
   readonly tcpAnalysis: TcpAnalyser;
   readonly udpLoss: UdpLossFinder;
+  /** UDP conversations by their two endpoints (the lower address first), as tshark's `conv,udp`. */
+  readonly udpFlows: Map<string, UdpFlow>;
+}
+
+export interface UdpFlow {
+  readonly a: { readonly ip: string; readonly port: number };
+  readonly b: { readonly ip: string; readonly port: number };
+  readonly firstFrame: number;
+  frames: number;
 }
 
 /** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
@@ -75,6 +84,7 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     health: new HealthCollector(),
     tcpAnalysis: new TcpAnalyser(frames[0]?.timestampNs ?? null),
     udpLoss: new UdpLossFinder(),
+    udpFlows: new Map(),
   };
   const segments = scan.segments as PayloadSegment[];
   for (const frame of frames) {
@@ -96,6 +106,8 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
       else seen.count += 1;
     }
     scan.udpLoss.push(frame, packet);
+    if (packet.udp !== undefined && packet.ip !== undefined)
+      countUdp(scan.udpFlows, packet.ip, packet.udp, frame.index);
     const stream = scan.reassembler.push(packet);
     if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
     scan.tcpAnalysis.push(packet, stream);
@@ -198,4 +210,19 @@ function noteHandshake(
 
 function increment<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function countUdp(
+  flows: Map<string, UdpFlow>,
+  ip: { readonly src: string; readonly dst: string },
+  udp: { readonly srcPort: number; readonly dstPort: number },
+  frame: number,
+): void {
+  const src = { ip: ip.src, port: udp.srcPort };
+  const dst = { ip: ip.dst, port: udp.dstPort };
+  const [a, b] = `${src.ip}:${src.port}` < `${dst.ip}:${dst.port}` ? [src, dst] : [dst, src];
+  const key = `${a.ip}:${a.port}|${b.ip}:${b.port}`;
+  const flow = flows.get(key);
+  if (flow === undefined) flows.set(key, { a, b, firstFrame: frame, frames: 1 });
+  else flow.frames += 1;
 }

@@ -1,6 +1,7 @@
-import type { ChatMessage } from './answers.js';
+import type { ChatMessage, ReportFraming } from './answers.js';
 import { type ChatItem, decodeChatStream, type StreamGap } from './chat-decoder.js';
 import type { CaptureScan } from './capture-scan.js';
+import { decodeForeignStream } from './foreign-decoder.js';
 import type { LabIdentity } from './lab-identity.js';
 
 export interface ChatTranscript {
@@ -11,14 +12,22 @@ export interface ChatTranscript {
   readonly gaps: readonly StreamGap[];
 }
 
-/** Decodes every connection to the chat server and orders the messages as the capture shows them. */
-export function decodeChat(scan: CaptureScan, lab: LabIdentity): ChatTranscript {
+/**
+ * Decodes every connection to the chat server and orders the messages as the capture shows them: with
+ * chatlab's FrameDecoder, or cut by another framing (foreign-decoder.ts) for any other application.
+ */
+export function decodeChat(
+  scan: CaptureScan,
+  lab: LabIdentity,
+  framing: ReportFraming = 'chatlab',
+): ChatTranscript {
   const t0 = scan.firstTimestampNs ?? 0n;
   const timeOf = (frame: number): bigint => scan.frames[frame - 1]?.timestampNs ?? t0;
   const items: ChatItem[] = [];
   const gaps: StreamGap[] = [];
   for (const stream of lab.chatStreams) {
-    const decoded = decodeChatStream(stream, timeOf);
+    const decoded =
+      framing === 'chatlab' ? decodeChatStream(stream, timeOf) : decodeForeignStream(stream, framing, timeOf);
     items.push(...decoded.items);
     gaps.push(...decoded.gaps);
   }

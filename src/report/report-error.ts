@@ -11,7 +11,11 @@ export type ReportErrorCode =
   /** A capture file could not be read (its PcapError code is in `details.pcapCode`). */
   | 'REPORT_UNREADABLE_CAPTURE'
   /** The captures hold no frame at all. */
-  | 'REPORT_EMPTY_CAPTURE';
+  | 'REPORT_EMPTY_CAPTURE'
+  /** `--framing` or run.json's `lab.app.framing` names no framing the report knows. */
+  | 'REPORT_BAD_FRAMING'
+  /** The protocol description (`--protocol`, the lab file's app.protocol) cannot be read or is malformed. */
+  | 'REPORT_BAD_PROTOCOL';
 
 /** The one error class of `src/report`: a one-line message a student can act on, and a stable code. */
 export class ReportError extends ChatlabError<ReportErrorCode, Readonly<Record<string, string | number>>> {

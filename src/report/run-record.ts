@@ -56,6 +56,8 @@ export interface RunRecord {
     subnet: string;
     gateway: string;
     serverPort: number;
+    /** The lab file's app (port, transport, framing, protocol): how the report cuts the chat's messages. */
+    app?: { port: number; transport: 'tcp' | 'udp'; framing: string; protocol: string | null };
     hosts: HostRecord[];
   };
   /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
@@ -81,6 +83,10 @@ export interface RunInfo {
   readonly finishedAt: string | null;
   readonly subnet: string | null;
   readonly serverPort: number | null;
+  /** How the lab's application frames its messages (run.json `lab.app.framing`, from the lab file), or null. */
+  readonly framing: string | null;
+  /** The lab's protocol description (run.json `lab.app.protocol`), or null. */
+  readonly protocol: string | null;
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
@@ -126,6 +132,8 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
     finishedAt: optionalString(value.finishedAt, file, 'finishedAt') ?? null,
     subnet: optionalString(lab.subnet, file, 'lab.subnet') ?? null,
     serverPort: typeof port === 'number' ? port : null,
+    framing: isObject(lab.app) ? (optionalString(lab.app.framing, file, 'lab.app.framing') ?? null) : null,
+    protocol: isObject(lab.app) ? (optionalString(lab.app.protocol, file, 'lab.app.protocol') ?? null) : null,
     hosts,
     steps: Array.isArray(value.steps) ? (value.steps as unknown[]) : [],
     captures: Array.isArray(value.captures) ? value.captures.filter(isObject).map(captureCounts) : [],

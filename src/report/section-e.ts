@@ -1,12 +1,15 @@
 import type { Answers, ChatMessage } from './answers.js';
 import { type Block, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
+import { sectionEForeign } from './section-e-foreign.js';
 
 /** Rows of the segments table in the report (answers.json has them all). */
 export const SEGMENT_ROWS = 150;
 
 /** Section E: the payload, decoded, and its conformance to the protocol. */
-export function sectionE({ E }: Answers, m: Messages): Section {
+export function sectionE(answers: Answers, m: Messages): Section {
+  const { E } = answers;
+  if (E.framing !== 'chatlab') return sectionEForeign(answers, m);
   const { conformance, messages, segments } = E;
   const answer = conformance.ok
     ? m.eAnswerOk(messages.length, segments.length)

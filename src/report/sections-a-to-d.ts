@@ -7,12 +7,29 @@ export function sectionsAToD(answers: Answers, m: Messages): Section[] {
   return [sectionA(answers, m), sectionB(answers, m), sectionC(answers, m), sectionD(answers, m)];
 }
 
-function sectionA({ A, D }: Answers, m: Messages): Section {
+function sectionA({ A, C, D, E }: Answers, m: Messages): Section {
   const base = { id: 'answer-a', title: m.aTitle, question: m.aQuestion };
-  if (A.application === null || A.frame === null) return { ...base, answer: m.aMissing, blocks: [] };
+  const foreign = E.framing !== 'chatlab';
+  if (A.application === null || A.frame === null) {
+    if (!foreign) return { ...base, answer: m.aMissing, tone: 'warn', blocks: [] };
+    return {
+      ...base,
+      answer: m.aNotNamed(C.transport ?? 'TCP', D.serverPort),
+      tone: 'warn',
+      blocks: [
+        { type: 'p', text: m.aNotNamedHow },
+        { type: 'p', text: m.aWhy },
+      ],
+    };
+  }
   const client = D.clients.find((cl) => cl.connections.some((conn) => conn.stream === A.stream));
+  const who = client === undefined ? '' : b(client.name);
+  const evidence =
+    A.source !== null && A.source !== 'chatlab-hello'
+      ? (m.aForeignEvidence[A.source]?.(A.frame, who, A.payloadOffset) ?? '')
+      : m.aEvidence(A.frame, who, A.payloadOffset);
   const blocks: Block[] = [
-    { type: 'p', text: m.aEvidence(A.frame, client === undefined ? '' : b(client.name), A.payloadOffset) },
+    { type: 'p', text: evidence },
     { type: 'code', text: A.payload ?? '' },
     { type: 'p', text: m.aWhy },
   ];
@@ -62,6 +79,26 @@ function sectionC({ C }: Answers, m: Messages): Section {
     { type: 'p', text: m.cHow(C.handshake) },
   ];
   if (C.counts.other + C.counts.udp > 0) blocks.push({ type: 'p', text: m.cOther });
+  const clients = new Set(C.conversations.filter((x) => x.chat).map((x) => x.client.ip));
+  blocks.push({
+    type: 'table',
+    caption: m.cConversationsTitle,
+    head: m.cConversationsHead,
+    rows: C.conversations.map((x) => [
+      x.transport,
+      `${b(x.client.host)} ${c(`${x.client.ip}:${x.client.port}`)}`,
+      `${b(x.server.host)} ${c(`${x.server.ip}:${x.server.port}`)}`,
+      m.frame(x.firstFrame),
+      m.n(x.frames),
+      x.bytes === null ? '—' : `${m.n(x.bytes.toServer)}, ${m.n(x.bytes.toClient)}`,
+      x.chat
+        ? m.cConversationChat
+        : clients.has(x.client.ip) && clients.has(x.server.ip)
+          ? m.cConversationPeer
+          : m.cConversationOther,
+    ]),
+    numeric: [3, 4],
+  });
   return { ...base, answer: C.transport === null ? m.cNoChat : m.cAnswer(C.chatFrames), blocks };
 }
 

@@ -36,7 +36,7 @@ function sequenceSection({ B, D, E }: Answers, m: Messages): Section {
   );
   const shown = rows.slice(0, SEQUENCE_ROWS);
   const blocks: Section['blocks'] = [
-    { type: 'p', text: m.seqIntro },
+    { type: 'p', text: E.framing === 'chatlab' ? m.seqIntro : m.seqIntroForeign },
     ...(shown.length < rows.length
       ? [{ type: 'note' as const, text: m.seqLimited(shown.length, rows.length) }]
       : []),
@@ -89,7 +89,7 @@ function tsharkSection(answers: Answers, m: Messages, paths: CommandPaths): Sect
     id: 'tshark',
     title: m.tsharkTitle,
     blocks: [
-      { type: 'p', text: m.tsharkIntro },
+      { type: 'p', text: answers.E.framing === 'chatlab' ? m.tsharkIntro : m.tsharkIntroForeign },
       {
         type: 'commands',
         items: tsharkCommands(answers, paths).map((cmd) => ({

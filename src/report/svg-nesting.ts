@@ -14,6 +14,8 @@ export interface NestingLabels {
 }
 
 const WIDTH = 860;
+/** Width of one character of the 13px monospace font, rounded up (DejaVu Sans Mono: 7.8px). */
+const MONO_CHAR = 8;
 const INSET = 18;
 const TITLE = 24;
 const HEADER = 24;
@@ -56,7 +58,7 @@ export function nestingSvg(
         text(x + 18, y + TITLE + 14, labels.header(layer), c.text, 'normal'),
       );
     } else {
-      parts.push(text(x + 12, y + TITLE + 14, labels.message, '#111827', 'mono'));
+      parts.push(text(x + 12, y + TITLE + 14, fit(labels.message, w - 24), '#111827', 'mono'));
     }
   });
   // The proportional bar.
@@ -94,4 +96,10 @@ function text(
       ? 'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13"'
       : `font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif" font-size="13"${style === 'bold' ? ' font-weight="bold"' : ''}`;
   return `<text x="${x}" y="${y}" fill="${fill}" ${font}>${escapeHtml(content)}</text>`;
+}
+
+/** The text cut with an ellipsis to fit `width` pixels of the monospace font, so it stays inside its box. */
+function fit(content: string, width: number): string {
+  const chars = Math.max(4, Math.floor(width / MONO_CHAR));
+  return content.length <= chars ? content : `${content.slice(0, chars - 1)}…`;
 }

@@ -25,6 +25,7 @@ const STYLE: Readonly<Record<SequenceRow['kind'], { stroke: string; dash: string
   data: { stroke: '#d97706', dash: '' },
   http: { stroke: '#6b7280', dash: '2 2' },
   malformed: { stroke: '#dc2626', dash: '2 2' },
+  text: { stroke: '#2563eb', dash: '' },
 };
 
 /** Rows from messages: consecutive data frames of one transfer in one direction become one row. */

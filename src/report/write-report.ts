@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
 import { analyseRun } from './analyse-run.js';
-import type { Answers } from './answers.js';
+import type { Answers, ReportFraming } from './answers.js';
 import { renderHtml } from './html-renderer.js';
 import { DEFAULT_LANG, type Lang, messagesFor } from './i18n/index.js';
 import { renderMarkdown } from './markdown-renderer.js';
@@ -13,6 +14,10 @@ import { MERGED_FILE } from './run-folder.js';
 export interface WriteReportOptions {
   /** Language of report.md and report.html (answers.json has none). Default pt-BR. */
   readonly lang?: Lang;
+  /** How to cut the chat connections into messages (`--framing`); default: the lab's, else the capture's. */
+  readonly framing?: ReportFraming;
+  /** A protocol description to check a foreign chat against (`--protocol`). */
+  readonly protocol?: string;
 }
 
 /** Absolute paths of what `writeReport` wrote. */
@@ -35,7 +40,10 @@ export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
 ): Promise<{ answers: Answers; files: ReportFiles }> {
-  const { folder, frames, answers, tcp } = await analyseRun(runDir);
+  const { folder, frames, answers, tcp } = await analyseRun(runDir, {
+    ...(options.framing === undefined ? {} : { framing: options.framing }),
+    ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+  });
   const files: ReportFiles = {
     answers: join(folder.dir, 'answers.json'),
     markdown: join(folder.dir, 'report.md'),
@@ -46,9 +54,9 @@ export async function writeReport(
   const document = buildReportDocument(answers, messagesFor(options.lang ?? DEFAULT_LANG), {
     run: basename(folder.dir),
     paths: {
-      merged: forShell(files.merged),
-      captures: folder.captures.map((c) => forShell(c.path)),
-      dissector: 'wireshark/chatlab.lua',
+      merged: files.merged,
+      captures: folder.captures.map((c) => c.path),
+      dissector: dissectorPath(),
     },
     tcpStreams: tcp.streams,
   });
@@ -58,8 +66,11 @@ export async function writeReport(
   return { answers, files };
 }
 
-/** A path relative to the repository when it lies inside it (what a student types), else absolute. */
-function forShell(path: string): string {
-  const rel = relative(REPOSITORY, path);
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split('\\').join('/');
+/** wireshark/chatlab.lua, absolute (so the commands run from any folder): beside src/ or beside dist/. */
+function dissectorPath(): string {
+  const candidates = [
+    join(REPOSITORY, 'wireshark/chatlab.lua'),
+    fileURLToPath(new URL('../wireshark/chatlab.lua', import.meta.url)),
+  ];
+  return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
 }

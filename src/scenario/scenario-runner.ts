@@ -186,6 +186,12 @@ export class ScenarioRunner {
         subnet: topology.subnet,
         gateway: topology.gateway,
         serverPort: topology.port,
+        app: {
+          port: topology.app.port,
+          transport: topology.app.transport,
+          framing: topology.app.framing,
+          protocol: topology.app.protocol,
+        },
         hosts: running.hosts.map(({ name, role, ip, mac }) => ({ name, role, ip, mac })),
       },
       captures: files.map(({ host, captured, dropped }) => ({

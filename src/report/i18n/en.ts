@@ -48,6 +48,68 @@ export const en = {
     `Found in the payload of ${b(`frame ${frame}`)}: the first message the server sent to ${client} on that connection, its greeting (docs/PROTOCOL.md §3).${offset === null ? '' : ` The greeting starts at byte ${offset} of the frame, right after the Ethernet, IPv4 and TCP headers.`}`,
   aWhy: 'No Ethernet, IP or TCP header field says which program sent a frame or in which version: the headers only carry addresses, ports and delivery information. Only the application can name itself, in its own data, which is why the answer is in the payload.',
 
+  // Any application but chatlab (answers.E.framing is not `chatlab`)
+  aForeignEvidence: {
+    'irc-numeric': (frame: number, client: string, offset: number | null) =>
+      `Found in the payload of ${b(`frame ${frame}`)}: the server's welcome to ${client}, the IRC numerics 002 RPL_YOURHOST ("running version ...") and 004 RPL_MYINFO of RFC 2812 §5.1, which every IRC server sends after a client registers (NICK, USER).${offset === null ? '' : ` The line starts at byte ${offset} of the frame.`}`,
+    'http-header': (frame: number, client: string, offset: number | null) =>
+      `Found in the payload of ${b(`frame ${frame}`)} (the connection of ${client}): the HTTP Server or User-Agent header (RFC 9110 §10.2.4, §10.1.5), where HTTP software names itself.${offset === null ? '' : ` The header starts at byte ${offset} of the frame.`}`,
+    banner: (frame: number, client: string, offset: number | null) =>
+      `Found in the payload of ${b(`frame ${frame}`)}: the banner the server sends ${client} as soon as the connection opens (SSH, SMTP and FTP servers name themselves there).${offset === null ? '' : ` It starts at byte ${offset} of the frame.`}`,
+    'greeting-text': (frame: number, client: string, offset: number | null) =>
+      `Found in the payload of ${b(`frame ${frame}`)}: the server's own words to ${client} name a program and a version. That is the name the application gives itself; check it against your code.${offset === null ? '' : ` The text starts at byte ${offset} of the frame.`}`,
+  } as Record<string, (frame: number, client: string, offset: number | null) => string>,
+  aNotNamed: (transport: string, port: number | null) =>
+    `The capture does not name the application: a ${b(`text protocol on ${transport}${port === null ? '' : ` ${port}`}`)} whose payload carries no banner, header or version.`,
+  aNotNamedHow:
+    "What you can write: the application is yours (say its name and version as your code knows them) and the capture shows only its port and what it sends, since no header of the lower layers names a program. Where to look: the first bytes the server sends on each connection (section E, its conversation), and your server's own start-up output. To make the capture answer A, have the server greet each client with its name and version, as chatlab's `* HELLO` and IRC's 002 numeric do.",
+  cConversationsTitle:
+    'Every conversation in the capture (TCP and UDP), as tshark -z conv,tcp and conv,udp list them',
+  cConversationsHead: [
+    'transport',
+    'from (who connected)',
+    'to (who listened)',
+    'first frame',
+    'frames',
+    'bytes →, ←',
+    'what it is',
+  ],
+  cConversationChat: 'the chat (a client and the server)',
+  cConversationPeer: "between two clients, not through the server (a direct transfer such as IRC's DCC)",
+  cConversationOther: 'not the chat',
+  eAnswerForeign: (messages: number, segments: number, framing: string) =>
+    `${b('Shown, not judged.')} ${n(messages)} messages in ${n(segments)} TCP segments with payload, cut ${framing}. chatlab's docs/PROTOCOL.md does not describe this application, so nothing is judged against it: compare what you see with what your application is meant to send.`,
+  eFraming: {
+    irc: 'as IRC lines (RFC 2812 §2.3.1: an optional :prefix, a command or three-digit numeric, parameters, a trailing parameter after " :", CR LF at the end)',
+    line: 'at each newline (LF)',
+    segment: 'one message per TCP segment, as a program that takes one recv() for one message sees them',
+    length: 'by a 4-byte big-endian length before each message',
+  } as Record<string, string>,
+  eForeignHow: (framing: string, from: string) =>
+    `How it was read: the bytes of each connection were put back in order, per direction (TCP reassembly), and cut ${framing}. The framing came from ${from}; choose another with ${c('--framing line|segment|length|irc|chatlab')}. Control characters are shown as \\xNN (\\x0d\\x0a is CR LF; \\x01 quotes a CTCP request such as DCC SEND).`,
+  eFramingFrom: {
+    option: 'the --framing option',
+    'run.json': "the lab's lab.yml (run.json lab.app.framing)",
+    capture: 'the capture itself (no lab file said)',
+  } as Record<string, string>,
+  eProtocolOk: (messages: number, file: string) =>
+    `${b('Yes.')} All ${n(messages)} messages match the patterns of your protocol description ${c(file)}.`,
+  eProtocolProblems: (messages: number, problems: number, file: string) =>
+    `${b(`Not entirely: ${n(problems)} of ${n(messages)} messages`)} match no pattern of your protocol description ${c(file)} (below). Messages glued together in one segment, or one cut in two, show up here too.`,
+  eKindText: (count: number, commands: string) =>
+    `${n(count)} messages${commands === '' ? '' : ` (${commands})`}`,
+  eConversationTitle: (stream: number, client: string, server: string) =>
+    `TCP stream ${stream}: ${client} → ${server}, reassembled: both directions in the order they travelled, one line per TCP segment`,
+  eSegmentsHeadForeign: [
+    'frame',
+    'time (s)',
+    'from → to',
+    'ports',
+    'bytes (tcp.len)',
+    'payload (text)',
+    'payload (hex)',
+  ],
+
   // B
   bTitle: 'B. IP addresses of the clients and of the server',
   bQuestion: 'What is the IP address of the clients? What is the IP address of the server?',
@@ -57,7 +119,7 @@ export const en = {
   roleServer: 'server',
   roleClient: 'client',
   roleOther: 'other',
-  bHow: 'Each address is read from the IPv4 header of a frame the host sent: the Source Address is at bytes 26–29 of the frame and the Destination Address at bytes 30–33. The MAC address is the Ethernet source address (bytes 6–11). Every host is a separate container with its own network interface, so each has its own IP and MAC address.',
+  bHow: 'Each address is read from the IPv4 header of a frame the host sent: the Source Address is at bytes 26–29 of the frame and the Destination Address at bytes 30–33. The MAC address is the Ethernet source address (bytes 6–11). Each host is a machine of its own (in the lab a container, otherwise a PC) with its own network interface, so each has its own IP and MAC address.',
   bShared: (ip: string) =>
     `Client and server share the address ${c(ip)}: they ran on the same computer, so the capture cannot tell them apart by address, only by port.`,
 
@@ -127,6 +189,8 @@ export const en = {
   eContinues: '(continues)',
   problem: {
     BAD_FRAME: () => 'a line that is not a frame of the protocol',
+    NOT_IN_PROTOCOL: (d) =>
+      `${c(String(d.text))} matches none of the patterns of its side in ${c(String(d.file))}`,
     BAD_ENCODING: () => 'a line that is not valid UTF-8',
     FRAME_TOO_LARGE: () => 'a frame over its size limit',
     WRONG_DIRECTION: (d) => `a ${String(d.kind)} sent by the ${String(d.side)}, which never sends one`,
@@ -157,7 +221,7 @@ export const en = {
   fDumpLegendText: (letters: string) => `Under each row, the layer of each byte: ${letters}.`,
   fNestingCaption: 'Encapsulation: each layer wraps the unit of the layer above in its own header.',
   fBox: (name: string, size: number) =>
-    `${name === 'chatlab' ? 'chat message' : name === 'TCP' ? 'TCP segment' : name === 'IPv4' ? 'IPv4 packet' : `${name} frame`}: ${n(size)} bytes`,
+    `${name === 'chatlab' ? 'chat message' : name === 'Internet Relay Chat' ? 'IRC message' : name === 'Data' ? 'application data' : name === 'TCP' ? 'TCP segment' : name === 'IPv4' ? 'IPv4 packet' : `${name} frame`}: ${n(size)} bytes`,
   fHeader: (name: string, length: number, range: string) => `${name} header: ${length} bytes (${range})`,
   fBar: 'The frame, byte by byte, to scale:',
   fLayersHead: ['layer', 'bytes', 'length', 'what its header says'],
@@ -168,6 +232,8 @@ export const en = {
     tcp: (f) =>
       `port ${String(f.sourcePort)} to ${String(f.destinationPort)}; Seq ${String(f.relativeSequenceNumber ?? f.sequenceNumber)} (relative); flags ${String(f.flags)}; window ${String(f.window)}${f.options === '' ? '' : `; options ${String(f.options)}`}`,
     chatlab: (f) => `no header: the chat frame itself, ${String(f.line)}`,
+    irc: (f) => `no header: one IRC line (Wireshark: irc.request or irc.response), ${String(f.line)}`,
+    data: (f) => `no header: the application's bytes, which Wireshark shows as Data, ${String(f.line)}`,
   } as Record<string, (fields: Readonly<Record<string, string | number | boolean>>) => string>,
   fStory: (app: number, tcp: number, ip: number, eth: number) => [
     `The application wrote ${n(app)} bytes, one line of the chat protocol, to its TCP socket.`,
@@ -176,7 +242,7 @@ export const en = {
     `Ethernet put its header in front of the packet: a frame of ${n(eth)} bytes, with the MAC addresses that take it across this one network to the next interface.`,
   ],
   fAnalogy:
-    'That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol 6 means TCP, destination port 3300 means the chat server). Above TCP there is no header of the application in the sense of the layers below: the chat protocol is the line itself.',
+    'That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol 6 means TCP, the destination port says which program listens there). Above TCP there is no header of the application in the sense of the layers below: the chat protocol is the payload itself.',
   fFcs: 'The Ethernet trailer is missing on purpose: the network interface checks and removes the 4-byte Frame Check Sequence before the capture sees the frame, so no capture shows it.',
   fPadding: (offset: number, length: number) =>
     `Bytes ${offset}–${offset + length - 1} are Ethernet padding: a frame must be at least 60 bytes long, so short frames are filled with zeros that belong to no layer above.`,
@@ -185,6 +251,8 @@ export const en = {
   seqTitle: 'Message sequence',
   seqIntro:
     "Every chat frame of the capture, in order from top to bottom: requests go from a client to the server, replies and events come back (a dashed arrow is an event: a message the server pushes on its own, such as another user's chat line). Each arrow is labelled with the frame that completed it.",
+  seqIntroForeign:
+    'Every message of the capture, cut as section E says, in order from top to bottom: what the clients sent to the server and what it sent them. Each arrow is labelled with the frame that completed it.',
   seqLimited: (shown: number, total: number) => `The first ${n(shown)} of ${n(total)} messages are drawn.`,
   seqData: (count: number, bytes: number, transfer: number) =>
     `DATA ×${n(count)}: ${n(bytes)} bytes of transfer ${transfer}`,
@@ -210,7 +278,9 @@ export const en = {
   ],
   tsharkTitle: 'Check it yourself with tshark',
   tsharkIntro:
-    "Run these from the chatlab folder, with Wireshark's command-line tools installed (Debian/Ubuntu: sudo apt-get install tshark). -X lua_script loads the project's chat dissector so that tshark understands the chat protocol; Wireshark shows the same frame numbers when it opens the merged file (wireshark -X lua_script:wireshark/chatlab.lua <file>).",
+    "Run these from any folder (every path is absolute), with Wireshark's command-line tools installed (Debian/Ubuntu: sudo apt-get install tshark). -X lua_script loads the project's chat dissector so that tshark understands the chat protocol; Wireshark shows the same frame numbers when it opens the merged file (wireshark -X lua_script:<the chatlab.lua of the commands> <file>).",
+  tsharkIntroForeign:
+    "Run these from any folder, with Wireshark's command-line tools installed (Debian/Ubuntu: sudo apt-get install tshark). They use Wireshark's own dissectors (its IRC dissector for IRC; for a protocol Wireshark does not know, the TCP payload, which it shows as Data), so the same frames show the same way when you open the merged file in Wireshark.",
   tsharkHead: ['question', 'what it shows', 'command'],
   commandPurpose: {
     greeting: 'the greeting and who sent it: application and version',
@@ -226,6 +296,7 @@ export const en = {
       'what the chat dissector flags (lines that are no frame, wrong direction, wrong reason phrase; it does not check arguments)',
     layers: 'every layer of the frame of F, then its bytes',
     positions: "each layer's position and size in bytes (pos, size)",
+    follow: "one connection reassembled, both directions, as Wireshark's Follow TCP Stream shows it",
     hostFiles: "each host's capture: number of frames and file size",
   } as Record<CommandKey, string>,
 };

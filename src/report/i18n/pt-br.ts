@@ -43,6 +43,66 @@ export const ptBR: Messages = {
   aQuestion: 'Identificação da versão ou tipo da aplicação no servidor que está executando.',
   aAnswer: (app, version, protocol) =>
     `O servidor executa ${b(app)}, versão ${b(version)}${protocol === null ? '' : `, falando o protocolo ${b(protocol)}`}.`,
+  aForeignEvidence: {
+    'irc-numeric': (frame, client, offset) =>
+      `Encontrado na carga útil do ${b(`quadro ${frame}`)}: as boas-vindas do servidor a ${client}, os numéricos IRC 002 RPL_YOURHOST ("running version ...") e 004 RPL_MYINFO da RFC 2812 §5.1, que todo servidor IRC envia depois que o cliente se registra (NICK, USER).${offset === null ? '' : ` A linha começa no byte ${offset} do quadro.`}`,
+    'http-header': (frame, client, offset) =>
+      `Encontrado na carga útil do ${b(`quadro ${frame}`)} (a conexão de ${client}): o cabeçalho HTTP Server ou User-Agent (RFC 9110 §10.2.4, §10.1.5), onde o software HTTP se identifica.${offset === null ? '' : ` O cabeçalho começa no byte ${offset} do quadro.`}`,
+    banner: (frame, client, offset) =>
+      `Encontrado na carga útil do ${b(`quadro ${frame}`)}: o banner que o servidor envia a ${client} assim que a conexão abre (servidores SSH, SMTP e FTP se identificam ali).${offset === null ? '' : ` Ele começa no byte ${offset} do quadro.`}`,
+    'greeting-text': (frame, client, offset) =>
+      `Encontrado na carga útil do ${b(`quadro ${frame}`)}: as próprias palavras do servidor a ${client} nomeiam um programa e uma versão. É o nome que a aplicação dá a si mesma; confira com o seu código.${offset === null ? '' : ` O texto começa no byte ${offset} do quadro.`}`,
+  },
+  aNotNamed: (transport, port) =>
+    `A captura não nomeia a aplicação: um ${b(`protocolo de texto sobre ${transport}${port === null ? '' : ` ${port}`}`)} cuja carga útil não traz banner, cabeçalho nem versão.`,
+  aNotNamedHow:
+    'O que você pode escrever: a aplicação é sua (diga o nome e a versão que o seu código conhece) e a captura mostra só a porta e o que ela envia, pois nenhum cabeçalho das camadas de baixo nomeia um programa. Onde olhar: os primeiros bytes que o servidor envia em cada conexão (seção E, a conversa) e a saída do seu servidor ao iniciar. Para a captura responder A, faça o servidor saudar cada cliente com nome e versão, como o `* HELLO` do chatlab e o numérico 002 do IRC.',
+  cConversationsTitle:
+    'Todas as conversas da captura (TCP e UDP), como tshark -z conv,tcp e conv,udp as listam',
+  cConversationsHead: [
+    'transporte',
+    'de (quem conectou)',
+    'para (quem escutava)',
+    'primeiro quadro',
+    'quadros',
+    'bytes →, ←',
+    'o que é',
+  ],
+  cConversationChat: 'o chat (um cliente e o servidor)',
+  cConversationPeer:
+    'entre dois clientes, sem passar pelo servidor (uma transferência direta como o DCC do IRC)',
+  cConversationOther: 'não é o chat',
+  eAnswerForeign: (messages, segments, framing) =>
+    `${b('Mostrado, não julgado.')} ${n(messages)} mensagens em ${n(segments)} segmentos TCP com carga útil, cortadas ${framing}. O docs/PROTOCOL.md do chatlab não descreve esta aplicação, então nada é julgado por ele: compare o que você vê com o que a sua aplicação deveria enviar.`,
+  eFraming: {
+    irc: 'como linhas IRC (RFC 2812 §2.3.1: um :prefixo opcional, um comando ou numérico de três dígitos, parâmetros, um parâmetro final depois de " :", CR LF no fim)',
+    line: 'a cada quebra de linha (LF)',
+    segment: 'uma mensagem por segmento TCP, como as vê um programa que toma um recv() por uma mensagem',
+    length: 'por um comprimento de 4 bytes (big-endian) antes de cada mensagem',
+  },
+  eForeignHow: (framing, from) =>
+    `Como foi lido: os bytes de cada conexão foram postos de volta em ordem, por sentido (remontagem TCP), e cortados ${framing}. O enquadramento veio de ${from}; escolha outro com ${c('--framing line|segment|length|irc|chatlab')}. Caracteres de controle aparecem como \\xNN (\\x0d\\x0a é CR LF; \\x01 delimita um pedido CTCP como DCC SEND).`,
+  eFramingFrom: {
+    option: 'a opção --framing',
+    'run.json': 'o lab.yml do laboratório (run.json lab.app.framing)',
+    capture: 'a própria captura (nenhum arquivo de laboratório dizia)',
+  },
+  eProtocolOk: (messages, file) =>
+    `${b('Sim.')} Todas as ${n(messages)} mensagens casam com os padrões da sua descrição de protocolo ${c(file)}.`,
+  eProtocolProblems: (messages, problems, file) =>
+    `${b(`Não inteiramente: ${n(problems)} de ${n(messages)} mensagens`)} não casam com nenhum padrão da sua descrição de protocolo ${c(file)} (abaixo). Mensagens grudadas num só segmento, ou uma cortada em duas, também aparecem aqui.`,
+  eKindText: (count, commands) => `${n(count)} mensagens${commands === '' ? '' : ` (${commands})`}`,
+  eConversationTitle: (stream, client, server) =>
+    `Fluxo TCP ${stream}: ${client} → ${server}, remontado: os dois sentidos na ordem em que viajaram, uma linha por segmento TCP`,
+  eSegmentsHeadForeign: [
+    'quadro',
+    'tempo (s)',
+    'de → para',
+    'portas',
+    'bytes (tcp.len)',
+    'carga útil (texto)',
+    'carga útil (hex)',
+  ],
   aMissing: 'Nenhuma saudação do servidor foi capturada, então a captura não nomeia a aplicação.',
   aEvidence: (frame, client, offset) =>
     `Encontrado na carga útil do ${b(`quadro ${frame}`)}: a primeira mensagem que o servidor enviou a ${client} nessa conexão, a sua saudação (docs/PROTOCOL.md §3).${offset === null ? '' : ` A saudação começa no byte ${offset} do quadro, logo depois dos cabeçalhos Ethernet, IPv4 e TCP.`}`,
@@ -57,7 +117,7 @@ export const ptBR: Messages = {
   roleServer: 'servidor',
   roleClient: 'cliente',
   roleOther: 'outro',
-  bHow: 'Cada endereço foi lido no cabeçalho IPv4 de um quadro enviado pelo host: o Endereço de Origem (Source Address) fica nos bytes 26–29 do quadro e o Endereço de Destino nos bytes 30–33. O endereço MAC é o endereço de origem Ethernet (bytes 6–11). Cada host é um contêiner separado, com sua própria interface de rede, por isso cada um tem seu próprio IP e seu próprio MAC.',
+  bHow: 'Cada endereço foi lido no cabeçalho IPv4 de um quadro enviado pelo host: o Endereço de Origem (Source Address) fica nos bytes 26–29 do quadro e o Endereço de Destino nos bytes 30–33. O endereço MAC é o endereço de origem Ethernet (bytes 6–11). Cada host é uma máquina à parte (no laboratório um contêiner, fora dele um PC), com sua própria interface de rede, por isso cada um tem seu próprio IP e seu próprio MAC.',
   bShared: (ip) =>
     `Cliente e servidor compartilham o endereço ${c(ip)}: rodaram no mesmo computador, então a captura não os distingue pelo endereço, só pela porta.`,
 
@@ -127,6 +187,8 @@ export const ptBR: Messages = {
   eContinues: '(continua)',
   problem: {
     BAD_FRAME: () => 'uma linha que não é um quadro do protocolo',
+    NOT_IN_PROTOCOL: (d) =>
+      `${c(String(d.text))} não casa com nenhum padrão do seu lado em ${c(String(d.file))}`,
     BAD_ENCODING: () => 'uma linha que não é UTF-8 válido',
     FRAME_TOO_LARGE: () => 'um quadro acima do seu limite de tamanho',
     WRONG_DIRECTION: (d) =>
@@ -163,7 +225,7 @@ export const ptBR: Messages = {
   fNestingCaption:
     'Encapsulamento: cada camada embrulha a unidade da camada de cima no seu próprio cabeçalho.',
   fBox: (name, size) =>
-    `${name === 'chatlab' ? 'mensagem do chat' : name === 'TCP' ? 'segmento TCP' : name === 'IPv4' ? 'pacote IPv4' : `quadro ${name}`}: ${n(size)} bytes`,
+    `${name === 'chatlab' ? 'mensagem do chat' : name === 'Internet Relay Chat' ? 'mensagem IRC' : name === 'Data' ? 'dados da aplicação' : name === 'TCP' ? 'segmento TCP' : name === 'IPv4' ? 'pacote IPv4' : `quadro ${name}`}: ${n(size)} bytes`,
   fHeader: (name, length, range) => `cabeçalho ${name}: ${length} bytes (${range})`,
   fBar: 'O quadro, byte a byte, em escala:',
   fLayersHead: ['camada', 'bytes', 'tamanho', 'o que o cabeçalho diz'],
@@ -174,6 +236,8 @@ export const ptBR: Messages = {
     tcp: (f) =>
       `porta ${String(f.sourcePort)} para ${String(f.destinationPort)}; Seq ${String(f.relativeSequenceNumber ?? f.sequenceNumber)} (relativo); flags ${String(f.flags)}; janela ${String(f.window)}${f.options === '' ? '' : `; opções ${String(f.options)}`}`,
     chatlab: (f) => `sem cabeçalho: o próprio quadro do chat, ${String(f.line)}`,
+    irc: (f) => `sem cabeçalho: uma linha IRC (no Wireshark: irc.request ou irc.response), ${String(f.line)}`,
+    data: (f) => `sem cabeçalho: os bytes da aplicação, que o Wireshark mostra como Data, ${String(f.line)}`,
   },
   fStory: (app, tcp, ip, eth) => [
     `A aplicação escreveu ${n(app)} bytes, uma linha do protocolo do chat, no seu socket TCP.`,
@@ -182,7 +246,7 @@ export const ptBR: Messages = {
     `A Ethernet colocou seu cabeçalho na frente do pacote: um quadro de ${n(eth)} bytes, com os endereços MAC que o levam através desta rede até a próxima interface.`,
   ],
   fAnalogy:
-    'Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo 6 quer dizer TCP, porta de destino 3300 quer dizer o servidor do chat). Acima do TCP não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria linha.',
+    'Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo 6 quer dizer TCP, porta de destino diz qual programa escuta ali). Acima do TCP não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria carga útil.',
   fFcs: 'Falta o final do quadro Ethernet, e é de propósito: a placa de rede confere e retira os 4 bytes do FCS (Frame Check Sequence) antes de a captura ver o quadro, então nenhuma captura o mostra.',
   fPadding: (offset, length) =>
     `Os bytes ${offset}–${offset + length - 1} são preenchimento (padding) Ethernet: um quadro deve ter pelo menos 60 bytes, então quadros curtos são completados com zeros que não pertencem a nenhuma camada de cima.`,
@@ -191,6 +255,8 @@ export const ptBR: Messages = {
   seqTitle: 'Sequência de mensagens',
   seqIntro:
     'Cada quadro do chat na captura, em ordem de cima para baixo: requisições vão de um cliente ao servidor, respostas e eventos voltam (uma seta tracejada é um evento: uma mensagem que o servidor envia por iniciativa própria, como a linha de chat de outro usuário). Cada seta leva o número do quadro que a completou.',
+  seqIntroForeign:
+    'Cada mensagem da captura, cortada como diz a seção E, em ordem de cima para baixo: o que os clientes enviaram ao servidor e o que ele lhes enviou. Cada seta leva o número do quadro que a completou.',
   seqLimited: (shown, total) => `Estão desenhadas as primeiras ${n(shown)} de ${n(total)} mensagens.`,
   seqData: (count, bytes, transfer) => `DATA ×${n(count)}: ${n(bytes)} bytes da transferência ${transfer}`,
   seqCaption: 'Clientes e servidor ao longo do tempo (tempo em segundos desde o quadro 1).',
@@ -215,7 +281,9 @@ export const ptBR: Messages = {
   ],
   tsharkTitle: 'Confira você mesmo com o tshark',
   tsharkIntro:
-    'Execute estes comandos na pasta do chatlab, com as ferramentas de linha de comando do Wireshark instaladas (Debian/Ubuntu: sudo apt-get install tshark). -X lua_script carrega o dissector do projeto para que o tshark entenda o protocolo do chat; o Wireshark mostra os mesmos números de quadro ao abrir o arquivo combinado (wireshark -X lua_script:wireshark/chatlab.lua <arquivo>).',
+    'Execute estes comandos em qualquer pasta (todo caminho é absoluto), com as ferramentas de linha de comando do Wireshark instaladas (Debian/Ubuntu: sudo apt-get install tshark). -X lua_script carrega o dissector do projeto para que o tshark entenda o protocolo do chat; o Wireshark mostra os mesmos números de quadro ao abrir o arquivo combinado (wireshark -X lua_script:<o chatlab.lua dos comandos> <arquivo>).',
+  tsharkIntroForeign:
+    'Execute estes comandos em qualquer pasta, com as ferramentas de linha de comando do Wireshark instaladas (Debian/Ubuntu: sudo apt-get install tshark). Eles usam os dissectores do próprio Wireshark (o de IRC para IRC; para um protocolo que o Wireshark não conhece, a carga útil TCP, que ele mostra como Data), então os mesmos quadros aparecem do mesmo jeito quando você abre o arquivo mesclado no Wireshark.',
   tsharkHead: ['questão', 'o que mostra', 'comando'],
   commandPurpose: {
     greeting: 'a saudação e quem a enviou: aplicação e versão',
@@ -231,6 +299,7 @@ export const ptBR: Messages = {
       'o que o dissector do chat aponta (linhas que não são quadros, sentido errado, frase de status errada; ele não confere argumentos)',
     layers: 'todas as camadas do quadro da questão F, depois seus bytes',
     positions: 'a posição e o tamanho em bytes de cada camada (pos, size)',
+    follow: 'uma conexão remontada, os dois sentidos, como o Follow TCP Stream do Wireshark a mostra',
     hostFiles: 'a captura de cada host: número de quadros e tamanho do arquivo',
   } satisfies Record<CommandKey, string>,
 };

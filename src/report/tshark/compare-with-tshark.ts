@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT } from '../../protocol/index.js';
 import type { Answers, ChatMessage } from '../answers.js';
+import { compareForeign } from './compare-foreign.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
 
 /** One fact on which answers.json and tshark's dissection of merged.pcapng differ. */
@@ -47,7 +48,13 @@ export async function compareWithTshark(
   const answers = JSON.parse(await readFile(join(runDir, 'answers.json'), 'utf8')) as Answers;
   const merged = join(runDir, answers.meta.merged.file);
   const port = answers.D.serverPort ?? DEFAULT_PORT;
-  const lua = ['-X', `lua_script:${options.dissector ?? DISSECTOR}`, '-o', `chatlab.port:${port}`];
+  // Absent in an answers.json of an older report: that one is chatlab's.
+  const framing = (answers.E as Partial<Answers['E']>).framing ?? 'chatlab';
+  const foreign = framing !== 'chatlab';
+  // chatlab.lua only for chatlab: on any other port it would replace Wireshark's own dissector.
+  const lua = foreign
+    ? []
+    : ['-X', `lua_script:${options.dissector ?? DISSECTOR}`, '-o', `chatlab.port:${port}`];
   const out: Disagreement[] = [];
   const differ = (
     question: Disagreement['question'],
@@ -128,6 +135,10 @@ export async function compareWithTshark(
       [s.src.ip, s.src.port, s.dst.ip, s.dst.port, s.payloadLength, s.stream],
       [row?.ipSrc, row?.srcPort, row?.ipDst, row?.dstPort, row?.tcpLen, row?.stream],
     );
+  }
+  if (foreign) {
+    await compareForeign(merged, answers, differ);
+    return out;
   }
   await compareMessages(merged, lua, answers.E.messages, differ);
 

@@ -1,0 +1,117 @@
+import type { Answers } from '../answers.js';
+import { parseIrcLine } from '../irc-line.js';
+import type { Disagreement } from './compare-with-tshark.js';
+import { tsharkFields, tsharkLayers } from './tshark-runner.js';
+
+type Differ = (
+  q: Disagreement['question'],
+  what: string,
+  frame: number | null,
+  ours: unknown,
+  tshark: unknown,
+) => void;
+
+/**
+ * The application-layer half of the comparison for any protocol but chatlab's, with Wireshark's own
+ * dissectors (never chatlab.lua): IRC against its IRC dissector (irc.request, irc.response: the command of
+ * every line, per frame, and the 002 numeric that names the server for A); anything else against
+ * tcp.payload, segment by segment; F's application layer against where tshark puts it.
+ */
+export async function compareForeign(merged: string, answers: Answers, differ: Differ): Promise<void> {
+  if (answers.E.framing === 'irc') await compareIrc(merged, answers, differ);
+  else await comparePayloads(merged, answers, differ);
+  if (answers.F.frame === null) return;
+  const layers = await tsharkLayers(merged, answers.F.frame);
+  for (const layer of answers.F.layers) {
+    let found = layers.find((l) => l.name === layer.protocol);
+    if (layer.protocol === 'data') {
+      // Undissected bytes: PDML has no proto for them; they are what follows the TCP header.
+      const tcp = layers.find((l) => l.name === 'tcp');
+      const rows = await tsharkFields(merged, ['tcp.len'], { filter: `frame.number == ${answers.F.frame}` });
+      const length = Number(rows[0]?.[0]?.[0] ?? NaN);
+      found = tcp === undefined ? undefined : { name: 'data', pos: tcp.pos + tcp.size, size: length };
+    }
+    differ(
+      'F',
+      `${layer.name} offset and length`,
+      answers.F.frame,
+      [layer.offset, layer.length],
+      found === undefined ? null : [found.pos, found.size],
+    );
+  }
+}
+
+async function compareIrc(merged: string, answers: Answers, differ: Differ): Promise<void> {
+  const rows = await tsharkFields(merged, ['frame.number', 'irc.request', 'irc.response'], { filter: 'irc' });
+  const theirs = new Map<number, string[]>();
+  for (const row of rows) {
+    const frame = Number(row[0]?.[0]);
+    const lines = [
+      ...(row[1] ?? []).map((l) => `request ${parseIrcLine(l)?.command ?? '?'}`),
+      ...(row[2] ?? []).map((l) => `response ${parseIrcLine(l)?.command ?? '?'}`),
+    ];
+    theirs.set(frame, lines.sort());
+  }
+  // Wireshark's IRC dissector reads each segment's own lines: a message is counted in each frame that
+  // carried it whole, which is its completing frame when it was not split.
+  const ours = new Map<number, string[]>();
+  for (const m of answers.E.messages) {
+    if (m.frames.length !== 1) continue;
+    const list = ours.get(m.frame) ?? [];
+    list.push(`${m.direction === 'client-to-server' ? 'request' : 'response'} ${m.irc?.command ?? '?'}`);
+    ours.set(m.frame, list);
+  }
+  const chatFrames = new Set(answers.E.segments.map((s) => s.frame));
+  for (const frame of [...new Set([...theirs.keys(), ...ours.keys()])].sort((a, b) => a - b)) {
+    if (!chatFrames.has(frame) && !ours.has(frame)) continue; // IRC on another connection than the chat's
+    differ(
+      'E',
+      'IRC commands in the frame (irc.request, irc.response)',
+      frame,
+      (ours.get(frame) ?? []).sort(),
+      theirs.get(frame) ?? [],
+    );
+  }
+  const named = rows.find((row) => (row[2] ?? []).some((l) => / 002 \S+ :.*running version /.test(l)));
+  const line = named?.[2]?.find((l) => / 002 /.test(l));
+  const version = line === undefined ? null : (/running version (\S+)/.exec(line)?.[1] ?? null);
+  differ(
+    'A',
+    'the 002 numeric naming the server',
+    answers.A.frame,
+    [
+      answers.A.frame,
+      answers.A.application === null ? null : `${answers.A.application}-${answers.A.version ?? ''}`,
+    ],
+    [named === undefined ? null : Number(named[0]?.[0]), version],
+  );
+}
+
+async function comparePayloads(merged: string, answers: Answers, differ: Differ): Promise<void> {
+  const port = answers.D.serverPort ?? 0;
+  const rows = await tsharkFields(merged, ['frame.number', 'tcp.payload'], {
+    filter: `tcp.port == ${port} && tcp.len > 0`,
+  });
+  const theirs = new Map(rows.map((row) => [Number(row[0]?.[0]), (row[1]?.[0] ?? '').replaceAll(':', '')]));
+  for (const segment of answers.E.segments) {
+    if (segment.retransmission || segment.payloadHex === undefined) continue;
+    differ(
+      'E',
+      'segment payload (tcp.payload)',
+      segment.frame,
+      segment.payloadHex,
+      theirs.get(segment.frame) ?? null,
+    );
+  }
+  if (answers.A.frame !== null && answers.A.payload !== null) {
+    const hex = theirs.get(answers.A.frame) ?? '';
+    const text = Buffer.from(hex, 'hex').toString('utf8');
+    differ(
+      'A',
+      'the text naming the application, in its frame',
+      answers.A.frame,
+      answers.A.payload,
+      text.includes(answers.A.payload) ? answers.A.payload : text,
+    );
+  }
+}
