@@ -13,6 +13,8 @@ import {
   type Impairment,
   type Topology,
 } from '../../src/lab/index.js';
+import type { Answers } from '../../src/report/index.js';
+import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
 import { ScenarioRunner, type RunResult } from '../../src/scenario/index.js';
 import { ComposeLab } from './compose-lab.js';
@@ -120,6 +122,10 @@ describe('examples/python-chat', () => {
     expect(received(bob)).toContain('[private] alice: psst, only for you');
     expect(received(alice)).not.toContain('[private] alice');
     expect(received(alice)).toContain('Welcome to pychat-server 1.0');
+    // The run's report: A names the server from its greeting, and tshark agrees with every answer.
+    const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
+    expect(answers.A).toMatchObject({ application: 'pychat-server', version: '1.0' });
+    expect(await compareWithTshark(result.dir)).toEqual([]);
     // The clients' own captures saw the same conversation.
     const atBob = await segments(result, 'bob', 'tcp.port == 5000');
     expect(atBob.map((s) => s.payload.toString('utf8')).join('')).toContain(
@@ -152,6 +158,11 @@ describe('examples/irc', () => {
     expect(rows).toMatch(/TOPIC #lab :chatlab IRC lab: today, DCC/);
     expect(rows).toMatch(/running version ngircd-26\.1/);
     expect(rows).toMatch(/PRIVMSG bob :.DCC SEND notes\.txt \d+ 5001 61./); // a CTCP offer, between two \x01
+    // The run's report: A from ngircd's own numerics, the DCC among C's conversations, tshark agreeing.
+    const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
+    expect(answers.A).toMatchObject({ application: 'ngircd', version: '26.1', source: 'irc-numeric' });
+    expect(answers.C.conversations.some((c) => c.server.port === 5001 || c.client.port === 5001)).toBe(true);
+    expect(await compareWithTshark(result.dir)).toEqual([]);
     // The DCC connection goes client to client: in alice's and bob's captures, never in the server's.
     const dccAtBob = await segments(result, 'bob', 'tcp.port == 5001');
     expect(Buffer.concat(dccAtBob.map((s) => s.payload)).toString('utf8')).toBe(
