@@ -101,6 +101,8 @@ run_json() { # <folder> <scenario> <subnet base> <port> <framing> <steps json>
   "steps": $6
 }
 JSON
+  # formatted as the repository's prettier wants it, when it is installed (npm install)
+  (cd "$repo" && npx --no-install prettier --write "$1/run.json" >/dev/null 2>&1) || true
 }
 
 say() { printf '%s\n' "$2" >"$1"; sleep 0.6; } # one line into an ii fifo
