@@ -56,7 +56,7 @@ lab() {
 capture() {
   mkdir -p "$2/captures"
   for host in server alice bob; do
-    ip netns exec "$1-$host" tcpdump -i eth0 -U -s 0 -w "$2/captures/$host.pcap" 2>>"$tmp/tcpdump.log" &
+    ip netns exec "$1-$host" tcpdump -i eth0 -U -s 0 -w "$2/captures/$host.pcap" 2>"$tmp/tcpdump-$host.log" &
     pids+=($!)
   done
   sleep 1.5
@@ -68,6 +68,17 @@ stop_capture() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pids=()
+}
+
+# counts: tcpdump's own "packets captured" and "packets dropped by kernel" per host, as run.json's captures
+counts() {
+  local sep=''
+  for host in server alice bob; do
+    local log="$tmp/tcpdump-$host.log"
+    printf '%s{ "host": "%s", "file": "captures/%s.pcap", "captured": %s, "dropped": %s }' "$sep" "$host" "$host" \
+      "$(sed -n 's/^\([0-9]*\) packets\? captured$/\1/p' "$log")" "$(sed -n 's/^\([0-9]*\) packets\? dropped by kernel$/\1/p' "$log")"
+    sep=', '
+  done
 }
 
 run_json() { # <folder> <scenario> <subnet base> <port> <framing> <steps json>
@@ -86,9 +97,12 @@ run_json() { # <folder> <scenario> <subnet base> <port> <framing> <steps json>
       { "name": "bob", "role": "client", "ip": "$3.12", "mac": "02:42:0a:4d:$(printf %02x "${3##*.}"):0c" }
     ]
   },
+  "captures": [ $(counts) ],
   "steps": $6
 }
 JSON
+  # formatted as the repository's prettier wants it, when it is installed (npm install)
+  (cd "$repo" && npx --no-install prettier --write "$1/run.json" >/dev/null 2>&1) || true
 }
 
 say() { printf '%s\n' "$2" >"$1"; sleep 0.6; } # one line into an ii fifo

@@ -41,6 +41,9 @@ describe("the report on foreign protocols agrees with Wireshark's own dissectors
     'IRC (ngircd and ii): addresses, ports, IRC commands per frame (irc.request, irc.response), the 002 numeric, layers',
     async () => {
       const { dir, answers, merged } = await report(IRC);
+      // One of ngircd's lines is split across two segments here: Wireshark's IRC dissector parses each piece
+      // on its own, and the comparison must still agree.
+      expect(answers.E.messages.some((m) => m.frames.length > 1)).toBe(true);
       expect(await compareWithTshark(dir)).toEqual([]);
       // Wireshark's IRC dissector (no Lua loaded) names the server in the frame the report cites for A.
       const named = await tsharkFields(merged, ['frame.number', 'irc.response'], {

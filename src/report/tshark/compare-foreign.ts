@@ -52,23 +52,37 @@ async function compareIrc(merged: string, answers: Answers, differ: Differ): Pro
     ];
     theirs.set(frame, lines.sort());
   }
-  // Wireshark's IRC dissector reads each segment's own lines: a message is counted in each frame that
-  // carried it whole, which is its completing frame when it was not split.
+  // Wireshark's IRC dissector reads each segment's own lines and does not reassemble one split across
+  // segments: each piece is parsed as a line of its own. So a frame holds the messages it carried whole,
+  // plus one piece per message split across it, whatever tshark makes of that piece.
   const ours = new Map<number, string[]>();
+  const pieces = new Map<number, number>();
   for (const m of answers.E.messages) {
-    if (m.frames.length !== 1) continue;
+    if (m.frames.length !== 1) {
+      for (const frame of new Set(m.frames)) pieces.set(frame, (pieces.get(frame) ?? 0) + 1);
+      continue;
+    }
     const list = ours.get(m.frame) ?? [];
     list.push(`${m.direction === 'client-to-server' ? 'request' : 'response'} ${m.irc?.command ?? '?'}`);
     ours.set(m.frame, list);
   }
   const chatFrames = new Set(answers.E.segments.map((s) => s.frame));
   for (const frame of [...new Set([...theirs.keys(), ...ours.keys()])].sort((a, b) => a - b)) {
-    if (!chatFrames.has(frame) && !ours.has(frame)) continue; // IRC on another connection than the chat's
+    if (!chatFrames.has(frame)) continue; // IRC on another connection than the chat's
+    const whole = (ours.get(frame) ?? []).sort();
+    const split = pieces.get(frame) ?? 0;
+    const left = [...(theirs.get(frame) ?? [])];
+    const allFound = whole.every((line) => {
+      const at = left.indexOf(line);
+      if (at >= 0) left.splice(at, 1);
+      return at >= 0;
+    });
+    if (allFound && left.length === split) continue;
     differ(
       'E',
       'IRC commands in the frame (irc.request, irc.response)',
       frame,
-      (ours.get(frame) ?? []).sort(),
+      [...whole, ...Array.from({ length: split }, () => '(a piece of a line split across segments)')],
       theirs.get(frame) ?? [],
     );
   }
