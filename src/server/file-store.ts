@@ -159,7 +159,10 @@ export class PartialFile {
     rmSync(this.path, { force: true });
     // A stream destroyed before its file was opened still opens it ('wx') and then closes: remove it again
     // then, or an aborted upload leaves an empty file in partial/.
-    if (!this.stream.closed) this.stream.once('close', () => rmSync(this.path, { force: true }));
+    if (!this.stream.closed)
+      this.stream.once('close', () => {
+        rmSync(this.path, { force: true });
+      });
     this.settled();
   }
 }
