@@ -23,7 +23,7 @@ export function gradeCommand(): Command {
     .action(async (submissions: string, options: { out: string; class?: string; lang: string }) => {
       try {
         if (options.lang !== 'pt-BR' && options.lang !== 'en')
-          throw new GradeError('GRADE_NO_CLASS', `--lang takes pt-BR or en, not "${options.lang}".`);
+          throw new GradeError('GRADE_BAD_OPTION', `--lang takes pt-BR or en, not "${options.lang}".`);
         const dir = fromCaller(submissions);
         const classPath = options.class === undefined ? findClassFile(dir) : fromCaller(options.class);
         const classFile = await readClassFile(classPath);

@@ -19,6 +19,9 @@ describe('the answer sheet', () => {
     expect(() => parseSheet('\nA.version 0.1.0\n', 's.txt')).toThrow(
       's.txt line 2 is "A.version 0.1.0", not "field: answer"',
     );
+    expect(() => parseSheet('\nA.version 0.1.0\n', 's.txt', 'pt-BR')).toThrow(
+      's.txt linha 2 é "A.version 0.1.0", não "campo: resposta"',
+    );
     expect(() => parseSheet('G.extra: 1\n', 's.txt')).toThrow(
       /s\.txt line 1 names the field "G\.extra", which the sheet has not; the fields are A\.application/,
     );

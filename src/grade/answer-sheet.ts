@@ -101,7 +101,12 @@ function fieldOf(key: string): SheetField | 'student' | null {
  * (`=` works too), the field named as the blank sheet names it (case, spaces and `_` do not matter). A line
  * that is neither, an unknown field or a field given twice is an error naming the line.
  */
-export function parseSheet(text: string, file: string): { student: string | null; answers: AnswerSheet } {
+export function parseSheet(
+  text: string,
+  file: string,
+  lang: 'pt-BR' | 'en' = 'en',
+): { student: string | null; answers: AnswerSheet } {
+  const say = (pt: string, en: string): string => (lang === 'pt-BR' ? pt : en);
   const answers: AnswerSheet = {};
   const lineOf = new Map<string, number>();
   let student: string | null = null;
@@ -111,12 +116,15 @@ export function parseSheet(text: string, file: string): { student: string | null
     .forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
-      const at = `${file} line ${i + 1}`;
+      const at = say(`${file} linha ${i + 1}`, `${file} line ${i + 1}`);
       const match = /^([^:=]+)[:=](.*)$/.exec(line);
       if (match === null)
         throw new GradeError(
           'GRADE_BAD_SHEET',
-          `${at} is "${line.slice(0, 40)}", not "field: answer"; keep the fields of the blank sheet and write after the colon.`,
+          say(
+            `${at} é "${line.slice(0, 40)}", não "campo: resposta"; mantenha os campos da folha em branco e escreva depois dos dois-pontos.`,
+            `${at} is "${line.slice(0, 40)}", not "field: answer"; keep the fields of the blank sheet and write after the colon.`,
+          ),
           { line: i + 1 },
         );
       const key = (match[1] ?? '').trim();
@@ -125,14 +133,20 @@ export function parseSheet(text: string, file: string): { student: string | null
       if (field === null)
         throw new GradeError(
           'GRADE_BAD_SHEET',
-          `${at} names the field "${key}", which the sheet has not; the fields are ${Object.keys(SHEET_FIELDS).join(', ')}.`,
+          say(
+            `${at} cita o campo "${key}", que a folha não tem; os campos são ${Object.keys(SHEET_FIELDS).join(', ')}.`,
+            `${at} names the field "${key}", which the sheet has not; the fields are ${Object.keys(SHEET_FIELDS).join(', ')}.`,
+          ),
           { line: i + 1 },
         );
       const before = lineOf.get(field);
       if (before !== undefined)
         throw new GradeError(
           'GRADE_BAD_SHEET',
-          `${at} gives ${field} again (line ${before} gave it already); keep one.`,
+          say(
+            `${at} repete ${field} (a linha ${before} já o deu); deixe um só.`,
+            `${at} gives ${field} again (line ${before} gave it already); keep one.`,
+          ),
           {
             line: i + 1,
           },

@@ -200,6 +200,16 @@ describe('gradeClass', () => {
     );
   });
 
+  it('does not take an output folder inside the submissions folder for a student, graded twice', async () => {
+    const subs = join(dir, 'again');
+    await writeSubmission(subs, '2024001', variantOf('2024001'));
+    const inside = join(subs, 'notas');
+    await gradeClass(subs, classFile, inside, 'en');
+    const second = await gradeClass(subs, classFile, inside, 'en');
+    expect(second.results.map((r) => r.student)).not.toContain('notas');
+    expect(second.results.find((r) => r.student === '2024001')?.total).toBe(6);
+  });
+
   it('says which folder to give when the submissions folder holds no student folder', async () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);

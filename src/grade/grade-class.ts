@@ -37,8 +37,9 @@ export async function gradeClass(
       { cause: error },
     );
   }
+  // The output folder may sit among the submissions (`--out entregas/notas`): it is no student's.
   const folders = entries
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.isDirectory() && resolve(submissions, e.name) !== resolve(out))
     .map((e) => e.name)
     .sort();
   if (folders.length === 0)

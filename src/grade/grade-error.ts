@@ -5,7 +5,8 @@ export type GradeErrorCode =
   | 'GRADE_BAD_SHEET'
   | 'GRADE_NO_SHEET'
   | 'GRADE_NO_CLASS'
-  | 'GRADE_NO_SUBMISSIONS';
+  | 'GRADE_NO_SUBMISSIONS'
+  | 'GRADE_BAD_OPTION';
 
 /** An error of instructor mode: a code, a sentence that says what to do, and the data it came from. */
 export class GradeError extends Error {

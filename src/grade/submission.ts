@@ -117,7 +117,7 @@ async function readSheet(dir: string, student: string, lang: GradeLang): Promise
       ),
     );
   }
-  const { student: named, answers } = parseSheet(text, `${student}/${SHEET_FILE}`);
+  const { student: named, answers } = parseSheet(text, `${student}/${SHEET_FILE}`, lang);
   if (named !== null && named !== student)
     throw new GradeError(
       'GRADE_BAD_SHEET',
