@@ -9,7 +9,7 @@ import type {
   HostAddress,
 } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
-import { identifyApplication } from './application-identity.js';
+import { identifyApplication, unnamedApplication } from './application-identity.js';
 import type { LabIdentity } from './lab-identity.js';
 
 export interface DecodedChat {
@@ -40,18 +40,7 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
         m.direction === 'server-to-client' &&
         typeof chat.bodies.get(m.id)?.app === 'string',
     );
-  if (greeting === undefined) {
-    return {
-      application: null,
-      version: null,
-      protocol: null,
-      source: null,
-      frame: null,
-      stream: null,
-      payload: null,
-      payloadOffset: null,
-    };
-  }
+  if (greeting === undefined) return unnamedApplication();
   const body = chat.bodies.get(greeting.id) ?? {};
   const text = (key: string): string | null => (typeof body[key] === 'string' ? body[key] : null);
   const record = scan.frames[greeting.frame - 1];

@@ -113,6 +113,11 @@ export function identifyApplication(
       };
     }
   }
+  return unnamedApplication();
+}
+
+/** A when nothing in the capture names the application. */
+export function unnamedApplication(): AnswerA {
   return {
     application: null,
     version: null,
