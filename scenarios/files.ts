@@ -40,7 +40,7 @@ await bob.download(notesToBob, notes);
 const traceToBob = await alice.send('@bob', trace);
 await lab.delivered('FILE', { 'file.id': traceToBob.id, 'file.to': 'bob' }, [bob]);
 await bob.download(traceToBob, trace);
-await carol.do(`/get ${traceToBob.id}`, { expect: 'NOT_OFFERED' });
+await carol.do(`/get ${traceToBob.id}`, { expect: 'NO_SUCH_FILE' });
 
 await alice.do('/quit');
 await bob.do('/quit');

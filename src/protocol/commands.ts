@@ -5,6 +5,7 @@ export type ParamKind =
   | 'name' // user or room name
   | 'token' // any word without spaces (a password, an e-mail)
   | 'int' // a non-negative integer
+  | 'size' // a byte count: digits, as many as written; past 15 digits it is Infinity, over every limit
   | 'target' // #room or @user
   | 'sha256' // 64 hex digits
   | 'text' // the rest of the line
@@ -137,7 +138,7 @@ const list: CommandSpec[] = [
   {
     verb: 'UPLOAD',
     auth: true,
-    params: [p('target', 'target'), p('size', 'int'), p('sha256', 'sha256'), p('filename', 'text')],
+    params: [p('target', 'target'), p('size', 'size'), p('sha256', 'sha256'), p('filename', 'text')],
     summary: 'send a file to #room or @user (then DATA frames)',
   },
   { verb: 'DOWNLOAD', auth: true, params: [p('file', 'int')], summary: 'download a file offered to you' },
@@ -162,6 +163,7 @@ export function usage(spec: CommandSpec): string {
 
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const INT = /^\d{1,15}$/;
+const DIGITS = /^\d+$/;
 const TARGET = /^[#@][A-Za-z0-9_-]{1,32}$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
@@ -244,6 +246,11 @@ function checkWord(
       if (!INT.test(word))
         throw bad('BAD_ARGUMENTS', `<${param.name}> must be a whole number, not "${word}"`);
       return Number(word);
+    case 'size':
+      // A size too long to be exact is still a size: too large, not malformed (docs/PROTOCOL.md §1, "Sizes").
+      if (!DIGITS.test(word))
+        throw bad('BAD_ARGUMENTS', `<${param.name}> must be a whole number, not "${word}"`);
+      return INT.test(word) ? Number(word) : Number.POSITIVE_INFINITY;
     case 'target':
       if (!TARGET.test(word))
         throw bad('BAD_ARGUMENTS', `<${param.name}> must be #room or @user, not "${word}"`);

@@ -91,7 +91,7 @@ describe('declared sizes that lie', () => {
     alice.write(encodeData(transfer, 65536, bytes.subarray(65536)));
     await alice.until(`2 201 Created {"file":{"id":1,"name":"f.bin","size":70000,"sha256":"${sha(bytes)}"`);
     const bob = await lab.user('bob');
-    expect(await refusal(bob.call('DOWNLOAD', '1'))).toMatchObject({ code: 'NOT_OFFERED' });
+    expect(await refusal(bob.call('DOWNLOAD', '1'))).toMatchObject({ status: 404, code: 'NO_SUCH_FILE' });
     expect(eve.closed).toBe(false);
   });
 
@@ -246,7 +246,10 @@ describe('acting without the right to', () => {
     expect(await refusal(eve.call('HISTORY', '#r'))).toMatchObject(notMember);
     expect(await refusal(eve.call('FILES', '#r'))).toMatchObject(notMember);
     expect(await refusal(eve.upload('#r', Buffer.from('x'), 'x.txt'))).toMatchObject(notMember);
-    expect(await refusal(eve.call('DOWNLOAD', String(file.id)))).toMatchObject({ code: 'NOT_OFFERED' });
+    expect(await refusal(eve.call('DOWNLOAD', String(file.id)))).toMatchObject({
+      status: 404,
+      code: 'NO_SUCH_FILE',
+    });
     expect(partials()).toEqual([]);
   });
 
@@ -269,7 +272,10 @@ describe('acting without the right to', () => {
       expect(await refusal(bob.call(verb, args))).toMatchObject(notOwner);
     }
     await bob.call('LEAVE', 'r');
-    expect(await refusal(bob.call('DOWNLOAD', String(file.id)))).toMatchObject({ code: 'NOT_OFFERED' });
+    expect(await refusal(bob.call('DOWNLOAD', String(file.id)))).toMatchObject({
+      status: 404,
+      code: 'NO_SUCH_FILE',
+    });
     expect((await alice.call('ROOMS')).rooms).toMatchObject([{ name: 'r', owner: 'alice', members: 1 }]);
   });
 });

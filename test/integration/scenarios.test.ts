@@ -115,7 +115,7 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     expect(toBob.length).toBeGreaterThan(2 * 5 * MiB); // from the room and to him alone
     expect(toCarol.length).toBeGreaterThan(5 * MiB); // from the room only
     expect(toCarol.length).toBeLessThan(2 * 5 * MiB);
-    expect(toCarol).toContain('403 Forbidden {"code":"NOT_OFFERED"');
+    expect(toCarol).toContain('404 Not Found {"code":"NO_SUCH_FILE"');
   },
   lossy: async (result) => {
     // alice's link dropped frames between the captures: TCP sent them again, everything arrived.

@@ -40,7 +40,7 @@ export const fileHandlers: HandlerTable = {
       throw new ChatError(
         413,
         'FILE_TOO_LARGE',
-        `files are limited to ${server.limits.maxFileSize} bytes; this one has ${size}`,
+        `files are limited to ${server.limits.maxFileSize} bytes; this one has ${Number.isFinite(size) ? size : 'more than 15 digits of them'}`,
       );
     }
     const target = args.string('target');
@@ -71,10 +71,11 @@ export const fileHandlers: HandlerTable = {
   },
 
   DOWNLOAD: ({ server, conn, user }, args) => {
-    const file = server.store.fileById(args.int('file'));
-    if (!file) throw new ChatError(404, 'NO_SUCH_FILE', `no file ${args.int('file')}; FILES lists yours`);
-    if (!entitled(server, file, user))
-      throw new ChatError(403, 'NOT_OFFERED', `file ${file.id} was not offered to you`);
+    const id = args.int('file');
+    const file = server.store.fileById(id);
+    // One answer for a file that does not exist and one not offered to you: ids do not tell what exists.
+    if (!file || !entitled(server, file, user))
+      throw new ChatError(404, 'NO_SUCH_FILE', `no file ${id} offered to you; FILES lists yours`);
     if (!existsSync(server.files.pathOf(file.id))) {
       throw new ChatError(500, 'FILE_MISSING', `file ${file.id} is missing from the server's storage`);
     }

@@ -121,9 +121,12 @@ export class ArgumentBuilder {
         if (bad) this.bad(rng.pick(BAD_NAMES), 'BAD_NAME');
         else this.push(param, this.name(param.name === 'room' ? 'rooms' : 'users'));
         return;
-      case 'int': {
+      case 'int':
+      case 'size': {
         if (bad) {
-          this.bad(rng.pick(BAD_INTS), 'BAD_ARGUMENTS');
+          // A size of 16+ digits is not malformed but too large (the handler's FILE_TOO_LARGE).
+          const faults = param.kind === 'size' ? BAD_INTS.filter((w) => /\D/.test(w)) : BAD_INTS;
+          this.bad(rng.pick(faults), 'BAD_ARGUMENTS');
           return;
         }
         const n = rng.chance(0.8) ? rng.range(0, 100) : rng.range(0, 999_999_999_999_999);
