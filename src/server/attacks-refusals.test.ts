@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { encodeRequest } from '../protocol/index.js';
-import type { RawConnection } from './server-fixture.js';
-import { ServerFixture } from './server-fixture.js';
+import type { RawConnection } from '../../test/support/server-fixture.js';
+import { ServerFixture } from '../../test/support/server-fixture.js';
 
 // Issue 17: the refusals a hostile client gets carry the documented codes (docs/PROTOCOL.md §4, §5), and
 // none of them tells it more than it may know.
