@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { analysis } from '../../bench/benchmarks/analysis.js';
 import { capture } from '../../bench/benchmarks/capture.js';
 import { fanout } from '../../bench/benchmarks/fanout.js';
+import { fairness } from '../../bench/benchmarks/fairness.js';
 import { grading } from '../../bench/benchmarks/grading.js';
 import { idle } from '../../bench/benchmarks/idle.js';
 import { labstart } from '../../bench/benchmarks/labstart.js';
@@ -13,7 +14,16 @@ import { killChildren } from '../../bench/lib/command.js';
 import { formatTable } from '../lab/format-table.js';
 import { machine, writeResult } from '../../bench/lib/results.js';
 
-const BENCHMARKS: readonly Benchmark[] = [fanout, idle, transfer, labstart, capture, analysis, grading];
+const BENCHMARKS: readonly Benchmark[] = [
+  fanout,
+  idle,
+  transfer,
+  labstart,
+  capture,
+  analysis,
+  grading,
+  fairness,
+];
 
 /** `chatlab bench [name...] [--quick]`: the benchmarks, each beside its baseline. */
 export function benchCommand(): Command {
