@@ -58,4 +58,22 @@ describe('checksums of IPv4, TCP and UDP (RFC 791, 9293, 768)', () => {
     tso.writeUInt16BE(0, 16);
     expect(checkTransportChecksum(dissect(recordOf(tso)))?.status).toBe('unverifiable');
   });
+
+  it('takes a TCP checksum of 0xffff where 0x0000 is computed as correct: the same zero, as Linux writes it', () => {
+    // A SYN-ACK from a lab capture (the server's, tx offload off): Linux filled in the checksum itself and, the
+    // sum coming out 0, wrote 0xffff (CSUM_MANGLED_0). Wireshark flags it (RFC 1624); a receiver accepts it.
+    const synAck = Buffer.from(
+      '02420a4d670b02420a4d670a0800450000 3c00004000400658 0d0a4d670a0a4d670b0ce4cb2c50abb74ca60a45d6a012fe88ffff0000020405b40402080a98d6935bfec26fd601030 30a'.replace(
+        / /g,
+        '',
+      ),
+      'hex',
+    );
+    const check = checkTransportChecksum(dissect(recordOf(synAck)));
+    expect(check).toMatchObject({ layer: 'tcp', status: 'correct', value: 0xffff, expected: 0 });
+    synAck.writeUInt16BE(0x0000, 50); // the other way to write zero
+    expect(checks(synAck)).toEqual(['correct', 'correct']);
+    synAck.writeUInt16BE(0xfffe, 50);
+    expect(checks(synAck)).toEqual(['correct', 'incorrect']);
+  });
 });

@@ -81,7 +81,12 @@ export function checkTransportChecksum(packet: Packet): ChecksumCheck | undefine
   let expected = complementExcluding(packet.data, transport.offset, end, fieldOffset, pseudo);
   // UDP sends a computed 0 as 0xffff, since 0 means "no checksum" (RFC 768).
   if (layer === 'udp' && expected === 0) expected = 0xffff;
-  return { layer, status: value === expected ? 'correct' : 'incorrect', value, expected, fieldOffset };
+  // 0xffff and 0x0000 are the same number (zero) in one's complement arithmetic, and the receiver's sum over
+  // the segment comes out the same with either: Linux writes a computed TCP 0 as 0xffff when it fills in the
+  // checksum itself (skb_checksum_help, CSUM_MANGLED_0; about one segment in 65,536). Wireshark flags it citing
+  // RFC 1624, but it is a correct checksum.
+  const correct = value === expected || (layer === 'tcp' && expected === 0 && value === 0xffff);
+  return { layer, status: correct ? 'correct' : 'incorrect', value, expected, fieldOffset };
 }
 
 function unverifiable(layer: 'tcp' | 'udp', value: number, fieldOffset: number): ChecksumCheck {

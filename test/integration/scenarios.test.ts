@@ -216,15 +216,24 @@ describe.each(listScenarios())('scenario %s', (name) => {
         file,
         ...validate,
         '-Y',
-        'tcp.checksum.status==0 || ip.checksum.status==0 || udp.checksum.status==0',
+        // tcp.checksum.ffff: Wireshark's RFC 1624 warning for 0xffff where 0x0000 is computed, the same zero
+        // in one's complement, which Linux writes for about one segment in 65,536: not a wrong checksum.
+        '(tcp.checksum.status==0 && !tcp.checksum.ffff) || ip.checksum.status==0 || udp.checksum.status==0',
         ...status,
       ]);
       expect(`${host}: ${bad.trim().split('\n').filter(Boolean).length} bad checksums`).toBe(
         `${host}: 0 bad checksums`,
       );
-      // tshark did verify them: every TCP segment's checksum is "good" (status 1).
+      // tshark did verify them: every TCP segment's checksum is "good" (status 1), or 0xffff for zero.
       const tcp = await runTshark(['-r', file, '-Y', 'tcp', ...status]);
-      const good = await runTshark(['-r', file, ...validate, '-Y', 'tcp.checksum.status==1', ...status]);
+      const good = await runTshark([
+        '-r',
+        file,
+        ...validate,
+        '-Y',
+        'tcp.checksum.status==1 || tcp.checksum.ffff',
+        ...status,
+      ]);
       expect(good.trim().split('\n').length).toBe(tcp.trim().split('\n').length);
     }
     const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;

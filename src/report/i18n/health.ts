@@ -92,7 +92,7 @@ const en: HealthMessages = {
   },
   checksum: (layer, value, status, computed) =>
     status === 'correct'
-      ? `The ${layer} checksum ${c(value)} is correct: chatlab computed ${c(computed)} from the bytes, as the receiver does.`
+      ? `The ${layer} checksum ${c(value)} is correct: chatlab computed ${c(computed)} from the bytes, as the receiver does.${value === computed ? '' : ` (${c(value)} and ${c(computed)} are the same number, zero, in one's complement arithmetic: Linux writes a computed 0 as 0xffff, and Wireshark warns about it citing RFC 1624.)`}`
       : status === 'incorrect'
         ? `The ${layer} checksum ${c(value)} is incorrect: the bytes give ${c(computed)} (see "Capture health").`
         : `The ${layer} checksum ${c(value)} cannot be verified from this capture.`,
@@ -169,7 +169,7 @@ const ptBR: HealthMessages = {
   },
   checksum: (layer, value, status, computed) =>
     status === 'correct'
-      ? `O checksum ${layer} ${c(value)} está correto: o chatlab calculou ${c(computed)} a partir dos bytes, como faz o receptor.`
+      ? `O checksum ${layer} ${c(value)} está correto: o chatlab calculou ${c(computed)} a partir dos bytes, como faz o receptor.${value === computed ? '' : ` (${c(value)} e ${c(computed)} são o mesmo número, zero, na aritmética de complemento de um: o Linux escreve um 0 calculado como 0xffff, e o Wireshark avisa citando a RFC 1624.)`}`
       : status === 'incorrect'
         ? `O checksum ${layer} ${c(value)} está incorreto: os bytes dão ${c(computed)} (veja "Qualidade da captura").`
         : `O checksum ${layer} ${c(value)} não pode ser verificado nesta captura.`,
