@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough, type Duplex } from 'node:stream';
+import { Arrivals } from '../util/arrivals.js';
 import { LabError } from './lab-error.js';
 
 /** One line the scriptable client printed: a JSON object such as `{"type":"event","event":"MSG",...}`. */
@@ -10,16 +11,27 @@ export type ClientOutput = Record<string, unknown>;
  * `docker exec`: lines go to its stdin, and every JSON line it prints is collected for `waitFor`.
  */
 export class ScriptedClient {
-  readonly received: ClientOutput[] = [];
+  readonly #output = new Arrivals<ClientOutput>();
   readonly stderr: string[] = [];
-  #waiters = new Set<() => void>();
-  #ended = false;
+  readonly #ended: Promise<void>;
 
   private constructor(
     private readonly exec: Docker.Exec,
     private readonly stream: Duplex,
     readonly host: string,
-  ) {}
+  ) {
+    this.#ended = new Promise((resolve) => {
+      stream.on('end', () => {
+        this.#output.end(new Error(`${host}'s client ended`));
+        resolve();
+      });
+    });
+  }
+
+  /** Every JSON line the client printed, in order. */
+  get received(): readonly ClientOutput[] {
+    return this.#output.all;
+  }
 
   /** Starts the client in `containerId`, connected to `server` (ip:port). */
   static async open(
@@ -40,38 +52,15 @@ export class ScriptedClient {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     docker.modem.demuxStream(stream, stdout, stderr);
-    client.#readLines(stdout, (line) => {
+    readLines(stdout, (line) => {
       try {
-        client.received.push(JSON.parse(line) as ClientOutput);
+        client.#output.push(JSON.parse(line) as ClientOutput);
       } catch {
-        client.received.push({ type: 'text', text: line });
+        client.#output.push({ type: 'text', text: line });
       }
     });
-    client.#readLines(stderr, (line) => client.stderr.push(line));
-    stream.on('end', () => {
-      client.#ended = true;
-      client.#wake();
-    });
+    readLines(stderr, (line) => client.stderr.push(line));
     return client;
-  }
-
-  #readLines(source: PassThrough, onLine: (line: string) => void): void {
-    let pending = '';
-    source.setEncoding('utf8');
-    source.on('data', (chunk: string) => {
-      pending += chunk;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline).trim();
-        pending = pending.slice(newline + 1);
-        if (line !== '') onLine(line);
-      }
-      this.#wake();
-    });
-  }
-
-  #wake(): void {
-    for (const waiter of this.#waiters) waiter();
   }
 
   /** Types one line, as a person would: a slash command or a message to the current room. */
@@ -79,28 +68,18 @@ export class ScriptedClient {
     this.stream.write(`${line}\n`);
   }
 
-  /** Resolves with the first output (already received or still to come) that `matches`. */
-  async waitFor(
+  /** Resolves with the first output (already received or still to come) that `matches` (src/util/arrivals.ts). */
+  waitFor(
     what: string,
     matches: (output: ClientOutput) => boolean,
     timeoutMs = 10_000,
   ): Promise<ClientOutput> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = this.received.find(matches);
-        if (found !== undefined || this.#ended) {
-          clearTimeout(timer);
-          this.#waiters.delete(check);
-          if (found !== undefined) resolve(found);
-          else reject(this.#failure(`${this.host}'s client exited before ${what}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(this.#failure(`Timed out after ${timeoutMs / 1000} s waiting for ${what} on ${this.host}`));
-      }, timeoutMs);
-      this.#waiters.add(check);
-      check();
+    return this.#output.first(matches, {
+      what,
+      timeoutMs,
+      timedOut: () =>
+        this.#failure(`Timed out after ${timeoutMs / 1000} s waiting for ${what} on ${this.host}`),
+      ended: () => this.#failure(`${this.host}'s client exited before ${what}`),
     });
   }
 
@@ -111,24 +90,31 @@ export class ScriptedClient {
 
   /** Sends `/quit`, closes stdin and returns the client's exit code. */
   async close(timeoutMs = 5_000): Promise<number> {
-    if (!this.#ended) {
+    if (!this.#output.hasEnded) {
       this.send('/quit');
       this.stream.end();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        if (this.#ended) done();
-        else
-          this.#waiters.add(() => {
-            if (this.#ended) done();
-          });
-      });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([this.#ended, late]);
+      clearTimeout(timer);
       this.stream.destroy();
     }
     const info = await this.exec.inspect();
     return info.ExitCode ?? -1;
   }
+}
+
+/** Calls `onLine` for each non-blank line of a text stream. */
+function readLines(source: PassThrough, onLine: (line: string) => void): void {
+  let pending = '';
+  source.setEncoding('utf8');
+  source.on('data', (chunk: string) => {
+    pending += chunk;
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line !== '') onLine(line);
+    }
+  });
 }

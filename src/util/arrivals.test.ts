@@ -59,4 +59,17 @@ describe('Arrivals', () => {
     expect(lines.has((l) => l === 'hello')).toBe(true);
     await expect(lines.take((l) => l === 'hello', options('hello', 20))).rejects.toThrow('timed out');
   });
+
+  it('first() looks without taking: the item stays for takes and for other looks', async () => {
+    const lines = new Arrivals<string>();
+    const look = lines.first((l) => l === 'x', options('x'));
+    const take = lines.take((l) => l === 'x', options('x'));
+    lines.push('x');
+    expect(await look).toBe('x');
+    expect(await take).toBe('x');
+    expect(await lines.first((l) => l === 'x', options('x'))).toBe('x'); // taken, still there to look at
+    await expect(lines.take((l) => l === 'x', options('x', 20))).rejects.toThrow('timed out');
+    lines.end(new Error('closed'));
+    await expect(lines.first((l) => l === 'y', options('y'))).rejects.toThrow('closed before the wait for y');
+  });
 });

@@ -19,6 +19,8 @@ export interface TakeOptions<T> {
 }
 
 interface Waiter<T> {
+  /** False for a wait that only looks (`first`): the item stays for the other waits. */
+  takes: boolean;
   match: (item: T) => boolean;
   resolve: (item: T) => void;
   fail: (reason: Error) => void;
@@ -43,9 +45,10 @@ export class Arrivals<T> {
     const index = this.all.push(item) - 1;
     for (const waiter of this.#waiters) {
       if (!waiter.match(item)) continue;
-      this.#taken.add(index);
       this.#waiters.delete(waiter);
       waiter.resolve(item);
+      if (!waiter.takes) continue;
+      this.#taken.add(index);
       return;
     }
   }
@@ -81,6 +84,17 @@ export class Arrivals<T> {
       this.#taken.add(index);
       return Promise.resolve(found);
     }
+    return this.#wait(true, match, options);
+  }
+
+  /** The oldest item that matches, taken or not, now or when it arrives; it is left for the other waits. */
+  first(match: (item: T) => boolean, options: TakeOptions<T>): Promise<T> {
+    const found = this.all.find(match);
+    if (found !== undefined) return Promise.resolve(found);
+    return this.#wait(false, match, options);
+  }
+
+  #wait(takes: boolean, match: (item: T) => boolean, options: TakeOptions<T>): Promise<T> {
     const since = this.all.length;
     const failure = (wasWaiting = true): WaitFailure<T> => ({
       what: options.what,
@@ -91,6 +105,7 @@ export class Arrivals<T> {
     if (this.#ended !== null) return Promise.resolve(options.ended(failure(false), this.#ended)).then(reject);
     return new Promise<T>((resolve, fail) => {
       const waiter: Waiter<T> = {
+        takes,
         match,
         resolve: (item) => {
           clearTimeout(timer);
