@@ -11,6 +11,7 @@ import {
   allScenarios,
   cleanScenario,
   fastRetransmitScenario,
+  instantHandshakeScenario,
   lossySession,
   reorderScenario,
   scaledWindowScenario,
@@ -41,6 +42,7 @@ const scenarios = [
   reorderScenario,
   zeroWindowScenario,
   scaledWindowScenario,
+  instantHandshakeScenario,
 ].map((build) => build());
 
 describe('the TCP analysis agrees with tshark', () => {
@@ -63,7 +65,7 @@ describe('the TCP analysis agrees with tshark', () => {
     const file = join(dir, 'all.pcap');
     await writeFile(file, encodePcap(capture.records, { linkType: 1, nanosecond: true }));
     const analysis = analyseTcpRecords(capture.records);
-    expect(analysis.streams.size).toBe(6);
+    expect(analysis.streams.size).toBe(7);
     await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
   }, 60_000);
 

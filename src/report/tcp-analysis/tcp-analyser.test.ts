@@ -3,6 +3,7 @@ import { analyseTcpRecords } from './analyse-records.js';
 import {
   cleanScenario,
   fastRetransmitScenario,
+  instantHandshakeScenario,
   reorderScenario,
   scaledWindowScenario,
   type TcpScenario,
@@ -32,9 +33,14 @@ describe('TcpAnalyser', () => {
   });
 
   it.each(
-    [fastRetransmitScenario, timeoutScenario, reorderScenario, zeroWindowScenario, scaledWindowScenario].map(
-      (build) => [build().name, build] as const,
-    ),
+    [
+      fastRetransmitScenario,
+      timeoutScenario,
+      reorderScenario,
+      zeroWindowScenario,
+      scaledWindowScenario,
+      instantHandshakeScenario,
+    ].map((build) => [build().name, build] as const),
   )('%s: flags exactly the frames the scenario made', (_name, build) => {
     const scenario = build();
     expect(flagged(scenario)).toEqual(expectedOf(scenario));

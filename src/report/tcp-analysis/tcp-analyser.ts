@@ -9,6 +9,16 @@ export const GRAPH_POINTS = 4000;
 const FAST_RETRANSMISSION_NS = 20_000_000n;
 const DEFAULT_OOO_NS = 3_000_000n;
 
+/**
+ * How soon after the highest segment a lower one counts as out of order rather than retransmitted:
+ * the handshake's RTT, 3 ms without one. A negative RTT (clocks of merged captures) becomes a huge
+ * unsigned threshold in packet-tcp.c (guint64 ooo_thres), so everything in time is out of order.
+ */
+function outOfOrderThreshold(firstRttNs: bigint | null): bigint {
+  if (firstRttNs === null || firstRttNs === 0n) return DEFAULT_OOO_NS;
+  return firstRttNs < 0n ? 2n ** 64n + firstRttNs : firstRttNs;
+}
+
 /** One stream as the analysis saw it. */
 export interface AnalysedStream {
   readonly id: number;
@@ -23,7 +33,7 @@ export interface AnalysedStream {
 /**
  * Wireshark's TCP sequence analysis (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number), one
  * frame at a time in capture order: a single pass, with per-direction state bounded by the
- * unacknowledged segments. Frames with no flag and no ACK RTT are not kept.
+ * unacknowledged segments. Frames with no flag that acknowledge no segment exactly are not kept.
  */
 export class TcpAnalyser {
   readonly streams = new Map<number, AnalysedStream>();
@@ -72,7 +82,9 @@ export class TcpAnalyser {
         fwd.winScale = both ? (fwd.offeredShift ?? 0) : -2;
         rev.winScale = both ? (rev.offeredShift ?? 0) : -2;
       } else s.synNs = now;
-    } else if (flags.ack && s.synNs !== null && s.firstRttNs === null) {
+    } else if (flags.ack && s.synNs !== null && (s.firstRttNs ?? 0n) === 0n) {
+      // packet-tcp.c keeps ts_first_rtt as an nstime: a zero delta (SYN and ACK in the same clock tick)
+      // counts as unset, so the next pure ACK measures it again.
       s.firstRttNs = now - s.synNs;
     }
     fwd.base ??= (tcp.seq - 1) >>> 0;
@@ -136,7 +148,7 @@ export class TcpAnalyser {
       if (seglen > 1 && (fwd.nextseq - 1) >>> 0 === seq) notAdvanced = false;
       const sinceAck = now - rev.lastackTimeNs;
       const sinceNext = now - fwd.nextseqTimeNs;
-      const oooThreshold = s.firstRttNs !== null && s.firstRttNs > 0n ? s.firstRttNs : DEFAULT_OOO_NS;
+      const oooThreshold = outOfOrderThreshold(s.firstRttNs);
       const end = (seq + seglen + (flags.syn || flags.fin ? 1 : 0)) >>> 0;
       if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && sinceAck < FAST_RETRANSMISSION_NS) {
         marks.add('fast_retransmission').add('retransmission');
@@ -195,7 +207,7 @@ export class TcpAnalyser {
         mark: 'ack',
       });
     }
-    if (marks.size > 0 || result.ackRtt !== undefined) {
+    if (marks.size > 0 || result.acksFrame !== undefined) {
       this.frames.set(packet.frame, { frame: packet.frame, stream: stream.id, flags: [...marks], ...result });
     }
   }
@@ -214,7 +226,8 @@ export class TcpAnalyser {
       if (ack === segment.nextseq) {
         if (result.acksFrame === undefined) {
           result.acksFrame = segment.frame;
-          result.ackRtt = Number(now - segment.timestampNs) / 1e9;
+          // Wireshark shows no ACK RTT of zero (an ACK in the same clock tick as its segment).
+          if (now !== segment.timestampNs) result.ackRtt = Number(now - segment.timestampNs) / 1e9;
         }
         continue;
       }

@@ -80,6 +80,26 @@ export function reorderScenario(capture = new SyntheticCapture(), port = 40004, 
   return { name: 'out-of-order', capture, expected };
 }
 
+/**
+ * A handshake whose SYN and final ACK carry the same timestamp (a coarse clock): Wireshark takes the
+ * first RTT from the next pure ACK instead (a zero ts_first_rtt counts as unset), here 5 ms, so a
+ * segment 4 ms late is out of order rather than a retransmission.
+ */
+export function instantHandshakeScenario(
+  capture = new SyntheticCapture(),
+  port = 40007,
+  at = 0,
+): TcpScenario {
+  const conn = capture.connection(port);
+  const expected = new Map<number, TcpAnalysisFlag[]>();
+  conn.open(at, 0);
+  conn.send(at + 5000, true, { flags: 'PA', len: 500, lost: true });
+  expected.set(conn.send(at + 5000, true, { flags: 'PA', len: 500 }), ['lost_segment']);
+  expected.set(conn.send(at + 9000, true, { flags: 'PA', len: 500, seq: 1 }), ['out_of_order']);
+  conn.send(at + 10_000, false, { ack: 1001 });
+  return { name: 'instant-handshake', capture, expected };
+}
+
 /** The receiver's buffer fills: it advertises a zero window, the sender probes, then a window update. */
 export function zeroWindowScenario(capture = new SyntheticCapture(), port = 40005, at = 0): TcpScenario {
   const conn = capture.connection(port);
@@ -128,6 +148,7 @@ export function allScenarios(): {
     reorderScenario,
     zeroWindowScenario,
     scaledWindowScenario,
+    instantHandshakeScenario,
   ];
   builders.forEach((build, i) => {
     const scenario = build(capture, 40001 + i, i * 1_000_000);
