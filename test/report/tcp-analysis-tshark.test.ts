@@ -17,7 +17,7 @@ import {
   scaledWindowScenario,
   timeoutScenario,
   zeroWindowScenario,
-} from '../../src/report/tcp-analysis/test-scenarios.js';
+} from '../support/tcp-analysis/test-scenarios.js';
 import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
 
 // chatlab's TCP analysis against tshark's tcp.analysis.* fields, frame by frame, on the synthetic

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
 import { writeReport } from '../../src/report/index.js';
-import { lossySession } from '../../src/report/tcp-analysis/test-scenarios.js';
+import { lossySession } from '../support/tcp-analysis/test-scenarios.js';
 
 // The TCP analysis section of report.html in headless Chromium, on a run over a lossy link: the
 // time-sequence graph is drawn, its segments, its retransmission and its ACK line are visible and inside

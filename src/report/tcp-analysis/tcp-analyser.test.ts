@@ -9,7 +9,7 @@ import {
   type TcpScenario,
   timeoutScenario,
   zeroWindowScenario,
-} from './test-scenarios.js';
+} from '../../../test/support/tcp-analysis/test-scenarios.js';
 
 function flagged(scenario: TcpScenario): Map<number, string[]> {
   const out = new Map<number, string[]>();

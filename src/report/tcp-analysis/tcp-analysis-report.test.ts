@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { twoClientSession } from '../../../test/support/test-session.js';
 import { writeReport } from '../write-report.js';
-import { lossySession } from './test-scenarios.js';
+import { lossySession } from '../../../test/support/tcp-analysis/test-scenarios.js';
 
 let dir: string | undefined;
 afterEach(async () => {

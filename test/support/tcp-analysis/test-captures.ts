@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../pcap/index.js';
+import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../../src/pcap/index.js';
 
 const T0 = 1_790_000_000_000_000_000n;
 const WIRE_NS = 10_000n; // the receiver captures a frame 10 us after its sender
