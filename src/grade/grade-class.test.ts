@@ -215,6 +215,10 @@ describe('gradeClass', () => {
     await mkdir(empty);
     await writeFile(join(empty, 'notes.txt'), 'nothing here');
     await expect(gradeClass(empty, classFile, join(dir, 'out2'), 'en')).rejects.toThrow(GradeError);
+    await expect(gradeClass(empty, classFile, join(dir, 'out2'), 'en')).rejects.toMatchObject({
+      code: 'GRADE_NO_SUBMISSIONS',
+      details: { path: empty },
+    });
     await expect(gradeClass(empty, classFile, join(dir, 'out2'), 'en')).rejects.toThrow(
       /holds no folder: put each student's files in a folder named after their id/,
     );

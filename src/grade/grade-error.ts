@@ -1,3 +1,5 @@
+import { ChatlabError } from '../chatlab-error.js';
+
 /** Stable codes of what can go wrong while assigning or grading (docs/GRADING.md lists them). */
 export type GradeErrorCode =
   | 'GRADE_BAD_ROSTER'
@@ -9,14 +11,15 @@ export type GradeErrorCode =
   | 'GRADE_BAD_OPTION';
 
 /** An error of instructor mode: a code, a sentence that says what to do, and the data it came from. */
-export class GradeError extends Error {
+export class GradeError extends ChatlabError<GradeErrorCode, Readonly<Record<string, string | number>>> {
+  override readonly name = 'GradeError';
+
   constructor(
-    readonly code: GradeErrorCode,
+    code: GradeErrorCode,
     message: string,
-    readonly detail: Readonly<Record<string, string | number>> = {},
-    options?: { cause?: unknown },
+    details: Readonly<Record<string, string | number>> = {},
+    options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = 'GradeError';
+    super(code, message, details, options);
   }
 }

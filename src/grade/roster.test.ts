@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { ChatlabError } from '../chatlab-error.js';
+import { GradeError } from './grade-error.js';
 import { parseRoster } from './roster.js';
 
 describe('parseRoster', () => {
@@ -26,5 +28,21 @@ describe('parseRoster', () => {
     expect(() => parseRoster('1,"Ana\n', 'r.csv')).toThrow('r.csv:1 has a quote that is never closed');
     expect(() => parseRoster('1,Ana,a@b.c,extra\n', 'r.csv')).toThrow('r.csv:1 has 4 columns');
     expect(() => parseRoster('id,name\n', 'r.csv')).toThrow('r.csv lists no student');
+  });
+
+  it('throws a GradeError, a ChatlabError with its stable code and the data in details', () => {
+    let thrown: unknown;
+    try {
+      parseRoster('2024001\n', 'r.csv');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GradeError);
+    expect(thrown).toBeInstanceOf(ChatlabError);
+    expect(thrown).toMatchObject({
+      name: 'GradeError',
+      code: 'GRADE_BAD_ROSTER',
+      details: { at: 'r.csv:1' },
+    });
   });
 });
