@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ChatClient } from '../../src/client/index.js';
+import { Arrivals } from '../../src/util/arrivals.js';
 import type { ChatServer, ServerLimits } from '../../src/server/index.js';
 import { startServer } from '../../src/server/index.js';
 
@@ -128,10 +129,21 @@ export async function refusal(
 export class RawConnection {
   received = '';
   closed = false;
+  /** Each chunk as it arrived, and the waits on them (src/util/arrivals.ts); they end when the socket closes. */
+  readonly #chunks = new Arrivals<string>();
+  /** The reason the chunks end with: a wait for the close is met when it fails with this one. */
+  readonly #closedReason = new Error('the server closed the connection');
 
   constructor(readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => (this.received += chunk.toString('utf8')));
-    socket.on('close', () => (this.closed = true));
+    socket.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.received += text;
+      this.#chunks.push(text);
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.#chunks.end(this.#closedReason);
+    });
     socket.on('error', () => undefined);
   }
 
@@ -139,25 +151,41 @@ export class RawConnection {
     this.socket.write(bytes);
   }
 
-  /** Waits until `text` (or a match of the pattern) has arrived; fails after `timeoutMs`, saying what did. */
+  /**
+   * Waits until `text` (or a match of the pattern) has arrived; fails after `timeoutMs`, or as soon as the
+   * server closes the connection without it, saying what did arrive.
+   */
   async until(expected: string | RegExp, timeoutMs = 3000): Promise<void> {
     const found = (): boolean =>
       typeof expected === 'string' ? this.received.includes(expected) : expected.test(this.received);
-    for (const start = Date.now(); !found();) {
-      if (Date.now() - start > timeoutMs) {
-        throw new Error(
+    if (found()) return;
+    // The text so far does not match: look again at each chunk that arrives from now on.
+    const since = this.#chunks.all.length;
+    await this.#chunks.first(() => this.#chunks.all.length > since && found(), {
+      what: String(expected),
+      timeoutMs,
+      timedOut: () =>
+        new Error(
           `waited ${timeoutMs} ms for ${String(expected)}; received: ${JSON.stringify(this.received)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
+        ),
+      ended: (_, reason) =>
+        new Error(
+          `${reason.message} before ${String(expected)} arrived; received: ${JSON.stringify(this.received)}`,
+        ),
+    });
   }
 
   async untilClosed(timeoutMs = 3000): Promise<void> {
-    for (const start = Date.now(); !this.closed;) {
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`waited ${timeoutMs} ms for the server to close the connection`);
-      await new Promise((r) => setTimeout(r, 5));
+    if (this.closed) return;
+    try {
+      await this.#chunks.first(() => false, {
+        what: 'the close',
+        timeoutMs,
+        timedOut: () => new Error(`waited ${timeoutMs} ms for the server to close the connection`),
+        ended: (_, reason) => reason,
+      });
+    } catch (error) {
+      if (error !== this.#closedReason) throw error;
     }
   }
 }
