@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { connect } from 'node:net';
 import { ChatClient } from '../client/index.js';
 import { RawConnection, refusal, ServerFixture } from '../../test/support/server-fixture.js';
+import { rawFrom } from '../../test/support/raw-socket.js';
 
 // Issue 17: what is stored is what was acknowledged (controls refused), no text or name can pass for
 // another's (bidirectional and invisible characters refused), logins cost the same whether the user exists,
@@ -13,16 +13,6 @@ afterEach(async () => {
   for (const raw of opened.splice(0)) raw.socket.destroy();
   await lab.stop();
 });
-
-/** A raw connection from another loopback address (all of 127.0.0.0/8 is this host on Linux). */
-async function rawFrom(address: string): Promise<RawConnection> {
-  const socket = connect({ port: lab.port, host: '127.0.0.1', localAddress: address });
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const raw = new RawConnection(socket);
-  opened.push(raw);
-  await raw.until('* HELLO');
-  return raw;
-}
 
 describe('stored is what was acknowledged', () => {
   it('refuses NUL, C1 controls and bidirectional or zero-width characters in SAY and TELL, storing nothing', async () => {
@@ -81,16 +71,16 @@ describe('guessing', () => {
   it('takes 5 wrong guesses per account, by name and by e-mail together, from different addresses', async () => {
     lab = await ServerFixture.start();
     await (await lab.user('dave')).quit();
-    const a = await rawFrom('127.0.0.2');
-    const b = await rawFrom('127.0.0.3');
+    const a = await rawFrom(lab.port, '127.0.0.2', opened);
+    const b = await rawFrom(lab.port, '127.0.0.3', opened);
     a.write('1 LOGIN dave wrong-1\n2 LOGIN dave wrong-2\n3 LOGIN dave wrong-3\n');
     await a.until('3 401');
     b.write('1 LOGIN dave@example.org wrong-4\n2 LOGIN DAVE@example.org wrong-5\n');
     await b.until('2 401');
-    const c = await rawFrom('127.0.0.4');
+    const c = await rawFrom(lab.port, '127.0.0.4', opened);
     c.write('1 LOGIN dave dave-pw1\n');
     await c.until(/1 429 Too Many Requests \{"code":"TOO_MANY_ATTEMPTS"/);
-    const d = await rawFrom('127.0.0.5');
+    const d = await rawFrom(lab.port, '127.0.0.5', opened);
     d.write('1 LOGIN nobody wrong-1\n');
     await d.until('1 401');
   });
@@ -111,7 +101,7 @@ describe('guessing', () => {
     });
     // Another user from another address still has the whole budget.
     await (await lab.user('carol')).quit();
-    const carol = await rawFrom('127.0.0.6');
+    const carol = await rawFrom(lab.port, '127.0.0.6', opened);
     carol.write('1 LOGIN carol carol-pw1\n2 JOIN vault open-sesame\n');
     await carol.until('2 200 OK');
   });
