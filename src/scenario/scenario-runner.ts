@@ -25,10 +25,22 @@ import { resolveScenario } from './scenario-file.js';
 import { StepLog } from './step-log.js';
 
 /**
+ * Runs a scenario script: imports its module under a URL of this run's own (`?run=<run id>`), since a module
+ * is evaluated once per URL and a second run of the same script in one process would otherwise execute
+ * nothing. Its steps go to whatever `log` the scenario library (`lab`) is bound to; a run that recorded no
+ * step fails, as a script that does nothing proves nothing.
+ */
+export async function runScenarioScript(file: string, runId: string, log: StepLog): Promise<void> {
+  const before = log.steps.length;
+  await import(`${pathToFileURL(file).href}?run=${encodeURIComponent(runId)}`);
+  if (log.steps.length === before) throw new Error(`${file} ran no step: a run that does nothing fails`);
+}
+
+/**
  * Why the collected files cannot be this run's whole capture: fewer frames than tcpdump said it wrote (the
  * files came from elsewhere, or were cut), or no frame at all. Undefined when they are complete.
  */
-async function incompleteCaptures(files: readonly CaptureStats[]): Promise<string | undefined> {
+export async function incompleteCaptures(files: readonly CaptureStats[]): Promise<string | undefined> {
   const problems: string[] = [];
   let total = 0;
   for (const file of files) {
@@ -131,11 +143,7 @@ export class ScenarioRunner {
     lab.bind({ scenario: scenario.name, lab: running, log });
     let impairments: ImpairmentChange[] = [];
     try {
-      // A new URL each run: a module is evaluated once per URL, so a second run of the same scenario in one
-      // process would otherwise execute nothing.
-      await import(`${pathToFileURL(scenario.file).href}?run=${folder.id}`);
-      if (log.steps.length === 0)
-        throw new Error(`${scenario.file} ran no step: a run that does nothing fails`);
+      await runScenarioScript(scenario.file, folder.id, log);
     } catch (error) {
       failure = log.failure ?? {
         step: log.next,
