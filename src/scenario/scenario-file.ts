@@ -49,3 +49,30 @@ export function resolveScenario(
     `No scenario called "${nameOrPath}"; the shipped ones are ${listScenarios().join(', ')} (or give a path to a script).`,
   );
 }
+
+/**
+ * The scenario `chatlab demo` runs in a lab: `basic` for chatlab's own lab (or a lab folder that has a
+ * `basic` of its own), else the lab folder's only scenario. chatlab's `basic` drives chatlab clients, so a lab
+ * of another application with no scenario, or with several and no `basic`, gets a sentence saying what to do.
+ */
+export function demoScenario(labDir: string | null, runsChatlab: boolean): string {
+  if (labDir === null) return 'basic';
+  const own = join(labDir, 'scenarios');
+  const names = existsSync(own) ? listScenarios(own) : [];
+  if (names.includes('basic')) return 'basic';
+  if (names.length === 1 && names[0] !== undefined) return names[0];
+  if (names.length > 1) {
+    throw new ScenarioError(
+      'SCENARIO_NOT_FOUND',
+      `The lab ${labDir} has several scenarios (${names.join(', ')}) and none called "basic" for the demo. ` +
+        `Run one by name: \`npm run scenario -- --lab ${labDir} ${names[0] ?? ''}\`.`,
+    );
+  }
+  if (runsChatlab) return 'basic';
+  throw new ScenarioError(
+    'SCENARIO_NOT_FOUND',
+    `The lab ${labDir} has no scenario of its own, and chatlab's basic scenario only drives chatlab clients. ` +
+      `Write one in ${own} (docs/LAB.md, "Scenarios drive any program"), or bring the lab up and use it by ` +
+      `hand: \`npm run lab:up -- --lab ${labDir}\`.`,
+  );
+}

@@ -1,6 +1,8 @@
-// chatlab demo (npm run demo): the lab up, the `basic` scenario with every host captured, and the report; prints where it is.
+// chatlab demo (npm run demo): the lab up, its demo scenario (`basic`, or a lab folder's own) with every host captured, and the report.
 import { relative } from 'node:path';
 import { GradeError } from '../../grade/index.js';
+import { LAB_IMAGES } from '../../lab/index.js';
+import { demoScenario } from '../../scenario/scenario-file.js';
 import { ScenarioRunner } from '../../scenario/scenario-runner.js';
 import { keepGoingOnStrayRejections, parseScenarioArgs, reportCommandError } from './scenario-args.js';
 import { variantArgs } from './variant-args.js';
@@ -13,16 +15,19 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
     const variantFlags = argsWithVariant.filter((arg) => !argv.includes(arg));
     const args = parseScenarioArgs(argsWithVariant);
     keepGoingOnStrayRejections();
+    const { topology } = args;
+    const scenario = demoScenario(topology.labDir, topology.server.image === LAB_IMAGES.server);
     const result = await new ScenarioRunner()
       .withTopology(args.topology)
       .withLanguage(args.lang)
       .withoutSummary()
-      .run('basic');
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      .run(scenario);
     const here = (path: string): string => relative(process.cwd(), path) || '.';
+    const labFlags = topology.labDir === null ? [] : ['--lab', here(topology.labDir)];
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const { failure } = result.record;
     console.log('');
-    if (failure === undefined) console.log(`demo finished in ${seconds} s: the basic scenario passed.`);
+    if (failure === undefined) console.log(`demo finished in ${seconds} s: the ${scenario} scenario passed.`);
     else
       console.log(
         `demo FAILED at step ${failure.step} after ${seconds} s: expected ${failure.expected}.\n  ${failure.message}`,
@@ -33,7 +38,7 @@ export async function runDemo(argv: readonly string[]): Promise<void> {
     } else console.log(`  no report: ${result.reportError ?? 'it was not written'}`);
     console.log(`  captures    ${here(result.dir)}/captures/   (wireshark or tshark -r <file>)`);
     console.log(
-      `The lab stays up: \`npm run lab:chat -- ${[args.topology.clients[0]?.name ?? 'alice', ...variantFlags].join(' ')}\` to chat by hand, \`npm run lab:down\` to stop it.`,
+      `The lab stays up: \`npm run lab:chat -- ${[topology.clients[0]?.name ?? 'alice', ...variantFlags, ...labFlags].join(' ')}\` to chat by hand, \`npm run lab:down${labFlags.length > 0 ? ` -- ${labFlags.join(' ')}` : ''}\` to stop it.`,
     );
     if (!result.ok || result.reportError !== undefined) process.exitCode = 1;
   } catch (error) {
