@@ -78,6 +78,22 @@ export interface AnswerA {
   readonly payload: string | null;
   /** Where it lies in that frame: offset and length in bytes. */
   readonly payloadOffset: number | null;
+  /**
+   * A client's program naming itself (an HTTP User-Agent), kept apart: it names the client, not the
+   * application on the server that A asks about. Only when nothing names the server's.
+   */
+  readonly client?: ClientNamed;
+}
+
+/** What named itself, where: the line and the frame (the one carrying the line's first byte). */
+export interface ClientNamed {
+  readonly application: string;
+  readonly version: string | null;
+  readonly protocol: string | null;
+  readonly frame: number;
+  readonly stream: number;
+  readonly payload: string;
+  readonly payloadOffset: number | null;
 }
 
 export interface HostAddress {

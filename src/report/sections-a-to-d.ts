@@ -17,6 +17,15 @@ function sectionA({ A, C, D, E }: Answers, m: Messages): Section {
       answer: m.aNotNamed(C.transport ?? 'TCP', D.serverPort),
       tone: 'warn',
       blocks: [
+        ...(A.client === undefined
+          ? []
+          : ([
+              {
+                type: 'p',
+                text: m.aClientNamed(A.client.application, A.client.version, A.client.frame),
+              },
+              { type: 'code', text: A.client.payload },
+            ] satisfies Block[])),
         { type: 'p', text: m.aNotNamedHow },
         { type: 'p', text: m.aWhy },
       ],

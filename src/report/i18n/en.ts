@@ -61,6 +61,8 @@ export const en = {
   } as Record<string, (frame: number, client: string, offset: number | null) => string>,
   aNotNamed: (transport: string, port: number | null) =>
     `The capture does not name the application: a ${b(`text protocol on ${transport}${port === null ? '' : ` ${port}`}`)} whose payload carries no banner, header or version.`,
+  aClientNamed: (app: string, version: string | null, frame: number) =>
+    `The client does name itself: ${b(app)}${version === null ? '' : `, version ${b(version)}`}, in the HTTP User-Agent header of ${b(`frame ${frame}`)} (RFC 9110 §10.1.5). That is the program of the client that sent the request, not of the server, so it does not answer A.`,
   aNotNamedHow:
     "What you can write: the application is yours (say its name and version as your code knows them) and the capture shows only its port and what it sends, since no header of the lower layers names a program. Where to look: the first bytes the server sends on each connection (section E, its conversation), and your server's own start-up output. To make the capture answer A, have the server greet each client with its name and version, as chatlab's `* HELLO` and IRC's 002 numeric do.",
   cConversationsTitle:

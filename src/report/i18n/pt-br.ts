@@ -55,6 +55,8 @@ export const ptBR: Messages = {
   },
   aNotNamed: (transport, port) =>
     `A captura não nomeia a aplicação: um ${b(`protocolo de texto sobre ${transport}${port === null ? '' : ` ${port}`}`)} cuja carga útil não traz banner, cabeçalho nem versão.`,
+  aClientNamed: (app, version, frame) =>
+    `O cliente se identifica: ${b(app)}${version === null ? '' : `, versão ${b(version)}`}, no cabeçalho HTTP User-Agent do ${b(`quadro ${frame}`)} (RFC 9110 §10.1.5). É o programa do cliente que enviou a requisição, não o do servidor, por isso não responde A.`,
   aNotNamedHow:
     'O que você pode escrever: a aplicação é sua (diga o nome e a versão que o seu código conhece) e a captura mostra só a porta e o que ela envia, pois nenhum cabeçalho das camadas de baixo nomeia um programa. Onde olhar: os primeiros bytes que o servidor envia em cada conexão (seção E, a conversa) e a saída do seu servidor ao iniciar. Para a captura responder A, faça o servidor saudar cada cliente com nome e versão, como o `* HELLO` do chatlab e o numérico 002 do IRC.',
   cConversationsTitle:
