@@ -52,7 +52,7 @@ export function buildAnswerE(
       messages: (byFrame.get(segment.frame) ?? []).map((m) => ({
         id: m.id,
         summary: m.summary,
-        complete: m.frame === segment.frame,
+        complete: m.frame === segment.frame && m.unfinished !== true,
       })),
       retransmission: !firstCopies.has(segment.frame),
       ...(foreign ? payloadOf(segment.stream, segment.frame, segment.fromClient) : {}),

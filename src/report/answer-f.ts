@@ -79,7 +79,8 @@ function chooseMessage(
   const alone = new Set(
     segments.filter((s) => s.messages.length === 1 && !s.retransmission).map((s) => s.frame),
   );
-  const whole = messages.filter((m) => m.frames.length === 1 && alone.has(m.frame));
+  // A message the capture cut off (m.unfinished) is not whole, even alone in its segment.
+  const whole = messages.filter((m) => m.frames.length === 1 && alone.has(m.frame) && m.unfinished !== true);
   const preferences: ((m: ChatMessage) => boolean)[] = [
     (m) => m.kind === 'request' && m.verb === 'SAY',
     (m) => m.kind === 'request' && m.verb === 'TELL',

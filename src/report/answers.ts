@@ -206,6 +206,11 @@ export interface ChatMessage {
   readonly text?: string;
   /** For `text`: the same bytes in hexadecimal (cut after 512 bytes). */
   readonly hex?: string;
+  /**
+   * For `text`: the capture ends before the message does (a line without its LF, fewer bytes than its
+   * length prefix says), so what is shown is only its beginning.
+   */
+  readonly unfinished?: true;
   /** For `text` under IRC framing: the line parsed (RFC 2812 §2.3.1), null when the line is no IRC message. */
   readonly irc?: {
     readonly prefix: string | null;

@@ -39,38 +39,41 @@ export function decodeForeignStream(
         : framing === 'length'
           ? lengths(bytes, end)
           : lines(bytes, end);
-    for (const [start, stop] of ranges)
-      items.push(item(stream, direction, bytes, start, stop, framing, timeOf));
+    for (const [start, stop, unfinished] of ranges)
+      items.push(item(stream, direction, bytes, { start, end: stop, unfinished }, framing, timeOf));
   }
   return { items, gaps };
 }
 
-function segments(bytes: TcpDirection, end: number): [number, number][] {
-  return bytes.chunks.filter((c) => c.end <= end).map((c) => [c.start, c.end]);
+/** A message's byte range, and whether the capture ended before the message did. */
+type Range = [start: number, end: number, unfinished: boolean];
+
+function segments(bytes: TcpDirection, end: number): Range[] {
+  return bytes.chunks.filter((c) => c.end <= end).map((c) => [c.start, c.end, false]);
 }
 
-function lines(bytes: TcpDirection, end: number): [number, number][] {
+function lines(bytes: TcpDirection, end: number): Range[] {
   const all = bytes.read(0, end);
-  const ranges: [number, number][] = [];
+  const ranges: Range[] = [];
   let start = 0;
   for (let lf = all.indexOf(0x0a); lf >= 0; lf = all.indexOf(0x0a, start)) {
-    ranges.push([start, lf + 1]);
+    ranges.push([start, lf + 1, false]);
     start = lf + 1;
   }
-  if (start < end) ranges.push([start, end]); // the last line never ended: shown as it is
+  if (start < end) ranges.push([start, end, true]); // the last line never ended: shown as it is
   return ranges;
 }
 
-function lengths(bytes: TcpDirection, end: number): [number, number][] {
+function lengths(bytes: TcpDirection, end: number): Range[] {
   const all = bytes.read(0, end);
-  const ranges: [number, number][] = [];
+  const ranges: Range[] = [];
   let start = 0;
   while (start + LENGTH_BYTES <= end) {
     const stop = start + LENGTH_BYTES + all.readUInt32BE(start);
-    ranges.push([start, Math.min(stop, end)]);
+    ranges.push([start, Math.min(stop, end), stop > end]);
     start = stop;
   }
-  if (start < end) ranges.push([start, end]);
+  if (start < end) ranges.push([start, end, true]); // not even the whole length prefix
   return ranges;
 }
 
@@ -78,8 +81,7 @@ function item(
   stream: TcpStream,
   direction: Direction,
   bytes: TcpDirection,
-  start: number,
-  end: number,
+  { start, end, unfinished }: { start: number; end: number; unfinished: boolean },
   framing: Exclude<ReportFraming, 'chatlab'>,
   timeOf: (frame: number) => bigint,
 ): ChatItem {
@@ -102,6 +104,7 @@ function item(
       end,
       text: cut(text, TEXT_LENGTH),
       hex: raw.subarray(0, HEX_BYTES).toString('hex'),
+      ...(unfinished ? { unfinished: true as const } : {}),
       ...(irc === undefined
         ? {}
         : {

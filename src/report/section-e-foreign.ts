@@ -23,6 +23,9 @@ export function sectionEForeign({ E }: Answers, m: Messages): Section {
   if (joined !== undefined) {
     blocks.push({ type: 'p', text: m.eJoined(joined.frame, joined.messages.length) });
   }
+  const unfinished = E.messages.find((msg) => msg.unfinished === true);
+  if (unfinished !== undefined)
+    blocks.push({ type: 'p', text: m.eUnfinished(unfinished.summary, unfinished.frame) });
   const { problems } = E.conformance;
   if (problems.length > 0) {
     blocks.push({

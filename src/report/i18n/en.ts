@@ -176,6 +176,8 @@ export const en = {
     `A message is not a segment: TCP carries a stream of bytes. The message ${c(message)} needed several segments (${framesText(frames)}).`,
   eJoined: (frame: number, count: number) =>
     `And one segment may carry several messages: ${b(`frame ${frame}`)} carries ${n(count)}.`,
+  eUnfinished: (message: string, frame: number) =>
+    `The capture ends in the middle of a message: ${c(message)} (${b(`frame ${frame}`)}) is only its beginning, a line without its LF or fewer bytes than its length says, and is shown as far as it goes.`,
   eProblemsTitle: 'Problems found',
   eProblemsHead: ['frame', 'stream', 'sent by', 'problem', "server's answer"],
   eServerAnswer: (frame: number, status: number, code: string | null) =>
@@ -238,7 +240,7 @@ export const en = {
     data: (f) => `no header: the application's bytes, which Wireshark shows as Data, ${String(f.line)}`,
   } as Record<string, (fields: Readonly<Record<string, string | number | boolean>>) => string>,
   fStory: (app: number, tcp: number, ip: number, eth: number) => [
-    `The application wrote ${n(app)} bytes, one line of the chat protocol, to its TCP socket.`,
+    `The application wrote ${n(app)} bytes, one message of the chat protocol, to its TCP socket.`,
     `TCP put its header in front of them: a segment of ${n(tcp)} bytes, with the ports that say which program gets the data, and the sequence number that puts the bytes back in order.`,
     `IP put its header in front of the segment: a packet of ${n(ip)} bytes, with the addresses that take it across the networks to the right host.`,
     `Ethernet put its header in front of the packet: a frame of ${n(eth)} bytes, with the MAC addresses that take it across this one network to the next interface.`,

@@ -174,6 +174,8 @@ export const ptBR: Messages = {
     `Uma mensagem não é um segmento: o TCP transporta um fluxo de bytes. A mensagem ${c(message)} precisou de vários segmentos (${framesText(frames)}).`,
   eJoined: (frame, count) =>
     `E um segmento pode levar várias mensagens: o ${b(`quadro ${frame}`)} leva ${n(count)}.`,
+  eUnfinished: (message, frame) =>
+    `A captura termina no meio de uma mensagem: ${c(message)} (${b(`quadro ${frame}`)}) é só o começo dela, uma linha sem o seu LF ou menos bytes do que o seu comprimento diz, e aparece até onde vai.`,
   eProblemsTitle: 'Problemas encontrados',
   eProblemsHead: ['quadro', 'fluxo', 'enviado por', 'problema', 'resposta do servidor'],
   eServerAnswer: (frame, status, code) =>
@@ -242,7 +244,7 @@ export const ptBR: Messages = {
     data: (f) => `sem cabeçalho: os bytes da aplicação, que o Wireshark mostra como Data, ${String(f.line)}`,
   },
   fStory: (app, tcp, ip, eth) => [
-    `A aplicação escreveu ${n(app)} bytes, uma linha do protocolo do chat, no seu socket TCP.`,
+    `A aplicação escreveu ${n(app)} bytes, uma mensagem do protocolo do chat, no seu socket TCP.`,
     `O TCP colocou seu cabeçalho na frente deles: um segmento de ${n(tcp)} bytes, com as portas que dizem qual programa recebe os dados e o número de sequência que recoloca os bytes em ordem.`,
     `O IP colocou seu cabeçalho na frente do segmento: um pacote de ${n(ip)} bytes, com os endereços que o levam através das redes até o host certo.`,
     `A Ethernet colocou seu cabeçalho na frente do pacote: um quadro de ${n(eth)} bytes, com os endereços MAC que o levam através desta rede até a próxima interface.`,
