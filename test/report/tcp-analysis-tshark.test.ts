@@ -12,6 +12,7 @@ import {
   cleanScenario,
   fastRetransmitScenario,
   instantHandshakeScenario,
+  quickSpuriousScenario,
   lossySession,
   reorderScenario,
   scaledWindowScenario,
@@ -43,6 +44,7 @@ const scenarios = [
   zeroWindowScenario,
   scaledWindowScenario,
   instantHandshakeScenario,
+  quickSpuriousScenario,
 ].map((build) => build());
 
 describe('the TCP analysis agrees with tshark', () => {
@@ -65,7 +67,7 @@ describe('the TCP analysis agrees with tshark', () => {
     const file = join(dir, 'all.pcap');
     await writeFile(file, encodePcap(capture.records, { linkType: 1, nanosecond: true }));
     const analysis = analyseTcpRecords(capture.records);
-    expect(analysis.streams.size).toBe(7);
+    expect(analysis.streams.size).toBe(8);
     await expect(compareTcpAnalysis(file, analysis.frames)).resolves.toEqual([]);
   }, 60_000);
 

@@ -4,6 +4,7 @@ import {
   cleanScenario,
   fastRetransmitScenario,
   instantHandshakeScenario,
+  quickSpuriousScenario,
   reorderScenario,
   scaledWindowScenario,
   type TcpScenario,
@@ -40,6 +41,7 @@ describe('TcpAnalyser', () => {
       zeroWindowScenario,
       scaledWindowScenario,
       instantHandshakeScenario,
+      quickSpuriousScenario,
     ].map((build) => [build().name, build] as const),
   )('%s: flags exactly the frames the scenario made', (_name, build) => {
     const scenario = build();

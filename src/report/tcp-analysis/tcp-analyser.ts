@@ -150,12 +150,20 @@ export class TcpAnalyser {
       const sinceNext = now - fwd.nextseqTimeNs;
       const oooThreshold = outOfOrderThreshold(s.firstRttNs);
       const end = (seq + seglen + (flags.syn || flags.fin ? 1 : 0)) >>> 0;
-      if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && sinceAck < FAST_RETRANSMISSION_NS) {
+      // Data the receiver has already acknowledged is a spurious retransmission, however soon it comes:
+      // Wireshark 4.0 tests this before fast retransmission and out-of-order (a copy sent 54 us after the
+      // highest segment, under a 68 us first RTT, is spurious in tshark, not out of order).
+      if (seglen > 0 && rev.lastack !== 0 && leSeq((seq + seglen) >>> 0, rev.lastack)) {
+        marks.add('spurious_retransmission').add('retransmission');
+      } else if (
+        notAdvanced &&
+        rev.dupacknum >= 2 &&
+        rev.lastack === seq &&
+        sinceAck < FAST_RETRANSMISSION_NS
+      ) {
         marks.add('fast_retransmission').add('retransmission');
       } else if (notAdvanced && sinceNext < oooThreshold && fwd.nextseq !== end) {
         marks.add('out_of_order');
-      } else if (seglen > 0 && rev.lastack !== 0 && leSeq((seq + seglen) >>> 0, rev.lastack)) {
-        marks.add('spurious_retransmission').add('retransmission');
       } else if (notAdvanced) marks.add('retransmission');
     }
 

@@ -100,6 +100,27 @@ export function instantHandshakeScenario(
   return { name: 'instant-handshake', capture, expected };
 }
 
+/**
+ * The receiver acknowledges two segments, and 150 us later (well inside the 2 ms first RTT) the sender sends
+ * the second again while a third is already out: data already acknowledged is a spurious retransmission, not
+ * an out-of-order segment, as tshark 4.0 says (the lab's lossy run showed it with SACK recovery).
+ */
+export function quickSpuriousScenario(capture = new SyntheticCapture(), port = 40008, at = 0): TcpScenario {
+  const conn = capture.connection(port);
+  const expected = new Map<number, TcpAnalysisFlag[]>();
+  conn.open(at);
+  conn.send(at + 5000, true, { flags: 'PA', len: 500 });
+  conn.send(at + 5100, true, { flags: 'PA', len: 500 });
+  conn.send(at + 5150, true, { flags: 'PA', len: 500 });
+  conn.send(at + 5200, false, { ack: 1001 });
+  expected.set(conn.send(at + 5300, true, { flags: 'PA', len: 500, seq: 501 }), [
+    'spurious_retransmission',
+    'retransmission',
+  ]);
+  conn.send(at + 6000, false, { ack: 1501 });
+  return { name: 'quick-spurious', capture, expected };
+}
+
 /** The receiver's buffer fills: it advertises a zero window, the sender probes, then a window update. */
 export function zeroWindowScenario(capture = new SyntheticCapture(), port = 40005, at = 0): TcpScenario {
   const conn = capture.connection(port);
@@ -149,6 +170,7 @@ export function allScenarios(): {
     zeroWindowScenario,
     scaledWindowScenario,
     instantHandshakeScenario,
+    quickSpuriousScenario,
   ];
   builders.forEach((build, i) => {
     const scenario = build(capture, 40001 + i, i * 1_000_000);
