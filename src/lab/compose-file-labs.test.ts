@@ -12,6 +12,7 @@ interface Service {
   image: string;
   build?: { context: string; dockerfile: string };
   command?: string[];
+  cap_add?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
   ports?: string[];
@@ -93,6 +94,13 @@ describe('renderCompose for lab files', () => {
     expect(services.alice?.image).toBe('chatlab-netcat');
     expect(services['server-capture']).toBeUndefined();
     expect(services['alice-capture']?.network_mode).toBe('service:alice');
+    // The server is not captured, but its frames reach alice's capture: its offloads go off all the same.
+    expect(services['server-link']?.network_mode).toBe('service:server');
+    expect(services['server-link']?.cap_add).toEqual(['NET_ADMIN']);
+    expect(services['server-link']?.command?.join(' ')).toContain(
+      'ethtool -K eth0 tx off tso off gso off gro off',
+    );
+    expect(services['alice-link']).toBeUndefined();
     expect(Object.values(services).some((service) => service.healthcheck !== undefined)).toBe(false);
   });
 });

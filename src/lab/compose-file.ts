@@ -76,6 +76,14 @@ export function captureCommand(host: LabHost): string[] {
   return ['sh', '-c', `{ ${OFFLOADS_OFF}; }; ${tcpdump}`];
 }
 
+/**
+ * The command of a host's link sidecar when the host is not captured: its offloads go off all the same, since
+ * its frames reach the captured hosts (a veth passes unsegmented buffers and unfilled checksums to its peer).
+ */
+export function linkCommand(): string[] {
+  return ['sh', '-c', `{ ${OFFLOADS_OFF}; }; exec sleep infinity`];
+}
+
 /** Where chatlab builds an image it owns from, and the official image its BASE defaults to. */
 function ownImage(image: string): { dir: string; fallback: string } | undefined {
   if (image === LAB_IMAGES.server) return { dir: 'server', fallback: REGISTRY_BASES.node };
@@ -194,6 +202,21 @@ function captureService(topology: Topology, paths: ComposePaths, host: LabHost):
   ];
 }
 
+/** The sidecar of a host left out of `capture:`: offloads off in its network namespace, and nothing else. */
+function linkService(topology: Topology, paths: ComposePaths, host: LabHost): string[] {
+  return [
+    `  ${host.name}-link:`,
+    `    image: ${LAB_IMAGES.capture}`,
+    ...build(paths, LAB_IMAGES.capture, null),
+    `    network_mode: service:${host.name}`,
+    '    init: true',
+    '    cap_add: [NET_ADMIN]',
+    ...list('    ', 'command', linkCommand()),
+    `    depends_on: [${host.name}]`,
+    ...labels(host, 'link'),
+  ];
+}
+
 /** Renders the compose file for a topology; compose/lab.yml is this for the defaults. */
 export function renderCompose(topology: Topology, paths: ComposePaths): string {
   return [
@@ -220,6 +243,9 @@ export function renderCompose(topology: Topology, paths: ComposePaths): string {
     'services:',
     ...allHosts(topology).flatMap((host) => hostService(topology, paths, host)),
     ...capturedHosts(topology).flatMap((host) => captureService(topology, paths, host)),
+    ...allHosts(topology)
+      .filter((host) => !host.captured)
+      .flatMap((host) => linkService(topology, paths, host)),
     '',
   ].join('\n');
 }

@@ -31,11 +31,11 @@ function choice<T extends string>(
 
 function readHost(p: LabFileProblems, dir: string, name: string, node: Node | null): LabFileHost | undefined {
   const field = `hosts.${name}`;
-  if (!HOST_NAME.test(name) || name.endsWith('-capture')) {
+  if (!HOST_NAME.test(name) || name.endsWith('-capture') || name.endsWith('-link')) {
     p.add(
       node,
       field,
-      'a host name is 1-20 lower-case letters, digits or "-", starting with a letter (not ending "-capture")',
+      'a host name is 1-20 lower-case letters, digits or "-", starting with a letter (not ending "-capture" or "-link", the names of its sidecars)',
     );
   }
   const map = p.map(node, field, 0);

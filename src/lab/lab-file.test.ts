@@ -182,7 +182,7 @@ hosts:
   Alice: { role: client, image: chatlab-client, environment: { 1X: y } }
 `);
     expect(found).toEqual([
-      '5:10: hosts.Alice: a host name is 1-20 lower-case letters, digits or "-", starting with a letter (not ending "-capture")',
+      '5:10: hosts.Alice: a host name is 1-20 lower-case letters, digits or "-", starting with a letter (not ending "-capture" or "-link", the names of its sidecars)',
       '5:68: hosts.Alice.environment.1X: is not a variable name (letters, digits, "_")',
       '4:3: hosts: chatlab-server speaks TCP; set app.transport: tcp',
     ]);

@@ -9,7 +9,7 @@ import { applyDeclaredImpairments } from './impairment.js';
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
 import { capturesDir, StartedLab, stopLab } from './started-lab.js';
-import { allHosts, buildTopology, capturedHosts, serverReadiness, type Topology } from './topology.js';
+import { allHosts, buildTopology, serverReadiness, type Topology } from './topology.js';
 
 /**
  * Collects how to run the lab; `start()` builds what is missing, starts the containers with compose and
@@ -64,7 +64,7 @@ export class Lab {
       );
     }
     mkdirSync(capturesDir(topology), { recursive: true });
-    const count = 1 + topology.clients.length + capturedHosts(topology).length;
+    const count = 2 * allHosts(topology).length; // every host and its sidecar (capture, or link)
     const up = ['up', '--detach', '--no-build', '--pull', 'never', '--remove-orphans'];
     await progress.step(`Starting ${count} containers on ${topology.subnet} (${file})`, async () => {
       try {
@@ -95,8 +95,8 @@ export class Lab {
   async #waitReady(docker: Docker, topology: Topology): Promise<void> {
     const containers = await listLabContainers(docker, topology.project);
     const server = containers.find((c) => c.role === 'server');
-    const sniffers = containers.filter((c) => c.role === 'capture');
-    if (server === undefined || sniffers.length !== capturedHosts(topology).length) {
+    const sniffers = containers.filter((c) => c.role === 'capture' || c.role === 'link');
+    if (server === undefined || sniffers.length !== allHosts(topology).length) {
       throw new LabError(
         'LAB_NOT_RUNNING',
         'Compose did not start every lab container.',
@@ -111,9 +111,8 @@ export class Lab {
         for (const container of [...pending]) {
           if (await isReady(docker, container, readiness)) {
             pending.delete(container);
-            this.#progress.info(
-              `  ${container.service} is ${container.role === 'server' ? 'answering' : 'capturing'}`,
-            );
+            const doing = { server: 'answering', link: 'ready (offloads off, not captured)' }[container.role];
+            this.#progress.info(`  ${container.service} is ${doing ?? 'capturing'}`);
           }
         }
         return pending.size === 0;
@@ -140,6 +139,7 @@ async function isReady(
   }
   if (container.role === 'server')
     return readiness.kind === 'http' ? state === 'healthy' : state === 'running';
+  if (container.role === 'link') return (await logsOf(docker, container.id, 20)).includes('chatlab-capture:');
   const listening = (await logsOf(docker, container.id, 20)).includes('listening on eth0');
   return readiness.kind === 'port' && container.host === readiness.server
     ? listening && state === 'healthy'

@@ -57,13 +57,14 @@ async function health(dir: string) {
   return { health: answers.health, get, dir };
 }
 
-const withDrops = (dropped: number) => ({
+const withDrops = (dropped: number, offloadsFailedAt: string | null = null) => ({
   ...(runJsonFor([SERVER, ALICE, BOB]) as object),
   captures: [SERVER, ALICE, BOB].map((h, i) => ({
     host: h.name,
     file: `captures/${h.name}.pcap`,
     captured: 10,
     dropped: i === 0 ? dropped : 0,
+    offloads: h.name === offloadsFailedAt ? 'not-off' : 'off',
   })),
 });
 
@@ -78,6 +79,7 @@ describe('capture health', () => {
       ['BAD_TRANSPORT_CHECKSUM', 'ok'],
       ['SNAPLEN_TRUNCATED', 'ok'],
       ['KERNEL_DROPS', 'ok'],
+      ['OFFLOADS_ON', 'ok'],
       ['HANDSHAKE_MISSING', 'ok'],
       ['DUPLICATE_FRAMES', 'ok'],
       ['CLOCKS_DISAGREE', 'ok'],
@@ -97,6 +99,7 @@ describe('capture health', () => {
     expect(get('BAD_TRANSPORT_CHECKSUM')).toMatchObject({ status: 'warning', count: 160 });
     expect(get('BAD_IP_CHECKSUM')).toMatchObject({ status: 'ok', count: 0 });
     expect(get('KERNEL_DROPS').status).toBe('unknown');
+    expect(get('OFFLOADS_ON').status).toBe('unknown'); // no run record: only the frames can tell
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('ethtool -K eth0 tx off');
     expect(md).toContain('ethtool -K eth0 tso off gso off gro off');
@@ -127,13 +130,18 @@ describe('capture health', () => {
       }
       return records;
     };
-    const { get } = await health(await writeMutated(session, mutate, withDrops(3)));
+    const { get, dir } = await health(await writeMutated(session, mutate, withDrops(3, 'bob')));
     expect(get('BAD_TRANSPORT_CHECKSUM')).toMatchObject({ status: 'warning', count: 1, hosts: { alice: 1 } });
     expect(get('BAD_TRANSPORT_CHECKSUM').frames[0]).toBeLessThanOrEqual(say + 1);
     expect(get('DUPLICATE_FRAMES')).toMatchObject({ status: 'warning', count: 1, hosts: { alice: 1 } });
     expect(get('SNAPLEN_TRUNCATED').status).toBe('warning');
     expect(get('SNAPLEN_TRUNCATED').hosts).toEqual({ bob: get('SNAPLEN_TRUNCATED').count });
     expect(get('KERNEL_DROPS')).toMatchObject({ status: 'warning', count: 3, hosts: { server: 3 } });
+    // bob's sidecar said ethtool failed (run.json): the report names him and says what to do.
+    expect(get('OFFLOADS_ON')).toMatchObject({ status: 'warning', count: 1, hosts: { bob: 1 } });
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('still on at bob: ethtool failed there');
+    expect(md).toContain('npm run doctor');
     expect(get('FRAME_OVER_MTU').status).toBe('ok');
   });
 

@@ -13,6 +13,7 @@ export type HealthCode =
   | 'BAD_TRANSPORT_CHECKSUM'
   | 'SNAPLEN_TRUNCATED'
   | 'KERNEL_DROPS'
+  | 'OFFLOADS_ON'
   | 'HANDSHAKE_MISSING'
   | 'DUPLICATE_FRAMES'
   | 'CLOCKS_DISAGREE';
@@ -44,6 +45,8 @@ export interface CaptureHealth {
 export interface SnifferCounts {
   readonly host: string;
   readonly dropped: number | null;
+  /** Whether the lab's sidecar turned the interface's offloads off before capturing (null: not said). */
+  readonly offloads?: 'off' | 'not-off' | null;
 }
 
 const MTU = 1500;
@@ -143,6 +146,7 @@ export class HealthCollector {
       check('BAD_TRANSPORT_CHECKSUM', this.#badTransport, { verified: this.#transportVerified }),
       check('SNAPLEN_TRUNCATED', this.#truncated, {}),
       dropsCheck(sniffers),
+      offloadsCheck(sniffers),
       handshakeCheck(handshakeMissing),
       check('DUPLICATE_FRAMES', this.#duplicates, { windowMs: Number(DUPLICATE_WINDOW_NS / 1_000_000n) }),
       check('CLOCKS_DISAGREE', this.#skewed, {
@@ -182,6 +186,22 @@ function dropsCheck(sniffers: readonly SnifferCounts[] | null): HealthCheck {
     hosts,
     frames: [],
     detail: { unit: 'packets', sniffers: known.length },
+  };
+}
+
+/** The lab's own record of each sidecar's `ethtool -K eth0 tx off tso off gso off gro off`. */
+function offloadsCheck(sniffers: readonly SnifferCounts[] | null): HealthCheck {
+  const known = (sniffers ?? []).filter((s) => s.offloads === 'off' || s.offloads === 'not-off');
+  const hosts: Record<string, number> = {};
+  for (const s of known) if (s.offloads === 'not-off') hosts[s.host] = 1;
+  const count = Object.keys(hosts).length;
+  return {
+    code: 'OFFLOADS_ON',
+    status: known.length === 0 ? 'unknown' : count > 0 ? 'warning' : 'ok',
+    count,
+    hosts,
+    frames: [],
+    detail: { unit: 'hosts', sniffers: known.length },
   };
 }
 

@@ -60,8 +60,17 @@ export interface RunRecord {
     app?: { port: number; transport: 'tcp' | 'udp'; framing: string; protocol: string | null };
     hosts: HostRecord[];
   };
-  /** One file per host, with tcpdump's counts of packets written and dropped by the kernel. */
-  captures: { host: string; file: string; captured: number | null; dropped: number | null }[];
+  /**
+   * One file per host, with tcpdump's counts of packets written and dropped by the kernel, and whether its
+   * sidecar turned the interface's offloads off before capturing (null where it did not say).
+   */
+  captures: {
+    host: string;
+    file: string;
+    captured: number | null;
+    dropped: number | null;
+    offloads?: 'off' | 'not-off' | null;
+  }[];
   /** Each change of a host's link during the run (lab.impair / lab.clearImpairment), in order. */
   impairments: ImpairmentChange[];
   steps: StepRecord[];
@@ -90,7 +99,7 @@ export interface RunInfo {
   readonly hosts: readonly RunHost[];
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
-  readonly captures: readonly Readonly<Pick<RunRecord['captures'][number], 'host' | 'dropped'>>[];
+  readonly captures: readonly Readonly<SnifferRecord>[];
   /** Changes of the hosts' links during the run: from which step, which host, what (`none`: cleared). */
   readonly impairments: readonly Readonly<Pick<ImpairmentChange, 'step' | 'host' | 'text'>>[];
 }
@@ -147,11 +156,19 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
   };
 }
 
-function captureCounts(capture: Record<string, unknown>): { host: string; dropped: number | null } {
-  const dropped = capture.dropped;
+/** What the report reads of one capture's entry. */
+export interface SnifferRecord {
+  host: string;
+  dropped: number | null;
+  offloads: 'off' | 'not-off' | null;
+}
+
+function captureCounts(capture: Record<string, unknown>): SnifferRecord {
+  const { dropped, offloads } = capture;
   return {
     host: typeof capture.host === 'string' ? capture.host : '?',
     dropped: typeof dropped === 'number' && Number.isInteger(dropped) && dropped >= 0 ? dropped : null,
+    offloads: offloads === 'off' || offloads === 'not-off' ? offloads : null,
   };
 }
 

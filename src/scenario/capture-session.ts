@@ -23,6 +23,8 @@ export interface CaptureStats {
   file: string;
   captured: number | null;
   dropped: number | null;
+  /** What the sidecar said before tcpdump started: offloads off, not off (ethtool failed), or nothing read. */
+  offloads: 'off' | 'not-off' | null;
 }
 
 /** Docker answers 304 to starting a running container or stopping a stopped one: nothing to do. */
@@ -60,6 +62,7 @@ export class CaptureSession {
       if (restartServer && chatlab) await this.#restartServer();
       else if (restartServer) await this.docker.getContainer((await this.#server()).id).restart({ t: 5 });
       await this.#start(sniffers);
+      if (restartServer) await this.#restartServerLink();
       if (restartServer && !chatlab && serverReadiness(this.topology) === 'port') {
         const sniffer = sniffers.find((c) => c.host === this.topology.server.name);
         if (sniffer !== undefined) await this.#waitForPort(sniffer);
@@ -82,7 +85,7 @@ export class CaptureSession {
       const file = join(dir, `${host.name}.pcap`);
       await copyFile(join(capturesDir(this.topology), host.captureFile), file);
       const sniffer = sniffers.find((c) => c.host === host.name);
-      const output = sniffer === undefined ? '' : await logsOf(this.docker, sniffer.id, 10);
+      const output = sniffer === undefined ? '' : await logsOf(this.docker, sniffer.id, 40);
       const count = (what: RegExp): number | null => {
         const found = [...output.matchAll(what)].at(-1)?.[1];
         return found === undefined ? null : Number(found);
@@ -92,6 +95,7 @@ export class CaptureSession {
         file,
         captured: count(/(\d+) packets? captured/g),
         dropped: count(/(\d+) packets? dropped by kernel/g),
+        offloads: offloadsOf(output),
       });
     }
     return stats;
@@ -138,6 +142,16 @@ export class CaptureSession {
       this.timeoutMs,
       200,
     );
+  }
+
+  /**
+   * A server left out of `capture:` has a link sidecar instead, which turned its offloads off in the network
+   * namespace the restart replaced: started again, it joins the new one and turns them off there.
+   */
+  async #restartServerLink(): Promise<void> {
+    const containers = await listLabContainers(this.docker, this.topology.project);
+    const link = containers.find((c) => c.role === 'link' && c.host === this.topology.server.name);
+    if (link !== undefined) await this.docker.getContainer(link.id).restart({ t: 1 });
   }
 
   async #restartServer(): Promise<void> {
@@ -201,4 +215,12 @@ export class CaptureSession {
       200,
     );
   }
+}
+
+/** The last word of a sidecar's OFFLOADS_OFF line (src/lab/compose-file.ts) in its output. */
+export function offloadsOf(output: string): 'off' | 'not-off' | null {
+  const off = output.lastIndexOf('chatlab-capture: offloads off');
+  const failed = output.lastIndexOf('chatlab-capture: WARNING: could not turn offloads off');
+  if (off < 0 && failed < 0) return null;
+  return off > failed ? 'off' : 'not-off';
 }

@@ -99,9 +99,9 @@ describe('incompleteCaptures', () => {
   it('takes files that hold every frame their sniffer counted (or more, or an unknown count)', async () => {
     await expect(
       incompleteCaptures([
-        { host: 'server', file: capture('server', 5), captured: 5, dropped: 0 },
-        { host: 'alice', file: capture('alice', 4), captured: 3, dropped: 0 },
-        { host: 'bob', file: capture('bob', 2), captured: null, dropped: null },
+        { host: 'server', file: capture('server', 5), captured: 5, dropped: 0, offloads: 'off' },
+        { host: 'alice', file: capture('alice', 4), captured: 3, dropped: 0, offloads: 'off' },
+        { host: 'bob', file: capture('bob', 2), captured: null, dropped: null, offloads: 'off' },
       ]),
     ).resolves.toBeUndefined();
   });
@@ -109,9 +109,9 @@ describe('incompleteCaptures', () => {
   it('fails a run whose collected files hold fewer frames than the sniffers counted, naming each', async () => {
     await expect(
       incompleteCaptures([
-        { host: 'server', file: capture('server', 5), captured: 5, dropped: 0 },
-        { host: 'alice', file: capture('alice', 3), captured: 7, dropped: 0 },
-        { host: 'bob', file: capture('bob', 0), captured: 2, dropped: 0 },
+        { host: 'server', file: capture('server', 5), captured: 5, dropped: 0, offloads: 'off' },
+        { host: 'alice', file: capture('alice', 3), captured: 7, dropped: 0, offloads: 'off' },
+        { host: 'bob', file: capture('bob', 0), captured: 2, dropped: 0, offloads: 'off' },
       ]),
     ).resolves.toBe(
       'alice.pcap holds 3 frames but its sniffer wrote 7; bob.pcap holds 0 frames but its sniffer wrote 2',
@@ -121,8 +121,8 @@ describe('incompleteCaptures', () => {
   it('fails a run where no host captured a single frame', async () => {
     await expect(
       incompleteCaptures([
-        { host: 'server', file: capture('server', 0), captured: 0, dropped: 0 },
-        { host: 'alice', file: capture('alice', 0), captured: null, dropped: null },
+        { host: 'server', file: capture('server', 0), captured: 0, dropped: 0, offloads: 'off' },
+        { host: 'alice', file: capture('alice', 0), captured: null, dropped: null, offloads: 'off' },
       ]),
     ).resolves.toBe('no host captured a single frame');
   });
@@ -131,8 +131,8 @@ describe('incompleteCaptures', () => {
     const file = join(dir, 'carol.pcap');
     writeFileSync(file, 'not a capture');
     const reason = await incompleteCaptures([
-      { host: 'server', file: capture('server', 1), captured: 1, dropped: 0 },
-      { host: 'carol', file, captured: 1, dropped: 0 },
+      { host: 'server', file: capture('server', 1), captured: 1, dropped: 0, offloads: 'off' },
+      { host: 'carol', file, captured: 1, dropped: 0, offloads: 'off' },
     ]);
     expect(reason).toMatch(/^carol\.pcap cannot be read \(/);
   });

@@ -18,6 +18,7 @@ import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.j
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
 import { ScenarioRunner, type RunResult } from '../../src/scenario/index.js';
 import { ComposeLab } from './compose-lab.js';
+import { realFrameProblems } from '../support/real-frames.js';
 
 const temporary: string[] = [];
 afterAll(() => {
@@ -51,6 +52,22 @@ async function runExample(
   } finally {
     await environment.down();
   }
+}
+
+/**
+ * The example's captures are true to the wire (issue "Capture truth"): every sidecar turned its host's offloads
+ * off, no frame is over 1514 bytes, every checksum is correct, and the report's health section agrees.
+ */
+async function expectRealFrames(result: RunResult): Promise<void> {
+  expect(result.record.captures.map((c) => `${c.host} ${String(c.offloads)}`)).toEqual(
+    result.record.captures.map((c) => `${c.host} off`),
+  );
+  for (const capture of result.record.captures)
+    expect(
+      await realFrameProblems(join(result.dir, 'captures', `${capture.host}.pcap`), capture.host),
+    ).toEqual([]);
+  const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
+  expect(answers.health.checks.filter((c) => c.status !== 'ok').map((c) => c.code)).toEqual([]);
 }
 
 /** Each TCP segment with a payload in a host's capture, as tshark shows it: ports and payload bytes. */
@@ -93,6 +110,7 @@ describe('examples/python-chat', () => {
     });
     expect(result.ok).toBe(true);
     expect(output.join('\n')).toContain('chat passed');
+    await expectRealFrames(result);
     expect(result.record.impairments).toEqual([
       expect.objectContaining({ step: 0, host: 'bob', text: expect.stringContaining('5') as unknown }),
     ]);
@@ -139,6 +157,7 @@ describe('examples/irc', () => {
     const { result, output } = await runExample('irc', 'irc');
     expect(result.ok).toBe(true);
     expect(output.join('\n')).toContain('irc passed');
+    await expectRealFrames(result);
     const file = join(result.dir, 'captures', 'server.pcap');
     const rows = await runTshark([
       '-r',

@@ -39,6 +39,7 @@ const en: HealthMessages = {
     BAD_TRANSPORT_CHECKSUM: 'TCP and UDP checksums',
     SNAPLEN_TRUNCATED: 'Whole frames (snap length)',
     KERNEL_DROPS: 'Packets dropped by the kernel',
+    OFFLOADS_ON: 'Offloads off on every captured interface',
     HANDSHAKE_MISSING: 'Connections captured from their SYN',
     DUPLICATE_FRAMES: 'Each packet recorded once',
     CLOCKS_DISAGREE: "The hosts' clocks agree",
@@ -64,6 +65,12 @@ const en: HealthMessages = {
         : k.count === 0
           ? `none, by the ${String(k.detail.sniffers)} sniffers' own count`
           : `${n(k.count, 'en')} packets lost (${hosts(k)})`,
+    OFFLOADS_ON: (k) =>
+      k.status === 'unknown'
+        ? 'no run record from the lab (a capture taken elsewhere: the checks above tell)'
+        : k.count === 0
+          ? `off on all ${String(k.detail.sniffers)} hosts before they captured (ethtool -K eth0)`
+          : `still on at ${Object.keys(k.hosts).join(', ')}: ethtool failed there`,
     HANDSHAKE_MISSING: (k) =>
       k.count === 0
         ? 'every TCP connection starts with its SYN'
@@ -84,6 +91,7 @@ const en: HealthMessages = {
     BAD_TRANSPORT_CHECKSUM: `Checksum offload: the sender leaves the TCP or UDP checksum to its network card, and the capture is taken before the card fills it in; on a virtual interface (veth, Docker) nothing ever does. Wireshark marks these "maybe caused by TCP checksum offload". ${c('ethtool -K eth0 tx off')} makes the kernel compute it; the chatlab lab does this on every host.`,
     SNAPLEN_TRUNCATED: `The capture kept only the first bytes of each frame. Capture whole frames: ${c('tcpdump -s 0')} (the default of tcpdump and Wireshark).`,
     KERNEL_DROPS: `The capture missed packets the host did see, so some answers may lack frames. Give tcpdump a bigger buffer (${c('-B 65536')}) or a lighter load, and capture again.`,
+    OFFLOADS_ON: `The lab could not turn segmentation and checksum offloads off on these hosts' interfaces, so their frames may be over the MTU or carry checksums nobody filled in. The capture image needs ethtool and the sidecar NET_ADMIN (${c('npm run doctor')} checks both); rebuild with ${c('npm run lab:build')} and run again.`,
     HANDSHAKE_MISSING:
       'The three-way handshake of these connections is not in the capture: start capturing before the clients connect, so C can show SYN, SYN-ACK and ACK.',
     DUPLICATE_FRAMES: `The same bytes twice in one host's file are one packet seen twice, not a retransmission (a retransmission has a new IP identification). Docker Desktop's bridge on macOS and Windows can do this (docker/for-mac #7363). ${c('editcap -D 10 in.pcap out.pcap')} removes the copies.`,
@@ -116,6 +124,7 @@ const ptBR: HealthMessages = {
     BAD_TRANSPORT_CHECKSUM: 'Checksums TCP e UDP',
     SNAPLEN_TRUNCATED: 'Quadros inteiros (snap length)',
     KERNEL_DROPS: 'Pacotes descartados pelo kernel',
+    OFFLOADS_ON: 'Offloads desligados em toda interface capturada',
     HANDSHAKE_MISSING: 'Conexões capturadas desde o SYN',
     DUPLICATE_FRAMES: 'Cada pacote gravado uma vez',
     CLOCKS_DISAGREE: 'Os relógios dos hosts concordam',
@@ -141,6 +150,12 @@ const ptBR: HealthMessages = {
         : k.count === 0
           ? `nenhum, pela contagem dos ${String(k.detail.sniffers)} capturadores`
           : `${n(k.count, 'pt-BR')} pacotes perdidos (${hosts(k)})`,
+    OFFLOADS_ON: (k) =>
+      k.status === 'unknown'
+        ? 'não há registro da execução do laboratório (uma captura feita em outro lugar: as verificações acima dizem)'
+        : k.count === 0
+          ? `desligados nos ${String(k.detail.sniffers)} hosts antes de capturar (ethtool -K eth0)`
+          : `ainda ligados em ${Object.keys(k.hosts).join(', ')}: o ethtool falhou lá`,
     HANDSHAKE_MISSING: (k) =>
       k.count === 0
         ? 'toda conexão TCP começa com o seu SYN'
@@ -161,6 +176,7 @@ const ptBR: HealthMessages = {
     BAD_TRANSPORT_CHECKSUM: `Offload de checksum: o remetente deixa o checksum TCP ou UDP para a placa de rede, e a captura é feita antes de a placa preenchê-lo; numa interface virtual (veth, Docker) ninguém o preenche. O Wireshark marca esses quadros com "maybe caused by TCP checksum offload". ${c('ethtool -K eth0 tx off')} faz o kernel calculá-lo; o laboratório do chatlab faz isso em todos os hosts.`,
     SNAPLEN_TRUNCATED: `A captura guardou só os primeiros bytes de cada quadro. Capture quadros inteiros: ${c('tcpdump -s 0')} (o padrão do tcpdump e do Wireshark).`,
     KERNEL_DROPS: `A captura perdeu pacotes que o host viu, então algumas respostas podem ficar sem quadros. Dê ao tcpdump um buffer maior (${c('-B 65536')}) ou uma carga menor e capture de novo.`,
+    OFFLOADS_ON: `O laboratório não conseguiu desligar os offloads de segmentação e de checksum nas interfaces destes hosts, então seus quadros podem passar do MTU ou ter checksums que ninguém preencheu. A imagem de captura precisa do ethtool e o sidecar de NET_ADMIN (${c('npm run doctor')} verifica os dois); reconstrua com ${c('npm run lab:build')} e rode de novo.`,
     HANDSHAKE_MISSING:
       'O three-way handshake dessas conexões não está na captura: comece a capturar antes de os clientes se conectarem, para que C mostre SYN, SYN-ACK e ACK.',
     DUPLICATE_FRAMES: `Os mesmos bytes duas vezes no arquivo de um host são um pacote visto duas vezes, não uma retransmissão (uma retransmissão tem nova identificação IP). A bridge do Docker Desktop no macOS e no Windows pode fazer isso (docker/for-mac #7363). ${c('editcap -D 10 entrada.pcap saida.pcap')} remove as cópias.`,
