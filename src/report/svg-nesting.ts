@@ -16,6 +16,10 @@ export interface NestingLabels {
 const WIDTH = 860;
 /** Width of one character of the 13px monospace font, rounded up (DejaVu Sans Mono: 7.8px). */
 const MONO_CHAR = 8;
+/** Width of a character of the 13px sans-serif font, with a margin (DejaVu Sans, the widest: 7px on average). */
+const SANS_CHAR = 7.5;
+/** The header's box is at least this wide, so the headers of a picture line up. */
+const HEADER_WIDTH = 300;
 const INSET = 18;
 const TITLE = 24;
 const HEADER = 24;
@@ -53,9 +57,12 @@ export function nestingSvg(
       text(x + 12, y + 17, labels.box(layer, size(i)), c.text, 'bold'),
     );
     if (i < n - 1) {
+      // As wide as its label needs ("Linux cooked capture v2 header: 20 bytes (bytes 0–19)"), in the layer's box.
+      const header = labels.header(layer);
+      const width = Math.min(w - 20, Math.max(HEADER_WIDTH, Math.ceil(header.length * SANS_CHAR) + 16));
       parts.push(
-        `<rect x="${x + 10}" y="${y + TITLE}" width="${Math.min(300, w - 20)}" height="${HEADER - 4}" rx="4" fill="#fff" stroke="${c.stroke}" stroke-dasharray="4 2"/>`,
-        text(x + 18, y + TITLE + 14, labels.header(layer), c.text, 'normal'),
+        `<rect x="${x + 10}" y="${y + TITLE}" width="${width}" height="${HEADER - 4}" rx="4" fill="#fff" stroke="${c.stroke}" stroke-dasharray="4 2"/>`,
+        text(x + 18, y + TITLE + 14, header, c.text, 'normal'),
       );
     } else {
       parts.push(text(x + 12, y + TITLE + 14, fit(labels.message, w - 24), '#111827', 'mono'));
