@@ -119,13 +119,25 @@ async function comparePayloads(merged: string, answers: Answers, differ: Differ)
   }
   if (answers.A.frame !== null && answers.A.payload !== null) {
     const hex = theirs.get(answers.A.frame) ?? '';
-    const text = Buffer.from(hex, 'hex').toString('utf8');
+    const text = Buffer.from(hex, 'hex').toString('latin1');
+    const line = Buffer.from(answers.A.payload, 'utf8').toString('latin1');
     differ(
       'A',
       'the text naming the application, in its frame',
       answers.A.frame,
       answers.A.payload,
-      text.includes(answers.A.payload) ? answers.A.payload : text,
+      startsIn(text, line) ? answers.A.payload : Buffer.from(text, 'latin1').toString('utf8'),
     );
   }
+}
+
+/**
+ * Whether the segment's payload holds the line A cites, or its beginning: A cites the frame where the line
+ * starts, and a line cut across segments goes on in the next one (the segment ends with its first bytes).
+ */
+function startsIn(payload: string, line: string): boolean {
+  if (payload.includes(line)) return true;
+  for (let n = line.length - 1; n >= Math.min(8, line.length); n -= 1)
+    if (payload.endsWith(line.slice(0, n))) return true;
+  return false;
 }
