@@ -67,7 +67,7 @@ export interface AnswerA {
   readonly version: string | null;
   readonly protocol: string | null;
   /**
-   * What named it: chatlab's `* HELLO` greeting, an IRC numeric (002/004), an HTTP Server/User-Agent header,
+   * What named it: chatlab's `* HELLO` greeting, an IRC numeric (002/004), an HTTP Server header,
    * an SSH/SMTP/FTP banner, a server's own words with a name and a version; null when nothing did.
    */
   readonly source: 'chatlab-hello' | 'irc-numeric' | 'http-header' | 'banner' | 'greeting-text' | null;

@@ -53,7 +53,7 @@ export const en = {
     'irc-numeric': (frame: number, client: string, offset: number | null) =>
       `Found in the payload of ${b(`frame ${frame}`)}: the server's welcome to ${client}, the IRC numerics 002 RPL_YOURHOST ("running version ...") and 004 RPL_MYINFO of RFC 2812 §5.1, which every IRC server sends after a client registers (NICK, USER).${offset === null ? '' : ` The line starts at byte ${offset} of the frame.`}`,
     'http-header': (frame: number, client: string, offset: number | null) =>
-      `Found in the payload of ${b(`frame ${frame}`)} (the connection of ${client}): the HTTP Server or User-Agent header (RFC 9110 §10.2.4, §10.1.5), where HTTP software names itself.${offset === null ? '' : ` The header starts at byte ${offset} of the frame.`}`,
+      `Found in the payload of ${b(`frame ${frame}`)} (the connection of ${client}): the HTTP Server header of a response (RFC 9110 §10.2.4), where an HTTP server names itself.${offset === null ? '' : ` The header starts at byte ${offset} of the frame.`}`,
     banner: (frame: number, client: string, offset: number | null) =>
       `Found in the payload of ${b(`frame ${frame}`)}: the banner the server sends ${client} as soon as the connection opens (SSH, SMTP and FTP servers name themselves there).${offset === null ? '' : ` It starts at byte ${offset} of the frame.`}`,
     'greeting-text': (frame: number, client: string, offset: number | null) =>

@@ -47,7 +47,7 @@ export const ptBR: Messages = {
     'irc-numeric': (frame, client, offset) =>
       `Encontrado na carga útil do ${b(`quadro ${frame}`)}: as boas-vindas do servidor a ${client}, os numéricos IRC 002 RPL_YOURHOST ("running version ...") e 004 RPL_MYINFO da RFC 2812 §5.1, que todo servidor IRC envia depois que o cliente se registra (NICK, USER).${offset === null ? '' : ` A linha começa no byte ${offset} do quadro.`}`,
     'http-header': (frame, client, offset) =>
-      `Encontrado na carga útil do ${b(`quadro ${frame}`)} (a conexão de ${client}): o cabeçalho HTTP Server ou User-Agent (RFC 9110 §10.2.4, §10.1.5), onde o software HTTP se identifica.${offset === null ? '' : ` O cabeçalho começa no byte ${offset} do quadro.`}`,
+      `Encontrado na carga útil do ${b(`quadro ${frame}`)} (a conexão de ${client}): o cabeçalho HTTP Server de uma resposta (RFC 9110 §10.2.4), onde um servidor HTTP se identifica.${offset === null ? '' : ` O cabeçalho começa no byte ${offset} do quadro.`}`,
     banner: (frame, client, offset) =>
       `Encontrado na carga útil do ${b(`quadro ${frame}`)}: o banner que o servidor envia a ${client} assim que a conexão abre (servidores SSH, SMTP e FTP se identificam ali).${offset === null ? '' : ` Ele começa no byte ${offset} do quadro.`}`,
     'greeting-text': (frame, client, offset) =>
