@@ -176,6 +176,11 @@ export class ScenarioRunner {
       };
       write(`The captures are incomplete: ${short}`);
     }
+    for (const { host } of files.filter((f) => f.offloads === 'not-off')) {
+      write(
+        `Warning: offloads are still on at ${host} (ethtool failed): its capture may show frames over the MTU and bad checksums; \`npm run doctor\` says why.`,
+      );
+    }
     const dropped = files.filter((f) => (f.dropped ?? 0) > 0);
     for (const { host, dropped: lost, captured } of dropped) {
       write(
@@ -202,11 +207,12 @@ export class ScenarioRunner {
         },
         hosts: running.hosts.map(({ name, role, ip, mac }) => ({ name, role, ip, mac })),
       },
-      captures: files.map(({ host, captured, dropped }) => ({
+      captures: files.map(({ host, captured, dropped, offloads }) => ({
         host,
         file: `captures/${host}.pcap`,
         captured,
         dropped,
+        offloads,
       })),
       impairments,
       steps: log.steps,

@@ -30,11 +30,13 @@ async function runExample(
   example: string,
   scenario: string,
   impairments: Record<string, Impairment> = {},
+  capture?: string[],
 ): Promise<{ result: RunResult; output: string[]; topology: Topology }> {
   const captures = mkdtempSync(join(tmpdir(), `chatlab-it-${example}-captures-`));
   const runs = mkdtempSync(join(tmpdir(), `chatlab-it-${example}-runs-`));
   temporary.push(captures, runs);
-  const topology = labFileTopology(readLabFile(join('examples', example)), {
+  const labFile = readLabFile(join('examples', example));
+  const topology = labFileTopology(capture === undefined ? labFile : { ...labFile, capture }, {
     project: `chatlab-it-${example}`,
     captures,
     hostPort: null,
@@ -149,6 +151,19 @@ describe('examples/python-chat', () => {
     expect(atBob.map((s) => s.payload.toString('utf8')).join('')).toContain(
       '[private] alice: psst, only for you',
     );
+  }, 300_000);
+});
+
+describe('a host left out of capture:', () => {
+  it('still has its offloads off: its frames in the server capture are real ones', async () => {
+    const { result, topology } = await runExample('python-chat', 'chat', {}, ['server', 'alice']);
+    expect(result.ok).toBe(true);
+    expect(result.record.captures.map((c) => c.host)).toEqual(['server', 'alice']);
+    await expectRealFrames(result);
+    // bob talked to the server: his frames are in its capture, whole segments with correct checksums.
+    const bob = topology.clients.find((h) => h.name === 'bob')?.ip ?? '';
+    const fromBob = await segments(result, 'server', `ip.src == ${bob}`);
+    expect(fromBob.length).toBeGreaterThan(0);
   }, 300_000);
 });
 
