@@ -13,6 +13,9 @@ import type { Room } from './store.js';
 import { Store } from './store.js';
 import { Views } from './views.js';
 
+/** How long a shutdown gives each connection to read what was queued for it and its BYE. */
+const SHUTDOWN_DRAIN_MS = 1000;
+
 export interface ServerOptions {
   host: string;
   port: number;
@@ -86,13 +89,24 @@ export class ChatServer implements ServerContext {
     return typeof address === 'object' && address ? address.port : this.options.port;
   }
 
+  /**
+   * Stops: takes no new connection, tells each chat connection `* BYE SERVER_SHUTDOWN` after what was queued for
+   * it, and resolves once each has closed (a peer that does not read is cut off after SHUTDOWN_DRAIN_MS; an
+   * HTTP one at once).
+   */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => {
       this.net.close(() => {
         resolve();
       });
     });
-    for (const conn of this.connections) conn.socket.destroy();
+    for (const conn of this.connections) {
+      if (conn.servesHttp) conn.socket.destroy();
+      else if (conn.isOpen)
+        conn.bye('SERVER_SHUTDOWN', 'the server is shutting down; reconnect later', SHUTDOWN_DRAIN_MS);
+      // Told BYE already (a slow reader given byeDrainMs, a QUIT): the shutdown does not wait that long.
+      else setTimeout(() => conn.socket.destroy(), SHUTDOWN_DRAIN_MS).unref();
+    }
     await closed;
     this.store.close();
   }
@@ -159,7 +173,9 @@ export class ChatServer implements ServerContext {
   // --- connections ---
 
   private accept(socket: Socket): void {
-    const conn = new Connection(socket, this.limits);
+    const conn = new Connection(socket, this.limits, (line) => {
+      this.log(line);
+    });
     socket.on('error', () => {
       // a reset peer: 'close' follows and cleans up
     });
@@ -209,7 +225,9 @@ export class ChatServer implements ServerContext {
       greeted = true;
       clearTimeout(timer);
       socket.off('data', onFirst);
+      if (!conn.isOpen) return; // told BYE meanwhile (the server shuts down)
       if (first && isHttpRequestStart(first)) {
+        conn.servesHttp = true;
         serveHttp(socket, first, this);
         return;
       }

@@ -18,15 +18,20 @@ export interface Upload {
 
 export interface ConnectionLimits {
   maxQueuedBytes: number;
+  /** How long a connection told BYE has to take what was queued for it, the BYE last, before it is cut. */
+  byeDrainMs: number;
   requestsPerSecond: number;
   requestBurst: number;
   refusalsPerSecond: number;
 }
 
+/** Once the last byte (the BYE) is with the kernel, how long a closing connection waits for the peer's close. */
+const BYE_LINGER_MS = 2000;
+
 /**
  * One client's TCP connection: its session, its uploads, and everything written to it. Writes never block
- * the server: a peer that stops reading until more than `maxQueuedBytes` wait for it is told why and
- * disconnected (docs/PROTOCOL.md §8).
+ * the server: a peer that stops reading until `maxQueuedBytes` wait for it gets nothing more but its BYE, and
+ * is disconnected (docs/PROTOCOL.md §8).
  */
 export class Connection {
   user: User | null = null;
@@ -36,11 +41,15 @@ export class Connection {
   readonly lines: FloodGuard;
   readonly address: string;
   readonly remote: string;
+  /** Whether this connection asked for the HTTP status page (docs/PROTOCOL.md §7) rather than chat. */
+  servesHttp = false;
   private closing = false;
 
   constructor(
     readonly socket: Socket,
     private readonly limits: ConnectionLimits,
+    /** The server's request log. */
+    private readonly log: (line: string) => void = () => undefined,
   ) {
     this.address = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
     this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
@@ -56,18 +65,22 @@ export class Connection {
     return this.socket.writableLength;
   }
 
-  /** Queues bytes for the peer; false when the socket asks the writer to wait for 'drain'. */
+  /**
+   * Queues a whole frame for the peer; false when the socket asks the writer to wait for 'drain'. A frame that
+   * would take the bytes waiting for the peer past `maxQueuedBytes` is not queued: the peer is told BYE
+   * SLOW_READER after the frames queued before it, so what it reads ends at a frame boundary.
+   */
   write(bytes: Buffer): boolean {
     if (!this.isOpen) return false;
-    const more = this.socket.write(bytes);
-    if (this.queued > this.limits.maxQueuedBytes) {
+    if (this.queued > 0 && this.queued + bytes.length > this.limits.maxQueuedBytes) {
+      this.log(`${this.remote} ${this.user?.name ?? '-'} BYE SLOW_READER`);
       this.bye(
         'SLOW_READER',
-        `more than ${this.limits.maxQueuedBytes} bytes waited for this client to read them; reconnect and read faster`,
+        `${this.limits.maxQueuedBytes} bytes waited for this client to read them; reconnect and read faster`,
       );
       return false;
     }
-    return more;
+    return this.socket.write(bytes);
   }
 
   reply(tag: number | string | null, status: StatusCode, body?: object): void {
@@ -78,14 +91,28 @@ export class Connection {
     this.write(encodeEvent(name, body));
   }
 
-  /** Tells the peer why, then closes; a peer that is not reading is cut off at once. */
-  bye(code: string, message: string): void {
+  /**
+   * Tells the peer why, then closes: the BYE goes after every frame queued already and nothing follows it.
+   * The peer has `drainMs` to take them (a reader paused for a while still finds the BYE whole); once they are
+   * all with the kernel, the server waits a moment for the peer to close too, then closes its side. A peer that
+   * has not taken them all within `drainMs` is cut off where it stopped.
+   */
+  bye(code: string, message: string, drainMs = this.limits.byeDrainMs): void {
     if (!this.isOpen) return;
     this.closing = true;
-    this.socket.write(encodeEvent('BYE', { code, message }));
-    this.socket.end();
-    // Give a well-behaved peer a moment to read the reason; a slow one does not get to hold the socket.
-    setTimeout(() => this.socket.destroy(), 2000).unref();
+    const { socket } = this;
+    socket.end(encodeEvent('BYE', { code, message }));
+    // Reads on, throwing away what the peer sends (the dispatcher takes no more): the peer's own close is seen,
+    // and ours never finds unread bytes, which would make it a reset that can lose the BYE.
+    socket.resume();
+    const destroy = (): void => {
+      socket.destroy();
+    };
+    const cut = setTimeout(destroy, drainMs).unref();
+    socket.once('finish', () => {
+      clearTimeout(cut);
+      setTimeout(destroy, Math.min(BYE_LINGER_MS, drainMs)).unref();
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ beforeEach(async () => {
   lab = await ServerFixture.start({
     loginTimeoutMs: 1500,
     maxQueuedBytes: 256 * 1024,
+    byeDrainMs: 1000, // a slow reader told BYE is cut off after a second of not reading
     requestsPerSecond: 100_000,
     requestBurst: 100_000,
   });

@@ -58,6 +58,7 @@ export class RequestDispatcher {
     };
     this.pipelines.set(conn, pipeline);
     const onBytes = (chunk: Buffer): void => {
+      if (!conn.isOpen) return; // closing: nothing more is handled (Connection.bye reads on to see the close)
       for (const item of pipeline.decoder.push(chunk)) pipeline.queue.push(item);
       if (backlog(pipeline) > MAX_QUEUED_FRAMES || conn.queued > MAX_PENDING_REPLIES) conn.socket.pause();
       void this.pump(conn, pipeline);

@@ -14,7 +14,10 @@ export interface ServerLimits {
   requestBurst: number;
   /** Refusals answered per connection per second; the lines past it are dropped unanswered. */
   refusalsPerSecond: number;
+  /** Bytes waiting for a client to read them past which it is told BYE SLOW_READER and nothing more. */
   maxQueuedBytes: number;
+  /** How long a connection told BYE may take to read what was queued for it, the BYE last, before it is cut. */
+  byeDrainMs: number;
   maxTransfersPerConnection: number;
   loginFailures: number;
   loginFailureWindowMs: number;
@@ -38,6 +41,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestBurst: 40,
   refusalsPerSecond: REFUSALS_PER_WINDOW,
   maxQueuedBytes: 4 * 1024 * 1024,
+  byeDrainMs: 30_000,
   maxTransfersPerConnection: 4,
   loginFailures: 5,
   loginFailureWindowMs: 60_000,
