@@ -14,6 +14,7 @@ process.stdout.write(
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     frames: answers.meta.merged.frames,
     answersBytes: statSync(files.answers).size,
-    messages: answers.E.messages.length,
+    listingsBytes: statSync(files.segments).size + statSync(files.messages).size,
+    messages: answers.E.messages.count,
   })}\n`,
 );

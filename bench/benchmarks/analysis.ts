@@ -30,6 +30,8 @@ interface ReportRun {
   peakRssBytes: number;
   frames: number;
   answersBytes: number;
+  /** segments.jsonl and messages.jsonl, E's listings beside answers.json. */
+  listingsBytes: number;
   messages: number;
 }
 
@@ -37,6 +39,10 @@ interface Round {
   report: ReportRun;
   tsharkLua: CommandRun;
   tsharkPlain: CommandRun;
+}
+
+function kib(bytes: number): string {
+  return `${fmt(bytes / 1024, 1)} KiB`;
 }
 
 function tsharkArgs(capture: string, fields: readonly string[], lua: boolean): string[] {
@@ -108,14 +114,20 @@ export const analysis: Benchmark = {
       const luaS = m((r) => r.tsharkLua.wallMs) / 1000;
       const plainS = m((r) => r.tsharkPlain.wallMs) / 1000;
       const mbps = (s: number): string => fmt(made.bytes / 1e6 / s, 1);
+      const reportRss = m((r) => r.report.peakRssBytes);
+      const luaRss = m((r) => r.tsharkLua.peakRssBytes);
+      const plainRss = m((r) => r.tsharkPlain.peakRssBytes);
+      const answersBytes = m((r) => r.report.answersBytes);
+      const listingsBytes = m((r) => r.report.listingsBytes);
       return {
         table: [
-          ['what', 'seconds', 'MB/s', 'peak RSS', 'report/this'],
+          ['what', 'seconds', 'MB/s', 'peak RSS', 'report/this (time)', 'report/this (RSS)'],
           [
             'writeReport (answers.json, report.md/.html, merged.pcapng)',
             fmt(reportS, 2),
             mbps(reportS),
-            mib(m((r) => r.report.peakRssBytes)),
+            mib(reportRss),
+            '1',
             '1',
           ],
           [
@@ -124,29 +136,42 @@ export const analysis: Benchmark = {
             mbps(processS),
             '',
             fmt(ratio(reportS, processS), 2),
+            '',
           ],
           [
             'tshark, the same fields, chatlab.lua dissector',
             fmt(luaS, 2),
             mbps(luaS),
-            mib(m((r) => r.tsharkLua.peakRssBytes)),
+            mib(luaRss),
             fmt(ratio(reportS, luaS), 2),
+            fmt(ratio(reportRss, luaRss), 2),
           ],
           [
             'tshark, frame fields only, no Lua',
             fmt(plainS, 2),
             mbps(plainS),
-            mib(m((r) => r.tsharkPlain.peakRssBytes)),
+            mib(plainRss),
             fmt(ratio(reportS, plainS), 2),
+            fmt(ratio(reportRss, plainRss), 2),
+          ],
+          [
+            `answers.json / the capture (${kib(answersBytes)} / ${mib(made.bytes)})`,
+            '',
+            '',
+            '',
+            fmt(ratio(answersBytes, made.bytes), 4),
+            '',
           ],
         ],
         notes: [
           `Capture: synthetic lab session written with src/pcap's buildTcpFrame (3 clients, SAY/MSG chat, a 2 MiB file up and down every 3,000 messages): ${mib(made.bytes)}, ${fmt(made.frames, 0)} frames, one file (captures/server.pcap) read by both.`,
           `tshark fields: ${TSHARK_FIELDS.join(' ')} (what src/report/tshark/compare-with-tshark.ts checks answers.json against), -T fields, one pass.`,
-          `answers.json: ${mib(m((r) => r.report.answersBytes))} for ${fmt(
+          `answers.json: ${kib(answersBytes)} for ${fmt(
             m((r) => r.report.messages),
             0,
-          )} chat messages; medians of ${rounds.length} interleaved rounds.`,
+          )} chat messages; ` +
+            `its listings segments.jsonl and messages.jsonl ${mib(listingsBytes)}; medians of ${rounds.length} interleaved rounds.`,
+          "report/this: the report's figure over the row's, in the same run (below 1: the report is faster, or smaller).",
         ],
         data: {
           capture: made,

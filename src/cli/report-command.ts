@@ -73,7 +73,7 @@ async function report(runDir: string, options: ReportOptions): Promise<void> {
       `C ${C.transport ?? '?'}`,
       `D port ${D.serverPort ?? '?'}`,
       E.framing !== 'chatlab'
-        ? `E ${E.messages.length} message(s) cut by ${E.framing}, ${E.protocol === null ? 'not judged' : `${E.conformance.problems.length} not in ${E.protocol}`}`
+        ? `E ${E.messages.count} message(s) cut by ${E.framing}, ${E.protocol === null ? 'not judged' : `${E.conformance.problems.length} not in ${E.protocol}`}`
         : `E ${E.conformance.ok ? 'conforms' : `${E.conformance.problems.length} problem(s)`}`,
       `F frame ${F.frame ?? '?'}`,
     ].join(' | '),

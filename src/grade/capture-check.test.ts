@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { FIXTURE } from '../../test/grade/submissions.js';
 import { analyseRun } from '../report/analyse-run.js';
-import type { Answers } from '../report/answers.js';
+import type { RunAnalysis } from '../report/analyse-run.js';
 import { checkCapture } from './capture-check.js';
 import { deriveVariant, type Variant } from './variant.js';
 
-let answers: Answers;
+let analysis: RunAnalysis;
 beforeAll(async () => {
-  answers = (await analyseRun(FIXTURE)).answers;
+  analysis = await analyseRun(FIXTURE);
 });
 
 /** The fixture's own lab (10.77.60.0/24, port 3300, alice/bob/carol) as a variant. */
@@ -22,14 +22,14 @@ const fixtureLab = (clients: string[]): Variant => ({
 
 describe('checkCapture', () => {
   it("finds the variant's client names in the capture's REGISTER and LOGIN requests", () => {
-    expect(checkCapture(answers, fixtureLab(['alice', 'bob', 'carol']), [], 'en')).toEqual({
+    expect(checkCapture(analysis, fixtureLab(['alice', 'bob', 'carol']), [], 'en')).toEqual({
       kind: 'own',
       warnings: [],
     });
   });
 
   it('warns, without refusing, when no client of the variant appears by name', () => {
-    const owner = checkCapture(answers, fixtureLab(['ana', 'bruno', 'carla']), [], 'en');
+    const owner = checkCapture(analysis, fixtureLab(['ana', 'bruno', 'carla']), [], 'en');
     expect(owner).toEqual({
       kind: 'own',
       warnings: ["none of your variant's clients (ana, bruno and carla) appears by name in the capture"],
@@ -39,11 +39,11 @@ describe('checkCapture', () => {
   it('names the student whose variant the capture is, or says it is of no variant', () => {
     const mine = deriveVariant('2024002', 'seed');
     const theirs = { ...fixtureLab(['alice', 'bob', 'carol']), student: '2024001' };
-    expect(checkCapture(answers, mine, [theirs, mine], 'en')).toMatchObject({
+    expect(checkCapture(analysis, mine, [theirs, mine], 'en')).toMatchObject({
       kind: 'other-student',
       student: '2024001',
     });
-    expect(checkCapture(answers, mine, [mine], 'pt-BR')).toMatchObject({
+    expect(checkCapture(analysis, mine, [mine], 'pt-BR')).toMatchObject({
       kind: 'wrong-lab',
       reason: expect.stringContaining(
         `a captura mostra o servidor em 10.77.60.10:3300, mas a sua variante o põe em ${mine.serverIp}:${mine.port}`,

@@ -1,4 +1,4 @@
-import type { Answers } from '../report/answers.js';
+import type { Answers, Listings } from '../report/answers.js';
 import { type GradeLang, listOf, say } from './question-grade.js';
 import type { Variant } from './variant.js';
 
@@ -13,7 +13,7 @@ export type CaptureOwner =
  * decide; the client names (capture files, run.json, LOGIN requests) only warn, as a student may rename files.
  */
 export function checkCapture(
-  answers: Answers,
+  { answers, listings }: { readonly answers: Answers; readonly listings: Listings },
   variant: Variant,
   classVariants: readonly Variant[],
   lang: GradeLang,
@@ -23,7 +23,7 @@ export function checkCapture(
   const shows = `${ip ?? '?'}:${port ?? '?'}`;
   if (ip === variant.serverIp && port === variant.port) {
     const seen = new Set(answers.B.clients.map((c) => c.name));
-    for (const message of answers.E.messages)
+    for (const message of listings.messages)
       if (message.verb === 'LOGIN' || message.verb === 'REGISTER')
         seen.add((message.args ?? '').split(' ')[0] ?? '');
     const missing = variant.clients.filter((name) => !seen.has(name));

@@ -6,13 +6,13 @@ import { type CaptureFacts, gradeQuestions } from './grade-questions.js';
 
 let facts: CaptureFacts;
 beforeAll(async () => {
-  const { answers, frames } = await analyseRun(FIXTURE);
-  facts = { answers, frames };
+  const { answers, listings, frames } = await analyseRun(FIXTURE);
+  facts = { answers, listings, frames };
 });
 
 describe('gradeQuestions on the lab fixture (all four hosts merged)', () => {
   it('accepts answers written loosely', () => {
-    const right = rightSheet(facts.answers);
+    const right = rightSheet(facts);
     const grades = gradeQuestions(
       {
         ...right,
@@ -31,7 +31,7 @@ describe('gradeQuestions on the lab fixture (all four hosts merged)', () => {
   });
 
   it('grades the layers of another frame the student chose, from its own bytes', () => {
-    const other = facts.answers.E.segments.find(
+    const other = facts.listings.segments.find(
       (s) => s.payloadLength > 0 && s.frame !== facts.answers.F.frame,
     );
     expect(other).toBeDefined();
@@ -54,7 +54,7 @@ describe('gradeQuestions on the lab fixture (all four hosts merged)', () => {
       ...facts.answers,
       A: { ...facts.answers.A, application: null, version: null, frame: null },
     };
-    const grades = gradeQuestions(rightSheet(facts.answers), { ...facts, answers }, 'en');
+    const grades = gradeQuestions(rightSheet(facts), { ...facts, answers }, 'en');
     expect(grades[0]?.score).toBeNull();
     expect(grades[0]?.feedback).toMatch(/^A is not graded: the capture holds no server greeting/);
     expect(grades.find((g) => g.question === 'E')?.feedback).toContain(
@@ -70,7 +70,7 @@ describe('gradeQuestions on the lab fixture (all four hosts merged)', () => {
   });
 
   it('counts only the frames given that carry payload, and names the others', () => {
-    const payload = facts.answers.E.segments.filter((s) => s.payloadLength > 0).map((s) => s.frame);
+    const payload = facts.listings.segments.filter((s) => s.payloadLength > 0).map((s) => s.frame);
     const handshake = facts.answers.C.handshake.filter((f): f is number => f !== null);
     const e = gradeQuestions(
       { 'E.frames': [payload[0], payload[1], payload[2], handshake[0]].join(', ') },

@@ -1,5 +1,5 @@
 import type { MergedFrame } from '../pcap/index.js';
-import type { Answers } from '../report/answers.js';
+import type { Answers, Listings } from '../report/answers.js';
 import { c } from '../report/document.js';
 import type { AnswerSheet } from './answer-sheet.js';
 import { gradeF } from './grade-f.js';
@@ -9,6 +9,8 @@ import { looseText, readIp, readIps, readNumber, readNumbers, readTransport } fr
 /** The report's analysis of a submission's capture: its answers and the merged frames they number. */
 export interface CaptureFacts {
   readonly answers: Answers;
+  /** Every message and segment of E (answers.json counts them). */
+  readonly listings: Listings;
   readonly frames: readonly MergedFrame[];
 }
 
@@ -135,8 +137,8 @@ function gradeD(sheet: AnswerSheet, { answers, frames }: CaptureFacts, lang: Gra
   };
 }
 
-function gradeE(sheet: AnswerSheet, { answers }: CaptureFacts, lang: GradeLang): QuestionGrade {
-  const payload = answers.E.segments.filter((s) => s.payloadLength > 0);
+function gradeE(sheet: AnswerSheet, { answers, listings }: CaptureFacts, lang: GradeLang): QuestionGrade {
+  const payload = listings.segments.filter((s) => s.payloadLength > 0);
   const byFrame = new Map(payload.map((s) => [s.frame, s]));
   const given = [...new Set(readNumbers(sheet['E.frames'] ?? ''))];
   const right = given.filter((f) => byFrame.has(f));

@@ -75,10 +75,10 @@ export async function gradeSubmission(
     const digest = createHash('sha256');
     for (const capture of folder.captures) digest.update(await readFile(capture.path));
     hash = digest.digest('hex');
-    const { answers, frames } = await analyseRun(dir);
-    const owner = checkCapture(answers, variant, classVariants, lang);
+    const { answers, listings, frames } = await analyseRun(dir);
+    const owner = checkCapture({ answers, listings }, variant, classVariants, lang);
     if (owner.kind !== 'own') return result({ reason: owner.reason, captureHash: hash });
-    const questions = gradeQuestions(sheet, { answers, frames }, lang);
+    const questions = gradeQuestions(sheet, { answers, listings, frames }, lang);
     const graded = questions.filter((q) => q.score !== null);
     return result({
       status: 'graded',

@@ -59,7 +59,8 @@ describe('analyseRun', () => {
   it('lists every payload segment with its messages and finds the payload conforming (E)', async () => {
     const { session, aHello, say, msg } = twoClientSession();
     dir = await session.write(await mkdtemp(join(tmpdir(), 'report-')));
-    const { E } = (await analyseRun(dir)).answers;
+    const { answers, listings } = await analyseRun(dir);
+    const { E } = answers;
     expect(E.conformance).toEqual({
       ok: true,
       serverOk: true,
@@ -67,7 +68,7 @@ describe('analyseRun', () => {
       checkedMessages: 15,
       problems: [],
     });
-    expect(E.segments[0]).toEqual({
+    expect(listings.segments[0]).toEqual({
       frame: aHello,
       time: expect.any(Number),
       stream: 0,
@@ -77,7 +78,7 @@ describe('analyseRun', () => {
       messages: [{ id: 1, summary: '1 HELLO chatlab-client/0.1.0', complete: true }],
       retransmission: false,
     });
-    const sayMessage = E.messages.find((m) => m.frame === say);
+    const sayMessage = listings.messages.find((m) => m.frame === say);
     expect(sayMessage).toMatchObject({
       kind: 'request',
       tag: 3,
@@ -85,7 +86,7 @@ describe('analyseRun', () => {
       args: 'general hello bob',
       frames: [say],
     });
-    expect(E.messages.find((m) => m.frame === msg)).toMatchObject({
+    expect(listings.messages.find((m) => m.frame === msg)).toMatchObject({
       kind: 'event',
       event: 'MSG',
       direction: 'server-to-client',

@@ -10,7 +10,7 @@ import {
 import { VERSION } from '../version.js';
 import { buildAnswerE } from './answer-e.js';
 import { buildAnswerF } from './answer-f.js';
-import type { Answers, CaptureFileInfo, ReportFraming } from './answers.js';
+import type { Answers, CaptureFileInfo, Listings, ReportFraming } from './answers.js';
 import { buildAnswersAToD } from './answers-a-to-d.js';
 import { type CaptureScan, scanCapture } from './capture-scan.js';
 import { decodeChat } from './chat-messages.js';
@@ -30,6 +30,8 @@ export interface RunAnalysis {
   /** The merged capture, frame N at index N - 1. */
   readonly frames: readonly MergedFrame[];
   readonly answers: Answers;
+  /** Every message and segment of E (answers.json counts them; writeReport lists them beside it). */
+  readonly listings: Listings;
   /** The TCP analysis with what answers.json leaves out: every frame's result, the graphs' points. */
   readonly tcp: TcpAnalyser;
 }
@@ -116,7 +118,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     protocolFile === undefined || framing.framing === 'chatlab'
       ? null
       : await readProtocolDescription(protocolFile);
-  const E = buildAnswerE(scan, lab, chat, framing, description);
+  const { E, listings } = buildAnswerE(scan, lab, chat, framing, description);
   const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
   if (aToD.A.frame === null && lab.server !== null)
     warnings.push(
@@ -147,8 +149,8 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     },
     ...aToD,
     E,
-    F: buildAnswerF(scan, lab, E.messages, E.segments, E.framing),
-    traffic: buildHostTraffic(scan, lab, folder.captures, E.messages),
+    F: buildAnswerF(scan, lab, listings.messages, listings.eachSegment(), E.framing),
+    traffic: buildHostTraffic(scan, lab, folder.captures, listings.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
     tcpAnalysis: buildTcpAnalysisAnswer(
       scan.tcpAnalysis,
@@ -156,7 +158,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
       (ip) => hostOf.get(ip) ?? lab.nameOf(ip),
     ),
   };
-  return { folder, frames, answers, tcp: scan.tcpAnalysis };
+  return { folder, frames, answers, listings, tcp: scan.tcpAnalysis };
 }
 
 function hostOfIp(ipOfHost: ReadonlyMap<string, string>): Map<string, string> {

@@ -22,7 +22,7 @@ export function buildAnswerF(
   scan: CaptureScan,
   lab: LabIdentity,
   messages: readonly ChatMessage[],
-  segments: readonly Segment[],
+  segments: Iterable<Segment>,
   framing: ReportFraming = 'chatlab',
 ): AnswerF {
   const chosen = chooseMessage(messages, segments);
@@ -74,11 +74,10 @@ function checksumFields(check: ChecksumCheck): Fields {
 
 function chooseMessage(
   messages: readonly ChatMessage[],
-  segments: readonly Segment[],
+  segments: Iterable<Segment>,
 ): ChatMessage | undefined {
-  const alone = new Set(
-    segments.filter((s) => s.messages.length === 1 && !s.retransmission).map((s) => s.frame),
-  );
+  const alone = new Set<number>();
+  for (const s of segments) if (s.messages.length === 1 && !s.retransmission) alone.add(s.frame);
   // A message the capture cut off (m.unfinished) is not whole, even alone in its segment.
   const whole = messages.filter((m) => m.frames.length === 1 && alone.has(m.frame) && m.unfinished !== true);
   const preferences: ((m: ChatMessage) => boolean)[] = [

@@ -16,7 +16,10 @@ export interface Answers {
   readonly C: AnswerC;
   /** D. The client's destination port (the server's port) and each client's source (ephemeral) ports. */
   readonly D: AnswerD;
-  /** E. Every payload-carrying segment between clients and server, decoded and checked against the spec. */
+  /**
+   * E. Every payload-carrying segment between clients and server, decoded and checked against the spec
+   * (counted here; every segment and message in the listings segments.jsonl and messages.jsonl).
+   */
   readonly E: AnswerE;
   /** F. One chat frame's layers in wire order, with offsets and lengths in bytes. */
   readonly F: AnswerF;
@@ -282,6 +285,45 @@ export interface Problem {
 /** How E cut the streams into messages: `chatlab` (docs/PROTOCOL.md), IRC lines, any lines, segments, length-prefixed. */
 export type ReportFraming = 'chatlab' | 'irc' | 'line' | 'segment' | 'length';
 
+/**
+ * A listing too long for answers.json, written beside it as JSON Lines (one JSON value per line, in
+ * order): `file` is relative to the run folder, `count` its lines.
+ */
+export interface ListingFile {
+  readonly file: string;
+  readonly count: number;
+}
+
+/** E's payload segments: the summary here, every `Segment` in `segments.jsonl`. */
+export interface SegmentsSummary extends ListingFile {
+  /** Segments whose every byte an earlier segment already carried. */
+  readonly retransmissions: number;
+  /** Payload bytes of all the segments (`tcp.len` summed, copies included). */
+  readonly bytes: number;
+  /** The first and the last segment's frame (null without segments). */
+  readonly firstFrame: number | null;
+  readonly lastFrame: number | null;
+}
+
+/** E's messages: the summary here, every `ChatMessage` in `messages.jsonl` (by id). */
+export interface MessagesSummary extends ListingFile {
+  /** Messages of each kind (kinds that occur only). */
+  readonly kinds: Readonly<Partial<Record<MessageKind, number>>>;
+}
+
+/**
+ * Every segment and every message of E, which answers.json only counts (`E.segments`, `E.messages`):
+ * what `writeReport` streams into segments.jsonl and messages.jsonl, and what the report's own sections
+ * read. `segments` is built when first read; `eachSegment` gives them one at a time without keeping them.
+ */
+export interface Listings {
+  readonly messages: readonly ChatMessage[];
+  readonly segments: readonly Segment[];
+  eachSegment(): Iterable<Segment>;
+  /** The segment of that frame, when it is one of E's. */
+  segmentAt(frame: number): Segment | undefined;
+}
+
 export interface AnswerE {
   readonly framing: ReportFraming;
   /** Where the framing came from: the --framing option, run.json's lab.app, or the capture itself. */
@@ -290,8 +332,10 @@ export interface AnswerE {
   readonly protocol: string | null;
   /** Each chat connection's bytes in order, both directions (foreign framings only). */
   readonly conversations: readonly StreamConversation[];
-  readonly segments: readonly Segment[];
-  readonly messages: readonly ChatMessage[];
+  /** Every payload segment: counted here, listed in `segments.file` (segments.jsonl). */
+  readonly segments: SegmentsSummary;
+  /** Every message: counted here, listed in `messages.file` (messages.jsonl). */
+  readonly messages: MessagesSummary;
   readonly conformance: {
     /** No problem at all. */
     readonly ok: boolean;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { analyseRun } from './analyse-run.js';
-import type { Answers } from './answers.js';
+import type { Answers, Listings } from './answers.js';
 import { ALICE, TestSession } from '../../test/support/test-session.js';
 
 const SHA = 'ab'.repeat(32);
@@ -13,9 +13,10 @@ afterEach(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function analyse(session: TestSession): Promise<Answers> {
+async function analyse(session: TestSession): Promise<Answers & { listings: Listings }> {
   dir = await session.write(await mkdtemp(join(tmpdir(), 'report-conformance-')));
-  return (await analyseRun(dir)).answers;
+  const { answers, listings } = await analyseRun(dir);
+  return { ...answers, listings };
 }
 
 describe('conformance to docs/PROTOCOL.md', () => {
@@ -84,12 +85,14 @@ describe('conformance to docs/PROTOCOL.md', () => {
     a.send(true, '6 DOWNLOAD 1\n');
     a.send(false, '6 200 OK {"file":{"id":1,"size":4},"transfer":3}\n');
     a.send(false, 'DATA 3 0 4\nwxyz');
-    const { E } = await analyse(s);
+    const { E, listings } = await analyse(s);
     expect(E.conformance.problems).toEqual([]);
-    expect(E.messages.filter((m) => m.kind === 'data').map((m) => [m.transfer, m.dataLength])).toEqual([
-      [2, 4],
-      [3, 4],
-    ]);
+    expect(listings.messages.filter((m) => m.kind === 'data').map((m) => [m.transfer, m.dataLength])).toEqual(
+      [
+        [2, 4],
+        [3, 4],
+      ],
+    );
   });
 
   it('ties a message split over segments to all of them, and several messages to one segment', async () => {
@@ -99,17 +102,20 @@ describe('conformance to docs/PROTOCOL.md', () => {
     const [both = 0] = a.send(false, '1 200 OK {}\n* MSG {"from":"bob","text":"hi"}\n');
     const [once = 0] = a.send(true, '2 PING\n');
     const again = a.retransmit(true, '2 PING\n', 7);
-    const { E } = await analyse(s);
-    const say = E.messages.find((m) => m.verb === 'SAY');
+    const { E, listings } = await analyse(s);
+    const say = listings.messages.find((m) => m.verb === 'SAY');
     expect(say).toMatchObject({ frames: split, frame: split[1] });
-    const segment = E.segments.find((x) => x.frame === split[0]);
+    const segment = listings.segments.find((x) => x.frame === split[0]);
     expect(segment?.messages).toEqual([{ id: say?.id, summary: say?.summary, complete: false }]);
-    expect(E.segments.find((x) => x.frame === both)?.messages.map((m) => m.summary)).toEqual([
+    expect(listings.segments.find((x) => x.frame === both)?.messages.map((m) => m.summary)).toEqual([
       '1 200 OK {}',
       '* MSG {"from":"bob","text":"hi"}',
     ]);
-    expect(E.messages.find((m) => m.verb === 'PING')).toMatchObject({ frame: once, frames: [once, again] });
-    expect(E.segments.find((x) => x.frame === again)?.retransmission).toBe(true);
+    expect(listings.messages.find((m) => m.verb === 'PING')).toMatchObject({
+      frame: once,
+      frames: [once, again],
+    });
+    expect(listings.segments.find((x) => x.frame === again)?.retransmission).toBe(true);
     expect(E.conformance.ok).toBe(true);
   });
 
@@ -118,8 +124,8 @@ describe('conformance to docs/PROTOCOL.md', () => {
     const a = s.connect(ALICE, 40001).open();
     a.send(true, 'GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n');
     a.send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
-    const { D, E } = await analyse(s);
-    expect(E.messages.map((m) => [m.kind, m.summary])).toEqual([
+    const { D, E, listings } = await analyse(s);
+    expect(listings.messages.map((m) => [m.kind, m.summary])).toEqual([
       ['http', 'GET /status.json HTTP/1.1'],
       ['http', 'HTTP/1.1 200 OK'],
     ]);

@@ -41,22 +41,23 @@ describe('the report on an IRC capture (ngircd 26.1, two ii clients)', () => {
   });
 
   it('E: IRC lines decoded (RFC 2812), the DCC SEND offer recognised, nothing judged against chatlab', async () => {
-    const { answers } = await analyseRun(IRC);
+    const { answers, listings } = await analyseRun(IRC);
     const { E } = answers;
+    const { messages } = listings;
     expect(E.framing).toBe('irc');
     expect(E.framingFrom).toBe('run.json');
     expect(E.conformance.problems).toEqual([]);
-    expect(E.messages.every((m) => m.kind === 'text' && m.irc !== null)).toBe(true);
-    const commands = new Set(E.messages.filter((m) => m.direction === 'client-to-server').map((m) => m.verb));
+    expect(messages.every((m) => m.kind === 'text' && m.irc !== null)).toBe(true);
+    const commands = new Set(messages.filter((m) => m.direction === 'client-to-server').map((m) => m.verb));
     for (const command of ['NICK', 'USER', 'JOIN', 'TOPIC', 'PRIVMSG', 'WHO', 'QUIT'])
       expect(commands).toContain(command);
-    const dcc = E.messages.find((m) => m.irc?.ctcp?.startsWith('DCC SEND') === true);
+    const dcc = messages.find((m) => m.irc?.ctcp?.startsWith('DCC SEND') === true);
     const [, , file, ip, port, size] = dcc?.irc?.ctcp?.split(' ') ?? [];
     expect([file, port, size]).toEqual(['notes.txt', '5050', '78']);
     const address = Number(ip);
     const dotted = [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
     expect(dotted).toBe(answers.B.clients.find((c) => c.name === 'alice')?.ip);
-    expect(E.messages.some((m) => m.direction === 'server-to-client' && m.verb === '352')).toBe(true); // WHO reply
+    expect(messages.some((m) => m.direction === 'server-to-client' && m.verb === '352')).toBe(true); // WHO reply
     expect(E.conversations).toHaveLength(2);
   });
 
@@ -88,23 +89,25 @@ describe('the report on an IRC capture (ngircd 26.1, two ii clients)', () => {
 
 describe('the report on the python chat (no framing, one send() per message)', () => {
   it('E: one message per segment, each exactly the bytes the segment carried', async () => {
-    const { answers } = await analyseRun(PYTHON);
+    const { answers, listings } = await analyseRun(PYTHON);
     const { E } = answers;
+    const { messages, segments } = listings;
     expect(E.framing).toBe('segment');
     expect(E.conformance.problems).toEqual([]);
-    expect(E.messages).toHaveLength(E.segments.length);
-    for (const segment of E.segments) {
+    expect(messages).toHaveLength(segments.length);
+    expect([E.messages.count, E.segments.count]).toEqual([messages.length, segments.length]);
+    for (const segment of segments) {
       expect(segment.messages).toHaveLength(1);
-      const message = E.messages.find((m) => m.id === segment.messages[0]?.id);
+      const message = messages.find((m) => m.id === segment.messages[0]?.id);
       expect(message?.text).toBe(segment.payloadText);
       expect(Buffer.from(segment.payloadHex ?? '', 'hex').length).toBe(segment.payloadLength);
     }
     const typed = (host: string) =>
-      E.messages
+      messages
         .filter(
           (m) =>
             m.direction === 'client-to-server' &&
-            E.segments.find((s) => s.frame === m.frame)?.src.host === host,
+            segments.find((s) => s.frame === m.frame)?.src.host === host,
         )
         .map((m) => m.text);
     expect(typed('alice')).toEqual([
@@ -116,7 +119,7 @@ describe('the report on the python chat (no framing, one send() per message)', (
       '/quit',
     ]);
     expect(typed('bob')).toEqual(['/nick bob', 'hi alice', '/list', '/quit']);
-    expect(E.messages.some((m) => m.text === '[private] alice: a private hello')).toBe(true);
+    expect(messages.some((m) => m.text === '[private] alice: a private hello')).toBe(true);
   });
 
   it("A: the server's greeting names pychat-server 1.0; F's layer is Data", async () => {
@@ -133,7 +136,7 @@ describe('the report on the python chat (no framing, one send() per message)', (
   it('--framing line: without a newline each direction of a connection is one unterminated message', async () => {
     const { answers } = await analyseRun(PYTHON, { framing: 'line' });
     expect(answers.E.framingFrom).toBe('option');
-    expect(answers.E.messages).toHaveLength(2 * answers.E.conversations.length);
+    expect(answers.E.messages.count).toBe(2 * answers.E.conversations.length);
   });
 
   it('A, where nothing names the application, says so with what to write, never as a success', async () => {
@@ -175,8 +178,8 @@ describe('a protocol description (--protocol, the lab file app.protocol)', () =>
     const file = join(dir, 'strict.yml');
     const strict = (await readFile(EXAMPLE, 'utf8')).replace(/^ {2}- '\[private\].*\n/m, '');
     await writeFile(file, strict);
-    const { answers } = await analyseRun(PYTHON, { protocol: file });
-    const privateMessage = answers.E.messages.find((m) => m.text === '[private] alice: a private hello');
+    const { answers, listings } = await analyseRun(PYTHON, { protocol: file });
+    const privateMessage = listings.messages.find((m) => m.text === '[private] alice: a private hello');
     expect(answers.E.conformance.problems.map((p) => [p.code, p.frame, p.direction])).toEqual([
       ['NOT_IN_PROTOCOL', privateMessage?.frame, 'server-to-client'],
     ]);

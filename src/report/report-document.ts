@@ -1,4 +1,4 @@
-import type { Answers } from './answers.js';
+import type { Answers, Listings } from './answers.js';
 import { b, type Block, c, type ReportDocument, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { sectionE } from './section-e.js';
@@ -15,6 +15,8 @@ export interface DocumentContext {
   /** The run's name as shown to the reader (its folder name). */
   readonly run: string;
   readonly paths: CommandPaths;
+  /** E's every message and segment (answers.json only counts them). */
+  readonly listings: Listings;
   /** The analysed TCP streams, for the time-sequence graphs (none drawn without them). */
   readonly tcpStreams?: ReadonlyMap<number, AnalysedStream>;
 }
@@ -57,7 +59,7 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
     intro.push({ type: 'note', text: `${b(m.warningsTitle)}: ${meta.warnings.join(' · ')}` });
   }
   const letters = sectionsAToD(answers, m);
-  const sections = [...letters, sectionE(answers, m), sectionF(answers, m)];
+  const sections = [...letters, sectionE(answers, m, context.listings), sectionF(answers, m)];
   const evidence = evidenceFrames(answers);
   return {
     lang: m.lang,
@@ -77,7 +79,12 @@ export function buildReportDocument(answers: Answers, m: Messages, context: Docu
     },
     sections: [
       ...sections,
-      ...withTcpAnalysis(sectionsExtra(answers, m, context.paths), answers, m, context),
+      ...withTcpAnalysis(
+        sectionsExtra(answers, m, context.paths, context.listings.messages),
+        answers,
+        m,
+        context,
+      ),
       sectionHealth(answers, m),
     ],
     footer: m.footer(meta.generator, meta.generatedAt),
@@ -105,9 +112,7 @@ function evidenceFrames({ A, B, C, D, E, F }: Answers): number[][] {
     defined([B.server?.frame, ...B.clients.map((cl) => cl.frame)]),
     defined(C.handshake),
     defined(D.clients.flatMap((cl) => cl.connections.map((conn) => conn.frame))),
-    problems.length > 0
-      ? problems
-      : defined([E.segments[0]?.frame, E.segments[E.segments.length - 1]?.frame]),
+    problems.length > 0 ? problems : defined([E.segments.firstFrame, E.segments.lastFrame]),
     defined([F.frame]),
   ];
 }

@@ -1,7 +1,7 @@
-import type { Answers, ChatMessage } from './answers.js';
+import type { Answers, ChatMessage, Listings } from './answers.js';
 import { type Block, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
-import { SEGMENT_ROWS } from './section-e.js';
+import { firstJoined, firstSegments, SEGMENT_ROWS } from './section-e.js';
 
 const HEX_SHOWN = 96;
 const TEXT_SHOWN = 160;
@@ -10,20 +10,21 @@ const TEXT_SHOWN = 160;
  * Section E for any application but chatlab: every segment's payload as text and hex, each connection's
  * reassembled conversation, and what the messages were; nothing judged against docs/PROTOCOL.md.
  */
-export function sectionEForeign({ E }: Answers, m: Messages): Section {
+export function sectionEForeign({ E }: Answers, m: Messages, listings: Listings): Section {
+  const { messages } = listings;
   const framing = m.eFraming[E.framing] ?? E.framing;
   const blocks: Block[] = [
     { type: 'p', text: m.eForeignHow(framing, m.eFramingFrom[E.framingFrom] ?? E.framingFrom) },
     { type: 'p', text: m.eKinds },
-    { type: 'list', items: [m.eKindText(E.messages.length, commands(E.messages))] },
+    { type: 'list', items: [m.eKindText(messages.length, commands(messages))] },
   ];
-  const split = E.messages.find((msg) => msg.frames.length > 1);
+  const split = messages.find((msg) => msg.frames.length > 1);
   if (split !== undefined) blocks.push({ type: 'p', text: m.eSplit(split.summary, split.frames) });
-  const joined = E.segments.find((s) => s.messages.filter((x) => x.complete).length > 1);
+  const joined = firstJoined(listings);
   if (joined !== undefined) {
     blocks.push({ type: 'p', text: m.eJoined(joined.frame, joined.messages.length) });
   }
-  const unfinished = E.messages.find((msg) => msg.unfinished === true);
+  const unfinished = messages.find((msg) => msg.unfinished === true);
   if (unfinished !== undefined)
     blocks.push({ type: 'p', text: m.eUnfinished(unfinished.summary, unfinished.frame) });
   const { problems } = E.conformance;
@@ -56,10 +57,10 @@ export function sectionEForeign({ E }: Answers, m: Messages): Section {
         .join('\n'),
     });
   }
-  const shown = E.segments.slice(0, SEGMENT_ROWS);
+  const shown = firstSegments(listings, SEGMENT_ROWS);
   blocks.push({
     type: 'table',
-    caption: m.eSegmentsTitle(shown.length, E.segments.length),
+    caption: m.eSegmentsTitle(shown.length, E.segments.count),
     head: m.eSegmentsHeadForeign,
     rows: shown.map((s) => [
       String(s.frame),
@@ -75,10 +76,10 @@ export function sectionEForeign({ E }: Answers, m: Messages): Section {
   });
   const base = { id: 'answer-e', title: m.eTitle, question: m.eQuestion, blocks };
   if (E.protocol === null)
-    return { ...base, answer: m.eAnswerForeign(E.messages.length, E.segments.length, framing) };
+    return { ...base, answer: m.eAnswerForeign(E.messages.count, E.segments.count, framing) };
   return problems.length === 0
-    ? { ...base, answer: m.eProtocolOk(E.messages.length, E.protocol), tone: 'ok' }
-    : { ...base, answer: m.eProtocolProblems(E.messages.length, problems.length, E.protocol), tone: 'warn' };
+    ? { ...base, answer: m.eProtocolOk(E.messages.count, E.protocol), tone: 'ok' }
+    : { ...base, answer: m.eProtocolProblems(E.messages.count, problems.length, E.protocol), tone: 'warn' };
 }
 
 /** The IRC commands (or first words) sent, counted: `PRIVMSG ×5, JOIN ×2`. */

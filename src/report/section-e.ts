@@ -1,24 +1,47 @@
-import type { Answers, ChatMessage } from './answers.js';
+import type { Answers, ChatMessage, Listings, Segment } from './answers.js';
 import { type Block, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { sectionEForeign } from './section-e-foreign.js';
 
-/** Rows of the segments table in the report (answers.json has them all). */
+/** Rows of the segments table in the report (segments.jsonl has them all). */
 export const SEGMENT_ROWS = 150;
 
+/** The first `count` segments of E's listing. */
+export function firstSegments(listings: Listings, count: number): Segment[] {
+  const shown: Segment[] = [];
+  if (count <= 0) return shown;
+  for (const segment of listings.eachSegment()) if (shown.push(segment) >= count) break;
+  return shown;
+}
+
+/**
+ * The first segment that completes more than one message (messages glued in one segment): the frame
+ * where two messages end first, since the messages are in the order of the frames that complete them.
+ */
+export function firstJoined(listings: Listings): Segment | undefined {
+  let previous = 0;
+  for (const message of listings.messages) {
+    if (message.unfinished === true) continue;
+    if (message.frame === previous) return listings.segmentAt(message.frame);
+    previous = message.frame;
+  }
+  return undefined;
+}
+
 /** Section E: the payload, decoded, and its conformance to the protocol. */
-export function sectionE(answers: Answers, m: Messages): Section {
+export function sectionE(answers: Answers, m: Messages, listings: Listings): Section {
   const { E } = answers;
-  if (E.framing !== 'chatlab') return sectionEForeign(answers, m);
-  const { conformance, messages, segments } = E;
+  if (E.framing !== 'chatlab') return sectionEForeign(answers, m, listings);
+  const { conformance } = E;
+  const { messages } = listings;
   const answer = conformance.ok
-    ? m.eAnswerOk(messages.length, segments.length)
-    : m.eAnswerProblems(messages.length, segments.length, conformance.problems.length);
+    ? m.eAnswerOk(E.messages.count, E.segments.count)
+    : m.eAnswerProblems(E.messages.count, E.segments.count, conformance.problems.length);
   const blocks: Block[] = [{ type: 'p', text: m.eHow }];
   blocks.push({ type: 'p', text: m.eKinds }, { type: 'list', items: kinds(messages, m) });
   const split = messages.find((msg) => msg.frames.length > 1 && msg.kind !== 'http');
   if (split !== undefined) blocks.push({ type: 'p', text: m.eSplit(split.summary, split.frames) });
-  const joined = segments.find((s) => s.messages.filter((x) => x.complete).length > 1);
+  const joined = firstJoined(listings);
   if (joined !== undefined) {
     blocks.push({ type: 'p', text: m.eJoined(joined.frame, joined.messages.length) });
   }
@@ -40,10 +63,10 @@ export function sectionE(answers: Answers, m: Messages): Section {
     if (conformance.problems.some((p) => p.answer !== null))
       blocks.push({ type: 'note', text: m.eProblemsNote });
   }
-  const shown = segments.slice(0, SEGMENT_ROWS);
+  const shown = firstSegments(listings, SEGMENT_ROWS);
   blocks.push({
     type: 'table',
-    caption: m.eSegmentsTitle(shown.length, segments.length),
+    caption: m.eSegmentsTitle(shown.length, E.segments.count),
     head: m.eSegmentsHead,
     rows: shown.map((s) => [
       String(s.frame),

@@ -8,9 +8,11 @@ import { nestingSvg } from './svg-nesting.js';
 const FENCE = '```';
 
 /** Section F: the chosen frame's bytes, each layer marked, and the picture of encapsulation. */
-export function sectionF({ F, E }: Answers, m: Messages): Section {
+export function sectionF({ F }: Answers, m: Messages): Section {
   const base = { id: 'answer-f', title: m.fTitle, question: m.fQuestion };
-  const message = E.messages.find((msg) => msg.id === F.message);
+  // The message's line, as its application layer records it (answers.json lists no message).
+  const line = F.layers.at(-1)?.fields.line;
+  const message = typeof line === 'string' && F.message !== null ? { summary: line } : undefined;
   if (F.frame === null || message === undefined) return { ...base, answer: m.fMissing, blocks: [] };
   const layers = markLayers(F.layers);
   const bytes = Buffer.from(F.hex, 'hex');

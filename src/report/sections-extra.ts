@@ -1,18 +1,23 @@
-import type { Answers } from './answers.js';
+import type { Answers, ChatMessage } from './answers.js';
 import { b, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
 import { type Participant, sequenceMermaid, sequenceRows, sequenceSvg } from './svg-sequence.js';
 import { type CommandPaths, tsharkCommands } from './tshark-commands.js';
 
-/** Arrows drawn in the sequence chart (the rest is in answers.json). */
+/** Arrows drawn in the sequence chart (the rest is in messages.jsonl). */
 export const SEQUENCE_ROWS = 200;
 
 /** The message sequence chart, the per-host traffic table and the tshark commands. */
-export function sectionsExtra(answers: Answers, m: Messages, paths: CommandPaths): Section[] {
-  return [sequenceSection(answers, m), hostsSection(answers, m), tsharkSection(answers, m, paths)];
+export function sectionsExtra(
+  answers: Answers,
+  m: Messages,
+  paths: CommandPaths,
+  messages: readonly ChatMessage[],
+): Section[] {
+  return [sequenceSection(answers, m, messages), hostsSection(answers, m), tsharkSection(answers, m, paths)];
 }
 
-function sequenceSection({ B, D, E }: Answers, m: Messages): Section {
+function sequenceSection({ B, D, E }: Answers, m: Messages, messages: readonly ChatMessage[]): Section {
   const clientOfStream = new Map<number, string>();
   for (const client of D.clients)
     for (const conn of client.connections) clientOfStream.set(conn.stream, client.name);
@@ -29,7 +34,7 @@ function sequenceSection({ B, D, E }: Answers, m: Messages): Section {
       ? [...clients.slice(0, half), serverParticipant, ...clients.slice(half)]
       : [...clients, serverParticipant];
   const rows = sequenceRows(
-    E.messages,
+    messages,
     (stream) => clientOfStream.get(stream) ?? '?',
     serverParticipant.name,
     m.seqData,

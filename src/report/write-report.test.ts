@@ -27,14 +27,28 @@ async function session(): Promise<string> {
 describe('writeReport', () => {
   it('writes answers.json, report.md, report.html and captures/merged.pcapng into the run folder', async () => {
     const runDir = await session();
-    const { answers, files } = await writeReport(runDir, { lang: 'en' });
+    const { answers, listings, files } = await writeReport(runDir, { lang: 'en' });
     expect(files).toEqual({
       answers: join(runDir, 'answers.json'),
+      segments: join(runDir, 'segments.jsonl'),
+      messages: join(runDir, 'messages.jsonl'),
       markdown: join(runDir, 'report.md'),
       html: join(runDir, 'report.html'),
       merged: join(runDir, 'captures', 'merged.pcapng'),
     });
     expect(JSON.parse(await readFile(files.answers, 'utf8'))).toEqual(answers);
+    // E's listings, one JSON value a line, as counted in answers.json.
+    const lines = async (file: string): Promise<unknown[]> =>
+      (await readFile(file, 'utf8'))
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as unknown);
+    expect(await lines(files.segments)).toEqual(listings.segments);
+    expect(await lines(files.messages)).toEqual(listings.messages);
+    expect([answers.E.segments.count, answers.E.messages.count]).toEqual([
+      listings.segments.length,
+      listings.messages.length,
+    ]);
     const merged = await readPcapFile(files.merged);
     expect(merged.records).toHaveLength(answers.meta.merged.frames);
     const say = merged.records[(answers.F.frame ?? 0) - 1];

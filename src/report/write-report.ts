@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
 import { analyseRun } from './analyse-run.js';
-import type { Answers, ReportFraming } from './answers.js';
+import type { Answers, ChatMessage, Listings, ListingFile, ReportFraming, Segment } from './answers.js';
 import { renderHtml } from './html-renderer.js';
 import { DEFAULT_LANG, type Lang, messagesFor } from './i18n/index.js';
 import { renderMarkdown } from './markdown-renderer.js';
@@ -23,6 +24,9 @@ export interface WriteReportOptions {
 /** Absolute paths of what `writeReport` wrote. */
 export interface ReportFiles {
   readonly answers: string;
+  /** E's listings beside answers.json, JSON Lines: every payload segment, every message. */
+  readonly segments: string;
+  readonly messages: string;
   readonly markdown: string;
   readonly html: string;
   readonly merged: string;
@@ -32,20 +36,22 @@ export interface ReportFiles {
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Answers the lab's questions from a run folder's captures and writes, into that folder, `answers.json`,
- * `report.md`, `report.html` and the merged capture `captures/merged.pcapng` (frame numbers in the answers
- * are that file's).
+ * Answers the lab's questions from a run folder's captures and writes, into that folder, `answers.json`
+ * with E's listings `segments.jsonl` and `messages.jsonl` beside it, `report.md`, `report.html` and the
+ * merged capture `captures/merged.pcapng` (frame numbers in the answers are that file's).
  */
 export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
-): Promise<{ answers: Answers; files: ReportFiles }> {
-  const { folder, frames, answers, tcp } = await analyseRun(runDir, {
+): Promise<{ answers: Answers; listings: Listings; files: ReportFiles }> {
+  const { folder, frames, answers, listings, tcp } = await analyseRun(runDir, {
     ...(options.framing === undefined ? {} : { framing: options.framing }),
     ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
   });
   const files: ReportFiles = {
     answers: join(folder.dir, 'answers.json'),
+    segments: join(folder.dir, answers.E.segments.file),
+    messages: join(folder.dir, answers.E.messages.file),
     markdown: join(folder.dir, 'report.md'),
     html: join(folder.dir, 'report.html'),
     merged: join(folder.capturesDir, MERGED_FILE),
@@ -58,12 +64,39 @@ export async function writeReport(
       captures: folder.captures.map((c) => c.path),
       dissector: dissectorPath(),
     },
+    listings,
     tcpStreams: tcp.streams,
   });
+  await writeJsonLines(files.segments, listings.eachSegment());
+  await writeJsonLines(files.messages, listings.messages);
   await writeFile(files.answers, `${JSON.stringify(answers, null, 2)}\n`);
   await writeFile(files.markdown, renderMarkdown(document));
   await writeFile(files.html, renderHtml(document));
-  return { answers, files };
+  return { answers, listings, files };
+}
+
+/** Bytes gathered before each write of a listing. */
+const LISTING_CHUNK = 1 << 20;
+
+/** Writes one JSON value per line, as they come: the listing is never one string in memory. */
+async function writeJsonLines(path: string, items: Iterable<unknown>): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = once(out, 'error').then(([error]) => {
+    throw error;
+  });
+  const write = async (text: string): Promise<void> => {
+    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  let chunk = '';
+  for (const item of items) {
+    chunk += `${JSON.stringify(item)}\n`;
+    if (chunk.length >= LISTING_CHUNK) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await Promise.race([once(out, 'finish'), failed]);
 }
 
 /** wireshark/chatlab.lua, absolute (so the commands run from any folder): beside src/ or beside dist/. */
@@ -73,4 +106,26 @@ function dissectorPath(): string {
     fileURLToPath(new URL('../wireshark/chatlab.lua', import.meta.url)),
   ];
   return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
+}
+
+/** E's listings of a written report, read back from segments.jsonl and messages.jsonl (for comparisons). */
+export async function readListings(
+  runDir: string,
+  answers: Answers,
+): Promise<{ segments: Segment[]; messages: ChatMessage[] }> {
+  return {
+    segments: await readJsonLines<Segment>(runDir, answers.E.segments),
+    messages: await readJsonLines<ChatMessage>(runDir, answers.E.messages),
+  };
+}
+
+async function readJsonLines<T>(runDir: string, listing: ListingFile): Promise<T[]> {
+  const file = await open(join(runDir, listing.file));
+  const items: T[] = [];
+  try {
+    for await (const line of file.readLines()) if (line !== '') items.push(JSON.parse(line) as T);
+  } finally {
+    await file.close();
+  }
+  return items;
 }

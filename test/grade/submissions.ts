@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { encodePcap, internetChecksum, LinkType, readPcapFile } from '../../src/pcap/index.js';
 import { onesComplementSum } from '../../src/pcap/internet-checksum.js';
 import { analyseRun } from '../../src/report/analyse-run.js';
-import type { Answers } from '../../src/report/answers.js';
+import type { Answers, Listings } from '../../src/report/answers.js';
 import { type AnswerSheet, SHEET_FILE, SHEET_FIELDS, type SheetField } from '../../src/grade/answer-sheet.js';
 import { clientIp, type Variant } from '../../src/grade/variant.js';
 
@@ -73,7 +73,7 @@ export async function variantCapture(variant: Variant, host = 'server'): Promise
 }
 
 /** The sheet a student who read everything right would hand in, from the report's own answers. */
-export function rightSheet(answers: Answers): AnswerSheet {
+export function rightSheet({ answers, listings }: { answers: Answers; listings: Listings }): AnswerSheet {
   const f = (protocol: string): string => {
     const layer = answers.F.layers.find((l) => l.protocol === protocol);
     return layer === undefined ? '' : `${layer.offset}-${layer.offset + layer.length - 1}`;
@@ -88,7 +88,7 @@ export function rightSheet(answers: Answers): AnswerSheet {
     'C.transport': answers.C.transport ?? '',
     'D.destination_port': String(answers.D.serverPort ?? ''),
     'D.source_ports': answers.D.clients.flatMap((c) => c.sourcePorts).join(', '),
-    'E.frames': answers.E.segments
+    'E.frames': listings.segments
       .filter((s) => s.payloadLength > 0)
       .slice(0, 5)
       .map((s) => s.frame)
@@ -110,8 +110,8 @@ export function sheetText(student: string, sheet: AnswerSheet): string {
 }
 
 /** The report's answers for a submission's capture (what a right sheet is filled from). */
-export async function answersOf(dir: string): Promise<Answers> {
-  return (await analyseRun(dir)).answers;
+export async function answersOf(dir: string): Promise<{ answers: Answers; listings: Listings }> {
+  return analyseRun(dir);
 }
 
 /**

@@ -63,7 +63,7 @@ beforeAll(async () => {
   for (const [n, variant] of variants.entries()) await runVariant(variant, n + 1);
   for (const [n, variant] of variants.entries()) {
     const folder = join(submissions, variant.student);
-    const right = rightSheet((await analyseRun(folder)).answers);
+    const right = rightSheet(await analyseRun(folder));
     const sheet =
       n === 0
         ? right

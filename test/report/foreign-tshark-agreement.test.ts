@@ -24,8 +24,8 @@ async function report(fixture: string) {
   const dir = await mkdtemp(join(tmpdir(), 'report-foreign-tshark-'));
   dirs.push(dir);
   await cp(fixture, dir, { recursive: true });
-  const { answers } = await writeReport(dir, { lang: 'en' });
-  return { dir, answers, merged: join(dir, answers.meta.merged.file) };
+  const { answers, listings } = await writeReport(dir, { lang: 'en' });
+  return { dir, answers, listings, merged: join(dir, answers.meta.merged.file) };
 }
 
 /** tshark -z conv,tcp: every TCP conversation as `a:port b:port`, sorted. */
@@ -40,10 +40,10 @@ describe("the report on foreign protocols agrees with Wireshark's own dissectors
   it(
     'IRC (ngircd and ii): addresses, ports, IRC commands per frame (irc.request, irc.response), the 002 numeric, layers',
     async () => {
-      const { dir, answers, merged } = await report(IRC);
+      const { dir, answers, listings, merged } = await report(IRC);
       // One of ngircd's lines is split across two segments here: Wireshark's IRC dissector parses each piece
       // on its own, and the comparison must still agree.
-      expect(answers.E.messages.some((m) => m.frames.length > 1)).toBe(true);
+      expect(listings.messages.some((m) => m.frames.length > 1)).toBe(true);
       expect(await compareWithTshark(dir)).toEqual([]);
       // Wireshark's IRC dissector (no Lua loaded) names the server in the frame the report cites for A.
       const named = await tsharkFields(merged, ['frame.number', 'irc.response'], {
@@ -68,16 +68,16 @@ describe("the report on foreign protocols agrees with Wireshark's own dissectors
   it(
     "the python chat: every segment's payload as tcp.payload has it, the greeting's frame, Data in F",
     async () => {
-      const { dir, answers, merged } = await report(PYTHON);
+      const { dir, answers, listings, merged } = await report(PYTHON);
       expect(await compareWithTshark(dir)).toEqual([]);
       const payloads = await tsharkFields(merged, ['frame.number', 'tcp.payload'], {
         filter: 'tcp.port == 5000 && tcp.len > 0',
       });
-      expect(payloads.map((row) => Number(row[0]?.[0]))).toEqual(answers.E.segments.map((s) => s.frame));
+      expect(payloads.map((row) => Number(row[0]?.[0]))).toEqual(listings.segments.map((s) => s.frame));
       const texts = payloads.map((row) =>
         Buffer.from((row[1]?.[0] ?? '').replaceAll(':', ''), 'hex').toString('utf8'),
       );
-      expect(texts).toEqual([...answers.E.messages].sort((a, b) => a.frame - b.frame).map((m) => m.text));
+      expect(texts).toEqual([...listings.messages].sort((a, b) => a.frame - b.frame).map((m) => m.text));
       expect(await tcpConversations(merged)).toHaveLength(answers.C.conversations.length);
       const protocols = await tsharkFields(merged, ['frame.protocols'], {
         filter: `frame.number == ${answers.F.frame ?? 0}`,

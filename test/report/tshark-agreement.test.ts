@@ -35,7 +35,7 @@ describe('answers.json agrees with tshark', () => {
     async () => {
       const dir = await tempRun();
       await cp(FIXTURE, dir, { recursive: true });
-      const { answers } = await writeReport(dir, { lang: 'en' });
+      const { answers, listings } = await writeReport(dir, { lang: 'en' });
       expect(await compareWithTshark(dir)).toEqual([]);
       // What the capture is known to hold (test/report/fixtures/README.md).
       expect(answers.meta).toMatchObject({ scenario: 'lab-session', hostsFrom: 'run.json' });
@@ -55,7 +55,7 @@ describe('answers.json agrees with tshark', () => {
         ['BAD_ARGUMENTS', 'SAY', 400],
         ['BAD_ARGUMENTS', 'JOIN', 400],
       ]);
-      expect(answers.E.messages.filter((m) => m.kind === 'data').map((m) => m.dataLength)).toEqual([
+      expect(listings.messages.filter((m) => m.kind === 'data').map((m) => m.dataLength)).toEqual([
         20000, 20000,
       ]);
       expect(answers.F.layers.map((l) => [l.protocol, l.offset, l.length])).toEqual([
@@ -83,14 +83,11 @@ describe('answers.json agrees with tshark', () => {
     'and says where they differ',
     async () => {
       const dir = await twoClientSession().session.write(await tempRun());
-      const { answers, files } = await writeReport(dir);
-      const segment = answers.E.segments[0];
+      const { listings, files } = await writeReport(dir);
+      const segment = listings.segments[0];
       const { writeFile } = await import('node:fs/promises');
-      const tampered = {
-        ...answers,
-        E: { ...answers.E, segments: [{ ...segment, payloadLength: 1 }, ...answers.E.segments.slice(1)] },
-      };
-      await writeFile(files.answers, JSON.stringify(tampered));
+      const tampered = [{ ...segment, payloadLength: 1 }, ...listings.segments.slice(1)];
+      await writeFile(files.segments, tampered.map((s) => `${JSON.stringify(s)}\n`).join(''));
       expect(await compareWithTshark(dir)).toEqual([
         {
           question: 'E',

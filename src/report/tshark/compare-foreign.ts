@@ -1,4 +1,4 @@
-import type { Answers } from '../answers.js';
+import type { Answers, ChatMessage, Segment } from '../answers.js';
 import { parseIrcLine } from '../irc-line.js';
 import type { Disagreement } from './compare-with-tshark.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
@@ -17,9 +17,14 @@ type Differ = (
  * every line, per frame, and the 002 numeric that names the server for A); anything else against
  * tcp.payload, segment by segment; F's application layer against where tshark puts it.
  */
-export async function compareForeign(merged: string, answers: Answers, differ: Differ): Promise<void> {
-  if (answers.E.framing === 'irc') await compareIrc(merged, answers, differ);
-  else await comparePayloads(merged, answers, differ);
+export async function compareForeign(
+  merged: string,
+  answers: Answers,
+  listings: { readonly segments: readonly Segment[]; readonly messages: readonly ChatMessage[] },
+  differ: Differ,
+): Promise<void> {
+  if (answers.E.framing === 'irc') await compareIrc(merged, answers, listings, differ);
+  else await comparePayloads(merged, answers, listings.segments, differ);
   if (answers.F.frame === null) return;
   const layers = await tsharkLayers(merged, answers.F.frame);
   for (const layer of answers.F.layers) {
@@ -41,7 +46,12 @@ export async function compareForeign(merged: string, answers: Answers, differ: D
   }
 }
 
-async function compareIrc(merged: string, answers: Answers, differ: Differ): Promise<void> {
+async function compareIrc(
+  merged: string,
+  answers: Answers,
+  listings: { readonly segments: readonly Segment[]; readonly messages: readonly ChatMessage[] },
+  differ: Differ,
+): Promise<void> {
   const rows = await tsharkFields(merged, ['frame.number', 'irc.request', 'irc.response'], { filter: 'irc' });
   const theirs = new Map<number, string[]>();
   for (const row of rows) {
@@ -57,7 +67,7 @@ async function compareIrc(merged: string, answers: Answers, differ: Differ): Pro
   // plus one piece per message split across it, whatever tshark makes of that piece.
   const ours = new Map<number, string[]>();
   const pieces = new Map<number, number>();
-  for (const m of answers.E.messages) {
+  for (const m of listings.messages) {
     if (m.frames.length !== 1) {
       for (const frame of new Set(m.frames)) pieces.set(frame, (pieces.get(frame) ?? 0) + 1);
       continue;
@@ -66,7 +76,7 @@ async function compareIrc(merged: string, answers: Answers, differ: Differ): Pro
     list.push(`${m.direction === 'client-to-server' ? 'request' : 'response'} ${m.irc?.command ?? '?'}`);
     ours.set(m.frame, list);
   }
-  const chatFrames = new Set(answers.E.segments.map((s) => s.frame));
+  const chatFrames = new Set(listings.segments.map((s) => s.frame));
   for (const frame of [...new Set([...theirs.keys(), ...ours.keys()])].sort((a, b) => a - b)) {
     if (!chatFrames.has(frame)) continue; // IRC on another connection than the chat's
     const whole = (ours.get(frame) ?? []).sort();
@@ -101,13 +111,18 @@ async function compareIrc(merged: string, answers: Answers, differ: Differ): Pro
   );
 }
 
-async function comparePayloads(merged: string, answers: Answers, differ: Differ): Promise<void> {
+async function comparePayloads(
+  merged: string,
+  answers: Answers,
+  segments: readonly Segment[],
+  differ: Differ,
+): Promise<void> {
   const port = answers.D.serverPort ?? 0;
   const rows = await tsharkFields(merged, ['frame.number', 'tcp.payload'], {
     filter: `tcp.port == ${port} && tcp.len > 0`,
   });
   const theirs = new Map(rows.map((row) => [Number(row[0]?.[0]), (row[1]?.[0] ?? '').replaceAll(':', '')]));
-  for (const segment of answers.E.segments) {
+  for (const segment of segments) {
     if (segment.retransmission || segment.payloadHex === undefined) continue;
     differ(
       'E',

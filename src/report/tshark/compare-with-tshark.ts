@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT } from '../../protocol/index.js';
 import type { Answers, ChatMessage } from '../answers.js';
+import { readListings } from '../write-report.js';
 import { compareForeign } from './compare-foreign.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
 
@@ -46,6 +47,7 @@ export async function compareWithTshark(
   options: CompareOptions = {},
 ): Promise<Disagreement[]> {
   const answers = JSON.parse(await readFile(join(runDir, 'answers.json'), 'utf8')) as Answers;
+  const listings = await readListings(runDir, answers);
   const merged = join(runDir, answers.meta.merged.file);
   const port = answers.D.serverPort ?? DEFAULT_PORT;
   // Absent in an answers.json of an older report: that one is chatlab's.
@@ -123,10 +125,10 @@ export async function compareWithTshark(
     'E',
     'frames of the payload segments',
     null,
-    answers.E.segments.map((s) => s.frame),
+    listings.segments.map((s) => s.frame),
     rows.filter(isChat).map((r) => r.frame),
   );
-  for (const s of answers.E.segments) {
+  for (const s of listings.segments) {
     const row = byFrame.get(s.frame);
     differ(
       'E',
@@ -137,10 +139,10 @@ export async function compareWithTshark(
     );
   }
   if (foreign) {
-    await compareForeign(merged, answers, differ);
+    await compareForeign(merged, answers, listings, differ);
     return out;
   }
-  await compareMessages(merged, lua, answers.E.messages, differ);
+  await compareMessages(merged, lua, listings.messages, differ);
 
   // A: the first greeting.
   const hello = await tsharkFields(merged, ['frame.number', 'chatlab.app', 'chatlab.version'], {
