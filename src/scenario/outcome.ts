@@ -10,6 +10,16 @@ export interface DoOptions {
   shows?: readonly string[];
   /** How long to wait for the outcome (default 10 s, 120 s for /send and /get). */
   timeoutMs?: number;
+  /**
+   * Over a lossy UDP link: a request or its reply may be lost, and nothing sends it again. The client's
+   * "no reply" (docs/PROTOCOL.md §9) is then an expected outcome too, recorded as lost.
+   */
+  mayBeLost?: boolean;
+}
+
+/** Whether an outcome is the client giving up on a reply that never came (a datagram the link lost). */
+export function isLostOutcome(outcome: Outcome): boolean {
+  return !outcome.ok && outcome.code === null && /\blost\b/i.test(outcome.text);
 }
 
 /** How a typed line ended: the server's final reply, or a local command's result. */
@@ -64,6 +74,9 @@ export function checkOutcome(
         ? outcome.code === expect
         : outcome.error === expect;
   const message = typeof outcome.body.message === 'string' ? `: ${outcome.body.message}` : '';
+  if (!matched && options.mayBeLost === true && isLostOutcome(outcome)) {
+    return { value: outcome, result: `no reply: lost on the link (${outcome.text})` };
+  }
   if (!matched) {
     throw new ScenarioError(
       'SCENARIO_UNEXPECTED_REPLY',

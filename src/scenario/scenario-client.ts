@@ -54,14 +54,23 @@ export class ScenarioClient implements EventSource {
     });
   }
 
-  /** Starts the script client in the host's container and waits until it is connected (one step). */
-  static async open(shell: ContainerShell, log: StepLog, server: string): Promise<ScenarioClient> {
+  /**
+   * Starts the script client in the host's container and waits until it is connected (one step): over TCP,
+   * or over UDP (docs/PROTOCOL.md §9) when `transport` says so.
+   */
+  static async open(
+    shell: ContainerShell,
+    log: StepLog,
+    server: string,
+    transport: 'tcp' | 'udp' = 'tcp',
+  ): Promise<ScenarioClient> {
     return log.run(
       shell.host,
-      `connects to ${server}`,
-      'a TCP connection and the HELLO greeting',
+      `connects to ${server}${transport === 'udp' ? ' over UDP' : ''}`,
+      transport === 'udp' ? 'the HELLO greeting in a datagram' : 'a TCP connection and the HELLO greeting',
       async () => {
         const argv = ['node', '/app/chatlab.mjs', 'client', '--server', server, '--script'];
+        if (transport === 'udp') argv.push('--transport', 'udp');
         const process = shell.spawn([...argv, '--downloads', `${SCENARIO_DIR}/downloads`]);
         const driver = new ScriptDriver(process.stdin, process.stdout);
         const client = new ScenarioClient(shell.host, shell, process, driver, log);
@@ -269,6 +278,9 @@ export class ScenarioClient implements EventSource {
 }
 
 function describeExpectation(options: DoOptions): string {
-  if (options.expect === undefined) return 'a success (2xx)';
-  return typeof options.expect === 'number' ? `a ${options.expect} reply` : `a ${options.expect} refusal`;
+  const lost = options.mayBeLost === true ? ', or no reply (lost on the link)' : '';
+  if (options.expect === undefined) return `a success (2xx)${lost}`;
+  const wanted =
+    typeof options.expect === 'number' ? `a ${options.expect} reply` : `a ${options.expect} refusal`;
+  return `${wanted}${lost}`;
 }

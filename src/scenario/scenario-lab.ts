@@ -132,11 +132,15 @@ export class ScenarioLab {
     return this.#current.lab.host(name);
   }
 
-  /** Opens the chat client in a client host's container, connected to the server (one step). */
-  async client(name: string): Promise<ScenarioClient> {
+  /**
+   * Opens the chat client in a client host's container, connected to the server (one step), over the lab's
+   * transport (its lab file's `app.transport`) or the one given: chatlab's server answers on both.
+   */
+  async client(name: string, options: { transport?: 'tcp' | 'udp' } = {}): Promise<ScenarioClient> {
     const { lab, log } = this.#current;
     const shell = await this.#shell(name);
-    const client = await ScenarioClient.open(shell, log, lab.serverAddress);
+    const transport = options.transport ?? lab.topology.app.transport;
+    const client = await ScenarioClient.open(shell, log, lab.serverAddress, transport);
     this.#sessions.push(client);
     return client;
   }
