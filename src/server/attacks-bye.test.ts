@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { ChatClient } from '../client/index.js';
 import { FrameDecoder, type Decoded } from '../protocol/index.js';
 import { RawConnection, ServerFixture } from '../../test/support/server-fixture.js';
 import { rawFrom } from '../../test/support/raw-socket.js';
@@ -34,26 +35,41 @@ function wholeFrames(stream: Buffer): Decoded[] {
 const byeCode = (frame: Decoded | undefined): unknown =>
   frame?.kind === 'event' && frame.event === 'BYE' ? frame.body.code : frame?.kind;
 
+const TEXT = 'x'.repeat(3900);
+
+/**
+ * A server whose room `flood` alice floods while `slow`, a raw connection in it, has stopped reading (its
+ * kernel buffers fill, then the server's queue), until the server has told `slow` BYE SLOW_READER.
+ */
+async function floodPastSlowReader(byeDrainMs?: number): Promise<{
+  alice: ChatClient;
+  slow: RawConnection;
+  bytes: () => Buffer;
+}> {
+  lab = await ServerFixture.start({
+    maxQueuedBytes: 256 * 1024,
+    ...(byeDrainMs === undefined ? {} : { byeDrainMs }),
+    requestsPerSecond: 100_000,
+    requestBurst: 100_000,
+  });
+  const alice = await lab.user('alice');
+  await alice.call('CREATE', 'flood');
+  const slow = await rawFrom(lab.port, '127.0.0.2', opened);
+  const bytes = recordBytes(slow);
+  slow.write('1 REGISTER slow slow@example.org slow-pw1\n2 LOGIN slow slow-pw1\n3 JOIN flood\n');
+  await slow.until('3 200');
+  slow.socket.pause();
+  const told = (): boolean => lab.logLines.some((l) => l.includes(' slow BYE SLOW_READER'));
+  for (const deadline = Date.now() + 15_000; !told() && Date.now() < deadline;) {
+    await Promise.all(Array.from({ length: 10 }, () => alice.call('SAY', `flood ${TEXT}`)));
+  }
+  expect(told()).toBe(true);
+  return { alice, slow, bytes };
+}
+
 describe('BYE before the close', () => {
   it('a reader that stops while its room floods finds whole frames, then * BYE SLOW_READER, then the end', async () => {
-    lab = await ServerFixture.start({
-      maxQueuedBytes: 256 * 1024,
-      requestsPerSecond: 100_000,
-      requestBurst: 100_000,
-    });
-    const alice = await lab.user('alice');
-    await alice.call('CREATE', 'flood');
-    const slow = await rawFrom(lab.port, '127.0.0.2', opened);
-    const bytes = recordBytes(slow);
-    slow.write('1 REGISTER slow slow@example.org slow-pw1\n2 LOGIN slow slow-pw1\n3 JOIN flood\n');
-    await slow.until('3 200');
-    slow.socket.pause(); // reads nothing more: the kernel's buffers fill, then the server's queue
-    const text = 'x'.repeat(3900);
-    const told = (): boolean => lab.logLines.some((l) => l.includes(' slow BYE SLOW_READER'));
-    for (const deadline = Date.now() + 15_000; !told() && Date.now() < deadline;) {
-      await Promise.all(Array.from({ length: 10 }, () => alice.call('SAY', `flood ${text}`)));
-    }
-    expect(told()).toBe(true);
+    const { alice, slow, bytes } = await floodPastSlowReader();
     // The room goes on; what it says after the BYE is not queued for the slow reader.
     for (let i = 0; i < 20; i++) await alice.call('SAY', `flood after ${i}`);
     // A reader slower than a moment still gets the end of the story.
@@ -62,33 +78,16 @@ describe('BYE before the close', () => {
     slow.socket.resume();
     await slow.untilClosed(10_000);
     const frames = wholeFrames(bytes());
-    const last = frames.at(-1);
-    expect(byeCode(last)).toBe('SLOW_READER');
+    expect(byeCode(frames.at(-1))).toBe('SLOW_READER');
     expect(frames.filter((f) => f.kind === 'event' && f.event === 'BYE')).toHaveLength(1);
     const messages = frames.filter((f) => f.kind === 'event' && f.event === 'MSG');
     expect(messages.length).toBeGreaterThan(0);
-    for (const m of messages) expect(m.kind === 'event' && m.body.text).toBe(text);
+    for (const m of messages) expect(m.kind === 'event' && m.body.text).toBe(TEXT);
     await alice.call('SAY', 'flood the room goes on');
   }, 40_000);
 
   it('a reader that never reads again is cut off after the drain time; nobody else waits for it', async () => {
-    lab = await ServerFixture.start({
-      maxQueuedBytes: 256 * 1024,
-      byeDrainMs: 500,
-      requestsPerSecond: 100_000,
-      requestBurst: 100_000,
-    });
-    const alice = await lab.user('alice');
-    await alice.call('CREATE', 'flood');
-    const slow = await rawFrom(lab.port, '127.0.0.2', opened);
-    slow.write('1 REGISTER slow slow@example.org slow-pw1\n2 LOGIN slow slow-pw1\n3 JOIN flood\n');
-    await slow.until('3 200');
-    slow.socket.pause();
-    const text = 'x'.repeat(3900);
-    const told = (): boolean => lab.logLines.some((l) => l.includes(' slow BYE SLOW_READER'));
-    for (const deadline = Date.now() + 15_000; !told() && Date.now() < deadline;) {
-      await Promise.all(Array.from({ length: 10 }, () => alice.call('SAY', `flood ${text}`)));
-    }
+    const { alice } = await floodPastSlowReader(500);
     const byeAt = Date.now();
     for (;;) {
       expect(await alice.call('PING')).toHaveProperty('time');
