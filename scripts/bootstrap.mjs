@@ -2,7 +2,7 @@
 // Makes a fresh clone runnable: installs npm dependencies when they are missing or older than the
 // lockfile, then builds dist/. Uses nothing but Node itself, since it runs before any dependency exists.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,22 @@ if (stale) {
   // (@swc/core-darwin-*, ...) and its own `npm ci` then refuses them; `npm install` keeps the locked versions.
   console.log('chatlab: installing npm dependencies (npm install) ...');
   execFileSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-} else {
+} else if (distIsStale()) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * Whether dist/ must be built again: missing, or older than a file it is built from (src/, the build script,
+ * the installed packages). Checking takes milliseconds; building takes about a second, at every command.
+ */
+function distIsStale() {
+  const bundle = join(root, 'dist', 'chatlab.mjs');
+  if (!existsSync(bundle) || !existsSync(join(root, 'dist', 'node-sqlite3-wasm.wasm'))) return true;
+  const built = statSync(bundle).mtimeMs;
+  const newer = (path) => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > built;
+    return stat.mtimeMs > built || readdirSync(path).some((name) => newer(join(path, name)));
+  };
+  return [join(root, 'src'), join(root, 'scripts', 'build.mjs'), installed].some(newer);
 }

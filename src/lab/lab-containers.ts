@@ -64,12 +64,32 @@ export async function healthOf(docker: Docker, containerId: string): Promise<str
   return info.State.Health?.Status ?? 'running';
 }
 
-/** A container's recent output (stdout and stderr) as text. */
-export async function logsOf(docker: Docker, containerId: string, tail = 50): Promise<string> {
+/**
+ * A container's recent output (stdout and stderr) as text; with `sinceSeconds` (Unix time) only what it wrote
+ * from then on, e.g. since its last start (an older run's lines would say it is ready when it is not).
+ */
+export async function logsOf(
+  docker: Docker,
+  containerId: string,
+  tail = 50,
+  sinceSeconds?: number,
+): Promise<string> {
   const buffer = await docker
     .getContainer(containerId)
-    .logs({ stdout: true, stderr: true, follow: false, tail });
+    .logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+      tail,
+      ...(sinceSeconds === undefined ? {} : { since: sinceSeconds }),
+    });
   return demuxText(buffer);
+}
+
+/** When a container last started, in Unix seconds (whole: what `logs --since` takes), or undefined. */
+export async function startedAtOf(docker: Docker, containerId: string): Promise<number | undefined> {
+  const started = Date.parse((await docker.getContainer(containerId).inspect()).State.StartedAt);
+  return Number.isNaN(started) ? undefined : Math.floor(started / 1000);
 }
 
 /** Strips the 8-byte stream headers Docker puts before each chunk of a non-TTY container's output. */

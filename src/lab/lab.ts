@@ -4,7 +4,7 @@ import { compose } from './compose-cli.js';
 import { connectEngine } from './docker-engine.js';
 import { ImageSet } from './image-set.js';
 import { writeLabCompose } from './lab-compose.js';
-import { healthOf, listLabContainers, logsOf, type LabContainer } from './lab-containers.js';
+import { healthOf, listLabContainers, logsOf, startedAtOf, type LabContainer } from './lab-containers.js';
 import { applyDeclaredImpairments } from './impairment.js';
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
@@ -108,16 +108,19 @@ export class Lab {
     await this.#progress.waitFor(
       'the server health check and the tcpdump sidecars',
       async () => {
-        for (const container of [...pending]) {
-          if (await isReady(docker, container, readiness)) {
-            pending.delete(container);
-            const doing = { server: 'answering', link: 'ready (offloads off, not captured)' }[container.role];
-            this.#progress.info(`  ${container.service} is ${doing ?? 'capturing'}`);
-          }
+        const ready = await Promise.all(
+          [...pending].map(async (c) => [c, await isReady(docker, c, readiness)] as const),
+        );
+        for (const [container, isUp] of ready) {
+          if (!isUp) continue;
+          pending.delete(container);
+          const doing = { server: 'answering', link: 'ready (offloads off, not captured)' }[container.role];
+          this.#progress.info(`  ${container.service} is ${doing ?? 'capturing'}`);
         }
         return pending.size === 0;
       },
       this.#timeoutMs,
+      100,
     );
   }
 }
@@ -137,10 +140,17 @@ async function isReady(
       await logsOf(docker, container.id, 20),
     );
   }
-  if (container.role === 'server')
-    return readiness.kind === 'http' ? state === 'healthy' : state === 'running';
-  if (container.role === 'link') return (await logsOf(docker, container.id, 20)).includes('chatlab-capture:');
-  const listening = (await logsOf(docker, container.id, 20)).includes('listening on eth0');
+  // What the container said since its last start (a restarted one keeps the lines of its earlier runs).
+  const output = async (): Promise<string> =>
+    logsOf(docker, container.id, 20, await startedAtOf(docker, container.id));
+  if (container.role === 'server') {
+    if (readiness.kind !== 'http') return state === 'running';
+    // chatlab's server says "listening on" once its port accepts (the health check reads the same port's
+    // status page, but only every 2 s): whichever comes first.
+    return state === 'healthy' || (await output()).includes(' listening on ');
+  }
+  if (container.role === 'link') return (await output()).includes('chatlab-capture:');
+  const listening = (await output()).includes('listening on eth0');
   return readiness.kind === 'port' && container.host === readiness.server
     ? listening && state === 'healthy'
     : listening;
