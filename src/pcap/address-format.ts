@@ -1,7 +1,26 @@
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Texts of the addresses seen last: a capture has few hosts and formats their addresses once a frame. */
+const CACHE_LIMIT = 4096;
+const macs = new Map<number, string>();
+const ipv4s = new Map<number, string>();
+
+function remember(cache: Map<number, string>, key: number, text: string): string {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, text);
+  return text;
+}
+
 /** `aa:bb:cc:dd:ee:ff`, as Wireshark prints `eth.src`. */
 export function formatMac(data: Buffer, offset: number, length = 6): string {
+  if (length === 6 && offset + 6 <= data.length) {
+    const key = data.readUInt32BE(offset) * 65536 + data.readUInt16BE(offset + 4);
+    return macs.get(key) ?? remember(macs, key, macText(data, offset, 6));
+  }
+  return macText(data, offset, length);
+}
+
+function macText(data: Buffer, offset: number, length: number): string {
   let out = '';
   for (let i = 0; i < length; i += 1) {
     out += (i === 0 ? '' : ':') + (HEX[data[offset + i] ?? 0] ?? '00');
@@ -11,6 +30,14 @@ export function formatMac(data: Buffer, offset: number, length = 6): string {
 
 /** Dotted quad. */
 export function formatIpv4(data: Buffer, offset: number): string {
+  if (offset + 4 <= data.length) {
+    const key = data.readUInt32BE(offset);
+    return ipv4s.get(key) ?? remember(ipv4s, key, ipv4Text(data, offset));
+  }
+  return ipv4Text(data, offset);
+}
+
+function ipv4Text(data: Buffer, offset: number): string {
   return `${data[offset] ?? 0}.${data[offset + 1] ?? 0}.${data[offset + 2] ?? 0}.${data[offset + 3] ?? 0}`;
 }
 

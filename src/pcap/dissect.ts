@@ -36,21 +36,18 @@ export function dissect(record: PcapRecord): Packet {
   };
   let at = 0;
   let end = data.length;
-  const add = (layer: Layer): void => {
-    layers.push(layer);
-    at = layer.offset + layer.length;
-  };
   try {
-    let etherType = linkLayer(record, add);
+    let etherType = linkLayer(record, layers);
+    at = after(layers);
     while (etherType === EtherType.VLAN || etherType === EtherType.QINQ) {
       const vlan = dissectVlan(data, at, end);
-      add(vlan);
+      at = append(layers, vlan);
       etherType = vlan.fields.etherType;
     }
     let protocol = -1;
     if (etherType === EtherType.IPV4) {
       const ip = dissectIpv4(data, at, end);
-      add(ip);
+      at = append(layers, ip);
       // Total Length bounds the datagram (Ethernet pads short frames); 0 means a TSO/GSO frame, no bound.
       if (ip.fields.totalLength >= ip.length) end = Math.min(end, ip.offset + ip.fields.totalLength);
       packet.ip = { version: 4, src: ip.fields.src, dst: ip.fields.dst };
@@ -58,26 +55,26 @@ export function dissect(record: PcapRecord): Packet {
     } else if (etherType === EtherType.IPV6) {
       const ip = dissectIpv6(data, at, end);
       if (ip.fields.payloadLength > 0) end = Math.min(end, ip.offset + 40 + ip.fields.payloadLength);
-      add(ip);
+      at = append(layers, ip);
       packet.ip = { version: 6, src: ip.fields.src, dst: ip.fields.dst };
       if (ip.fields.fragment === undefined) protocol = ip.fields.protocol;
     } else if (etherType === EtherType.ARP) {
-      add(dissectArp(data, at, end));
+      at = append(layers, dissectArp(data, at, end));
     }
     if (protocol === IPPROTO_TCP) {
       const tcp = dissectTcp(data, at, end);
-      add(tcp);
+      at = append(layers, tcp);
       const { srcPort, dstPort, seq, ack, flags, window } = tcp.fields;
       packet.tcp = { srcPort, dstPort, seq, ack, flags, window };
     } else if (protocol === IPPROTO_UDP) {
       const udp = dissectUdp(data, at, end);
-      add(udp);
+      at = append(layers, udp);
       if (udp.fields.length >= 8) end = Math.min(end, udp.offset + udp.fields.length);
       packet.udp = { srcPort: udp.fields.srcPort, dstPort: udp.fields.dstPort };
     } else if (protocol === IPPROTO_ICMP) {
-      add(dissectIcmp(data, at, end));
+      at = append(layers, dissectIcmp(data, at, end));
     } else if (protocol === IPPROTO_ICMPV6) {
-      add(dissectIcmpv6(data, at, end));
+      at = append(layers, dissectIcmpv6(data, at, end));
     }
   } catch (error) {
     if (!(error instanceof PcapError) || error.code !== 'PCAP_MALFORMED_PACKET') throw error;
@@ -86,28 +83,41 @@ export function dissect(record: PcapRecord): Packet {
       offset: Number(error.details.offset),
       reason: error.message,
     };
+    at = after(layers);
   }
   packet.payload = { offset: at, length: Math.max(0, end - at) };
   return packet;
 }
 
+/** Appends a layer; returns the offset just past it. */
+function append(layers: Layer[], layer: Layer): number {
+  layers.push(layer);
+  return layer.offset + layer.length;
+}
+
+/** The offset just past the last layer (0 without any). */
+function after(layers: readonly Layer[]): number {
+  const last = layers[layers.length - 1];
+  return last === undefined ? 0 : last.offset + last.length;
+}
+
 /** Adds the link-layer header and returns the EtherType of what follows it. */
-function linkLayer(record: PcapRecord, add: (layer: Layer) => void): number {
+function linkLayer(record: PcapRecord, layers: Layer[]): number {
   const data = record.data;
   switch (record.linkType) {
     case LinkType.ETHERNET: {
       const eth = dissectEthernet(data, 0, data.length);
-      add(eth);
+      layers.push(eth);
       return eth.fields.etherType;
     }
     case LinkType.LINUX_SLL: {
       const sll = dissectSll(data, 0, data.length);
-      add(sll);
+      layers.push(sll);
       return sll.fields.protocol;
     }
     case LinkType.LINUX_SLL2: {
       const sll2 = dissectSll2(data, 0, data.length);
-      add(sll2);
+      layers.push(sll2);
       return sll2.fields.protocol;
     }
     case LinkType.RAW: {

@@ -30,6 +30,7 @@ export {
   type MergedFrame,
   type MergeOptions,
 } from './capture-merger.js';
+export { FrameTable, headHash, mergeFrameTables, readFrameTable } from './frame-table.js';
 export {
   PcapngWriter,
   encodePcapng,

@@ -5,7 +5,8 @@
 export function onesComplementSum(data: Buffer, start: number, end: number, initial = 0): number {
   let sum = initial;
   let i = start;
-  for (; i + 1 < end; i += 2) sum += data.readUInt16BE(i);
+  // Indexing bytes is several times faster than readUInt16BE here (it runs over every captured byte).
+  for (; i + 1 < end; i += 2) sum += ((data[i] ?? 0) << 8) | (data[i + 1] ?? 0);
   if (i < end) sum += (data[i] ?? 0) << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum;

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { PcapRecord } from './pcap-record.js';
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_SHB } from './pcapng-parser.js';
 
@@ -61,13 +61,104 @@ export function encodePcapng(frames: Iterable<WritableFrame>, options: PcapngWri
   return Buffer.concat(parts);
 }
 
-/** Writes frames to a pcapng file. */
+/** Bytes encoded before each write of `writePcapngFile`. */
+const FILE_CHUNK = 4 << 20;
+
+/**
+ * Writes frames to a pcapng file (the same bytes as `encodePcapng`), as a stream: blocks are encoded
+ * into one buffer while the previous one is being written, never the whole file in memory.
+ */
 export async function writePcapngFile(
   path: string,
   frames: Iterable<WritableFrame>,
   options: PcapngWriterOptions = {},
 ): Promise<void> {
-  await writeFile(path, encodePcapng(frames, options));
+  const file = await open(path, 'w');
+  try {
+    let chunk = Buffer.allocUnsafe(FILE_CHUNK);
+    let spare = Buffer.allocUnsafe(FILE_CHUNK);
+    let at = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = async (): Promise<void> => {
+      if (at === 0) return;
+      await writing;
+      writing = file.write(chunk, 0, at);
+      [chunk, spare] = [spare, chunk];
+      at = 0;
+    };
+    const put = async (block: Buffer): Promise<void> => {
+      if (at + block.length > chunk.length) await flush();
+      if (block.length > chunk.length) {
+        await writing;
+        writing = file.write(block);
+      } else at += block.copy(chunk, at);
+    };
+    const writer = new PcapngWriter(options);
+    await put(writer.header());
+    const interfaces = new Map<number, number>();
+    const comments = new Map<readonly string[], Buffer | undefined>();
+    for (const frame of frames) {
+      let interfaceId = interfaces.get(frame.linkType);
+      if (interfaceId === undefined) {
+        interfaceId = interfaces.size;
+        interfaces.set(frame.linkType, interfaceId);
+        await put(interfaceBlock(frame.linkType, interfaceId));
+      }
+      const hosts = frame.hosts;
+      let comment = hosts === undefined ? undefined : comments.get(hosts);
+      if (comment === undefined && hosts !== undefined && hosts.length > 0) {
+        comment = Buffer.from(`seen by: ${hosts.join(', ')}`);
+        if (comments.size < 1024) comments.set(hosts, comment);
+      }
+      const size = packetBlockLength(frame.data.length, comment);
+      if (at + size > chunk.length) await flush();
+      if (size > chunk.length) await put(packetBlock(frame, interfaceId, comment));
+      else at = writePacketBlock(chunk, at, frame, interfaceId, comment);
+    }
+    await flush();
+    await writing;
+  } finally {
+    await file.close();
+  }
+}
+
+function packetBlockLength(dataLength: number, comment: Buffer | undefined): number {
+  const optionsLength = comment === undefined ? 0 : 4 + ((comment.length + 3) & ~3) + 4;
+  return 28 + ((dataLength + 3) & ~3) + optionsLength + 4;
+}
+
+/** `packetBlock` written into `out` at `at`, padding zeroed; returns the offset after it. */
+function writePacketBlock(
+  out: Buffer,
+  at: number,
+  frame: WritableFrame,
+  interfaceId: number,
+  comment: Buffer | undefined,
+): number {
+  const dataLength = frame.data.length;
+  const total = packetBlockLength(dataLength, comment);
+  out.writeUInt32LE(PCAPNG_EPB, at);
+  out.writeUInt32LE(total, at + 4);
+  out.writeUInt32LE(interfaceId, at + 8);
+  out.writeUInt32LE(Number(frame.timestampNs >> 32n), at + 12);
+  out.writeUInt32LE(Number(frame.timestampNs & 0xffffffffn), at + 16);
+  out.writeUInt32LE(dataLength, at + 20);
+  out.writeUInt32LE(Math.max(frame.originalLength, dataLength), at + 24);
+  frame.data.copy(out, at + 28);
+  let end = at + 28 + dataLength;
+  const padded = at + 28 + ((dataLength + 3) & ~3);
+  out.fill(0, end, padded);
+  end = padded;
+  if (comment !== undefined) {
+    out.writeUInt16LE(OPT_COMMENT, end);
+    out.writeUInt16LE(comment.length, end + 2);
+    comment.copy(out, end + 4);
+    const optionEnd = end + 4 + ((comment.length + 3) & ~3);
+    out.fill(0, end + 4 + comment.length, optionEnd + 4); // padding and opt_endofopt
+    end = optionEnd + 4;
+  }
+  out.writeUInt32LE(total, end);
+  return end + 4;
 }
 
 /**

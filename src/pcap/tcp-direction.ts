@@ -111,8 +111,13 @@ export class TcpDirection {
 
   /** Frames that carried any byte of `[start, end)`, ascending. */
   framesFor(start: number, end: number): number[] {
+    const first = this.firstChunkEndingAfter(start);
+    const only = this.chunks[first];
+    // The common case: one chunk holds the whole range, and one frame carried it.
+    if (only !== undefined && only.start < end && only.end >= end && only.frames.length === 1)
+      return [only.frames[0] as number];
     const frames = new Set<number>();
-    for (let i = this.firstChunkEndingAfter(start); i < this.chunks.length; i += 1) {
+    for (let i = first; i < this.chunks.length; i += 1) {
       const chunk = this.chunks[i];
       if (chunk === undefined || chunk.start >= end) break;
       for (const frame of chunk.frames) frames.add(frame);
@@ -122,8 +127,13 @@ export class TcpDirection {
 
   /** The reassembled bytes of `[start, end)` (missing bytes are left out). */
   read(start = 0, end = this.next): Buffer {
+    const first = this.firstChunkEndingAfter(start);
+    const only = this.chunks[first];
+    // The common case: one chunk holds the whole range (a view, no copy).
+    if (only !== undefined && only.start <= start && only.end >= end)
+      return only.data.subarray(start - only.start, end - only.start);
     const parts: Buffer[] = [];
-    for (let i = this.firstChunkEndingAfter(start); i < this.chunks.length; i += 1) {
+    for (let i = first; i < this.chunks.length; i += 1) {
       const chunk = this.chunks[i];
       if (chunk === undefined || chunk.start >= end) break;
       parts.push(
