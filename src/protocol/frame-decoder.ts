@@ -14,7 +14,7 @@ const LEADING_TAG = /^(\d{1,9}) /;
 const LONG_DATA_LENGTH = /^DATA \d+ \d+ \d{10,}$/;
 
 /** The tag a line starts with, read from its first bytes whatever follows (bad UTF-8, too long). */
-function leadingTag(head: Buffer): string | undefined {
+export function leadingTag(head: Buffer): string | undefined {
   return LEADING_TAG.exec(head.subarray(0, 10).toString('latin1'))?.[1];
 }
 
@@ -32,6 +32,11 @@ export interface FrameDecoderOptions {
   /** With `oversizedAt: 'lf'`: give up waiting for the LF after this many bytes (default 1 MiB). */
   maxSkip?: number;
 }
+
+/** A frame begun and not finished: what `FrameDecoder.unfinished` says. */
+export type UnfinishedFrame =
+  | { kind: 'line'; bytes: number }
+  | { kind: 'data'; transfer: number; offset: number; length: number; received: number };
 
 interface PendingData {
   transfer: number;
@@ -75,6 +80,15 @@ export class FrameDecoder {
   /** Bytes received but not yet part of a whole frame. */
   get pendingBytes(): number {
     return this.buffered;
+  }
+
+  /** The frame the bytes held so far begin and do not finish, or null at a frame boundary. */
+  get unfinished(): UnfinishedFrame | null {
+    if (this.data) {
+      const { transfer, offset, length } = this.data;
+      return { kind: 'data', transfer, offset, length, received: this.buffered };
+    }
+    return this.buffered > 0 ? { kind: 'line', bytes: this.buffered } : null;
   }
 
   /** True once a fatal problem was yielded: later bytes are ignored. */

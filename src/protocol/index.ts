@@ -16,3 +16,5 @@ export { encodeData, encodeEvent, encodeReply, encodeRequest } from './frame-enc
 export { DEFAULT_PORT, LIMITS, PROTOCOL_NAME } from './limits.js';
 export { STATUS, isStatusCode, reasonPhrase } from './status.js';
 export type { StatusCode } from './status.js';
+export { DatagramDecoder, FrameCutter, UDP_LIMITS } from './datagram.js';
+export { DatagramStream } from './datagram-stream.js';
