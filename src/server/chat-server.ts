@@ -1,11 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeEvent, LIMITS, PROTOCOL_NAME } from '../protocol/index.js';
 import { SERVER_APP, VERSION } from '../version.js';
-import { Connection } from './connection.js';
+import { Connection, type PeerSocket, type Transport } from './connection.js';
+import { DatagramListener, type DatagramPeer } from './datagram-peer.js';
 import { FileStore } from './file-store.js';
 import { isHttpRequestStart, serveHttp } from './http-status.js';
 import { FailureCounter } from './rate-limiter.js';
-import type { Notice, ServerContext } from './handler.js';
+import { greetingFor, type Greeting, type Notice, type ServerContext } from './handler.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import type { ServerLimits } from './server-limits.js';
 import { DEFAULT_LIMITS } from './server-limits.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** Where the request log goes, one line per call; nothing is logged when absent. */
   log?: (line: string) => void;
   limits?: Partial<ServerLimits>;
+  /** Serve CHATLAB/1 over UDP too, on the same host and port (docs/PROTOCOL.md §10). */
+  udp?: boolean;
 }
 
 /**
@@ -41,6 +44,7 @@ export class ChatServer implements ServerContext {
   private readonly connections = new Set<Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly net: Server;
+  private readonly udp: DatagramListener | undefined;
   private readonly dispatcher: RequestDispatcher;
   private nextTransfer = 1;
 
@@ -56,11 +60,19 @@ export class ChatServer implements ServerContext {
     );
     this.dispatcher = new RequestDispatcher(this);
     this.net = createServer({ noDelay: true }, (socket) => {
-      this.accept(socket);
+      // A peer that vanished without a word (its host lost the network) is found by keepalive probes.
+      socket.setKeepAlive(true, this.limits.keepAliveMs);
+      const conn = this.accept(socket, 'tcp');
+      if (conn) this.sniff(conn, socket);
     });
+    this.udp = options.udp
+      ? new DatagramListener(options.host, this.limits.udpIdleMs, (peer) => {
+          this.acceptPeer(peer);
+        })
+      : undefined;
   }
 
-  get greeting(): object {
+  get greeting(): Greeting {
     return {
       app: SERVER_APP,
       version: VERSION,
@@ -82,6 +94,11 @@ export class ChatServer implements ServerContext {
         resolve();
       });
     });
+    // UDP on the port TCP got (the same number when port 0 asked for any).
+    await this.udp?.bind(this.port, this.options.host).catch(async (error: unknown) => {
+      await new Promise((resolve) => this.net.close(resolve));
+      throw error;
+    });
   }
 
   get port(): number {
@@ -92,14 +109,17 @@ export class ChatServer implements ServerContext {
   /**
    * Stops: takes no new connection, tells each chat connection `* BYE SERVER_SHUTDOWN` after what was queued for
    * it, and resolves once each has closed (a peer that does not read is cut off after SHUTDOWN_DRAIN_MS; an
-   * HTTP one at once).
+   * HTTP one at once). The UDP socket closes once each UDP peer has been told BYE.
    */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => {
-      this.net.close(() => {
-        resolve();
-      });
-    });
+    const closed = Promise.all([
+      new Promise<void>((resolve) => {
+        this.net.close(() => {
+          resolve();
+        });
+      }),
+      this.udp?.close(),
+    ]);
     for (const conn of this.connections) {
       if (conn.servesHttp) conn.socket.destroy();
       else if (conn.isOpen)
@@ -172,22 +192,44 @@ export class ChatServer implements ServerContext {
 
   // --- connections ---
 
-  private accept(socket: Socket): void {
-    const conn = new Connection(socket, this.limits, (line) => {
-      this.log(line);
+  /**
+   * A UDP peer's first datagram (docs/PROTOCOL.md §10): the greeting at once (no HTTP on UDP), then its
+   * datagrams are requests. Idle for too long, it is told BYE and forgotten.
+   */
+  private acceptPeer(peer: DatagramPeer): void {
+    const conn = this.accept(peer, 'udp');
+    if (!conn) return;
+    peer.once('idle', () => {
+      this.log(`${conn.remote} ${conn.user?.name ?? '-'} BYE IDLE_TIMEOUT`);
+      conn.bye(
+        'IDLE_TIMEOUT',
+        `no datagram from ${conn.remote} for ${this.limits.udpIdleMs / 1000} s: the session ended; send HELLO to begin a new one`,
+      );
     });
+    conn.event('HELLO', greetingFor(this.greeting, conn));
+    this.dispatcher.attach(conn);
+  }
+
+  /** Counts a new connection in, or tells it BYE when the server or its address holds too many already. */
+  private accept(socket: PeerSocket, transport: Transport): Connection | undefined {
+    const conn = new Connection(
+      socket,
+      this.limits,
+      (line) => {
+        this.log(line);
+      },
+      transport,
+    );
     socket.on('error', () => {
       // a reset peer: 'close' follows and cleans up
     });
-    // A peer that vanished without a word (its host lost the network) is found by keepalive probes.
-    socket.setKeepAlive(true, this.limits.keepAliveMs);
     if (this.connections.size >= this.limits.maxConnections) {
       this.log(`${conn.remote} - CONNECT 503`);
       conn.bye(
         'SERVER_FULL',
         `the server holds ${this.limits.maxConnections} connections already; try again later`,
       );
-      return;
+      return undefined;
     }
     const fromAddress = this.perAddress.get(conn.address) ?? 0;
     if (fromAddress >= this.limits.maxConnectionsPerAddress) {
@@ -196,11 +238,11 @@ export class ChatServer implements ServerContext {
         'TOO_MANY_CONNECTIONS',
         `${conn.address} holds ${this.limits.maxConnectionsPerAddress} connections already; close one and try again`,
       );
-      return;
+      return undefined;
     }
     this.perAddress.set(conn.address, fromAddress + 1);
     this.connections.add(conn);
-    this.log(`${conn.remote} - CONNECT`);
+    this.log(`${conn.remote} - CONNECT${transport === 'udp' ? ' UDP' : ''}`);
     socket.once('close', () => {
       this.connections.delete(conn);
       const left = (this.perAddress.get(conn.address) ?? 1) - 1;
@@ -210,15 +252,14 @@ export class ChatServer implements ServerContext {
       this.log(`${conn.remote} ${conn.user?.name ?? '-'} DISCONNECT`);
       this.endSession(conn);
     });
-    this.sniff(conn);
+    return conn;
   }
 
   /**
    * The port speaks HTTP too (docs/PROTOCOL.md §7): wait briefly for the client's first bytes; an HTTP
    * request line gets the status page, anything else (or silence) gets the greeting.
    */
-  private sniff(conn: Connection): void {
-    const { socket } = conn;
+  private sniff(conn: Connection, socket: Socket): void {
     let greeted = false;
     const greet = (first?: Buffer): void => {
       if (greeted) return;

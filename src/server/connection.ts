@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
 import type { StatusCode } from '../protocol/index.js';
-import { encodeEvent, encodeReply } from '../protocol/index.js';
+import { encodeEvent, encodeReply, LIMITS, UDP_LIMITS } from '../protocol/index.js';
 import type { PartialFile } from './file-store.js';
 import { FloodGuard } from './flood-guard.js';
 import type { User } from './store.js';
@@ -25,11 +24,37 @@ export interface ConnectionLimits {
   refusalsPerSecond: number;
 }
 
+/**
+ * What a Connection uses of its socket: a net.Socket (TCP), or a DatagramPeer (src/server/datagram-peer.ts) that
+ * speaks for one UDP peer the same way (docs/PROTOCOL.md §10).
+ */
+export interface PeerSocket {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly destroyed: boolean;
+  /** Bytes written and not yet handed on (to the kernel, or to the datagram pacer). */
+  readonly writableLength: number;
+  write(bytes: Buffer | string): boolean;
+  end(): unknown;
+  // eslint-disable-next-line @typescript-eslint/unified-signatures -- one optional parameter would not take net.Socket's overloads
+  end(bytes: Buffer): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: string, listener: () => void): unknown;
+  once(event: string, listener: () => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: string, listener: () => void): unknown;
+}
+
+export type Transport = 'tcp' | 'udp';
+
 /** Once the last byte (the BYE) is with the kernel, how long a closing connection waits for the peer's close. */
 const BYE_LINGER_MS = 2000;
 
 /**
- * One client's TCP connection: its session, its uploads, and everything written to it. Writes never block
+ * One client's TCP connection, or UDP peer: its session, its uploads, and everything written to it. Writes never block
  * the server: a peer that stops reading until `maxQueuedBytes` wait for it gets nothing more but its BYE, and
  * is disconnected (docs/PROTOCOL.md §8).
  */
@@ -43,14 +68,18 @@ export class Connection {
   readonly remote: string;
   /** Whether this connection asked for the HTTP status page (docs/PROTOCOL.md §7) rather than chat. */
   servesHttp = false;
+  /** The largest DATA payload sent to this peer and taken from it (docs/PROTOCOL.md §1, §10). */
+  readonly dataChunk: number;
   private closing = false;
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: PeerSocket,
     private readonly limits: ConnectionLimits,
     /** The server's request log. */
     private readonly log: (line: string) => void = () => undefined,
+    readonly transport: Transport = 'tcp',
   ) {
+    this.dataChunk = transport === 'udp' ? UDP_LIMITS.dataChunk : LIMITS.dataChunk;
     this.address = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
     this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
     this.lines = new FloodGuard(limits.requestsPerSecond, limits.requestBurst, limits.refusalsPerSecond);

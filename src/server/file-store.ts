@@ -65,8 +65,9 @@ export class FileStore {
     partial.settled();
   }
 
-  open(id: number, start = 0): ReadStream {
-    return createReadStream(this.pathOf(id), { start, highWaterMark: 65536 });
+  /** Reads a stored file in chunks of at most `chunk` bytes. */
+  open(id: number, start = 0, chunk = 65536): ReadStream {
+    return createReadStream(this.pathOf(id), { start, highWaterMark: chunk });
   }
 
   pathOf(id: number): string {

@@ -1,5 +1,5 @@
 import type { Arguments, StatusCode } from '../protocol/index.js';
-import type { Connection } from './connection.js';
+import type { Connection, Transport } from './connection.js';
 import type { FileStore } from './file-store.js';
 import type { FailureCounter } from './rate-limiter.js';
 import type { ServerLimits } from './server-limits.js';
@@ -15,6 +15,25 @@ export interface Notice {
   fileId?: number;
 }
 
+/** The greeting a connection gets: over UDP it says so, with the UDP DATA chunk (docs/PROTOCOL.md §10). */
+export function greetingFor(greeting: Greeting, conn: Connection): Greeting {
+  if (conn.transport === 'tcp') return greeting;
+  return {
+    ...greeting,
+    transport: conn.transport,
+    limits: { ...greeting.limits, dataChunk: conn.dataChunk },
+  };
+}
+
+export interface Greeting {
+  app: string;
+  version: string;
+  protocol: string;
+  limits: Record<string, number>;
+  /** Only over UDP (docs/PROTOCOL.md §10). */
+  transport?: Transport;
+}
+
 /**
  * What the dispatcher, the handlers and the status page use of the server. ChatServer implements it; they
  * depend on it alone, not on ChatServer.
@@ -24,7 +43,8 @@ export interface ServerContext {
   readonly store: Store;
   readonly views: Views;
   readonly files: FileStore;
-  readonly greeting: object;
+  /** The server's identity and limits (docs/PROTOCOL.md §3), as a TCP connection is greeted. */
+  readonly greeting: Greeting;
   allocateTransfer(): number;
   // limits, and the request log
   readonly limits: ServerLimits;

@@ -1,5 +1,12 @@
 import type { Decoded, StatusCode } from '../protocol/index.js';
-import { ChatError, COMMANDS, FrameDecoder, LIMITS, parseArguments } from '../protocol/index.js';
+import {
+  ChatError,
+  COMMANDS,
+  DatagramDecoder,
+  FrameDecoder,
+  LIMITS,
+  parseArguments,
+} from '../protocol/index.js';
 import type { Connection } from './connection.js';
 import type { HandlerTable, Outcome, RequestContext, ServerContext } from './handler.js';
 import { fileHandlers, onData, stopTransfers } from './handlers/files.js';
@@ -26,7 +33,8 @@ export const FRAMES_PER_TURN = 16;
 const MAX_PENDING_REPLIES = 256 * 1024;
 
 interface Pipeline {
-  decoder: FrameDecoder;
+  /** A stream decoder on TCP; on UDP one that decodes each datagram on its own (docs/PROTOCOL.md §10). */
+  decoder: FrameDecoder | DatagramDecoder;
   /** Decoded frames not handled yet: `queue[head]` is next (an index, so a long queue is not shifted). */
   queue: Decoded[];
   head: number;
@@ -50,7 +58,10 @@ export class RequestDispatcher {
 
   attach(conn: Connection, first?: Buffer): void {
     const pipeline: Pipeline = {
-      decoder: new FrameDecoder({ maxLine: LIMITS.requestLine }),
+      decoder:
+        conn.transport === 'udp'
+          ? new DatagramDecoder({ maxLine: LIMITS.requestLine })
+          : new FrameDecoder({ maxLine: LIMITS.requestLine }),
       queue: [],
       head: 0,
       busy: false,

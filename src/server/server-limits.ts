@@ -28,6 +28,8 @@ export interface ServerLimits {
   keepAliveMs: number;
   /** How long a LOGIN waits for the user's previous connection to turn out dead (docs/PROTOCOL.md §8). */
   sessionProbeMs: number;
+  /** A UDP peer that sends no datagram for this long is told BYE IDLE_TIMEOUT and forgotten (§10). */
+  udpIdleMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -49,4 +51,5 @@ export const DEFAULT_LIMITS: ServerLimits = {
   httpSniffMs: 100,
   keepAliveMs: 30_000,
   sessionProbeMs: 500,
+  udpIdleMs: 120_000,
 };

@@ -9,7 +9,8 @@ import { startServer } from '../../src/server/index.js';
 
 /**
  * A real server on 127.0.0.1 with a fresh data folder, for tests: clients connect over TCP exactly as in
- * the lab. `restart()` keeps the data folder, to test persistence.
+ * the lab (or over UDP, for a fixture started with `{ udp: true }`). `restart()` keeps the data folder, to
+ * test persistence.
  */
 export class ServerFixture {
   server!: ChatServer;
@@ -22,15 +23,21 @@ export class ServerFixture {
   private constructor(
     readonly dataDir: string,
     private readonly limits: Partial<ServerLimits>,
+    private readonly udp: boolean,
   ) {}
 
-  static async start(limits: Partial<ServerLimits> = {}): Promise<ServerFixture> {
+  /** With `udp: true` the server serves CHATLAB/1 over UDP on its port too (docs/PROTOCOL.md §10). */
+  static async start(
+    limits: Partial<ServerLimits> = {},
+    options: { udp?: boolean } = {},
+  ): Promise<ServerFixture> {
     // Every test client comes from 127.0.0.1: the per-address limits apply only where a test asks for them.
     const perAddress = { maxConnectionsPerAddress: 100_000, registrationsPerAddress: 100_000 };
-    const fixture = new ServerFixture(mkdtempSync(join(tmpdir(), 'chatlab-test-')), {
-      ...perAddress,
-      ...limits,
-    });
+    const fixture = new ServerFixture(
+      mkdtempSync(join(tmpdir(), 'chatlab-test-')),
+      { ...perAddress, ...limits },
+      options.udp === true,
+    );
     await fixture.boot();
     return fixture;
   }
@@ -39,15 +46,15 @@ export class ServerFixture {
     return this.downPort ?? this.server.port;
   }
 
-  async connect(): Promise<ChatClient> {
-    const client = await ChatClient.connect({ host: '127.0.0.1', port: this.port });
+  async connect(transport: 'tcp' | 'udp' = 'tcp'): Promise<ChatClient> {
+    const client = await ChatClient.connect({ host: '127.0.0.1', port: this.port, transport });
     this.clients.push(client);
     return client;
   }
 
   /** A client logged in as a new user `name` (password `<name>-pw1`). */
-  async user(name: string, extra = ''): Promise<ChatClient> {
-    const client = await this.connect();
+  async user(name: string, extra = '', transport: 'tcp' | 'udp' = 'tcp'): Promise<ChatClient> {
+    const client = await this.connect(transport);
     await client.call('REGISTER', `${name} ${name}@example.org ${name}-pw1${extra ? ` ${extra}` : ''}`);
     await client.call('LOGIN', `${name} ${name}-pw1`);
     return client;
@@ -103,6 +110,7 @@ export class ServerFixture {
       dataDir: this.dataDir,
       log: (line) => this.logLines.push(line),
       limits: this.limits,
+      udp: this.udp,
     });
   }
 

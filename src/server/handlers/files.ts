@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { DataFrame } from '../../protocol/index.js';
-import { ChatError, encodeData, LIMITS } from '../../protocol/index.js';
+import { ChatError, encodeData } from '../../protocol/index.js';
 import type { Connection, Upload } from '../connection.js';
 import type { HandlerTable, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
@@ -67,7 +67,7 @@ export const fileHandlers: HandlerTable = {
       return finishUpload(server, conn, upload).then((file) => ({ status: 201 as const, ...file }));
     }
     conn.uploads.set(upload.transfer, upload);
-    return { status: 100, body: { transfer: upload.transfer, chunk: LIMITS.dataChunk } };
+    return { status: 100, body: { transfer: upload.transfer, chunk: conn.dataChunk } };
   },
 
   DOWNLOAD: ({ server, conn, user }, args) => {
@@ -119,6 +119,14 @@ export async function onData(server: ServerContext, conn: Connection, frame: Dat
     return;
   }
   try {
+    if (frame.data.length > conn.dataChunk) {
+      // Only over UDP, where the chunk is smaller than the decoder's limit (docs/PROTOCOL.md §10).
+      throw new ChatError(
+        413,
+        'FRAME_TOO_LARGE',
+        `a DATA frame of ${frame.data.length} bytes; over ${conn.transport.toUpperCase()} at most ${conn.dataChunk} a frame; nothing was stored`,
+      );
+    }
     if (!upload.partial.write(frame.offset, frame.data)) await upload.partial.drained();
     if (!upload.partial.complete) return;
     conn.uploads.delete(upload.transfer);
@@ -213,7 +221,8 @@ function fileView(server: ServerContext, file: StoredFile): object {
 /** Sends a file as DATA frames only as fast as the client reads them, so other frames go out between. */
 function streamFile(server: ServerContext, conn: Connection, file: StoredFile, transfer: number): void {
   if (file.size === 0) return;
-  const stream = server.files.open(file.id);
+  // Read a DATA frame's worth at a time: over UDP each frame is a datagram of at most conn.dataChunk bytes.
+  const stream = server.files.open(file.id, 0, conn.dataChunk);
   let offset = 0;
   const stop = (): void => {
     stream.destroy();

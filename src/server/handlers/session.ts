@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChatError, COMMANDS, usage } from '../../protocol/index.js';
 import { GuessBudget } from '../guess-budget.js';
 import type { HandlerTable, RequestContext, ServerContext } from '../handler.js';
-import { ok } from '../handler.js';
+import { greetingFor, ok } from '../handler.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { forbiddenInName } from '../text-rules.js';
 
@@ -35,7 +35,7 @@ function badCredentials(): ChatError {
 }
 
 export const sessionHandlers: HandlerTable = {
-  HELLO: ({ server }) => ok(server.greeting),
+  HELLO: ({ server, conn }) => ok(greetingFor(server.greeting, conn)),
 
   HELP: (_ctx, args) => {
     const verb = args.optionalString('verb')?.toUpperCase();
