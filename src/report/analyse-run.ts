@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import {
+  type FrameTable,
   LinkType,
   type MergedFrame,
-  mergeCaptures,
+  mergeFrameTables,
   PcapError,
-  type PcapRecord,
-  readPcapFile,
+  readFrameTable,
 } from '../pcap/index.js';
 import { VERSION } from '../version.js';
 import { buildAnswerE } from './answer-e.js';
@@ -27,8 +27,10 @@ const DISSECTED: ReadonlySet<number> = new Set(Object.values(LinkType));
 
 export interface RunAnalysis {
   readonly folder: RunFolder;
-  /** The merged capture, frame N at index N - 1. */
+  /** The merged capture, frame N at index N - 1 (each frame read from `table` when used). */
   readonly frames: readonly MergedFrame[];
+  /** The merged capture as columns over the captures' bytes (what writeReport writes merged.pcapng from). */
+  readonly table: FrameTable;
   readonly answers: Answers;
   /** Every message and segment of E (answers.json counts them; writeReport lists them beside it). */
   readonly listings: Listings;
@@ -58,13 +60,13 @@ export interface AnalyseOptions {
 export async function analyseRun(runDir: string, options: AnalyseOptions = {}): Promise<RunAnalysis> {
   const folder = await RunFolder.open(runDir);
   const warnings: string[] = [];
-  const inputs: { host: string; records: PcapRecord[] }[] = [];
+  const inputs: FrameTable[] = [];
   const captures: CaptureFileInfo[] = [];
   for (const capture of folder.captures) {
-    let records: PcapRecord[];
+    let table: FrameTable;
     try {
-      const read = await readPcapFile(capture.path);
-      records = read.records;
+      const read = await readFrameTable(capture.path, capture.host);
+      table = read.table;
       for (const warning of read.warnings) warnings.push(`${capture.file}: ${warning.message}`);
     } catch (error) {
       if (!(error instanceof PcapError)) throw error;
@@ -77,7 +79,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
         },
       );
     }
-    const linkTypes = [...new Set(records.map((r) => r.linkType))];
+    const linkTypes = table.linkTypes;
     const unknown = linkTypes.find((t) => !DISSECTED.has(t));
     if (unknown !== undefined) {
       throw new ReportError(
@@ -92,17 +94,18 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
         `${capture.file} has frames without an Ethernet header (link type ${linkTypes.join(', ')}): capture on eth0 to see MAC addresses`,
       );
     }
-    inputs.push({ host: capture.host, records });
-    captures.push({ host: capture.host, file: capture.file, frames: records.length, linkTypes });
+    inputs.push(table);
+    captures.push({ host: capture.host, file: capture.file, frames: table.length, linkTypes });
   }
-  const frames = mergeCaptures(inputs);
-  if (frames.length === 0) {
+  const merged = mergeFrameTables(inputs);
+  inputs.length = 0;
+  if (merged.length === 0) {
     throw new ReportError(
       'REPORT_EMPTY_CAPTURE',
       `the captures in ${runDir} hold no frame: was tcpdump running while you chatted?`,
     );
   }
-  const scan = scanCapture(frames);
+  const scan = scanCapture(merged);
   const lab = identifyLab(scan, folder.runInfo);
   warnings.push(...lab.warnings);
   const framing = chooseFraming(options.framing, folder.runInfo, lab.chatStreams);
@@ -118,7 +121,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     protocolFile === undefined || framing.framing === 'chatlab'
       ? null
       : await readProtocolDescription(protocolFile);
-  const { E, listings } = buildAnswerE(scan, lab, chat, framing, description);
+  const { E, listings, carriesOnlyOne } = buildAnswerE(scan, lab, chat, framing, description);
   const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
   if (aToD.A.frame === null && lab.server !== null)
     warnings.push(
@@ -127,7 +130,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
         : 'nothing in the payload names the application (no banner, header or version was captured)',
     );
   const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
-  const first = frames[0]?.timestampNs;
+  const first = merged.timestampNs(1);
   const hostOf = hostOfIp(lab.ipOfHost);
   const answers: Answers = {
     meta: {
@@ -140,8 +143,8 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
       captures,
       merged: {
         file: mergedFile,
-        frames: frames.length,
-        duplicatesRemoved: captures.reduce((sum, c) => sum + c.frames, 0) - frames.length,
+        frames: merged.length,
+        duplicatesRemoved: captures.reduce((sum, c) => sum + c.frames, 0) - merged.length,
         firstFrameAt: first === undefined ? null : new Date(Number(first / 1_000_000n)).toISOString(),
       },
       warnings,
@@ -149,7 +152,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     },
     ...aToD,
     E,
-    F: buildAnswerF(scan, lab, listings.messages, listings.eachSegment(), E.framing),
+    F: buildAnswerF(scan, lab, listings.messages, carriesOnlyOne, E.framing),
     traffic: buildHostTraffic(scan, lab, folder.captures, listings.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
     tcpAnalysis: buildTcpAnalysisAnswer(
@@ -158,7 +161,16 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
       (ip) => hostOf.get(ip) ?? lab.nameOf(ip),
     ),
   };
-  return { folder, frames, answers, listings, tcp: scan.tcpAnalysis };
+  return {
+    folder,
+    get frames() {
+      return merged.frames();
+    },
+    table: merged,
+    answers,
+    listings,
+    tcp: scan.tcpAnalysis,
+  };
 }
 
 function hostOfIp(ipOfHost: ReadonlyMap<string, string>): Map<string, string> {

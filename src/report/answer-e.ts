@@ -2,13 +2,14 @@ import type { TcpStream } from '../pcap/index.js';
 import type {
   AnswerE,
   ChatMessage,
+  Endpoint,
   Listings,
   MessageKind,
   ReportFraming,
   Segment,
   StreamConversation,
 } from './answers.js';
-import type { CaptureScan, PayloadSegment } from './capture-scan.js';
+import type { CaptureScan } from './capture-scan.js';
 import { type ChatTranscript, seconds } from './chat-messages.js';
 import { checkConformance } from './conformance.js';
 import { printable } from './foreign-decoder.js';
@@ -32,9 +33,9 @@ export function buildAnswerE(
   chat: ChatTranscript,
   framing: { framing: ReportFraming; from: AnswerE['framingFrom'] } = { framing: 'chatlab', from: 'capture' },
   description: ProtocolDescription | null = null,
-): { E: AnswerE; listings: Listings } {
+): { E: AnswerE; listings: Listings; carriesOnlyOne: (frame: number) => boolean } {
   const foreign = framing.framing !== 'chatlab';
-  const chatStreams = new Set(lab.chatStreams);
+  const chatStreams = new Set(lab.chatStreams.map((s) => s.id));
   const firstCopies = new Set<number>();
   for (const stream of lab.chatStreams) {
     for (const direction of [stream.clientToServer, stream.serverToClient]) {
@@ -42,18 +43,19 @@ export function buildAnswerE(
         if (chunk.frames[0] !== undefined) firstCopies.add(chunk.frames[0]);
     }
   }
-  const chatSegments: PayloadSegment[] = [];
+  const all = scan.segments;
+  const rows: number[] = [];
   let retransmissions = 0;
   let bytes = 0;
-  for (const segment of scan.segments) {
-    if (!chatStreams.has(segment.stream)) continue;
-    chatSegments.push(segment);
-    bytes += segment.payloadLength;
-    if (!firstCopies.has(segment.frame)) retransmissions += 1;
+  for (let i = 0; i < all.length; i += 1) {
+    if (!chatStreams.has(all.stream[i] ?? -1)) continue;
+    rows.push(i);
+    bytes += all.payloadLength[i] ?? 0;
+    if (!firstCopies.has(all.frame[i] ?? 0)) retransmissions += 1;
   }
-  const count = chatSegments.length;
-  const firstFrame = chatSegments[0]?.frame ?? null;
-  const lastFrame = chatSegments[count - 1]?.frame ?? null;
+  const count = rows.length;
+  const firstFrame = count === 0 ? null : (all.frame[rows[0] ?? 0] ?? null);
+  const lastFrame = count === 0 ? null : (all.frame[rows[count - 1] ?? 0] ?? null);
   const byId = new Map(lab.chatStreams.map((s) => [s.id, s]));
   const textOf = (message: ChatMessage): string => {
     const body = byId.get(message.stream)?.direction(message.direction).read(message.start, message.end);
@@ -88,40 +90,63 @@ export function buildAnswerE(
     },
   };
   const t0 = scan.firstTimestampNs ?? 0n;
-  const listings = new EListings(chat.messages, chatSegments, (segment, messages) => ({
-    frame: segment.frame,
-    time: seconds(segment.timestampNs - t0),
-    stream: segment.stream.id,
-    src: { host: lab.nameOf(segment.src.ip), ...segment.src },
-    dst: { host: lab.nameOf(segment.dst.ip), ...segment.dst },
-    payloadLength: segment.payloadLength,
-    messages: messages.map((m) => ({
-      id: m.id,
-      summary: m.summary,
-      complete: m.frame === segment.frame && m.unfinished !== true,
-    })),
-    retransmission: !firstCopies.has(segment.frame),
-    ...(foreign ? payloadOf(segment.stream, segment.frame, segment.fromClient) : {}),
-  }));
-  return { E, listings };
+  const streams = scan.reassembler.streams;
+  // Every endpoint once, with its host's name: the segments share them.
+  const endpoints = new Map<TcpStream, [Endpoint, Endpoint]>();
+  for (const stream of lab.chatStreams) {
+    endpoints.set(stream, [
+      { host: lab.nameOf(stream.client.ip), ip: stream.client.ip, port: stream.client.port },
+      { host: lab.nameOf(stream.server.ip), ip: stream.server.ip, port: stream.server.port },
+    ]);
+  }
+  const make = (i: number, messages: readonly ChatMessage[]): Segment => {
+    const frame = all.frame[i] ?? 0;
+    const stream = streams[all.stream[i] ?? 0] as TcpStream;
+    const fromClient = all.fromClient[i] === 1;
+    const [client, server] = endpoints.get(stream) as [Endpoint, Endpoint];
+    const segment: Segment = {
+      frame,
+      time: seconds((scan.frames[frame - 1]?.timestampNs ?? t0) - t0),
+      stream: stream.id,
+      src: fromClient ? client : server,
+      dst: fromClient ? server : client,
+      payloadLength: all.payloadLength[i] ?? 0,
+      messages: messages.map((m) => ({
+        id: m.id,
+        summary: m.summary,
+        complete: m.frame === frame && m.unfinished !== true,
+      })),
+      retransmission: !firstCopies.has(frame),
+    };
+    return foreign ? { ...segment, ...payloadOf(stream, frame, fromClient) } : segment;
+  };
+  const listings = new EListings(
+    chat.messages,
+    Int32Array.from(rows, (i) => all.frame[i] ?? 0),
+    (k, m) => make(rows[k] ?? 0, m),
+  );
+  const carriesOnlyOne = (frame: number): boolean =>
+    firstCopies.has(frame) && listings.messagesIn(frame) === 1;
+  return { E, listings, carriesOnlyOne };
 }
 
 /**
- * E's listings: the messages as decoded, and the segments made one at a time from the scan's (each with
- * the messages whose bytes it carries, found through an index from segment to messages) so that the
- * listing can be streamed without keeping every segment; `segments` builds them all on first use.
+ * E's listings: the messages as decoded, and the segments made one at a time (each with the messages whose
+ * bytes it carries, found through an index from segment to messages) so that the listing can be streamed
+ * without keeping every segment; `segments` builds them all on first use.
  */
 class EListings implements Listings {
   #segments: readonly Segment[] | undefined;
-  /** Messages of segment i: `#messageIndex[#starts[i]]` up to `#starts[i + 1]`, in id order. */
+  /** Messages of segment k: `#messageIndex[#starts[k]]` up to `#starts[k + 1]`, in id order. */
   #starts: Int32Array | undefined;
   #messageIndex: Int32Array | undefined;
-  #segmentOfFrame: Map<number, number> | undefined;
+  #byFrame: Int32Array | undefined;
 
+  /** `frames`: each segment's frame, ascending; `make(k, messages)` builds segment k. */
   constructor(
     readonly messages: readonly ChatMessage[],
-    private readonly chatSegments: readonly PayloadSegment[],
-    private readonly make: (segment: PayloadSegment, messages: ChatMessage[]) => Segment,
+    private readonly frames: Int32Array,
+    private readonly make: (k: number, messages: readonly ChatMessage[]) => Segment,
   ) {}
 
   get segments(): readonly Segment[] {
@@ -134,49 +159,65 @@ class EListings implements Listings {
       yield* this.#segments;
       return;
     }
-    for (let i = 0; i < this.chatSegments.length; i += 1) yield this.#segment(i);
+    for (let k = 0; k < this.frames.length; k += 1) yield this.#segment(k);
   }
 
   segmentAt(frame: number): Segment | undefined {
-    this.#index();
-    const i = this.#segmentOfFrame?.get(frame);
-    return i === undefined ? undefined : this.#segment(i);
+    const k = this.#find(frame);
+    return k < 0 ? undefined : this.#segment(k);
   }
 
-  #segment(i: number): Segment {
+  /** How many messages the segment of that frame carries bytes of (0 when it is none of E's). */
+  messagesIn(frame: number): number {
+    const k = this.#find(frame);
+    if (k < 0) return 0;
+    const [starts] = this.#index();
+    return (starts[k + 1] ?? 0) - (starts[k] ?? 0);
+  }
+
+  #segment(k: number): Segment {
     const [starts, index] = this.#index();
     const carried: ChatMessage[] = [];
-    for (let k = starts[i] ?? 0; k < (starts[i + 1] ?? 0); k += 1) {
-      const message = this.messages[index[k] ?? 0];
+    for (let at = starts[k] ?? 0; at < (starts[k + 1] ?? 0); at += 1) {
+      const message = this.messages[index[at] ?? 0];
       if (message !== undefined) carried.push(message);
     }
-    return this.make(this.chatSegments[i] as PayloadSegment, carried);
+    return this.make(k, carried);
+  }
+
+  /** The segment's index by its frame, -1 when none. */
+  #find(frame: number): number {
+    if (this.#byFrame === undefined) {
+      // Frame number to segment index + 1 (frames ascend, the last is the largest).
+      this.#byFrame = new Int32Array((this.frames[this.frames.length - 1] ?? 0) + 1);
+      this.frames.forEach((f, k) => {
+        if (this.#byFrame !== undefined) this.#byFrame[f] = k + 1;
+      });
+    }
+    return (this.#byFrame[frame] ?? 0) - 1;
   }
 
   /** Counting sort of (segment, message) pairs: each message's frames, each frame's segment. */
   #index(): [Int32Array, Int32Array] {
     if (this.#starts !== undefined && this.#messageIndex !== undefined)
       return [this.#starts, this.#messageIndex];
-    const segmentOfFrame = new Map<number, number>();
-    this.chatSegments.forEach((segment, i) => segmentOfFrame.set(segment.frame, i));
-    const starts = new Int32Array(this.chatSegments.length + 1);
+    const starts = new Int32Array(this.frames.length + 1);
     for (const message of this.messages)
       for (const frame of message.frames) {
-        const i = segmentOfFrame.get(frame);
-        if (i !== undefined) starts[i + 1] = (starts[i + 1] ?? 0) + 1;
+        const k = this.#find(frame);
+        if (k >= 0) starts[k + 1] = (starts[k + 1] ?? 0) + 1;
       }
-    for (let i = 1; i < starts.length; i += 1) starts[i] = (starts[i] ?? 0) + (starts[i - 1] ?? 0);
+    for (let k = 1; k < starts.length; k += 1) starts[k] = (starts[k] ?? 0) + (starts[k - 1] ?? 0);
     const index = new Int32Array(starts[starts.length - 1] ?? 0);
     const filled = starts.slice(0, -1);
     this.messages.forEach((message, m) => {
       for (const frame of message.frames) {
-        const i = segmentOfFrame.get(frame);
-        if (i === undefined) continue;
-        index[filled[i] ?? 0] = m;
-        filled[i] = (filled[i] ?? 0) + 1;
+        const k = this.#find(frame);
+        if (k < 0) continue;
+        index[filled[k] ?? 0] = m;
+        filled[k] = (filled[k] ?? 0) + 1;
       }
     });
-    this.#segmentOfFrame = segmentOfFrame;
     this.#starts = starts;
     this.#messageIndex = index;
     return [starts, index];

@@ -7,7 +7,7 @@ import {
   type TcpFlags,
   type TcpOption,
 } from '../pcap/index.js';
-import type { AnswerF, ChatMessage, LayerAnswer, ReportFraming, Segment } from './answers.js';
+import type { AnswerF, ChatMessage, LayerAnswer, ReportFraming } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
 import type { LabIdentity } from './lab-identity.js';
 
@@ -22,10 +22,10 @@ export function buildAnswerF(
   scan: CaptureScan,
   lab: LabIdentity,
   messages: readonly ChatMessage[],
-  segments: Iterable<Segment>,
+  carriesOnlyOne: (frame: number) => boolean,
   framing: ReportFraming = 'chatlab',
 ): AnswerF {
-  const chosen = chooseMessage(messages, segments);
+  const chosen = chooseMessage(messages, carriesOnlyOne);
   const record = chosen === undefined ? undefined : scan.frames[chosen.frame - 1];
   if (chosen === undefined || record === undefined) {
     return { frame: null, message: null, frameLength: 0, hex: '', layers: [], trailer: null };
@@ -72,14 +72,14 @@ function checksumFields(check: ChecksumCheck): Fields {
   };
 }
 
+/** `carriesOnlyOne(frame)`: that frame's segment carries bytes of one message only, and is no retransmission. */
 function chooseMessage(
   messages: readonly ChatMessage[],
-  segments: Iterable<Segment>,
+  carriesOnlyOne: (frame: number) => boolean,
 ): ChatMessage | undefined {
-  const alone = new Set<number>();
-  for (const s of segments) if (s.messages.length === 1 && !s.retransmission) alone.add(s.frame);
   // A message the capture cut off (m.unfinished) is not whole, even alone in its segment.
-  const whole = messages.filter((m) => m.frames.length === 1 && alone.has(m.frame) && m.unfinished !== true);
+  const whole = (m: ChatMessage): boolean =>
+    m.frames.length === 1 && m.unfinished !== true && carriesOnlyOne(m.frame);
   const preferences: ((m: ChatMessage) => boolean)[] = [
     (m) => m.kind === 'request' && m.verb === 'SAY',
     (m) => m.kind === 'request' && m.verb === 'TELL',
@@ -95,7 +95,7 @@ function chooseMessage(
     () => true,
   ];
   for (const preferred of preferences) {
-    const found = whole.find(preferred);
+    const found = messages.find((m) => preferred(m) && whole(m));
     if (found !== undefined) return found;
   }
   return messages[0];

@@ -1,6 +1,7 @@
 import {
   dissect,
   findLayer,
+  FrameTable,
   type MergedFrame,
   type Packet,
   TcpReassembler,
@@ -10,15 +11,39 @@ import { HealthCollector } from './capture-health.js';
 import { TcpAnalyser } from './tcp-analysis/tcp-analyser.js';
 import { UdpLossFinder } from './tcp-analysis/udp-loss.js';
 
-/** A TCP segment that carried payload bytes. */
-export interface PayloadSegment {
-  readonly frame: number;
-  readonly timestampNs: bigint;
-  readonly stream: TcpStream;
-  readonly fromClient: boolean;
-  readonly src: { readonly ip: string; readonly port: number };
-  readonly dst: { readonly ip: string; readonly port: number };
-  readonly payloadLength: number;
+/**
+ * The TCP segments that carried payload, in frame order, as columns (a 100 MB capture has some 180,000):
+ * segment i is frame `frame[i]` of stream `streams[stream[i]]`, from its client when `fromClient[i]` is 1,
+ * with `payloadLength[i]` bytes (tcp.len).
+ */
+export class PayloadSegments {
+  length = 0;
+  frame: Int32Array = new Int32Array(1024);
+  stream: Int32Array = new Int32Array(1024);
+  fromClient: Uint8Array = new Uint8Array(1024);
+  payloadLength: Int32Array = new Int32Array(1024);
+
+  push(frame: number, stream: number, fromClient: boolean, payloadLength: number): void {
+    if (this.length === this.frame.length) {
+      const grown = (old: Int32Array): Int32Array => {
+        const next = new Int32Array(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      this.frame = grown(this.frame);
+      this.stream = grown(this.stream);
+      this.payloadLength = grown(this.payloadLength);
+      const flags = new Uint8Array(this.fromClient.length * 2);
+      flags.set(this.fromClient);
+      this.fromClient = flags;
+    }
+    const i = this.length;
+    this.frame[i] = frame;
+    this.stream[i] = stream;
+    this.fromClient[i] = fromClient ? 1 : 0;
+    this.payloadLength[i] = payloadLength;
+    this.length += 1;
+  }
 }
 
 /** The frames of each stream's three-way handshake (RFC 9293 3.5), as far as they were captured. */
@@ -49,7 +74,7 @@ export interface CaptureScan {
   /** For each source IP: the Ethernet source addresses it was sent from, with the first such frame. */
   readonly macsByIp: Map<string, Map<string, { count: number; firstFrame: number }>>;
   readonly reassembler: TcpReassembler;
-  readonly segments: readonly PayloadSegment[];
+  readonly segments: PayloadSegments;
   readonly handshakes: Map<TcpStream, Handshake>;
   /** TCP frames of each stream, all flags included. */
   readonly streamFrames: Map<TcpStream, number>;
@@ -69,8 +94,12 @@ export interface UdpFlow {
   frames: number;
 }
 
-/** Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames. */
-export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
+/**
+ * Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames.
+ * From a `FrameTable`, each frame is made as it is read and left behind; `scan.frames` reads the table.
+ */
+export function scanCapture(capture: FrameTable | readonly MergedFrame[]): CaptureScan {
+  const frames = capture instanceof FrameTable ? capture.frames() : capture;
   const scan: CaptureScan = {
     frames,
     firstTimestampNs: frames[0]?.timestampNs ?? null,
@@ -78,7 +107,7 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     hosts: new Map(),
     macsByIp: new Map(),
     reassembler: new TcpReassembler(),
-    segments: [],
+    segments: new PayloadSegments(),
     handshakes: new Map(),
     streamFrames: new Map(),
     health: new HealthCollector(),
@@ -86,8 +115,7 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     udpLoss: new UdpLossFinder(),
     udpFlows: new Map(),
   };
-  const segments = scan.segments as PayloadSegment[];
-  for (const frame of frames) {
+  for (const frame of capture) {
     const packet = dissect(frame);
     scan.health.observe(frame, packet);
     const protocol = protocolClass(packet);
@@ -114,17 +142,8 @@ export function scanCapture(frames: readonly MergedFrame[]): CaptureScan {
     scan.streamFrames.set(stream, (scan.streamFrames.get(stream) ?? 0) + 1);
     const fromClient = packet.ip.src === stream.client.ip && packet.tcp.srcPort === stream.client.port;
     noteHandshake(scan.handshakes, stream, fromClient, packet);
-    if (packet.payload.length > 0) {
-      segments.push({
-        frame: frame.index,
-        timestampNs: frame.timestampNs,
-        stream,
-        fromClient,
-        src: { ip: packet.ip.src, port: packet.tcp.srcPort },
-        dst: { ip: packet.ip.dst, port: packet.tcp.dstPort },
-        payloadLength: packet.payload.length,
-      });
-    }
+    if (packet.payload.length > 0)
+      scan.segments.push(frame.index, stream.id, fromClient, packet.payload.length);
   }
   scan.reassembler.finish();
   return scan;

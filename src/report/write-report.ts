@@ -1,6 +1,5 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
@@ -44,7 +43,7 @@ export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
 ): Promise<{ answers: Answers; listings: Listings; files: ReportFiles }> {
-  const { folder, frames, answers, listings, tcp } = await analyseRun(runDir, {
+  const { folder, table, answers, listings, tcp } = await analyseRun(runDir, {
     ...(options.framing === undefined ? {} : { framing: options.framing }),
     ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
   });
@@ -56,7 +55,7 @@ export async function writeReport(
     html: join(folder.dir, 'report.html'),
     merged: join(folder.capturesDir, MERGED_FILE),
   };
-  await writePcapngFile(files.merged, frames, { application: answers.meta.generator });
+  await writePcapngFile(files.merged, table, { application: answers.meta.generator });
   const document = buildReportDocument(answers, messagesFor(options.lang ?? DEFAULT_LANG), {
     run: basename(folder.dir),
     paths: {
@@ -75,28 +74,43 @@ export async function writeReport(
   return { answers, listings, files };
 }
 
-/** Bytes gathered before each write of a listing. */
-const LISTING_CHUNK = 1 << 20;
+/** Bytes encoded before each write of a listing. */
+const LISTING_CHUNK = 4 << 20;
 
-/** Writes one JSON value per line, as they come: the listing is never one string in memory. */
+/**
+ * Writes one JSON value per line, as they come: each line is encoded straight into a buffer, written
+ * while the next one fills, so the listing is never one string (nor many waiting ones) in memory.
+ */
 async function writeJsonLines(path: string, items: Iterable<unknown>): Promise<void> {
-  const out = createWriteStream(path);
-  const failed = once(out, 'error').then(([error]) => {
-    throw error;
-  });
-  const write = async (text: string): Promise<void> => {
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
-  };
-  let chunk = '';
-  for (const item of items) {
-    chunk += `${JSON.stringify(item)}\n`;
-    if (chunk.length >= LISTING_CHUNK) {
-      await write(chunk);
-      chunk = '';
+  const file = await open(path, 'w');
+  try {
+    let chunk = Buffer.allocUnsafe(LISTING_CHUNK);
+    let spare = Buffer.allocUnsafe(LISTING_CHUNK);
+    let at = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    for (const item of items) {
+      const line = JSON.stringify(item);
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8; the LF one more.
+      if (at + 3 * line.length + 1 > chunk.length) {
+        await writing;
+        writing = file.write(chunk, 0, at);
+        [chunk, spare] = [spare, chunk];
+        at = 0;
+        if (3 * line.length + 1 > chunk.length) {
+          await writing;
+          writing = file.write(`${line}\n`);
+          continue;
+        }
+      }
+      at += chunk.write(line, at);
+      chunk[at] = 0x0a;
+      at += 1;
     }
+    await writing;
+    if (at > 0) await file.write(chunk, 0, at);
+  } finally {
+    await file.close();
   }
-  out.end(chunk);
-  await Promise.race([once(out, 'finish'), failed]);
 }
 
 /** wireshark/chatlab.lua, absolute (so the commands run from any folder): beside src/ or beside dist/. */
