@@ -2,6 +2,7 @@ import {
   checkIpv4Checksum,
   checkTransportChecksum,
   findLayer,
+  headHash,
   type MergedFrame,
   type Packet,
 } from '../pcap/index.js';
@@ -83,7 +84,7 @@ export class HealthCollector {
   #ipVerified = 0;
   #transportVerified = 0;
   #largest = 0;
-  readonly #recent = new Map<string, { key: string; data: Buffer; timestampNs: bigint }[]>();
+  readonly #recent = new Map<string, { key: number; data: Buffer; timestampNs: bigint }[]>();
 
   observe(frame: MergedFrame, packet: Packet): void {
     const ip = findLayer(packet, 'ipv4') ?? findLayer(packet, 'ipv6');
@@ -109,7 +110,8 @@ export class HealthCollector {
   }
 
   #noteDuplicate(frame: MergedFrame): void {
-    const key = `${frame.data.length}:${frame.data.toString('latin1', 0, 64)}`;
+    // Length and first 64 bytes, hashed; equal keys are confirmed by comparing the bytes.
+    const key = headHash(frame.data, 64);
     const twice: string[] = [];
     for (const host of frame.hosts) {
       let list = this.#recent.get(host);

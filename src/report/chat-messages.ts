@@ -28,7 +28,7 @@ export function decodeChat(
   for (const stream of lab.chatStreams) {
     const decoded =
       framing === 'chatlab' ? decodeChatStream(stream, timeOf) : decodeForeignStream(stream, framing, timeOf);
-    items.push(...decoded.items);
+    for (const item of decoded.items) items.push(item);
     gaps.push(...decoded.gaps);
   }
   items.sort(
@@ -41,7 +41,11 @@ export function decodeChat(
   const messages = items.map((item, i): ChatMessage => {
     const id = i + 1;
     if (item.body !== undefined) bodies.set(id, item.body);
-    return { id, time: seconds(item.timestampNs - t0), ...item.message };
+    // The decoders leave id and time at 0 for here: set in place, not copied (150,000 messages on 100 MB).
+    const message = item.message as { id: number; time: number };
+    message.id = id;
+    message.time = seconds(item.timestampNs - t0);
+    return item.message;
   });
   return { messages, bodies, gaps };
 }

@@ -94,6 +94,8 @@ function item(
   return {
     timestampNs: timeOf(frame),
     message: {
+      id: 0,
+      time: NaN,
       stream: stream.id,
       direction,
       kind: 'text',

@@ -87,30 +87,58 @@ export function sectionE(answers: Answers, m: Messages, listings: Listings): Sec
 }
 
 function kinds(messages: readonly ChatMessage[], m: Messages): string[] {
-  const of = (kind: ChatMessage['kind']) => messages.filter((msg) => msg.kind === kind);
-  const counted = (values: readonly (string | number | undefined)[]): string => {
-    const counts = new Map<string, number>();
-    for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
-    return [...counts].map(([v, count]) => (count === 1 ? c(v) : `${c(v)} ×${count}`)).join(', ');
+  // One pass over the messages (there may be 150,000): each kind's count, and its verbs, statuses, events.
+  const tally = (): Map<string, number> => new Map<string, number>();
+  const requests = tally();
+  const replies = tally();
+  const events = tally();
+  let requestCount = 0;
+  let replyCount = 0;
+  let eventCount = 0;
+  let dataCount = 0;
+  let dataBytes = 0;
+  let httpCount = 0;
+  let malformedCount = 0;
+  const add = (counts: Map<string, number>, value: string | number | undefined): void => {
+    const key = String(value);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   };
+  for (const msg of messages) {
+    switch (msg.kind) {
+      case 'request':
+        requestCount += 1;
+        add(requests, msg.verb);
+        break;
+      case 'reply':
+        replyCount += 1;
+        add(replies, msg.status);
+        break;
+      case 'event':
+        eventCount += 1;
+        add(events, msg.event);
+        break;
+      case 'data':
+        dataCount += 1;
+        dataBytes += msg.dataLength ?? 0;
+        break;
+      case 'http':
+        httpCount += 1;
+        break;
+      case 'malformed':
+        malformedCount += 1;
+        break;
+      default:
+        break;
+    }
+  }
+  const counted = (counts: Map<string, number>): string =>
+    [...counts].map(([v, count]) => (count === 1 ? c(v) : `${c(v)} ×${count}`)).join(', ');
   const items: string[] = [];
-  const requests = of('request');
-  if (requests.length > 0) items.push(m.eKindRequests(requests.length, counted(requests.map((r) => r.verb))));
-  const replies = of('reply');
-  if (replies.length > 0) items.push(m.eKindReplies(replies.length, counted(replies.map((r) => r.status))));
-  const events = of('event');
-  if (events.length > 0) items.push(m.eKindEvents(events.length, counted(events.map((e) => e.event))));
-  const data = of('data');
-  if (data.length > 0)
-    items.push(
-      m.eKindData(
-        data.length,
-        data.reduce((sum, d) => sum + (d.dataLength ?? 0), 0),
-      ),
-    );
-  const http = of('http');
-  if (http.length > 0) items.push(m.eKindHttp(http.length));
-  const malformed = of('malformed');
-  if (malformed.length > 0) items.push(m.eKindMalformed(malformed.length));
+  if (requestCount > 0) items.push(m.eKindRequests(requestCount, counted(requests)));
+  if (replyCount > 0) items.push(m.eKindReplies(replyCount, counted(replies)));
+  if (eventCount > 0) items.push(m.eKindEvents(eventCount, counted(events)));
+  if (dataCount > 0) items.push(m.eKindData(dataCount, dataBytes));
+  if (httpCount > 0) items.push(m.eKindHttp(httpCount));
+  if (malformedCount > 0) items.push(m.eKindMalformed(malformedCount));
   return items;
 }

@@ -1,7 +1,13 @@
 import type { Answers, ChatMessage } from './answers.js';
 import { b, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
-import { type Participant, sequenceMermaid, sequenceRows, sequenceSvg } from './svg-sequence.js';
+import {
+  type Participant,
+  sequenceMermaid,
+  sequenceRowStarts,
+  sequenceRows,
+  sequenceSvg,
+} from './svg-sequence.js';
 import { type CommandPaths, tsharkCommands } from './tshark-commands.js';
 
 /** Arrows drawn in the sequence chart (the rest is in messages.jsonl). */
@@ -33,18 +39,17 @@ function sequenceSection({ B, D, E }: Answers, m: Messages, messages: readonly C
     clients.length >= 2
       ? [...clients.slice(0, half), serverParticipant, ...clients.slice(half)]
       : [...clients, serverParticipant];
-  const rows = sequenceRows(
-    messages,
+  // Rows are built for the messages of the rows shown only (a capture may have 150,000 messages).
+  const { starts, rows } = sequenceRowStarts(messages, SEQUENCE_ROWS + 1);
+  const shown = sequenceRows(
+    messages.slice(0, starts[SEQUENCE_ROWS] ?? messages.length),
     (stream) => clientOfStream.get(stream) ?? '?',
     serverParticipant.name,
     m.seqData,
-  );
-  const shown = rows.slice(0, SEQUENCE_ROWS);
+  ).slice(0, SEQUENCE_ROWS);
   const blocks: Section['blocks'] = [
     { type: 'p', text: E.framing === 'chatlab' ? m.seqIntro : m.seqIntroForeign },
-    ...(shown.length < rows.length
-      ? [{ type: 'note' as const, text: m.seqLimited(shown.length, rows.length) }]
-      : []),
+    ...(shown.length < rows ? [{ type: 'note' as const, text: m.seqLimited(shown.length, rows) }] : []),
     {
       type: 'figure',
       id: 'sequence-diagram',

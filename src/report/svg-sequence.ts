@@ -67,6 +67,33 @@ export function sequenceRows(
   return rows;
 }
 
+/**
+ * Where `sequenceRows` starts each row, without building any: the messages' indices of the first `limit`
+ * rows' starts and the number of rows. A row starts at any message but data continuing a run of data.
+ */
+export function sequenceRowStarts(
+  messages: readonly ChatMessage[],
+  limit: number,
+): { starts: number[]; rows: number } {
+  const starts: number[] = [];
+  let rows = 0;
+  let previous: ChatMessage | undefined;
+  messages.forEach((message, i) => {
+    const continues =
+      message.kind === 'data' &&
+      previous?.kind === 'data' &&
+      previous.stream === message.stream &&
+      previous.direction === message.direction &&
+      previous.transfer === message.transfer;
+    if (!continues) {
+      if (starts.length < limit) starts.push(i);
+      rows += 1;
+    }
+    previous = message;
+  });
+  return { starts, rows };
+}
+
 /** A reply without its JSON (but with its error code), an event with the few fields that say what it is. */
 export function shortLabel(message: ChatMessage): string {
   const body = parseBody(message.json);
