@@ -28,10 +28,12 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 /** The error for a connection that could not be opened, with a hint at the usual cause. */
-export function connectFailure(error: Error, address: string): ClientError {
+export function connectFailure(error: Error, address: string, transport: 'tcp' | 'udp' = 'tcp'): ClientError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const hint = HINTS[code] ?? error.message;
-  return new ClientError('CLIENT_CONNECT_FAILED', `cannot reach chatlab server at ${address}: ${hint}`, {
+  const where = transport === 'udp' ? `${address} over UDP` : address;
+  const udp = transport === 'udp' && code === 'ECONNREFUSED' ? ' (with --udp?)' : '';
+  return new ClientError('CLIENT_CONNECT_FAILED', `cannot reach chatlab server at ${where}: ${hint}${udp}`, {
     cause: error,
   });
 }
@@ -45,6 +47,7 @@ export interface GreetingContext {
   /** What the wait for the greeting failed with. */
   error: unknown;
   timeoutMs: number;
+  transport?: 'tcp' | 'udp';
 }
 
 /** The error for a connection that never got the server's `* HELLO` greeting (docs/PROTOCOL.md §2). */
@@ -52,6 +55,15 @@ export function greetingFailure(context: GreetingContext): ClientError {
   const { address, connected, bye, failure, error, timeoutMs } = context;
   if (failure instanceof ClientError && failure.code === 'CLIENT_CONNECT_FAILED') return failure;
   const cause = { cause: error };
+  if (!connected && context.transport === 'udp') {
+    // No handshake: silence is all a client sees of a wrong address, a server without --udp, or a lost datagram.
+    const why = `no answer within ${timeoutMs} ms — check the address, that the server runs with --udp and that the network is up; the HELLO or its answer may have been lost (UDP does not resend)`;
+    return new ClientError(
+      'CLIENT_TIMEOUT',
+      `cannot reach chatlab server at ${address} over UDP: ${why}`,
+      cause,
+    );
+  }
   if (!connected) {
     const why = `no answer within ${timeoutMs} ms — check the address and that the network is up`;
     return new ClientError(

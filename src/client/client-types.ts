@@ -10,7 +10,21 @@ export interface ConnectOptions {
   agent?: string;
   /** How long to wait for the greeting, in milliseconds (default 5000). */
   timeoutMs?: number;
+  /** CHATLAB/1 over TCP (default) or over UDP (docs/PROTOCOL.md §10). */
+  transport?: Transport;
+  /**
+   * Over UDP: how long a request waits for its reply before it fails with CLIENT_TIMEOUT, in milliseconds
+   * (default 5000): the request or its reply may have been lost, and UDP does not send it again.
+   */
+  replyTimeoutMs?: number;
+  /**
+   * Over UDP: after this long without sending anything, the client sends a PING (default 30000), so that
+   * the server, which ends a UDP session idle for 120 s, keeps it while the client only listens.
+   */
+  keepAliveMs?: number;
 }
+
+export type Transport = 'tcp' | 'udp';
 
 /** The greeting's body (docs/PROTOCOL.md §3). */
 export interface ServerIdentity {

@@ -1,4 +1,4 @@
-import type net from 'node:net';
+import type { Writable } from 'node:stream';
 import { encodeData } from '../protocol/index.js';
 
 /**
@@ -8,7 +8,7 @@ import { encodeData } from '../protocol/index.js';
  * or the socket is gone.
  */
 export async function writeData(
-  socket: net.Socket,
+  socket: Writable,
   transfer: number,
   bytes: Buffer,
   chunk: number,
@@ -21,7 +21,7 @@ export async function writeData(
   }
 }
 
-function drained(socket: net.Socket): Promise<void> {
+function drained(socket: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       socket.off('drain', done).off('close', done);

@@ -37,6 +37,14 @@ export function readFileInfo(value: unknown): FileInfo {
 
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
+export interface DownloadOptions {
+  /**
+   * Over UDP (docs/PROTOCOL.md §10): the download fails with CLIENT_TIMEOUT when no DATA frame came for this
+   * long, and a gap is said to be datagrams lost.
+   */
+  idleMs?: number;
+}
+
 /**
  * Collects the DATA frames of one download (docs/PROTOCOL.md §1 "Data", §4 `DOWNLOAD`) and checks the
  * result against the announced size and SHA-256. Frames must cover the file in order, without gaps.
@@ -49,13 +57,28 @@ export class DownloadSink {
   private resolve!: (data: Buffer) => void;
   private reject!: (error: Error) => void;
   private finished = false;
+  private readonly overUdp: boolean;
+  private readonly idle: NodeJS.Timeout | undefined;
 
-  constructor(readonly file: FileInfo) {
+  constructor(
+    readonly file: FileInfo,
+    options: DownloadOptions = {},
+  ) {
     this.data = Buffer.alloc(file.size);
     this.done = new Promise<Buffer>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+    this.overUdp = options.idleMs !== undefined;
+    if (options.idleMs !== undefined) {
+      const ms = options.idleMs;
+      this.idle = setTimeout(() => {
+        this.fail(
+          `no DATA for ${ms / 1000} s: the rest of its datagrams were lost (UDP does not resend); download it again`,
+          'CLIENT_TIMEOUT',
+        );
+      }, ms);
+    }
     if (file.size === 0) this.complete();
   }
 
@@ -66,8 +89,12 @@ export class DownloadSink {
   push(frame: DataFrame): void {
     if (this.finished) return;
     const end = frame.offset + frame.data.length;
+    this.idle?.refresh();
     if (frame.offset !== this.received) {
-      this.fail(`data frame at offset ${frame.offset}, expected offset ${this.received}`);
+      const lost = this.overUdp
+        ? `: the DATA datagrams between were lost (UDP does not resend); download it again`
+        : '';
+      this.fail(`data frame at offset ${frame.offset}, expected offset ${this.received}${lost}`);
     } else if (end > this.file.size) {
       this.fail(`data frames go past the announced size of ${this.file.size} bytes (to ${end})`);
     } else {
@@ -82,6 +109,7 @@ export class DownloadSink {
   fail(reason: string, code: ClientErrorCode = 'CLIENT_TRANSFER_MISMATCH', cause?: Error): void {
     if (this.finished) return;
     this.finished = true;
+    clearTimeout(this.idle);
     const message = `download of file ${this.file.id} (${this.file.name}) failed after ${this.received} of ${this.file.size} bytes: ${reason}`;
     this.reject(new ClientError(code, message, cause ? { cause } : undefined));
   }
@@ -93,6 +121,7 @@ export class DownloadSink {
       return;
     }
     this.finished = true;
+    clearTimeout(this.idle);
     this.resolve(this.data);
   }
 }

@@ -6,6 +6,7 @@ export type {
   ChatSession,
   ConnectOptions,
   ServerIdentity,
+  Transport,
 } from './client-types.js';
 export { ClientError } from './client-error.js';
 export type { ClientErrorCode } from './client-error.js';

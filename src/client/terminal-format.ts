@@ -115,7 +115,9 @@ export function formatEvent({ event, body }: EventFrame, c: Palette): string {
     case 'BYE':
       return c.red(`* the server is closing the connection: ${clean(body.code)}: ${clean(body.message)}`);
     case 'HELLO':
-      return c.dim(`connected to ${clean(body.app)} ${clean(body.version)} (${clean(body.protocol)})`);
+      return c.dim(
+        `connected to ${clean(body.app)} ${clean(body.version)} (${clean(body.protocol)}${body.transport === 'udp' ? ' over UDP' : ''})`,
+      );
     default:
       return `* ${event} ${JSON.stringify(body)}`;
   }
