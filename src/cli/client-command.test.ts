@@ -50,6 +50,22 @@ describe('chatlab client', () => {
     expect(() => parsed(['--reconnect', 'often'])).toThrow(/give a number of attempts/);
   });
 
+  it('takes --transport tcp or udp, defaulting to CHATLAB_TRANSPORT, else tcp', () => {
+    const previous = process.env.CHATLAB_TRANSPORT;
+    try {
+      delete process.env.CHATLAB_TRANSPORT;
+      expect(parsed([]).transport).toBe('tcp');
+      expect(parsed(['--transport', 'udp']).transport).toBe('udp');
+      process.env.CHATLAB_TRANSPORT = 'udp';
+      expect(parsed([]).transport).toBe('udp');
+      expect(parsed(['--transport', 'tcp']).transport).toBe('tcp');
+      expect(() => parsed(['--transport', 'sctp'])).toThrow(/Allowed choices are tcp, udp/);
+    } finally {
+      if (previous === undefined) delete process.env.CHATLAB_TRANSPORT;
+      else process.env.CHATLAB_TRANSPORT = previous;
+    }
+  });
+
   it('refuses a bad server address with how to write one', () => {
     expect(() => parsed(['--server', 'host:99999'])).toThrow(/is not a server address: write host:port/);
   });
@@ -70,6 +86,10 @@ describe('chatlab client', () => {
     })();
     expect(help).toContain('--server <host:port>');
     expect(help).toContain('--script');
+    expect(help.replace(/\s+/g, ' ')).toContain(
+      '--transport <transport> CHATLAB/1 over TCP, or over UDP (docs/PROTOCOL.md §10) (choices: "tcp", "udp", default: "tcp", env: CHATLAB_TRANSPORT)',
+    );
+    expect(all).toContain('chatlab client --server 10.77.0.10:3300 --transport udp');
     expect(all).toContain('Examples:');
     expect(all).toContain('chatlab client --server 10.77.0.10:3300 --user alice --password s3cret');
     expect(all).toContain('{"type":"event","event":"MSG"');

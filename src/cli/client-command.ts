@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { runScriptClient } from '../client/script-client.js';
 import { parseServerAddress } from '../client/server-address.js';
 import { runTerminalClient } from '../client/terminal-client.js';
+import type { Transport } from '../client/client-types.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
 
 interface ClientFlags {
   server: { host: string; port: number };
+  transport: Transport;
   script?: boolean;
   user?: string;
   password?: string;
@@ -44,6 +46,12 @@ export function clientCommand(): Command {
         .default(parseServerAddress(`127.0.0.1:${DEFAULT_PORT}`), `127.0.0.1:${DEFAULT_PORT}`)
         .argParser(address),
     )
+    .addOption(
+      new Option('--transport <transport>', 'CHATLAB/1 over TCP, or over UDP (docs/PROTOCOL.md §10)')
+        .env('CHATLAB_TRANSPORT')
+        .choices(['tcp', 'udp'])
+        .default('tcp'),
+    )
     .option('--script', 'read commands from stdin, one a line; print one JSON object a line')
     .option('-u, --user <name>', 'log in as this user at once (needs --password)')
     .addOption(new Option('-p, --password <password>', 'password for --user').env('CHATLAB_PASSWORD'))
@@ -78,9 +86,14 @@ A lost connection (server restarted, network cut) is reconnected on its own, wit
 then 5 s between attempts: the client logs in again, goes back to its room and shows what it missed.
 With --script this prints {"type":"connection","state":"lost"|"reconnected"|"closed","message":...}.
 
+With --transport udp (or CHATLAB_TRANSPORT=udp) every frame is one datagram to the server's UDP port
+(a server started with --udp). Nothing lost is sent again: a request without a reply within 5 s fails
+saying the request or its reply may have been lost, and a file with a lost datagram is refused.
+
 Examples:
   $ chatlab client
   $ chatlab client --server 10.77.0.10:3300 --user alice --password s3cret
+  $ chatlab client --server 10.77.0.10:3300 --transport udp
   $ printf '/login alice s3cret\\n/join lab\\nhello from a script\\n' | chatlab client --script
   $ docker exec -i client1 node /app/chatlab.mjs client --script --server 10.77.0.10:3300`,
     )
@@ -89,7 +102,7 @@ Examples:
         throw new InvalidArgumentError('--user needs --password (or CHATLAB_PASSWORD)');
       }
       const common = {
-        connect: { ...flags.server },
+        connect: { ...flags.server, transport: flags.transport },
         input: process.stdin,
         output: process.stdout,
         user: flags.user,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,45 @@ describe('chatlab server', () => {
     );
     expect(refused).toContain('TOO_MANY_CONNECTIONS');
     await client.quit();
+  }, 30_000);
+
+  it('with --udp answers CHATLAB/1 datagrams on the same port: a raw HELLO gets the greeting and its reply', async () => {
+    const server = chatlab([
+      'server',
+      '--udp',
+      ...['--host', '127.0.0.1', '--port', '0'],
+      '--data',
+      join(dataDir, 'udp'),
+    ]);
+    const [, port] = await until(
+      server.output,
+      /listening on 127\.0\.0\.1:(\d+) \(protocol CHATLAB\/1 over TCP and UDP, data .+\)$/m,
+      'the start line',
+    );
+    const socket = createSocket('udp4');
+    const datagrams: string[] = [];
+    socket.on('message', (datagram) => datagrams.push(datagram.toString('utf8')));
+    socket.send('HELLO nc/1\n', Number(port), '127.0.0.1');
+    for (let waited = 0; datagrams.length < 2 && waited < 5000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
+    socket.close();
+    expect(datagrams[0]).toMatch(
+      /^\* HELLO \{"app":"chatlab-server",.*"dataChunk":1200,.*"transport":"udp"\}\n$/,
+    );
+    expect(datagrams[1]).toMatch(/^- 200 OK \{"app":"chatlab-server",.*"transport":"udp"\}\n$/);
+    // TCP still serves chat on that port.
+    const client = await ChatClient.connect({ host: '127.0.0.1', port: Number(port) });
+    expect(client.server.transport).toBeUndefined();
+    await client.quit();
+    await until(server.output, / - HELLO 200$/m, 'a log line for the HELLO');
+    expect(server.output()).toMatch(/127\.0\.0\.1:\d+ - CONNECT UDP$/m);
+  }, 30_000);
+
+  it('explains --udp in --help', async () => {
+    const help = chatlab(['server', '--help']);
+    expect(await exited(help.child)).toBe(0);
+    expect(help.output()).toContain('--udp');
+    expect(help.output()).toContain('With --udp the same port number answers CHATLAB/1 over UDP too');
   }, 30_000);
 
   it('says in one line that the port is taken', async () => {

@@ -26,6 +26,7 @@ interface ServerFlags {
   registrationsPerHour: number;
   rate: number;
   log: boolean;
+  udp?: boolean;
 }
 
 /** `chatlab server`: runs the chat server in the foreground until Ctrl-C or SIGTERM. */
@@ -33,7 +34,11 @@ export function serverCommand(): Command {
   return new Command('server')
     .description('run the chat server')
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
-    .addOption(new Option('-p, --port <port>', 'TCP port').default(DEFAULT_PORT).argParser(positiveInt))
+    .addOption(
+      new Option('-p, --port <port>', 'TCP port (and UDP port with --udp)')
+        .default(DEFAULT_PORT)
+        .argParser(positiveInt),
+    )
     .addOption(
       new Option('-d, --data <folder>', 'where accounts, rooms, history and files are kept').default(
         './chatlab-data',
@@ -64,6 +69,7 @@ export function serverCommand(): Command {
         .default(DEFAULT_LIMITS.requestsPerSecond)
         .argParser(atLeastOne),
     )
+    .option('--udp', 'also serve CHATLAB/1 over UDP on the same address and port (docs/PROTOCOL.md §10)')
     .option('--no-log', 'do not print the request log')
     .addHelpText(
       'after',
@@ -71,9 +77,15 @@ export function serverCommand(): Command {
 The server prints one log line per request: time, client address, user, request type and result
 (never message text or passwords). Its port also answers HTTP: open http://<host>:<port>/ for a status page.
 
+With --udp the same port number answers CHATLAB/1 over UDP too, one frame a datagram: each client address
+and port is a session, greeted at its first datagram and ended by QUIT, by BYE, or after 120 s without a
+datagram. DATA frames carry at most 1200 bytes there, so each datagram fits one Ethernet frame; nothing
+lost is sent again. The status page stays TCP only.
+
 Examples:
   $ chatlab server
-  $ chatlab server --port 4000 --data /tmp/chat`,
+  $ chatlab server --port 4000 --data /tmp/chat
+  $ chatlab server --udp`,
     )
     .action(async (flags: ServerFlags) => {
       const dataDir = resolve(flags.data);
@@ -81,6 +93,7 @@ Examples:
         host: flags.host,
         port: flags.port,
         dataDir,
+        udp: flags.udp === true,
         log: flags.log ? (line) => process.stdout.write(`${line}\n`) : undefined,
         limits: {
           maxFileSize: flags.maxFile,
@@ -100,8 +113,9 @@ Examples:
           fail(`${flags.host} is not an address of this machine; try --host 0.0.0.0`);
         throw error;
       });
+      const over = flags.udp === true ? ' over TCP and UDP' : '';
       process.stdout.write(
-        `${SERVER_APP} ${VERSION} listening on ${flags.host}:${server.port} (protocol ${PROTOCOL_NAME}, data ${dataDir})\n`,
+        `${SERVER_APP} ${VERSION} listening on ${flags.host}:${server.port} (protocol ${PROTOCOL_NAME}${over}, data ${dataDir})\n`,
       );
       const stop = (): void => {
         process.stdout.write(`${SERVER_APP} stopping\n`);
