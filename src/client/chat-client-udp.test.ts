@@ -47,6 +47,18 @@ async function throughRelay(
   return { client, relay };
 }
 
+/** Alice, registered and logged in over UDP through a relay that drops the datagrams `lost` matches. */
+async function aliceLosing(
+  fixture: ServerFixture,
+  direction: 'to server' | 'to client',
+  lost: RegExp,
+): Promise<{ client: ChatClient; relay: LossyRelay }> {
+  const through = await throughRelay(fixture, (datagram, way) => way === direction && lost.test(datagram));
+  await through.client.call('REGISTER', 'alice alice@example.org alice-pw1');
+  await through.client.call('LOGIN', 'alice alice-pw1');
+  return through;
+}
+
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('ChatClient over UDP', () => {
@@ -109,12 +121,7 @@ describe('ChatClient over UDP', () => {
 
   it('a lost DATA datagram ends the upload with 400 BAD_OFFSET; nothing is stored', async () => {
     const fixture = await udpLab();
-    const { client, relay } = await throughRelay(
-      fixture,
-      (datagram, direction) => direction === 'to server' && /^DATA \d+ 2400 /.test(datagram),
-    );
-    await client.call('REGISTER', 'alice alice@example.org alice-pw1');
-    await client.call('LOGIN', 'alice alice-pw1');
+    const { client, relay } = await aliceLosing(fixture, 'to server', /^DATA \d+ 2400 /);
     const failed = await refusal(client.upload('@alice', randomBytes(6000), 'cut.bin'));
     expect(failed).toMatchObject({ status: 400, code: 'BAD_OFFSET' });
     expect(failed.message).toMatch(/expected bytes at offset 2400, got offset 3600/);
@@ -128,12 +135,7 @@ describe('ChatClient over UDP', () => {
 
   it('an upload whose last DATA datagram was lost times out and is CANCELed; nothing is stored', async () => {
     const fixture = await udpLab();
-    const { client } = await throughRelay(
-      fixture,
-      (datagram, direction) => direction === 'to server' && /^DATA \d+ 2400 /.test(datagram),
-    );
-    await client.call('REGISTER', 'alice alice@example.org alice-pw1');
-    await client.call('LOGIN', 'alice alice-pw1');
+    const { client } = await aliceLosing(fixture, 'to server', /^DATA \d+ 2400 /);
     const failed = await refusal(client.upload('@alice', randomBytes(3000), 'tail.bin'));
     expect(failed.code).toBe('CLIENT_TIMEOUT');
     expect(failed.message).toMatch(/^no reply to UPLOAD \(tag \d+\) .* may have been lost/);
@@ -164,12 +166,7 @@ describe('ChatClient over UDP', () => {
 
   it('a lost DATA datagram of a download fails it saying the datagrams were lost', async () => {
     const fixture = await udpLab();
-    const { client } = await throughRelay(
-      fixture,
-      (datagram, direction) => direction === 'to client' && /^DATA \d+ 1200 /.test(datagram),
-    );
-    await client.call('REGISTER', 'alice alice@example.org alice-pw1');
-    await client.call('LOGIN', 'alice alice-pw1');
+    const { client } = await aliceLosing(fixture, 'to client', /^DATA \d+ 1200 /);
     const { file } = await client.upload('@alice', randomBytes(4000), 'x.bin');
     const failed = await refusal(client.download(file.id));
     expect(failed.code).toBe('CLIENT_TRANSFER_MISMATCH');
