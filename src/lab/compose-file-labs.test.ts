@@ -66,7 +66,8 @@ describe('renderCompose for lab files', () => {
     expect(services.server?.healthcheck?.test.join(' ')).toContain("fetch('http://127.0.0.1:3300/')");
     expect(services.server?.volumes?.[0]).toBe('server-data:/data');
     expect(services['server-capture']?.healthcheck).toBeUndefined();
-    expect(services.server?.ports).toEqual(['127.0.0.1:3300:3300']);
+    // chatlab's server answers on TCP and UDP at its port: both are published.
+    expect(services.server?.ports).toEqual(['127.0.0.1:3300:3300', '127.0.0.1:3300:3300/udp']);
   });
 
   it("builds a user's Dockerfile folder, captures only the listed hosts, and a UDP server has no port check", () => {
@@ -102,5 +103,29 @@ describe('renderCompose for lab files', () => {
     );
     expect(services['alice-link']).toBeUndefined();
     expect(Object.values(services).some((service) => service.healthcheck !== undefined)).toBe(false);
+  });
+
+  it('runs chatlab over UDP: the server answers on both, its clients default to UDP (CHATLAB_TRANSPORT)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatlab-udp-lab-'));
+    writeFileSync(
+      join(dir, 'lab.yml'),
+      [
+        'name: udpchat',
+        'subnet: 10.77.41.0/24',
+        'app: { port: 3300, transport: udp, publish: 3300 }',
+        'hosts:',
+        '  server: { role: server, image: chatlab-server }',
+        '  alice: { role: client, image: chatlab-client }',
+        '',
+      ].join('\n'),
+    );
+    const { services } = composeOf(dir);
+    expect(services.server?.command).toContain('--udp');
+    expect(services.server?.healthcheck).toBeDefined(); // the status page, on TCP, as in every chatlab lab
+    expect(services.server?.ports).toEqual(['127.0.0.1:3300:3300', '127.0.0.1:3300:3300/udp']);
+    expect(services.alice?.environment).toEqual({
+      CHATLAB_SERVER: '10.77.41.10:3300',
+      CHATLAB_TRANSPORT: 'udp',
+    });
   });
 });

@@ -51,7 +51,8 @@ describe('renderCompose', () => {
     );
     const text = renderCompose(topology, { root: REPO_ROOT, composeDir: LAB_STATE_DIR });
     expect(text).toContain('name: lab2');
-    expect(text).toContain("'--port', '4000'");
+    expect(text).toMatch(/- '--port'\n\s+- '4000'\n/);
+    expect(text).toMatch(/- '--udp'\n/); // chatlab's server answers on UDP too (docs/PROTOCOL.md §10)
     expect(text).toContain("CHATLAB_SERVER: '10.88.0.10:4000'");
     expect(text).not.toContain('ports:');
     expect(text).not.toContain('carol');

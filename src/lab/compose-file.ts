@@ -116,7 +116,11 @@ function labels(host: LabHost, role: string): string[] {
   return ['    labels:', `      chatlab.host: ${host.name}`, `      chatlab.role: ${role}`];
 }
 
-/** The command a server container runs: the bundled chatlab, listening on every address, data in /data. */
+/**
+ * The command a server container runs: the bundled chatlab, listening on every address, data in /data, on TCP
+ * (chat, and the status page its health check reads) and on UDP at the same port (docs/PROTOCOL.md §10), so a
+ * lab's clients can use either.
+ */
 export function serverCommand(port: number): string[] {
   return [
     'node',
@@ -128,6 +132,7 @@ export function serverCommand(port: number): string[] {
     String(port),
     '--data',
     '/data',
+    '--udp',
   ];
 }
 
@@ -147,9 +152,16 @@ function healthcheck(test: string[]): string[] {
 }
 
 function environment(topology: Topology, host: LabHost): string[] {
+  // A chatlab client in the lab finds its server, and the lab's transport, in these (chatlab client's defaults).
   const own: [string, string][] =
-    host.role === 'client' ? [['CHATLAB_SERVER', `${topology.server.ip}:${topology.port}`]] : [];
-  const all = [...own, ...Object.entries(host.environment).filter(([key]) => key !== 'CHATLAB_SERVER')];
+    host.role === 'client'
+      ? [
+          ['CHATLAB_SERVER', `${topology.server.ip}:${topology.port}`],
+          ...(topology.app.transport === 'udp' ? [['CHATLAB_TRANSPORT', 'udp'] as [string, string]] : []),
+        ]
+      : [];
+  const mine = new Set(own.map(([key]) => key));
+  const all = [...own, ...Object.entries(host.environment).filter(([key]) => !mine.has(key))];
   if (all.length === 0) return [];
   return ['    environment:', ...all.map(([key, value]) => `      ${key}: ${q(value)}`)];
 }
@@ -163,10 +175,16 @@ function hostService(topology: Topology, paths: ComposePaths, host: LabHost): st
     ...(chatlabServer ? [`${SERVER_DATA_VOLUME}:/data`] : []),
     ...(topology.labDir === null ? [] : [`${topology.labDir}:/lab:ro`]),
   ];
-  const udp = topology.app.transport === 'udp' ? '/udp' : '';
-  const published =
+  // chatlab's server answers on TCP and UDP: both are published; another server on its lab's transport.
+  const published = (transports: readonly string[]): string[] =>
     host.role === 'server' && topology.hostPort !== null
-      ? list('    ', 'ports', [`127.0.0.1:${topology.hostPort}:${topology.port}${udp}`])
+      ? list(
+          '    ',
+          'ports',
+          transports.map(
+            (t) => `127.0.0.1:${String(topology.hostPort)}:${topology.port}${t === 'udp' ? '/udp' : ''}`,
+          ),
+        )
       : [];
   return [
     `  ${host.name}:`,
@@ -177,7 +195,7 @@ function hostService(topology: Topology, paths: ComposePaths, host: LabHost): st
     ...(command === null ? [] : list('    ', 'command', command)),
     ...environment(topology, host),
     ...(volumes.length === 0 ? [] : list('    ', 'volumes', volumes)),
-    ...published,
+    ...published(chatlabServer ? ['tcp', 'udp'] : [topology.app.transport]),
     ...network(topology, host),
     ...labels(host, host.role),
     ...(chatlabServer ? healthcheck(healthCommand(topology.port)) : []),

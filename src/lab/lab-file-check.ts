@@ -232,8 +232,6 @@ function checkHosts(
       'hosts',
       `${servers.map((h) => h.name).join(' and ')} are all role: server; give exactly one`,
     );
-  if (transport === 'udp' && servers.some((h) => h.image === LAB_IMAGES.server))
-    p.add(hostsMap, 'hosts', 'chatlab-server speaks TCP; set app.transport: tcp');
   const seen = new Map<string, string>();
   const pairs = isMap(hostsMap) ? hostsMap.items : [];
   for (const host of hosts) {

@@ -12,7 +12,7 @@ export interface DoOptions {
   timeoutMs?: number;
   /**
    * Over a lossy UDP link: a request or its reply may be lost, and nothing sends it again. The client's
-   * "no reply" (docs/PROTOCOL.md §9) is then an expected outcome too, recorded as lost.
+   * "no reply" (docs/PROTOCOL.md §10) is then an expected outcome too, recorded as lost.
    */
   mayBeLost?: boolean;
 }
