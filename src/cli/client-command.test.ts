@@ -66,6 +66,13 @@ describe('chatlab client', () => {
     }
   });
 
+  it('waits 5 s for a reply over UDP unless --reply-timeout says otherwise; 0 and words are refused', () => {
+    expect(parsed([]).replyTimeout).toBe(5);
+    expect(parsed(['--reply-timeout', '1.5']).replyTimeout).toBe(1.5);
+    expect(() => parsed(['--reply-timeout', '0'])).toThrow(/give a number of seconds over 0/);
+    expect(() => parsed(['--reply-timeout', 'soon'])).toThrow(/give a number of seconds over 0/);
+  });
+
   it('refuses a bad server address with how to write one', () => {
     expect(() => parsed(['--server', 'host:99999'])).toThrow(/is not a server address: write host:port/);
   });

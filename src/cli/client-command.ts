@@ -16,10 +16,17 @@ interface ClientFlags {
   downloads: string;
   reconnect: number;
   heartbeat: number;
+  replyTimeout: number;
 }
 
 const seconds = (value: string): number => {
   if (!/^\d{1,5}$/.test(value)) throw new InvalidArgumentError('give a number of seconds, 0 to 99999');
+  return Number(value);
+};
+
+const timeout = (value: string): number => {
+  if (!/^\d{1,3}(\.\d{1,3})?$/.test(value) || Number(value) <= 0)
+    throw new InvalidArgumentError('give a number of seconds over 0, such as 5 or 1.5');
   return Number(value);
 };
 
@@ -67,6 +74,11 @@ export function clientCommand(): Command {
         .default(20)
         .argParser(seconds),
     )
+    .addOption(
+      new Option('--reply-timeout <seconds>', 'over UDP: how long to wait for a reply before calling it lost')
+        .default(5)
+        .argParser(timeout),
+    )
     .addHelpText(
       'after',
       `
@@ -87,7 +99,7 @@ then 5 s between attempts: the client logs in again, goes back to its room and s
 With --script this prints {"type":"connection","state":"lost"|"reconnected"|"closed","message":...}.
 
 With --transport udp (or CHATLAB_TRANSPORT=udp) every frame is one datagram to the server's UDP port
-(a server started with --udp). Nothing lost is sent again: a request without a reply within 5 s fails
+(a server started with --udp). Nothing lost is sent again: a request without a reply within 5 s (--reply-timeout) fails
 saying the request or its reply may have been lost, and a file with a lost datagram is refused.
 
 Examples:
@@ -102,7 +114,7 @@ Examples:
         throw new InvalidArgumentError('--user needs --password (or CHATLAB_PASSWORD)');
       }
       const common = {
-        connect: { ...flags.server, transport: flags.transport },
+        connect: { ...flags.server, transport: flags.transport, replyTimeoutMs: flags.replyTimeout * 1000 },
         input: process.stdin,
         output: process.stdout,
         user: flags.user,

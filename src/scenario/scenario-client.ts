@@ -56,13 +56,15 @@ export class ScenarioClient implements EventSource {
 
   /**
    * Starts the script client in the host's container and waits until it is connected (one step): over TCP,
-   * or over UDP (docs/PROTOCOL.md §9) when `transport` says so.
+   * or over UDP (docs/PROTOCOL.md §10) when `transport` says so.
    */
   static async open(
     shell: ContainerShell,
     log: StepLog,
     server: string,
     transport: 'tcp' | 'udp' = 'tcp',
+    /** Over UDP: seconds the client waits for a reply before calling the request lost. */
+    replyTimeout = 5,
   ): Promise<ScenarioClient> {
     return log.run(
       shell.host,
@@ -70,7 +72,7 @@ export class ScenarioClient implements EventSource {
       transport === 'udp' ? 'the HELLO greeting in a datagram' : 'a TCP connection and the HELLO greeting',
       async () => {
         const argv = ['node', '/app/chatlab.mjs', 'client', '--server', server, '--script'];
-        if (transport === 'udp') argv.push('--transport', 'udp');
+        if (transport === 'udp') argv.push('--transport', 'udp', '--reply-timeout', String(replyTimeout));
         const process = shell.spawn([...argv, '--downloads', `${SCENARIO_DIR}/downloads`]);
         const driver = new ScriptDriver(process.stdin, process.stdout);
         const client = new ScenarioClient(shell.host, shell, process, driver, log);

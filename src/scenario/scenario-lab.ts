@@ -134,13 +134,17 @@ export class ScenarioLab {
 
   /**
    * Opens the chat client in a client host's container, connected to the server (one step), over the lab's
-   * transport (its lab file's `app.transport`) or the one given: chatlab's server answers on both.
+   * transport (its lab file's `app.transport`) or the one given: chatlab's server answers on both. Over UDP,
+   * `replyTimeout` (seconds, default 5) is how long the client waits before it calls a request lost.
    */
-  async client(name: string, options: { transport?: 'tcp' | 'udp' } = {}): Promise<ScenarioClient> {
+  async client(
+    name: string,
+    options: { transport?: 'tcp' | 'udp'; replyTimeout?: number } = {},
+  ): Promise<ScenarioClient> {
     const { lab, log } = this.#current;
     const shell = await this.#shell(name);
     const transport = options.transport ?? lab.topology.app.transport;
-    const client = await ScenarioClient.open(shell, log, lab.serverAddress, transport);
+    const client = await ScenarioClient.open(shell, log, lab.serverAddress, transport, options.replyTimeout);
     this.#sessions.push(client);
     return client;
   }

@@ -130,6 +130,8 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     expect(result.record.impairments.map((c) => `${c.host} ${c.text}`)).toEqual([
       'alice loss 10 %',
       'alice none',
+      'alice loss 25 %',
+      'alice none',
     ]);
     const toBob = await serverStream(result, 'to', 'bob');
     for (let n = 1; n <= 12; n += 1) expect(toBob).toContain(`message ${n} of 12 through a lossy link`);
@@ -140,6 +142,28 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     const answers = JSON.parse(readFileSync(join(result.dir, 'answers.json'), 'utf8')) as Answers;
     expect(answers.tcpAnalysis.totals.retransmission ?? 0).toBeGreaterThan(0);
     expect(readFileSync(join(result.dir, 'report.html'), 'utf8')).toContain('id="tcp-analysis"');
+
+    // Over UDP nothing is sent again: alice's capture has all 24 datagrams, the server's lacks what the link
+    // dropped (25 % loss: all 24 come through once in 1,000 runs), and bob gets exactly what reached the server.
+    const texts = async (host: string, filter: string): Promise<string[]> => {
+      const file = join(result.dir, 'captures', `${host}.pcap`);
+      const out = await runTshark(['-r', file, '-Y', filter, '-T', 'fields', '-e', 'udp.payload']);
+      const found = out
+        .split('\n')
+        .flatMap((hex) => /datagram \d+ of 24/.exec(Buffer.from(hex.trim(), 'hex').toString('latin1')) ?? []);
+      return [...new Set(found)].sort();
+    };
+    const fromAlice = `ip.src == ${IP.alice ?? ''} && udp.dstport == 3300`;
+    const sent = await texts('alice', fromAlice);
+    const arrived = await texts('server', fromAlice);
+    expect(sent).toHaveLength(24);
+    expect(arrived.length).toBeLessThan(24);
+    expect(arrived.every((text) => sent.includes(text))).toBe(true);
+    expect(await texts('bob', `ip.dst == ${IP.bob ?? ''} && udp.srcport == 3300`)).toEqual(arrived);
+    // The report finds every datagram the server's capture lacks (requests and the replies the link dropped).
+    expect(answers.tcpAnalysis.udp.lostCount).toBeGreaterThanOrEqual(24 - arrived.length);
+    const lostFromAlice = answers.tcpAnalysis.udp.lost.filter((d) => d.from === 'alice');
+    expect(lostFromAlice.length).toBeGreaterThanOrEqual(24 - arrived.length);
   },
   netcat: async (result) => {
     const fromAlice = await serverStream(result, 'from', 'alice');
