@@ -1,63 +1,46 @@
-import { execa } from 'execa';
+// The lab's calls to the process gateway (src/util/process.ts), with its errors as the lab's: a program that
+// is not installed is LAB_COMMAND_FAILED and one that runs out of time LAB_TIMEOUT, which the lab commands
+// print with their message (docs/LAB.md).
+import {
+  ProcessError,
+  run as runProcess,
+  runInteractive as runProcessInteractive,
+  type ProcessResult,
+  type RunOptions,
+} from '../util/process.js';
 import { LabError } from './lab-error.js';
 
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export { hasCommand, startDaemon } from '../util/process.js';
+export type { ProcessResult as CommandResult, RunOptions as CommandOptions };
 
-export interface CommandOptions {
-  env?: Record<string, string>;
-  cwd?: string;
-  timeoutMs?: number;
-  input?: string;
-  /** Print the command's output as it runs (long steps show progress). */
-  stream?: boolean;
-}
-
-/** Runs a command and returns its output whatever its exit code; a missing program is a LabError. */
-export async function run(
-  file: string,
-  args: readonly string[],
-  options: CommandOptions = {},
-): Promise<CommandResult> {
-  const result = await execa(file, args, {
-    reject: false,
-    all: false,
-    env: { ...options.env },
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-    stdout: options.stream === true ? ['pipe', 'inherit'] : 'pipe',
-    stderr: options.stream === true ? ['pipe', 'inherit'] : 'pipe',
-  });
-  if (result.code === 'ENOENT') {
-    throw new LabError('LAB_COMMAND_FAILED', `\`${file}\` is not installed (not found on PATH).`);
+async function asLabError<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    const code = error.code === 'PROCESS_TIMEOUT' ? 'LAB_TIMEOUT' : 'LAB_COMMAND_FAILED';
+    throw new LabError(code, error.message, '', '', { cause: error });
   }
-  if (result.timedOut) {
-    throw new LabError(
-      'LAB_TIMEOUT',
-      `\`${file} ${args.join(' ')}\` did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s.`,
-    );
-  }
-  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs a command that must succeed; on failure the LabError carries its exit code and stderr. */
+/** Runs a command and returns its output whatever its exit code (see the gateway's `run`). */
+export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+  return asLabError(() => runProcess(file, args, options));
+}
+
+/** Runs a command that must succeed; on failure `failure` makes the LabError from its exit code and output. */
 export async function runOrThrow(
   file: string,
   args: readonly string[],
-  failure: (result: CommandResult) => LabError,
-  options: CommandOptions = {},
-): Promise<CommandResult> {
+  failure: (result: ProcessResult) => LabError,
+  options: RunOptions = {},
+): Promise<ProcessResult> {
   const result = await run(file, args, options);
   if (result.exitCode !== 0) throw failure(result);
   return result;
 }
 
-/** Whether a program is on PATH. */
-export async function hasCommand(name: string): Promise<boolean> {
-  const result = await run('sh', ['-c', `command -v ${name}`]);
-  return result.exitCode === 0;
+/** Runs a command on this terminal and resolves with its exit code (see the gateway's `runInteractive`). */
+export function runInteractive(file: string, args: readonly string[]): Promise<number> {
+  return asLabError(() => runProcessInteractive(file, args));
 }
