@@ -1,18 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  copyFileSync,
-  mkdirSync,
-  chmodSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand, run, runOrThrow } from './command.js';
+import { hasCommand, run, runOrThrow, startDaemon } from './command.js';
 import { engineAnswers } from './docker-engine.js';
 import { planDockerSetup, type DockerFacts } from './docker-plan.js';
 import { LabError } from './lab-error.js';
@@ -69,7 +59,7 @@ export class DockerSetup {
   async #startEngine(): Promise<void> {
     if (await engineAnswers()) return;
     await this.progress.step('Starting the Docker engine (dockerd)', async () => {
-      startDaemon();
+      startDockerd();
       await this.progress.waitFor('the Docker engine to answer', () => engineAnswers(), 60_000);
     });
     this.progress.did(`started dockerd (log: ${DOCKERD_LOG})`);
@@ -187,11 +177,7 @@ export function canUseApt(): boolean {
 }
 
 /** Starts dockerd detached from this process, so it keeps running after the setup exits. */
-function startDaemon(): void {
-  if (existsSync('/run/systemd/system')) {
-    spawn('systemctl', ['start', 'docker'], { stdio: 'ignore', detached: true }).unref();
-    return;
-  }
-  const log = openSync(DOCKERD_LOG, 'a');
-  spawn('dockerd', [], { stdio: ['ignore', log, log], detached: true }).unref();
+function startDockerd(): void {
+  if (existsSync('/run/systemd/system')) startDaemon('systemctl', ['start', 'docker']);
+  else startDaemon('dockerd', [], DOCKERD_LOG);
 }

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_VERSION } from './base-image.js';
-import { run, runOrThrow } from './command.js';
+import { run, runOrThrow, startDaemon } from './command.js';
 import { DockerSetup } from './docker-setup.js';
 import { LabError } from './lab-error.js';
 import { LAB_STATE_DIR, REPO_ROOT } from './paths.js';
@@ -59,8 +58,7 @@ export class RegistryMirror {
       ].join('\n'),
     );
     await this.progress.step(`Starting the registry on ${MIRROR_ADDRESS}`, async () => {
-      const log = openSync(join(this.dir, 'registry.log'), 'a');
-      spawn('docker-registry', ['serve', config], { stdio: ['ignore', log, log], detached: true }).unref();
+      startDaemon('docker-registry', ['serve', config], join(this.dir, 'registry.log'));
       await this.progress.waitFor('the registry to answer', () => this.answers(), 30_000);
     });
   }
