@@ -1,5 +1,5 @@
 // npm run lab:chat -- <client>: the interactive chat client, in that client's container, on this terminal.
-import { execa } from 'execa';
+import { runInteractive } from '../../lab/command.js';
 import { connectEngine } from '../../lab/docker-engine.js';
 import { listLabContainers } from '../../lab/lab-containers.js';
 import { LabError } from '../../lab/lab-error.js';
@@ -47,10 +47,6 @@ export function labChat(argv: readonly string[]): Promise<void> {
         : `${name} (${host.ip}): a shell; the server is ${server} ($CHATLAB_SERVER), the lab folder is /lab. exit leaves.`,
     );
     const command = chatlab ? ['node', '/app/chatlab.mjs', 'client', '--server', server] : ['sh'];
-    const result = await execa('docker', ['exec', ...tty, container.id, ...command], {
-      stdio: 'inherit',
-      reject: false,
-    });
-    process.exitCode = result.exitCode ?? 1;
+    process.exitCode = await runInteractive('docker', ['exec', ...tty, container.id, ...command]);
   });
 }

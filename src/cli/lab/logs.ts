@@ -1,5 +1,5 @@
 // npm run lab:logs [-- --follow] [--tail N] [service...]: the output of the lab's containers (docker compose logs).
-import { execa } from 'execa';
+import { runInteractive } from '../../lab/command.js';
 import { runLabCommand } from '../run-command.js';
 import { cliTopology } from './cli-topology.js';
 
@@ -9,7 +9,6 @@ export function labLogs(argv: readonly string[]): Promise<void> {
     // Lab settings come from CHATLAB_* variables here; every argument goes to `docker compose logs`.
     const { topology, composeFile } = cliTopology([]);
     const args = ['compose', '-p', topology.project, '-f', composeFile, 'logs', '--timestamps', ...argv];
-    const result = await execa('docker', args, { stdio: 'inherit', reject: false });
-    process.exitCode = result.exitCode ?? 1;
+    process.exitCode = await runInteractive('docker', args);
   });
 }
