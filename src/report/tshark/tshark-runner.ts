@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { ChatlabError } from '../../chatlab-error.js';
+import { ProcessError, runOrThrow } from '../../util/process.js';
 
 /** `TSHARK_NOT_INSTALLED`: the tool is not on PATH; `TSHARK_FAILED`: it ran and failed. */
 export type TsharkErrorCode = 'TSHARK_NOT_INSTALLED' | 'TSHARK_FAILED';
@@ -32,21 +32,20 @@ export class TsharkError extends ChatlabError<TsharkErrorCode, TsharkFailure> {
 }
 
 /** Runs tshark (or another Wireshark tool) and resolves with its stdout. */
-export function runTshark(args: readonly string[], tool = 'tshark'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(tool, args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) {
-        resolve(stdout);
-        return;
-      }
-      const code = (error as NodeJS.ErrnoException).code ?? null;
-      const message =
-        code === 'ENOENT'
-          ? `${tool} is not installed: apt-get install tshark (or npm run lab:setup -- --tools --no-docker)`
-          : `${tool} ${args.join(' ')} failed with exit code ${String(code)}: ${stderr.trim()}`;
-      reject(new TsharkError(message, code, stderr.trim(), { cause: error }));
-    });
-  });
+export async function runTshark(args: readonly string[], tool = 'tshark'): Promise<string> {
+  try {
+    return (await runOrThrow(tool, args)).stdout;
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    const stderr = error.details.stderr.trim();
+    if (error.code === 'PROCESS_NOT_FOUND') {
+      const message = `${tool} is not installed: apt-get install tshark (or npm run lab:setup -- --tools --no-docker)`;
+      throw new TsharkError(message, 'ENOENT', stderr, { cause: error });
+    }
+    const code = error.details.exitCode;
+    const message = `${tool} ${args.join(' ')} failed with exit code ${String(code)}: ${stderr}`;
+    throw new TsharkError(message, code, stderr, { cause: error });
+  }
 }
 
 const SEPARATOR = '\t';
