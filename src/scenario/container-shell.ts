@@ -1,9 +1,9 @@
-import { $, ProcessOutput, type ProcessPromise } from 'zx';
+import { ProcessError, runOrThrow, startProcess, type RunningProcess } from '../util/process.js';
 import { ScenarioError } from './scenario-error.js';
 
 /**
  * Commands in one lab container through `docker exec` (the Docker socket on this machine, never the lab
- * network), with zx: a failed command reports its exit code and stderr.
+ * network), through the process gateway: a failed command reports its exit code and stderr.
  */
 export class ContainerShell {
   constructor(
@@ -15,13 +15,13 @@ export class ContainerShell {
 
   /** Runs `argv` in the container and returns its stdout; `input` goes to its stdin. */
   async exec(argv: readonly string[], input?: Buffer | string, timeoutMs = 60_000): Promise<string> {
-    const options = input === undefined ? {} : { input };
     const flags = input === undefined ? [] : ['-i'];
     try {
-      const output = await $({ ...options, timeout: timeoutMs, quiet: true })`docker exec ${flags} ${
-        this.container
-      } ${argv}`;
-      return output.stdout;
+      const result = await runOrThrow('docker', ['exec', ...flags, this.container, ...argv], {
+        timeoutMs,
+        ...(input === undefined ? {} : { input }),
+      });
+      return result.stdout;
     } catch (error) {
       throw this.#failure(argv, error);
     }
@@ -33,25 +33,28 @@ export class ContainerShell {
   }
 
   /** Starts a long-running command with its stdin open (`docker exec -i`); the caller reads its stdout. */
-  spawn(argv: readonly string[]): ProcessPromise {
-    const process = $({ quiet: true })`docker exec -i ${this.container} ${argv}`.nothrow();
-    return process;
+  spawn(argv: readonly string[]): RunningProcess {
+    return startProcess('docker', ['exec', '-i', this.container, ...argv]);
   }
 
   #failure(argv: readonly string[], error: unknown): ScenarioError {
     const command = argv.join(' ');
-    if (error instanceof ProcessOutput) {
-      const stderr = error.stderr.trim();
+    if (error instanceof ProcessError && error.code === 'PROCESS_FAILED') {
+      const stderr = error.details.stderr.trim();
       return new ScenarioError(
         'SCENARIO_COMMAND_FAILED',
-        `\`${command}\` in ${this.host}'s container exited with ${String(error.exitCode)}` +
+        `\`${command}\` in ${this.host}'s container exited with ${String(error.details.exitCode)}` +
           (stderr === '' ? '' : `: ${stderr}`),
+        undefined,
+        { cause: error },
       );
     }
     const message = error instanceof Error ? error.message : String(error);
     return new ScenarioError(
       'SCENARIO_COMMAND_FAILED',
       `\`${command}\` in ${this.host}'s container: ${message}`,
+      undefined,
+      { cause: error },
     );
   }
 }

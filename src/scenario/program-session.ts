@@ -1,6 +1,6 @@
 import readline from 'node:readline';
-import type { ProcessPromise } from 'zx';
 import { Arrivals } from '../util/arrivals.js';
+import type { RunningProcess } from '../util/process.js';
 import { listArrived, shorten } from './event-match.js';
 import type { ContainerShell } from './container-shell.js';
 import { ScenarioError } from './scenario-error.js';
@@ -53,7 +53,7 @@ export class ProgramSession {
     readonly name: string,
     readonly argv: readonly string[],
     private readonly shell: ContainerShell,
-    private readonly process: ProcessPromise,
+    private readonly process: RunningProcess,
     private readonly log: StepLog,
   ) {
     process.stdin.on('error', () => undefined); // EPIPE once it has exited: the next wait says so instead
@@ -73,10 +73,7 @@ export class ProgramSession {
         if (--open === 0) this.output.end(new Error(`${this.name}'s ${this.argv[0] ?? 'program'} ended`));
       });
     }
-    this.#exited = Promise.resolve(process).then((result) => ({
-      exitCode: result.exitCode,
-      stderr: this.#stderrTail,
-    }));
+    this.#exited = process.exited.then((exit) => ({ exitCode: exit.exitCode, stderr: this.#stderrTail }));
   }
 
   /** Starts `argv` in the host's container (one step; with `ready`, it waits for that line too). */
@@ -178,7 +175,7 @@ export class ProgramSession {
       await this.shell.exec(['kill', `-${signal}`, this.#pid]).catch(() => undefined);
       timeoutMs = 2_000;
     }
-    if (!(await this.#exitWithin(1_000))) void this.process.kill();
+    if (!(await this.#exitWithin(1_000))) this.process.kill();
     await this.#exited;
   }
 

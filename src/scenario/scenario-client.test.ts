@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { $, type ProcessPromise } from 'zx';
 import { ServerFixture } from '../../test/support/server-fixture.js';
+import { startProcess, type RunningProcess } from '../util/process.js';
 import { ContainerShell } from './container-shell.js';
 import { ScenarioClient } from './scenario-client.js';
 import { ScenarioError } from './scenario-error.js';
@@ -21,9 +21,9 @@ class LocalShell extends ContainerShell {
     super('local', host);
   }
 
-  override spawn(argv: readonly string[]): ProcessPromise {
+  override spawn(argv: readonly string[]): RunningProcess {
     const args = argv.slice(2).map((arg) => (arg.startsWith('/tmp/scenario') ? this.downloads : arg));
-    return $({ quiet: true })`node --import tsx src/cli/main.ts ${args}`.nothrow();
+    return startProcess('node', ['--import', 'tsx', 'src/cli/main.ts', ...args]);
   }
 }
 

@@ -1,7 +1,7 @@
-import type { ProcessPromise } from 'zx';
 import { ClientError } from '../client/client-error.js';
 import type { ScriptLine } from '../client/script-client.js';
 import { ScriptDriver } from '../client/script-driver.js';
+import type { RunningProcess } from '../util/process.js';
 import { ContainerFiles, SCENARIO_DIR, type FileContent, type LocalFile } from './container-files.js';
 import type { ContainerShell } from './container-shell.js';
 import {
@@ -42,7 +42,7 @@ export class ScenarioClient implements EventSource {
   private constructor(
     readonly name: string,
     private readonly shell: ContainerShell,
-    private readonly process: ProcessPromise,
+    private readonly process: RunningProcess,
     private readonly driver: ScriptDriver,
     private readonly log: StepLog,
   ) {
@@ -221,8 +221,8 @@ export class ScenarioClient implements EventSource {
       this.driver.closeInput();
       await this.#ending(timeoutMs);
     }
-    if (!this.#ended) void this.process.kill();
-    await this.process;
+    if (!this.#ended) this.process.kill();
+    await this.process.exited;
   }
 
   /** Waits up to `timeoutMs` for the client's output to end. */
@@ -263,9 +263,9 @@ export class ScenarioClient implements EventSource {
   /** Turns a driver error into a ScenarioError that says what was awaited and how the client ended. */
   async #explain(error: unknown, what: string): Promise<never> {
     if (error instanceof ClientError && error.code === 'CLIENT_CLOSED') {
-      const output = await this.process; // it has ended: its exit code and the rest of its stderr are there
-      const stderr = (this.#stderr || output.stderr).trim().split('\n').slice(-3).join(' | ');
-      const why = `exit code ${String(output.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
+      const exit = await this.process.exited; // it has ended: its exit code and the rest of its stderr are there
+      const stderr = this.#stderr.trim().split('\n').slice(-3).join(' | ');
+      const why = `exit code ${String(exit.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
       throw new ScenarioError(
         'SCENARIO_CLIENT_ENDED',
         `${this.name}'s client ended (${why}) before ${what}`,
