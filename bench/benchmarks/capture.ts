@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readPcapFile } from '../../src/pcap/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { BenchLab, prepareDocker } from '../lib/bench-lab.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
-import { run, track } from '../lib/command.js';
+import { run, start } from '../lib/command.js';
 import { childPids, CpuMeter } from '../lib/proc-stats.js';
 import { rawTcp, type RawTransfer } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
@@ -98,11 +97,7 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Measured> 
   const bundle = await loadGeneratorBundle();
   for (const host of LOADERS) await run('docker', ['cp', bundle, `${lab.container(host)}:${IN_CONTAINER}`]);
   const generator = LoadGenerator.start(LOADERS.length, (i) =>
-    track(
-      spawn('docker', ['exec', '-i', lab.container(LOADERS[i] ?? 'alice'), 'node', IN_CONTAINER], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
-    ),
+    start('docker', ['exec', '-i', lab.container(LOADERS[i] ?? 'alice'), 'node', IN_CONTAINER]),
   );
   const server = lab.lab.host('server');
   const serverPid = await containerPid(lab.container('server'));

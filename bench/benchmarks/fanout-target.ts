@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { track } from '../lib/command.js';
+import { start } from '../lib/command.js';
 import { CpuMeter, readProcessUsage } from '../lib/proc-stats.js';
 import { BENCH_PASSWORD, freePort, startChatlab, startNgircd, type BenchServer } from '../lib/servers.js';
 import { LoadGenerator } from '../load/load-generator.js';
@@ -49,9 +48,7 @@ export class FanoutTarget {
             maxConnections: 5000,
             dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
           });
-    const generator = LoadGenerator.start(processes, () =>
-      track(spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'pipe'] })),
-    );
+    const generator = LoadGenerator.start(processes, () => start(process.execPath, [bundle]));
     try {
       const report = await generator.connect({
         adapter: server.kind,

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
-import { track } from '../lib/command.js';
+import { start } from '../lib/command.js';
 import { readProcessUsage } from '../lib/proc-stats.js';
 import { BENCH_PASSWORD, freePort, startChatlab, startNgircd, type BenchServer } from '../lib/servers.js';
 import { fmt, mib, ratio, slope } from '../lib/stats.js';
@@ -58,9 +57,7 @@ async function measure(
           maxConnections: bound + 100,
           dataRoot: tmpdir(),
         });
-  const generator = LoadGenerator.start(PROCESSES, () =>
-    track(spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'pipe'] })),
-  );
+  const generator = LoadGenerator.start(PROCESSES, () => start(process.execPath, [bundle]));
   const figures: IdleFigures = {
     server: label,
     bound,

@@ -3,11 +3,10 @@
 // server's sidecar and, round after round, runs a stand-in sidecar (same image, same namespace, writing to
 // the same bind-mounted folder) with each tcpdump variant around one fan-out step, and prints its counters.
 //   npx tsx bench/experiments/sidecar-buffer.ts [deliveries/s, default 20000] [rounds, default 3]
-import { spawn } from 'node:child_process';
 import { stepFor } from '../benchmarks/fanout-plan.js';
 import { BenchLab } from '../lib/bench-lab.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
-import { run, track } from '../lib/command.js';
+import { run, start } from '../lib/command.js';
 import { parseTcpdumpStats } from '../lib/tcpdump-stats.js';
 import { LoadGenerator } from '../load/load-generator.js';
 
@@ -33,11 +32,7 @@ try {
   for (const host of ['alice', 'bob'])
     await run('docker', ['cp', bundle, `${lab.container(host)}:/tmp/load.mjs`]);
   generator = LoadGenerator.start(2, (i) =>
-    track(
-      spawn('docker', ['exec', '-i', lab.container(i === 0 ? 'alice' : 'bob'), 'node', '/tmp/load.mjs'], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
-    ),
+    start('docker', ['exec', '-i', lab.container(i === 0 ? 'alice' : 'bob'), 'node', '/tmp/load.mjs']),
   );
   const connected = await generator.connect({
     adapter: 'chatlab',

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { track } from './command.js';
+import { start } from './command.js';
 import { parseProcStatus } from './proc-stats.js';
 
 export interface CommandRun {
@@ -21,7 +20,7 @@ export function measureCommand(
 ): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = track(spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = start(command, args, { cwd: options.cwd, stdin: 'ignore' });
     let peak = 0;
     let bytes = 0;
     let tail = '';
@@ -38,7 +37,9 @@ export function measureCommand(
       }
     };
     const sampler = setInterval(sample, 100);
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 600_000);
     child.stdout.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       tail = (tail + chunk.toString('utf8')).slice(-65536);
@@ -46,14 +47,13 @@ export function measureCommand(
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 100) stderr.push(chunk.toString('utf8'));
     });
-    child.on('error', (error) => {
+    void child.exited.then(({ exitCode: code, error }) => {
       clearInterval(sampler);
       clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearInterval(sampler);
-      clearTimeout(timer);
+      if (error !== undefined) {
+        reject(error);
+        return;
+      }
       const wallMs = performance.now() - started;
       if (code !== 0) {
         reject(

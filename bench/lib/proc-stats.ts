@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runSync } from '../../src/util/process.js';
 
 /** What /proc says about one process: CPU time used so far and resident memory. */
 export interface ProcessUsage {
@@ -45,7 +45,8 @@ let ticks: number | undefined;
 export function clockTicks(): number {
   if (ticks === undefined) {
     try {
-      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      const getconf = runSync('getconf', ['CLK_TCK']);
+      ticks = (getconf.exitCode === 0 && Number(getconf.stdout.trim())) || 100;
     } catch {
       ticks = 100;
     }

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { track } from './command.js';
+import { start } from './command.js';
 import { dockerExec } from './bench-lab.js';
 
 // Two tiny programs for `node -e` inside the lab's containers (node is in every lab image): the receiver
@@ -25,11 +24,7 @@ export async function rawTcp(
   bytes: number,
   port = 5201,
 ): Promise<RawTransfer> {
-  const receiver = track(
-    spawn('docker', ['exec', to, 'node', '-e', RECEIVER, String(port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  const receiver = start('docker', ['exec', to, 'node', '-e', RECEIVER, String(port)], { stdin: 'ignore' });
   const lines = createInterface({ input: receiver.stdout });
   const stderr: string[] = [];
   receiver.stderr.on('data', (b: Buffer) => stderr.push(b.toString()));
@@ -42,7 +37,7 @@ export async function rawTcp(
         clearTimeout(timer);
         resolve(line);
       });
-      receiver.once('exit', (code) => {
+      void receiver.exited.then(({ exitCode: code }) => {
         clearTimeout(timer);
         reject(new Error(`raw TCP receiver in ${to} exited (${code ?? 'signal'}): ${stderr.join('')}`));
       });
@@ -64,6 +59,6 @@ export async function rawTcp(
       mibPerSecond: bytes / 1048576 / (received.ms / 1000),
     };
   } finally {
-    if (receiver.exitCode === null) receiver.kill('SIGKILL');
+    if (!receiver.hasExited) receiver.kill('SIGKILL');
   }
 }

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { runSync } from '../../src/util/process.js';
 import { RESULTS_DIR, ROOT_DIR } from './paths.js';
 
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8' }).trim();
+    const git = runSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR });
+    return git.exitCode === 0 ? git.stdout.trim() : 'unknown';
   } catch {
     return 'unknown';
   }

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../src/server/store.js';
-import { stopChild, track } from './command.js';
+import type { RunningProcess } from '../../src/util/process.js';
+import { start } from './command.js';
 import { ROOT_DIR } from './paths.js';
 
 /** A chat server running as a child process of the benchmark, on 127.0.0.1. */
@@ -48,14 +48,14 @@ export function seedChatlab(dataDir: string, prefix: string, count: number, room
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
 export async function waitForPort(
   port: number,
-  child: ChildProcess,
+  child: RunningProcess,
   what: string,
   timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${what} exited (${child.exitCode}) before listening on ${port}`);
+    if (child.hasExited)
+      throw new Error(`${what} exited (${child.exitCode ?? 'a signal'}) before listening on ${port}`);
     const up = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port });
       socket.once('connect', () => {
@@ -76,7 +76,7 @@ function started(
   kind: BenchServer['kind'],
   label: string,
   port: number,
-  child: ChildProcess,
+  child: RunningProcess,
   cleanup: () => void,
 ): BenchServer {
   if (child.pid === undefined) throw new Error(`${label} did not start`);
@@ -86,7 +86,7 @@ function started(
     port,
     pid: child.pid,
     stop: async () => {
-      await stopChild(child);
+      await child.stop();
       cleanup();
     },
   };
@@ -122,7 +122,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
     '--max-per-address',
     String(options.maxConnections),
   ];
-  const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const child = start(process.execPath, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
   await waitForPort(options.port, child, 'the chatlab server');
   return started('chatlab', 'chatlab', options.port, child, () => {
     rmSync(data, { recursive: true, force: true });
@@ -162,10 +162,11 @@ export async function startNgircd(port: number): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chatlab-bench-ngircd-'));
   const conf = join(dir, 'ngircd.conf');
   writeFileSync(conf, ngircdConfig(port, dir));
-  const child = track(
-    spawn('ngircd', ['--nodaemon', '--config', conf], { stdio: ['ignore', 'ignore', 'ignore'] }),
-  );
-  child.on('error', () => undefined);
+  const child = start('ngircd', ['--nodaemon', '--config', conf], {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'ignore',
+  });
   await waitForPort(port, child, 'ngircd');
   return started('irc', 'ngircd', port, child, () => {
     rmSync(dir, { recursive: true, force: true });

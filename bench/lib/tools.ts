@@ -1,9 +1,5 @@
+import { hasCommand } from '../../src/util/process.js';
 import { run } from './command.js';
-
-async function onPath(command: string): Promise<boolean> {
-  const found = await run('sh', ['-c', `command -v ${command}`], { allowFailure: true, timeoutMs: 5000 });
-  return found.exitCode === 0;
-}
 
 /**
  * Makes sure a tool from Debian's archive is there: installs `aptPackage` with apt-get when it is missing
@@ -14,9 +10,9 @@ export async function ensureTool(
   aptPackage: string,
   context: { log(message: string): void },
 ): Promise<void> {
-  if (await onPath(command)) return;
+  if (await hasCommand(command)) return;
   const root = process.getuid?.() === 0;
-  if (!root || !(await onPath('apt-get'))) {
+  if (!root || !(await hasCommand('apt-get'))) {
     throw new Error(
       `${command} is not installed: install the ${aptPackage} package (Debian/Ubuntu: apt-get install ${aptPackage})`,
     );

@@ -1,5 +1,5 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { RunningProcess } from '../../src/util/process.js';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { clock } from './load-connection.js';
 import type {
@@ -12,7 +12,7 @@ import type {
 } from './load-messages.js';
 
 /** Starts one load process (node here, or `docker exec -i` in a container). */
-export type LoadSpawner = (index: number) => ChildProcessWithoutNullStreams;
+export type LoadSpawner = (index: number) => RunningProcess;
 
 export interface ConnectOptions {
   adapter: 'chatlab' | 'irc';
@@ -53,7 +53,7 @@ class LoadProcess {
   readonly stderr: string[] = [];
   #exited = false;
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  constructor(readonly child: RunningProcess) {
     createInterface({ input: child.stdout }).on('line', (line) => {
       let reply: LoadReply;
       try {
@@ -67,7 +67,7 @@ class LoadProcess {
     createInterface({ input: child.stderr }).on('line', (line) => {
       if (this.stderr.length < 50) this.stderr.push(line);
     });
-    child.on('exit', (code) => {
+    void child.exited.then(({ exitCode: code }) => {
       this.#exited = true;
       const fail = {
         op: '?',
@@ -95,7 +95,7 @@ class LoadProcess {
         this.child.kill('SIGKILL');
         resolve();
       }, 5000);
-      this.child.once('exit', () => {
+      void this.child.exited.then(() => {
         clearTimeout(timer);
         resolve();
       });
