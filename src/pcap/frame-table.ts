@@ -114,25 +114,17 @@ export class FrameTable implements Iterable<MergedFrame> {
 
   #make(row: number): MergedFrame {
     const { ts, linkType, interfaceId, captured, original } = this.columns;
-    const copies = this.copies.get(row);
-    const timestampNs = ts[row] ?? 0n;
-    let hosts: readonly string[];
-    let sources: readonly FrameSource[];
-    if (copies === undefined) {
-      hosts = this.#alone[this.columns.host[row] ?? 0] ?? [];
-      sources = [{ host: hosts[0] ?? '', index: this.columns.sourceIndex[row] ?? 0, timestampNs }];
-    } else ({ hosts, sources } = copies);
-    return {
-      index: row + 1,
-      timestampNs,
-      linkType: linkType[row] ?? 0,
-      interfaceId: interfaceId[row] ?? 0,
-      capturedLength: captured[row] ?? 0,
-      originalLength: original[row] ?? 0,
-      data: this.#data(row),
-      hosts,
-      sources,
-    };
+    return new RowFrame(
+      this,
+      row + 1,
+      ts[row] ?? 0n,
+      linkType[row] ?? 0,
+      interfaceId[row] ?? 0,
+      captured[row] ?? 0,
+      original[row] ?? 0,
+      this.#data(row),
+      this.hostsOf(row),
+    );
   }
 
   /** @internal the columns, for merging and writing. */
@@ -146,36 +138,63 @@ export class FrameTable implements Iterable<MergedFrame> {
   }
 }
 
+/** A frame made from its row, its fields read once; `sources` only when asked (few ask). */
+class RowFrame implements MergedFrame {
+  readonly #table: FrameTable;
+
+  constructor(
+    table: FrameTable,
+    readonly index: number,
+    readonly timestampNs: bigint,
+    readonly linkType: number,
+    readonly interfaceId: number,
+    readonly capturedLength: number,
+    readonly originalLength: number,
+    readonly data: Buffer,
+    readonly hosts: readonly string[],
+  ) {
+    this.#table = table;
+  }
+
+  get sources(): readonly FrameSource[] {
+    return this.#table.origin(this.index - 1).sources;
+  }
+}
+
 /** A frame of a `FrameTable` that reads its row when asked: `frames()`'s elements. */
 class TableFrame implements MergedFrame {
+  readonly #table: FrameTable;
+
   constructor(
-    private readonly table: FrameTable,
+    table: FrameTable,
     readonly index: number,
-  ) {}
+  ) {
+    this.#table = table;
+  }
 
   get timestampNs(): bigint {
-    return this.table.raw.ts[this.index - 1] ?? 0n;
+    return this.#table.raw.ts[this.index - 1] ?? 0n;
   }
   get linkType(): number {
-    return this.table.raw.linkType[this.index - 1] ?? 0;
+    return this.#table.raw.linkType[this.index - 1] ?? 0;
   }
   get interfaceId(): number {
-    return this.table.raw.interfaceId[this.index - 1] ?? 0;
+    return this.#table.raw.interfaceId[this.index - 1] ?? 0;
   }
   get capturedLength(): number {
-    return this.table.raw.captured[this.index - 1] ?? 0;
+    return this.#table.raw.captured[this.index - 1] ?? 0;
   }
   get originalLength(): number {
-    return this.table.raw.original[this.index - 1] ?? 0;
+    return this.#table.raw.original[this.index - 1] ?? 0;
   }
   get data(): Buffer {
-    return this.table.data(this.index) ?? Buffer.alloc(0);
+    return this.#table.data(this.index) ?? Buffer.alloc(0);
   }
   get hosts(): readonly string[] {
-    return this.table.hostsOf(this.index - 1);
+    return this.#table.hostsOf(this.index - 1);
   }
   get sources(): readonly FrameSource[] {
-    return this.table.origin(this.index - 1).sources;
+    return this.#table.origin(this.index - 1).sources;
   }
 }
 

@@ -43,7 +43,7 @@ function handshakesMissing(scan: CaptureScan): { stream: number; frame: number; 
   const missing: { stream: number; frame: number; hosts: readonly string[] }[] = [];
   for (const [stream, handshake] of scan.handshakes) {
     if (handshake.syn !== null) continue;
-    const hosts = scan.frames[stream.firstFrame - 1]?.hosts ?? [];
+    const hosts = scan.frame(stream.firstFrame)?.hosts ?? [];
     missing.push({ stream: stream.id, frame: stream.firstFrame, hosts });
   }
   return missing.sort((a, b) => a.stream - b.stream);

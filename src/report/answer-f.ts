@@ -26,7 +26,7 @@ export function buildAnswerF(
   framing: ReportFraming = 'chatlab',
 ): AnswerF {
   const chosen = chooseMessage(messages, carriesOnlyOne);
-  const record = chosen === undefined ? undefined : scan.frames[chosen.frame - 1];
+  const record = chosen === undefined ? undefined : scan.frame(chosen.frame);
   if (chosen === undefined || record === undefined) {
     return { frame: null, message: null, frameLength: 0, hex: '', layers: [], trailer: null };
   }

@@ -43,7 +43,7 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
   if (greeting === undefined) return unnamedApplication();
   const body = chat.bodies.get(greeting.id) ?? {};
   const text = (key: string): string | null => (typeof body[key] === 'string' ? body[key] : null);
-  const record = scan.frames[greeting.frame - 1];
+  const record = scan.frame(greeting.frame);
   let payloadOffset: number | null = null;
   if (record !== undefined) {
     const packet = dissect(record);
@@ -79,7 +79,7 @@ function answerB(lab: LabIdentity): AnswerB {
 function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
   const tcp = scan.byProtocol.get('tcp') ?? 0;
   const udp = scan.byProtocol.get('udp') ?? 0;
-  const total = scan.frames.length;
+  const total = scan.frameCount;
   const otherByProtocol: Record<string, number> = {};
   for (const [protocol, count] of [...scan.byProtocol].sort((a, b) => b[1] - a[1])) {
     if (protocol !== 'tcp' && protocol !== 'udp') otherByProtocol[protocol] = count;

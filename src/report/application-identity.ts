@@ -223,7 +223,7 @@ function frameAt(direction: TcpDirection, at: number): number | null {
 
 /** Where the byte at `at` of this direction lies in `frame`, counted from the frame's first byte. */
 function offsetInFrame(scan: CaptureScan, direction: TcpDirection, frame: number, at: number): number | null {
-  const record = scan.frames[frame - 1];
+  const record = scan.frame(frame);
   const base = direction.initialSequence;
   if (record === undefined || base === undefined) return null;
   const packet = dissect(record);

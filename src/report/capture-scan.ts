@@ -66,7 +66,14 @@ export interface HostCounters {
 
 /** Everything the answers need from one pass over the merged capture. */
 export interface CaptureScan {
+  /** The merged capture, frame N at index N - 1: made on first use (prefer `frame(n)`). */
   readonly frames: readonly MergedFrame[];
+  /** How many frames the merged capture has. */
+  readonly frameCount: number;
+  /** Frame `n` (from 1), undefined outside the capture. */
+  frame(n: number): MergedFrame | undefined;
+  /** The time of frame `n` (from 1). */
+  timestampNs(n: number): bigint | undefined;
   readonly firstTimestampNs: bigint | null;
   /** Frames by protocol class: `tcp`, `udp`, `arp`, `icmp`, `icmpv6`, `ipv4`, `ipv6`, `other`. */
   readonly byProtocol: Map<string, number>;
@@ -99,10 +106,17 @@ export interface UdpFlow {
  * From a `FrameTable`, each frame is made as it is read and left behind; `scan.frames` reads the table.
  */
 export function scanCapture(capture: FrameTable | readonly MergedFrame[]): CaptureScan {
-  const frames = capture instanceof FrameTable ? capture.frames() : capture;
+  const table = capture instanceof FrameTable ? capture : null;
+  const list = table === null ? (capture as readonly MergedFrame[]) : null;
+  const first = table?.timestampNs(1) ?? list?.[0]?.timestampNs ?? null;
   const scan: CaptureScan = {
-    frames,
-    firstTimestampNs: frames[0]?.timestampNs ?? null,
+    get frames() {
+      return list ?? table?.frames() ?? [];
+    },
+    frameCount: capture.length,
+    frame: (n) => (table === null ? list?.[n - 1] : table.frame(n)),
+    timestampNs: (n) => (table === null ? list?.[n - 1]?.timestampNs : table.timestampNs(n)),
+    firstTimestampNs: first,
     byProtocol: new Map(),
     hosts: new Map(),
     macsByIp: new Map(),
@@ -111,7 +125,7 @@ export function scanCapture(capture: FrameTable | readonly MergedFrame[]): Captu
     handshakes: new Map(),
     streamFrames: new Map(),
     health: new HealthCollector(),
-    tcpAnalysis: new TcpAnalyser(frames[0]?.timestampNs ?? null),
+    tcpAnalysis: new TcpAnalyser(first),
     udpLoss: new UdpLossFinder(),
     udpFlows: new Map(),
   };

@@ -7,7 +7,7 @@ import type { LabIdentity } from './lab-identity.js';
 export interface ChatTranscript {
   /** Every decoded message of every chat connection, in capture order, ids counting from 1. */
   readonly messages: readonly ChatMessage[];
-  /** Parsed JSON bodies of replies and events, by message id. */
+  /** Parsed JSON bodies of replies and of HELLO events, by message id. */
   readonly bodies: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
   readonly gaps: readonly StreamGap[];
 }
@@ -22,7 +22,7 @@ export function decodeChat(
   framing: ReportFraming = 'chatlab',
 ): ChatTranscript {
   const t0 = scan.firstTimestampNs ?? 0n;
-  const timeOf = (frame: number): bigint => scan.frames[frame - 1]?.timestampNs ?? t0;
+  const timeOf = (frame: number): bigint => scan.timestampNs(frame) ?? t0;
   const items: ChatItem[] = [];
   const gaps: StreamGap[] = [];
   for (const stream of lab.chatStreams) {
