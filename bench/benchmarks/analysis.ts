@@ -37,6 +37,8 @@ interface ReportRun {
 
 interface Round {
   report: ReportRun;
+  /** The same with `--listings` (segments.jsonl and messages.jsonl written too). */
+  listed: ReportRun;
   tsharkLua: CommandRun;
   tsharkPlain: CommandRun;
 }
@@ -64,9 +66,10 @@ function tsharkArgs(capture: string, fields: readonly string[], lua: boolean): s
   ];
 }
 
-async function report(runDir: string): Promise<ReportRun> {
+async function report(runDir: string, listings = false): Promise<ReportRun> {
   const tsx = join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
-  const run = await measureCommand(tsx, [join(ROOT_DIR, 'bench', 'analysis', 'report-runner.ts'), runDir], {
+  const runner = join(ROOT_DIR, 'bench', 'analysis', 'report-runner.ts');
+  const run = await measureCommand(tsx, [runner, runDir, ...(listings ? ['--listings'] : [])], {
     cwd: ROOT_DIR,
   });
   const line = run.stdoutTail.trim().split('\n').at(-1) ?? '{}';
@@ -79,12 +82,14 @@ async function measure(context: BenchContext, runDir: string, capture: string): 
   for (let round = 1; round <= (context.quick ? 1 : 2); round++) {
     const r = await report(runDir);
     const tsharkLua = await measureCommand('tshark', tsharkArgs(capture, TSHARK_FIELDS, true));
+    const listed = await report(runDir, true);
     const tsharkPlain = await measureCommand('tshark', tsharkArgs(capture, PLAIN_FIELDS, false));
     context.log(
       `analysis: round ${round}: writeReport ${fmt(r.ms / 1000, 1)} s (process ${fmt(r.wallMs / 1000, 1)} s, ${mib(r.peakRssBytes)}), ` +
+        `with --listings ${fmt(listed.ms / 1000, 1)} s (${mib(listed.peakRssBytes)}), ` +
         `tshark with the chatlab dissector ${fmt(tsharkLua.wallMs / 1000, 1)} s, without ${fmt(tsharkPlain.wallMs / 1000, 1)} s`,
     );
-    rounds.push({ report: r, tsharkLua, tsharkPlain });
+    rounds.push({ report: r, listed, tsharkLua, tsharkPlain });
   }
   return rounds;
 }
@@ -118,7 +123,9 @@ export const analysis: Benchmark = {
       const luaRss = m((r) => r.tsharkLua.peakRssBytes);
       const plainRss = m((r) => r.tsharkPlain.peakRssBytes);
       const answersBytes = m((r) => r.report.answersBytes);
-      const listingsBytes = m((r) => r.report.listingsBytes);
+      const listedS = m((r) => r.listed.ms) / 1000;
+      const listedRss = m((r) => r.listed.peakRssBytes);
+      const listingsBytes = m((r) => r.listed.listingsBytes);
       return {
         table: [
           ['what', 'seconds', 'MB/s', 'peak RSS', 'report/this (time)', 'report/this (RSS)'],
@@ -129,6 +136,14 @@ export const analysis: Benchmark = {
             mib(reportRss),
             '1',
             '1',
+          ],
+          [
+            '  with --listings (segments.jsonl, messages.jsonl too)',
+            fmt(listedS, 2),
+            mbps(listedS),
+            mib(listedRss),
+            fmt(ratio(reportS, listedS), 2),
+            fmt(ratio(reportRss, listedRss), 2),
           ],
           [
             '  the same as a process (npm run report: tsx start-up too)',
@@ -170,7 +185,7 @@ export const analysis: Benchmark = {
             m((r) => r.report.messages),
             0,
           )} chat messages; ` +
-            `its listings segments.jsonl and messages.jsonl ${mib(listingsBytes)}; medians of ${rounds.length} interleaved rounds.`,
+            `its listings (--listings) segments.jsonl and messages.jsonl ${mib(listingsBytes)}; medians of ${rounds.length} interleaved rounds.`,
           "report/this: the report's figure over the row's, in the same run (below 1: the report is faster, or smaller).",
         ],
         data: {

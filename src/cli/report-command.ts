@@ -14,6 +14,7 @@ interface ReportOptions {
   lang: string;
   framing?: string;
   protocol?: string;
+  listings?: boolean;
   checkTshark?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function reportCommand(): Command {
       '--protocol <file>',
       'your protocol description (client and server patterns) to check the messages against',
     )
+    .option('--listings', "also write E's every segment and message: segments.jsonl, messages.jsonl")
     .option('--check-tshark', "then compare answers.json with tshark's own dissection of merged.pcapng")
     .showHelpAfterError()
     .action(async (runDir: string, options: ReportOptions) => {
@@ -54,6 +56,7 @@ async function report(runDir: string, options: ReportOptions): Promise<void> {
     lang: options.lang,
     ...(framing === undefined ? {} : { framing }),
     ...(options.protocol === undefined ? {} : { protocol: resolve(options.protocol) }),
+    listings: options.listings === true,
   });
   // Relative to where the command runs when the file lies below it (what a person types next), else absolute.
   const show = (path: string): string => {
@@ -63,6 +66,8 @@ async function report(runDir: string, options: ReportOptions): Promise<void> {
   const { A, B, C, D, E, F } = answers;
   console.log(`Report for ${runDir} (${options.lang}):`);
   console.log(`  answers.json  ${show(files.answers)}`);
+  if (files.segments !== null) console.log(`  segments      ${show(files.segments)}`);
+  if (files.messages !== null) console.log(`  messages      ${show(files.messages)}`);
   console.log(`  report.md     ${show(files.markdown)}`);
   console.log(`  report.html   ${show(files.html)}`);
   console.log(`  merged        ${show(files.merged)} (${answers.meta.merged.frames} frames)`);

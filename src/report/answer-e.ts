@@ -18,10 +18,6 @@ import type { LabIdentity } from './lab-identity.js';
 
 const TURN_LENGTH = 4000;
 
-/** E's listings beside answers.json (JSON Lines), relative to the run folder. */
-export const SEGMENTS_FILE = 'segments.jsonl';
-export const MESSAGES_FILE = 'messages.jsonl';
-
 /**
  * E: every TCP segment with payload between a client and the server's chat port, the messages whose
  * bytes it carries, and the conformance of every message to docs/PROTOCOL.md (chatlab's framing only: any
@@ -36,13 +32,14 @@ export function buildAnswerE(
 ): { E: AnswerE; listings: Listings; carriesOnlyOne: (frame: number) => boolean } {
   const foreign = framing.framing !== 'chatlab';
   const chatStreams = new Set(lab.chatStreams.map((s) => s.id));
-  const firstCopies = new Set<number>();
+  // Frames whose bytes were the first copy of some (a byte per frame of the capture, not a Set).
+  const firstCopy = new Uint8Array(scan.frameCount + 1);
   for (const stream of lab.chatStreams) {
     for (const direction of [stream.clientToServer, stream.serverToClient]) {
-      for (const chunk of direction.chunks)
-        if (chunk.frames[0] !== undefined) firstCopies.add(chunk.frames[0]);
+      for (const chunk of direction.chunks) firstCopy[chunk.frames[0] ?? 0] = 1;
     }
   }
+  const firstCopies = { has: (frame: number): boolean => firstCopy[frame] === 1 };
   const all = scan.segments;
   const rows: number[] = [];
   let retransmissions = 0;
@@ -79,8 +76,9 @@ export function buildAnswerE(
     framingFrom: framing.from,
     protocol: foreign && description !== null ? description.file : null,
     conversations: foreign ? lab.chatStreams.map((stream) => conversation(stream, lab)) : [],
-    segments: { file: SEGMENTS_FILE, count, retransmissions, bytes, firstFrame, lastFrame },
-    messages: { file: MESSAGES_FILE, count: chat.messages.length, kinds },
+    // The listings' files are named by writeReport when it writes them.
+    segments: { file: null, count, retransmissions, bytes, firstFrame, lastFrame },
+    messages: { file: null, count: chat.messages.length, kinds },
     conformance: {
       ok: problems.length === 0,
       serverOk: problems.every((p) => p.direction === 'client-to-server'),
@@ -106,7 +104,7 @@ export function buildAnswerE(
     const [client, server] = endpoints.get(stream) as [Endpoint, Endpoint];
     const segment: Segment = {
       frame,
-      time: seconds((scan.frames[frame - 1]?.timestampNs ?? t0) - t0),
+      time: seconds((scan.timestampNs(frame) ?? t0) - t0),
       stream: stream.id,
       src: fromClient ? client : server,
       dst: fromClient ? server : client,

@@ -286,15 +286,16 @@ export interface Problem {
 export type ReportFraming = 'chatlab' | 'irc' | 'line' | 'segment' | 'length';
 
 /**
- * A listing too long for answers.json, written beside it as JSON Lines (one JSON value per line, in
- * order): `file` is relative to the run folder, `count` its lines.
+ * A listing too long for answers.json: `count` items, written beside it as JSON Lines (one JSON value per
+ * line, in order) on request (`--listings`): then `file` is its path relative to the run folder, else
+ * null (`readListings` makes the items again from the captures).
  */
 export interface ListingFile {
-  readonly file: string;
+  readonly file: string | null;
   readonly count: number;
 }
 
-/** E's payload segments: the summary here, every `Segment` in `segments.jsonl`. */
+/** E's payload segments: the summary here, every `Segment` in `segments.jsonl` (with `--listings`). */
 export interface SegmentsSummary extends ListingFile {
   /** Segments whose every byte an earlier segment already carried. */
   readonly retransmissions: number;
@@ -305,7 +306,7 @@ export interface SegmentsSummary extends ListingFile {
   readonly lastFrame: number | null;
 }
 
-/** E's messages: the summary here, every `ChatMessage` in `messages.jsonl` (by id). */
+/** E's messages: the summary here, every `ChatMessage` in `messages.jsonl` (by id; with `--listings`). */
 export interface MessagesSummary extends ListingFile {
   /** Messages of each kind (kinds that occur only). */
   readonly kinds: Readonly<Partial<Record<MessageKind, number>>>;
@@ -313,8 +314,9 @@ export interface MessagesSummary extends ListingFile {
 
 /**
  * Every segment and every message of E, which answers.json only counts (`E.segments`, `E.messages`):
- * what `writeReport` streams into segments.jsonl and messages.jsonl, and what the report's own sections
- * read. `segments` is built when first read; `eachSegment` gives them one at a time without keeping them.
+ * what the report's own sections read, and what `writeReport` streams into segments.jsonl and
+ * messages.jsonl when asked to. `segments` is built when first read; `eachSegment` gives them one at a
+ * time without keeping them.
  */
 export interface Listings {
   readonly messages: readonly ChatMessage[];
@@ -332,9 +334,9 @@ export interface AnswerE {
   readonly protocol: string | null;
   /** Each chat connection's bytes in order, both directions (foreign framings only). */
   readonly conversations: readonly StreamConversation[];
-  /** Every payload segment: counted here, listed in `segments.file` (segments.jsonl). */
+  /** Every payload segment: counted here, listed in `segments.file` (segments.jsonl, with --listings). */
   readonly segments: SegmentsSummary;
-  /** Every message: counted here, listed in `messages.file` (messages.jsonl). */
+  /** Every message: counted here, listed in `messages.file` (messages.jsonl, with --listings). */
   readonly messages: MessagesSummary;
   readonly conformance: {
     /** No problem at all. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { readPcapFile } from '../pcap/index.js';
 import { ReportError } from './report-error.js';
 import { twoClientSession } from '../../test/support/test-session.js';
-import { writeReport } from './write-report.js';
+import type { Answers } from './answers.js';
+import { readListings, writeReport } from './write-report.js';
 
 const run = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -27,7 +29,7 @@ async function session(): Promise<string> {
 describe('writeReport', () => {
   it('writes answers.json, report.md, report.html and captures/merged.pcapng into the run folder', async () => {
     const runDir = await session();
-    const { answers, listings, files } = await writeReport(runDir, { lang: 'en' });
+    const { answers, listings, files } = await writeReport(runDir, { lang: 'en', listings: true });
     expect(files).toEqual({
       answers: join(runDir, 'answers.json'),
       segments: join(runDir, 'segments.jsonl'),
@@ -38,8 +40,9 @@ describe('writeReport', () => {
     });
     expect(JSON.parse(await readFile(files.answers, 'utf8'))).toEqual(answers);
     // E's listings, one JSON value a line, as counted in answers.json.
-    const lines = async (file: string): Promise<unknown[]> =>
-      (await readFile(file, 'utf8'))
+    expect([answers.E.segments.file, answers.E.messages.file]).toEqual(['segments.jsonl', 'messages.jsonl']);
+    const lines = async (file: string | null): Promise<unknown[]> =>
+      (await readFile(file ?? '', 'utf8'))
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as unknown);
@@ -69,6 +72,17 @@ describe('writeReport', () => {
     }
     expect(markdown).toContain('```mermaid');
     expect(markdown).toContain('A = chatlab');
+  });
+
+  it("writes E's listings only on request; without them readListings makes them again", async () => {
+    const runDir = await session();
+    const { answers, listings, files } = await writeReport(runDir, { lang: 'en' });
+    expect([files.segments, files.messages]).toEqual([null, null]);
+    expect([answers.E.segments.file, answers.E.messages.file]).toEqual([null, null]);
+    expect(existsSync(join(runDir, 'segments.jsonl'))).toBe(false);
+    const again = await readListings(runDir, JSON.parse(await readFile(files.answers, 'utf8')) as Answers);
+    expect(again.segments).toEqual(listings.segments);
+    expect(again.messages).toEqual(listings.messages);
   });
 
   it('writes a self-contained page: no script, nothing fetched, every section with its id', async () => {

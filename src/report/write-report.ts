@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
 import { analyseRun } from './analyse-run.js';
-import type { Answers, ChatMessage, Listings, ListingFile, ReportFraming, Segment } from './answers.js';
+import type { Answers, ChatMessage, Listings, ReportFraming, Segment } from './answers.js';
 import { renderHtml } from './html-renderer.js';
 import { DEFAULT_LANG, type Lang, messagesFor } from './i18n/index.js';
 import { renderMarkdown } from './markdown-renderer.js';
@@ -18,14 +18,24 @@ export interface WriteReportOptions {
   readonly framing?: ReportFraming;
   /** A protocol description to check a foreign chat against (`--protocol`). */
   readonly protocol?: string;
+  /**
+   * Also write E's listings, every segment and every message, beside answers.json (`--listings`):
+   * segments.jsonl and messages.jsonl. Default false: answers.json counts them, the report shows the
+   * first ones, and `readListings` makes them again from the captures.
+   */
+  readonly listings?: boolean;
 }
+
+/** E's listings beside answers.json (JSON Lines), relative to the run folder. */
+export const SEGMENTS_FILE = 'segments.jsonl';
+export const MESSAGES_FILE = 'messages.jsonl';
 
 /** Absolute paths of what `writeReport` wrote. */
 export interface ReportFiles {
   readonly answers: string;
-  /** E's listings beside answers.json, JSON Lines: every payload segment, every message. */
-  readonly segments: string;
-  readonly messages: string;
+  /** E's listings beside answers.json, JSON Lines: every payload segment, every message (null: not written). */
+  readonly segments: string | null;
+  readonly messages: string | null;
   readonly markdown: string;
   readonly html: string;
   readonly merged: string;
@@ -36,21 +46,34 @@ const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Answers the lab's questions from a run folder's captures and writes, into that folder, `answers.json`
- * with E's listings `segments.jsonl` and `messages.jsonl` beside it, `report.md`, `report.html` and the
- * merged capture `captures/merged.pcapng` (frame numbers in the answers are that file's).
+ * (with E's listings `segments.jsonl` and `messages.jsonl` beside it when `listings` is set), `report.md`,
+ * `report.html` and the merged capture `captures/merged.pcapng` (frame numbers in the answers are that
+ * file's).
  */
 export async function writeReport(
   runDir: string,
   options: WriteReportOptions = {},
 ): Promise<{ answers: Answers; listings: Listings; files: ReportFiles }> {
-  const { folder, table, answers, listings, tcp } = await analyseRun(runDir, {
+  const analysis = await analyseRun(runDir, {
     ...(options.framing === undefined ? {} : { framing: options.framing }),
     ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
   });
+  const { folder, table, listings, tcp } = analysis;
+  const listed = options.listings === true;
+  const answers: Answers = listed
+    ? {
+        ...analysis.answers,
+        E: {
+          ...analysis.answers.E,
+          segments: { ...analysis.answers.E.segments, file: SEGMENTS_FILE },
+          messages: { ...analysis.answers.E.messages, file: MESSAGES_FILE },
+        },
+      }
+    : analysis.answers;
   const files: ReportFiles = {
     answers: join(folder.dir, 'answers.json'),
-    segments: join(folder.dir, answers.E.segments.file),
-    messages: join(folder.dir, answers.E.messages.file),
+    segments: listed ? join(folder.dir, SEGMENTS_FILE) : null,
+    messages: listed ? join(folder.dir, MESSAGES_FILE) : null,
     markdown: join(folder.dir, 'report.md'),
     html: join(folder.dir, 'report.html'),
     merged: join(folder.capturesDir, MERGED_FILE),
@@ -66,8 +89,8 @@ export async function writeReport(
     listings,
     tcpStreams: tcp.streams,
   });
-  await writeJsonLines(files.segments, listings.eachSegment());
-  await writeJsonLines(files.messages, listings.messages);
+  if (files.segments !== null) await writeJsonLines(files.segments, listings.eachSegment());
+  if (files.messages !== null) await writeJsonLines(files.messages, listings.messages);
   await writeFile(files.answers, `${JSON.stringify(answers, null, 2)}\n`);
   await writeFile(files.markdown, renderMarkdown(document));
   await writeFile(files.html, renderHtml(document));
@@ -122,19 +145,27 @@ function dissectorPath(): string {
   return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
 }
 
-/** E's listings of a written report, read back from segments.jsonl and messages.jsonl (for comparisons). */
+/**
+ * E's listings of a written report (for comparisons): read back from segments.jsonl and messages.jsonl
+ * when it wrote them, else made again from the run's captures, cut as its answers say (framing, protocol).
+ */
 export async function readListings(
   runDir: string,
   answers: Answers,
-): Promise<{ segments: Segment[]; messages: ChatMessage[] }> {
-  return {
-    segments: await readJsonLines<Segment>(runDir, answers.E.segments),
-    messages: await readJsonLines<ChatMessage>(runDir, answers.E.messages),
-  };
+): Promise<{ segments: readonly Segment[]; messages: readonly ChatMessage[] }> {
+  const { segments, messages, framing, protocol } = answers.E;
+  if (segments.file !== null && messages.file !== null) {
+    return {
+      segments: await readJsonLines<Segment>(join(runDir, segments.file)),
+      messages: await readJsonLines<ChatMessage>(join(runDir, messages.file)),
+    };
+  }
+  const { listings } = await analyseRun(runDir, { framing, ...(protocol === null ? {} : { protocol }) });
+  return { segments: listings.segments, messages: listings.messages };
 }
 
-async function readJsonLines<T>(runDir: string, listing: ListingFile): Promise<T[]> {
-  const file = await open(join(runDir, listing.file));
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  const file = await open(path);
   const items: T[] = [];
   try {
     for await (const line of file.readLines()) if (line !== '') items.push(JSON.parse(line) as T);

@@ -83,11 +83,11 @@ describe('answers.json agrees with tshark', () => {
     'and says where they differ',
     async () => {
       const dir = await twoClientSession().session.write(await tempRun());
-      const { listings, files } = await writeReport(dir);
+      const { listings, files } = await writeReport(dir, { listings: true });
       const segment = listings.segments[0];
       const { writeFile } = await import('node:fs/promises');
       const tampered = [{ ...segment, payloadLength: 1 }, ...listings.segments.slice(1)];
-      await writeFile(files.segments, tampered.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      await writeFile(files.segments ?? '', tampered.map((s) => `${JSON.stringify(s)}\n`).join(''));
       expect(await compareWithTshark(dir)).toEqual([
         {
           question: 'E',
