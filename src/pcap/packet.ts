@@ -60,5 +60,7 @@ export function findLayer<K extends LayerKind>(
   packet: Packet,
   kind: K,
 ): Extract<Layer, { kind: K }> | undefined {
-  return packet.layers.find((layer): layer is Extract<Layer, { kind: K }> => layer.kind === kind);
+  // A loop, not find(): this runs several times a frame, and a callback would be a closure each time.
+  for (const layer of packet.layers) if (layer.kind === kind) return layer as Extract<Layer, { kind: K }>;
+  return undefined;
 }

@@ -17,7 +17,10 @@ export interface TcpReassemblerOptions {
 export class TcpReassembler {
   /** All streams in order of first appearance (`id` = index). */
   readonly streams: TcpStream[] = [];
-  private readonly current = new Map<string, TcpStream>();
+  /** The current stream of each pair of endpoints: by the lower endpoint's key, then the higher's. */
+  private readonly current = new Map<number, Map<number, TcpStream>>();
+  /** A number for each address seen, so that an endpoint's key is a number (address number, port). */
+  private readonly addressIds = new Map<string, number>();
 
   constructor(private readonly options: TcpReassemblerOptions = {}) {}
 
@@ -25,13 +28,18 @@ export class TcpReassembler {
   push(packet: Packet): TcpStream | undefined {
     const { ip, tcp } = packet;
     if (ip === undefined || tcp === undefined) return undefined;
-    const src: TcpEndpoint = { ip: ip.src, port: tcp.srcPort };
-    const dst: TcpEndpoint = { ip: ip.dst, port: tcp.dstPort };
-    const key = streamKey(src, dst);
+    const srcKey = this.endpointKey(ip.src, tcp.srcPort);
+    const dstKey = this.endpointKey(ip.dst, tcp.dstPort);
+    const [low, high] = srcKey < dstKey ? [srcKey, dstKey] : [dstKey, srcKey];
+    let pairs = this.current.get(low);
+    if (pairs === undefined) this.current.set(low, (pairs = new Map<number, TcpStream>()));
     const openingSyn = tcp.flags.syn && !tcp.flags.ack;
-    let stream = this.current.get(key);
-    if (stream !== undefined && openingSyn && isNewConnection(stream, src, tcp.seq)) stream = undefined;
+    let stream = pairs.get(high);
+    if (stream !== undefined && openingSyn && isNewConnection(stream, ip.src, tcp.srcPort, tcp.seq))
+      stream = undefined;
     if (stream === undefined) {
+      const src: TcpEndpoint = { ip: ip.src, port: tcp.srcPort };
+      const dst: TcpEndpoint = { ip: ip.dst, port: tcp.dstPort };
       // The SYN's sender is the client; a SYN-ACK's receiver is; otherwise assume the first sender is.
       const senderIsServer = tcp.flags.syn && tcp.flags.ack;
       const [client, server] = senderIsServer ? [dst, src] : [src, dst];
@@ -44,20 +52,29 @@ export class TcpReassembler {
         this.options.onChunk,
       );
       this.streams.push(stream);
-      this.current.set(key, stream);
+      pairs.set(high, stream);
     }
-    const fromClient = sameEndpoint(src, stream.client);
+    const fromClient = tcp.srcPort === stream.client.port && ip.src === stream.client.ip;
     if (openingSyn && fromClient) stream.handshakeSeen = true;
     stream.packets += 1;
     stream.lastFrame = packet.frame;
     stream.lastTimestampNs = packet.timestampNs;
     const direction = fromClient ? stream.clientToServer : stream.serverToClient;
-    const payload = packet.data.subarray(
-      packet.payload.offset,
-      packet.payload.offset + packet.payload.length,
-    );
+    const payload =
+      packet.payload.length === 0
+        ? NO_BYTES
+        : packet.data.subarray(packet.payload.offset, packet.payload.offset + packet.payload.length);
     direction.add(packet.frame, tcp.seq, tcp.flags, payload);
     return stream;
+  }
+
+  private endpointKey(address: string, port: number): number {
+    let id = this.addressIds.get(address);
+    if (id === undefined) {
+      id = this.addressIds.size;
+      this.addressIds.set(address, id);
+    }
+    return id * 65536 + port;
   }
 
   /** Flushes out-of-order segments that were never preceded by their missing bytes (see `gaps`). */
@@ -69,20 +86,12 @@ export class TcpReassembler {
   }
 }
 
-function streamKey(a: TcpEndpoint, b: TcpEndpoint): string {
-  const left = `${a.ip}]${a.port}`;
-  const right = `${b.ip}]${b.port}`;
-  return left < right ? `${left}|${right}` : `${right}|${left}`;
-}
-
-function sameEndpoint(a: TcpEndpoint, b: TcpEndpoint): boolean {
-  return a.port === b.port && a.ip === b.ip;
-}
+const NO_BYTES = Buffer.alloc(0);
 
 /** A SYN on a known 4-tuple opens a new connection unless it repeats the stream's own SYN. */
-function isNewConnection(stream: TcpStream, src: TcpEndpoint, seq: number): boolean {
+function isNewConnection(stream: TcpStream, ip: string, port: number, seq: number): boolean {
   if (stream.closed) return true;
-  if (!sameEndpoint(src, stream.client)) return true;
+  if (port !== stream.client.port || ip !== stream.client.ip) return true;
   const initial = stream.clientToServer.initialSequence;
   return initial !== undefined && initial !== (seq + 1) >>> 0;
 }

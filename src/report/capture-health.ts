@@ -69,6 +69,42 @@ class Tally {
 }
 
 /**
+ * One host's frames of the last DUPLICATE_WINDOW_NS, in time order, with how many of each key: a frame
+ * is compared byte by byte only with the earlier ones of its key (a queue with a head, not shift()).
+ */
+class RecentFrames {
+  readonly #frames: { key: number; data: Buffer; timestampNs: bigint }[] = [];
+  #head = 0;
+  readonly #keys = new Map<number, number>();
+
+  /** Whether the same bytes came within the window; then remembers this frame. */
+  seen(key: number, data: Buffer, timestampNs: bigint): boolean {
+    const oldest = timestampNs - DUPLICATE_WINDOW_NS;
+    for (let first = this.#frames[this.#head]; first !== undefined; first = this.#frames[this.#head]) {
+      if (first.timestampNs >= oldest) break;
+      const left = (this.#keys.get(first.key) ?? 1) - 1;
+      if (left === 0) this.#keys.delete(first.key);
+      else this.#keys.set(first.key, left);
+      this.#head += 1;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#frames.length) {
+      this.#frames.splice(0, this.#head);
+      this.#head = 0;
+    }
+    let twice = false;
+    if (this.#keys.has(key)) {
+      for (let i = this.#head; i < this.#frames.length && !twice; i += 1) {
+        const seen = this.#frames[i];
+        twice = seen !== undefined && seen.key === key && seen.data.equals(data);
+      }
+    }
+    this.#frames.push({ key, data, timestampNs });
+    this.#keys.set(key, (this.#keys.get(key) ?? 0) + 1);
+    return twice;
+  }
+}
+
+/**
  * Collects, frame by frame during the report's one pass over the merged capture, what shows that a capture
  * is not what a wire carried: frames longer than the MTU (segmentation offload), checksums a receiver would
  * reject (checksum offload), snap-length cuts, one packet recorded twice, and clocks that disagree.
@@ -84,7 +120,7 @@ export class HealthCollector {
   #ipVerified = 0;
   #transportVerified = 0;
   #largest = 0;
-  readonly #recent = new Map<string, { key: number; data: Buffer; timestampNs: bigint }[]>();
+  readonly #recent = new Map<string, RecentFrames>();
 
   observe(frame: MergedFrame, packet: Packet): void {
     const ip = findLayer(packet, 'ipv4') ?? findLayer(packet, 'ipv6');
@@ -114,12 +150,9 @@ export class HealthCollector {
     const key = headHash(frame.data, 64);
     const twice: string[] = [];
     for (const host of frame.hosts) {
-      let list = this.#recent.get(host);
-      if (list === undefined) this.#recent.set(host, (list = []));
-      while (list.length > 0 && frame.timestampNs - (list[0]?.timestampNs ?? 0n) > DUPLICATE_WINDOW_NS)
-        list.shift();
-      if (list.some((seen) => seen.key === key && seen.data.equals(frame.data))) twice.push(host);
-      list.push({ key, data: frame.data, timestampNs: frame.timestampNs });
+      let recent = this.#recent.get(host);
+      if (recent === undefined) this.#recent.set(host, (recent = new RecentFrames()));
+      if (recent.seen(key, frame.data, frame.timestampNs)) twice.push(host);
     }
     if (twice.length > 0) this.#duplicates.add(frame, twice);
   }

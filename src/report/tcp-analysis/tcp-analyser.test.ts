@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { dissect, type PcapRecord, TcpReassembler } from '../../pcap/index.js';
 import { analyseTcpRecords } from './analyse-records.js';
+import { TcpAnalyser } from './tcp-analyser.js';
+import { buildTcpAnalysisAnswer } from './tcp-analysis-answer.js';
 import {
   cleanScenario,
   fastRetransmitScenario,
@@ -65,6 +68,30 @@ describe('TcpAnalyser', () => {
     const ack = analysis.frames.get((retransmission ?? 0) + 1);
     expect(ack?.acksFrame).toBe((retransmission ?? 0) - 1);
     expect(ack?.ackRtt).toBeCloseTo(0.301, 6);
+  });
+
+  it.each(
+    [cleanScenario, fastRetransmitScenario, timeoutScenario, reorderScenario, zeroWindowScenario].map(
+      (build) => [build().name, build] as const,
+    ),
+  )('%s: keeping only flagged frames gives the same answer', (_name, build) => {
+    const analyse = (records: readonly PcapRecord[], keepAcks: boolean): TcpAnalyser => {
+      const reassembler = new TcpReassembler();
+      const analyser = new TcpAnalyser(records[0]?.timestampNs ?? null, keepAcks);
+      for (const record of records) {
+        const packet = dissect(record);
+        const stream = reassembler.push(packet);
+        if (stream !== undefined) analyser.push(packet, stream);
+      }
+      return analyser;
+    };
+    const { records } = build().capture;
+    const udp = { datagrams: 0, checked: 0, lostCount: 0, lost: [] };
+    const [all, flaggedOnly] = [analyse(records, true), analyse(records, false)];
+    expect(buildTcpAnalysisAnswer(flaggedOnly, udp, String)).toEqual(
+      buildTcpAnalysisAnswer(all, udp, String),
+    );
+    expect([...flaggedOnly.frames.values()].every((f) => f.flags.length > 0)).toBe(true);
   });
 
   it('draws each segment and each ACK on the graph, retransmissions marked', () => {

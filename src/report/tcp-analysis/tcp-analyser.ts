@@ -28,6 +28,8 @@ export interface AnalysedStream {
   readonly serverToClient: TcpDirectionState;
   synNs: bigint | null;
   firstRttNs: bigint | null;
+  /** Every ACK RTT of the stream (tcp.analysis.ack_rtt), summed in frame order, in seconds. */
+  readonly ackRtt: { samples: number; min: number; max: number; sum: number };
 }
 
 /**
@@ -39,8 +41,15 @@ export class TcpAnalyser {
   readonly streams = new Map<number, AnalysedStream>();
   readonly frames = new Map<number, TcpFrameAnalysis>();
 
-  /** `firstNs`: the capture's first frame, from which graph times are counted. */
-  constructor(private firstNs: bigint | null = null) {}
+  /**
+   * `firstNs`: the capture's first frame, from which graph times are counted. `keepAcks` false: `frames`
+   * keeps only the frames with a flag (an ACK's RTT still counts in its stream's `ackRtt`), as the report
+   * does on big captures where nearly every frame acknowledges a segment.
+   */
+  constructor(
+    private firstNs: bigint | null = null,
+    private readonly keepAcks = true,
+  ) {}
 
   push(
     packet: Packet,
@@ -64,6 +73,7 @@ export class TcpAnalyser {
         serverToClient: new TcpDirectionState(),
         synNs: null,
         firstRttNs: null,
+        ackRtt: { samples: 0, min: Infinity, max: 0, sum: 0 },
       };
       this.streams.set(stream.id, s);
     }
@@ -215,7 +225,14 @@ export class TcpAnalyser {
         mark: 'ack',
       });
     }
-    if (marks.size > 0 || result.acksFrame !== undefined) {
+    if (result.ackRtt !== undefined) {
+      const rtt = s.ackRtt;
+      rtt.samples += 1;
+      rtt.min = Math.min(rtt.min, result.ackRtt);
+      rtt.max = Math.max(rtt.max, result.ackRtt);
+      rtt.sum += result.ackRtt;
+    }
+    if (marks.size > 0 || (this.keepAcks && result.acksFrame !== undefined)) {
       this.frames.set(packet.frame, { frame: packet.frame, stream: stream.id, flags: [...marks], ...result });
     }
   }

@@ -58,12 +58,8 @@ export function buildTcpAnalysisAnswer(
   udp: UdpLossAnswer,
   nameOf: (ip: string) => string,
 ): TcpAnalysisAnswer {
-  const perStream = new Map<
-    number,
-    { counts: Map<TcpAnalysisFlag, number[]>; rtts: number[]; dup: number }
-  >();
-  for (const stream of analyser.streams.keys())
-    perStream.set(stream, { counts: new Map(), rtts: [], dup: 0 });
+  const perStream = new Map<number, { counts: Map<TcpAnalysisFlag, number[]>; dup: number }>();
+  for (const stream of analyser.streams.keys()) perStream.set(stream, { counts: new Map(), dup: 0 });
   const totals: Partial<Record<TcpAnalysisFlag, number>> = {};
   for (const result of analyser.frames.values()) {
     const entry = perStream.get(result.stream);
@@ -74,11 +70,10 @@ export function buildTcpAnalysisAnswer(
       if (frames === undefined) entry.counts.set(flag, (frames = []));
       frames.push(result.frame);
     }
-    if (result.ackRtt !== undefined) entry.rtts.push(result.ackRtt);
     if (result.dupAckNum !== undefined) entry.dup = Math.max(entry.dup, result.dupAckNum);
   }
   const streams = [...analyser.streams.values()].map((s) => {
-    const entry = perStream.get(s.id) ?? { counts: new Map<TcpAnalysisFlag, number[]>(), rtts: [], dup: 0 };
+    const entry = perStream.get(s.id) ?? { counts: new Map<TcpAnalysisFlag, number[]>(), dup: 0 };
     const counts: Partial<Record<TcpAnalysisFlag, number>> = {};
     const frames: Partial<Record<TcpAnalysisFlag, readonly number[]>> = {};
     for (const flag of TCP_ANALYSIS_FLAGS) {
@@ -87,7 +82,7 @@ export function buildTcpAnalysisAnswer(
       counts[flag] = list.length;
       frames[flag] = list.slice(0, FRAMES_LISTED);
     }
-    return streamAnswer(s, counts, frames, entry.dup, entry.rtts, nameOf);
+    return streamAnswer(s, counts, frames, entry.dup, nameOf);
   });
   return { totals, streams, udp };
 }
@@ -97,17 +92,9 @@ function streamAnswer(
   counts: Partial<Record<TcpAnalysisFlag, number>>,
   frames: Partial<Record<TcpAnalysisFlag, readonly number[]>>,
   maxDuplicateAcks: number,
-  rtts: readonly number[],
   nameOf: (ip: string) => string,
 ): TcpStreamAnalysis {
-  let min = Infinity;
-  let max = 0;
-  let sum = 0;
-  for (const rtt of rtts) {
-    min = Math.min(min, rtt);
-    max = Math.max(max, rtt);
-    sum += rtt;
-  }
+  const { samples, min, max, sum } = s.ackRtt;
   return {
     stream: s.id,
     client: `${s.client.ip}:${s.client.port}`,
@@ -119,7 +106,7 @@ function streamAnswer(
     counts,
     frames,
     maxDuplicateAcks,
-    ackRtt: rtts.length === 0 ? null : { samples: rtts.length, min, mean: sum / rtts.length, max },
+    ackRtt: samples === 0 ? null : { samples, min, mean: sum / samples, max },
     initialRtt: s.firstRttNs === null ? null : Number(s.firstRttNs) / 1e9,
   };
 }
