@@ -98,13 +98,20 @@ function gradeC(sheet: AnswerSheet, { answers, frames }: CaptureFacts, lang: Gra
         );
   return {
     question: 'C',
-    score: expected !== null && given === expected ? 1 : 0,
+    score:
+      expected !== null && (given === expected || (expected === 'TCP and UDP' && namesBoth(sheet))) ? 1 : 0,
     feedback: say(
       lang,
       `Esperado ${expected ?? '?'}${where}; você respondeu ${shown(sheet['C.transport'], lang)}.`,
       `Expected ${expected ?? '?'}${where}; you answered ${shown(sheet['C.transport'], lang)}.`,
     ),
   };
+}
+
+/** A chat over both transports (docs/PROTOCOL.md §10) is answered by naming both. */
+function namesBoth(sheet: AnswerSheet): boolean {
+  const words: string[] = (sheet['C.transport'] ?? '').toUpperCase().match(/[A-Z]+/g) ?? [];
+  return words.includes('TCP') && words.includes('UDP');
 }
 
 function gradeD(sheet: AnswerSheet, { answers, frames }: CaptureFacts, lang: GradeLang): QuestionGrade {

@@ -50,6 +50,7 @@ describe('analyseRun', () => {
     ]);
     expect(answers.D.clients[0]?.connections[0]).toEqual({
       sourcePort: 40001,
+      transport: 'TCP',
       stream: 0,
       frame: arp + 1,
       http: false,

@@ -86,12 +86,20 @@ function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
   }
   const first = lab.chatStreams[0];
   const handshake = first === undefined ? undefined : scan.handshakes.get(first);
+  const datagrams = lab.chatFlows.reduce((sum, f) => sum + f.frames, 0);
+  const overTcp = lab.chatStreams.length > 0;
+  const overUdp = lab.chatFlows.length > 0;
   return {
-    transport: lab.chatStreams.length > 0 ? 'TCP' : null,
+    transport: overTcp && overUdp ? 'TCP and UDP' : overTcp ? 'TCP' : overUdp ? 'UDP' : null,
     counts: { tcp, udp, other: total - tcp - udp },
     total,
     otherByProtocol,
-    chatFrames: lab.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), 0),
+    chatFrames: lab.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), datagrams),
+    chatDatagrams: datagrams,
+    firstDatagram: lab.chatFlows.reduce<number | null>(
+      (min, f) => Math.min(min ?? f.firstFrame, f.firstFrame),
+      null,
+    ),
     handshake: handshake === undefined ? [] : [handshake.syn, handshake.synAck, handshake.ack],
     conversations: conversations(scan, lab),
   };
@@ -102,12 +110,23 @@ function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): Answer
   return {
     serverPort: lab.server?.port ?? null,
     clients: lab.clients.map((client) => {
-      const connections = client.streams.map((stream) => ({
-        sourcePort: stream.client.port,
-        stream: stream.id,
-        frame: scan.handshakes.get(stream)?.syn ?? stream.firstFrame,
-        http: httpStreams.has(stream.id),
-      }));
+      const server = lab.server;
+      const connections = [
+        ...client.streams.map((stream) => ({
+          sourcePort: stream.client.port,
+          transport: 'TCP' as const,
+          stream: stream.id,
+          frame: scan.handshakes.get(stream)?.syn ?? stream.firstFrame,
+          http: httpStreams.has(stream.id),
+        })),
+        ...client.flows.map((flow) => ({
+          sourcePort: (flow.a.ip === server?.ip && flow.a.port === server.port ? flow.b : flow.a).port,
+          transport: 'UDP' as const,
+          stream: -1,
+          frame: flow.firstFrame,
+          http: false,
+        })),
+      ].sort((x, y) => x.frame - y.frame);
       return {
         name: client.name,
         ip: client.ip,
@@ -132,15 +151,22 @@ function conversations(scan: CaptureScan, lab: LabIdentity): Conversation[] {
     bytes: { toServer: s.clientToServer.length, toClient: s.serverToClient.length },
     chat: chat.has(s),
   }));
-  const udp = [...scan.udpFlows.values()].map((f): Conversation => ({
-    transport: 'UDP',
-    client: at(f.a),
-    server: at(f.b),
-    stream: null,
-    firstFrame: f.firstFrame,
-    frames: f.frames,
-    bytes: null,
-    chat: false,
-  }));
+  const chatFlows = new Set(lab.chatFlows);
+  const isServer = (e: { ip: string; port: number }): boolean =>
+    e.ip === lab.server?.ip && e.port === lab.server.port;
+  const udp = [...scan.udpFlows.values()].map((f): Conversation => {
+    // A chat flow is shown as a connection is: the client first, the server's chat port second.
+    const [client, server] = isServer(f.a) ? [f.b, f.a] : [f.a, f.b];
+    return {
+      transport: 'UDP',
+      client: at(client),
+      server: at(server),
+      stream: null,
+      firstFrame: f.firstFrame,
+      frames: f.frames,
+      bytes: null,
+      chat: chatFlows.has(f),
+    };
+  });
   return [...tcp, ...udp].sort((x, y) => x.firstFrame - y.firstFrame);
 }

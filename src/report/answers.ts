@@ -114,15 +114,18 @@ export interface AnswerB {
 }
 
 export interface AnswerC {
-  /** The transport protocol of the chat connections. */
-  readonly transport: 'TCP' | 'UDP' | null;
+  /** The transport protocol of the chat: its connections (TCP), its datagrams (UDP), or both to one port. */
+  readonly transport: 'TCP' | 'UDP' | 'TCP and UDP' | null;
   /** Frames of the merged capture by transport: TCP, UDP, or anything else (ARP, ICMP, ICMPv6...). */
   readonly counts: { readonly tcp: number; readonly udp: number; readonly other: number };
   readonly total: number;
   /** The "other" frames by protocol: `arp`, `icmpv6`, `icmp`, `ipv6`, ... */
   readonly otherByProtocol: Readonly<Record<string, number>>;
-  /** Frames between clients and the server's chat port (handshakes, data, ACKs, FINs). */
+  /** Frames between clients and the server's chat port (handshakes, data, ACKs, FINs; datagrams). */
   readonly chatFrames: number;
+  /** Of those, the UDP datagrams, and the first of them (null without any). */
+  readonly chatDatagrams: number;
+  readonly firstDatagram: number | null;
   /** The first connection's three-way handshake: SYN, SYN-ACK, ACK frames (null where not captured). */
   readonly handshake: readonly (number | null)[];
   /** Every TCP and UDP conversation of the capture (client to client ones too), the chat's marked. */
@@ -147,9 +150,11 @@ export interface Conversation {
 
 export interface Connection {
   readonly sourcePort: number;
-  /** TCP stream number, as Wireshark's `tcp.stream`. */
+  /** TCP: a connection; UDP: the datagrams from one source port (no connection, so no stream number). */
+  readonly transport: 'TCP' | 'UDP';
+  /** TCP stream number, as Wireshark's `tcp.stream`; -1 for UDP. */
   readonly stream: number;
-  /** First frame of the connection (its SYN when captured). */
+  /** First frame of the connection (its SYN when captured), or the first datagram. */
   readonly frame: number;
   /** True when it started with an HTTP request instead of chat (docs/PROTOCOL.md §7). */
   readonly http: boolean;

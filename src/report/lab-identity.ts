@@ -1,6 +1,6 @@
 import type { TcpStream } from '../pcap/index.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
-import type { CaptureScan } from './capture-scan.js';
+import type { CaptureScan, UdpFlow } from './capture-scan.js';
 import type { RunInfo } from './run-record.js';
 
 export interface IdentifiedHost {
@@ -15,7 +15,13 @@ export interface LabIdentity {
   readonly server: (IdentifiedHost & { readonly port: number }) | null;
   /** Connections to the server's chat port, in order of first appearance. */
   readonly chatStreams: readonly TcpStream[];
-  readonly clients: readonly (IdentifiedHost & { readonly streams: readonly TcpStream[] })[];
+  /** UDP flows to the server's chat port (chatlab answers on UDP too, docs/PROTOCOL.md §10). */
+  readonly chatFlows: readonly UdpFlow[];
+  readonly clients: readonly (IdentifiedHost & {
+    readonly streams: readonly TcpStream[];
+    /** Its UDP flows to the server's chat port, each from one source port. */
+    readonly flows: readonly UdpFlow[];
+  })[];
   /** Host name of every address known by name (run.json, or the capture file the address dominates). */
   readonly nameOf: (ip: string) => string;
   /** The address of each capture file's host, when one stands out. */
@@ -43,11 +49,15 @@ export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIden
   }
   const nameOf = (ip: string): string => names.get(ip) ?? ip;
   const streams = scan.reassembler.streams;
-  const endpoint = chooseServer(streams, runInfo, warnings);
+  const flows = [...scan.udpFlows.values()];
+  const endpoint = chooseServer(streams, flows, runInfo, warnings);
   if (endpoint === null) {
-    return { server: null, chatStreams: [], clients: [], nameOf, ipOfHost, warnings };
+    return { server: null, chatStreams: [], chatFlows: [], clients: [], nameOf, ipOfHost, warnings };
   }
   const chatStreams = streams.filter((s) => s.server.ip === endpoint.ip && s.server.port === endpoint.port);
+  const isServer = (e: { ip: string; port: number }): boolean =>
+    e.ip === endpoint.ip && e.port === endpoint.port;
+  const chatFlows = flows.filter((f) => isServer(f.a) !== isServer(f.b));
   const address = (ip: string): IdentifiedHost => {
     const macs = [...(scan.macsByIp.get(ip) ?? new Map<string, { count: number; firstFrame: number }>())];
     macs.sort((a, b) => b[1].count - a[1].count);
@@ -58,16 +68,19 @@ export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIden
     }
     return { name: nameOf(ip), ip, mac: best?.[0] ?? null, frame: best?.[1].firstFrame ?? null };
   };
-  const byClient = new Map<string, TcpStream[]>();
-  for (const stream of chatStreams) {
-    const list = byClient.get(stream.client.ip);
-    if (list === undefined) byClient.set(stream.client.ip, [stream]);
-    else list.push(stream);
-  }
+  const byClient = new Map<string, { streams: TcpStream[]; flows: UdpFlow[] }>();
+  const of = (ip: string): { streams: TcpStream[]; flows: UdpFlow[] } => {
+    let entry = byClient.get(ip);
+    if (entry === undefined) byClient.set(ip, (entry = { streams: [], flows: [] }));
+    return entry;
+  };
+  for (const stream of chatStreams) of(stream.client.ip).streams.push(stream);
+  for (const flow of chatFlows) of(isServer(flow.a) ? flow.b.ip : flow.a.ip).flows.push(flow);
   return {
     server: { ...address(endpoint.ip), port: endpoint.port },
     chatStreams,
-    clients: [...byClient].map(([ip, list]) => ({ ...address(ip), streams: list })),
+    chatFlows,
+    clients: [...byClient].map(([ip, entry]) => ({ ...address(ip), ...entry })),
     nameOf,
     ipOfHost,
     warnings,
@@ -76,13 +89,15 @@ export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIden
 
 function chooseServer(
   streams: readonly TcpStream[],
+  flows: readonly UdpFlow[],
   runInfo: RunInfo | null,
   warnings: string[],
 ): { ip: string; port: number } | null {
   const runServer = runInfo?.hosts.find((h) => h.role === 'server');
   const runPort = runInfo?.serverPort ?? null;
   if (runServer?.ip !== undefined && runPort !== null) {
-    const found = streams.some((s) => s.server.ip === runServer.ip && s.server.port === runPort);
+    const at = (e: { ip: string; port: number }): boolean => e.ip === runServer.ip && e.port === runPort;
+    const found = streams.some((s) => at(s.server)) || flows.some((f) => at(f.a) || at(f.b));
     if (found) return { ip: runServer.ip, port: runPort };
     warnings.push(
       `run.json names ${runServer.ip}:${runPort} as the server, but no connection to it was captured`,
@@ -102,6 +117,21 @@ function chooseServer(
     else entry.score += score;
   }
   const best = [...scores.values()].sort((a, b) => b.score - a.score)[0];
-  if (best === undefined) warnings.push('no TCP connection was captured: there is no chat server to find');
-  return best === undefined ? null : { ip: best.ip, port: best.port };
+  if (best !== undefined) return { ip: best.ip, port: best.port };
+  // No TCP connection: a chat over UDP, whose server is the endpoint that the most flows share.
+  const shared = new Map<string, { ip: string; port: number; flows: number }>();
+  for (const flow of flows) {
+    for (const e of [flow.a, flow.b]) {
+      const key = `${e.ip}|${e.port}`;
+      const entry = shared.get(key);
+      if (entry === undefined) shared.set(key, { ...e, flows: 1 });
+      else entry.flows += 1;
+    }
+  }
+  const udp = [...shared.values()].sort((a, b) => b.flows - a.flows)[0];
+  if (udp === undefined) {
+    warnings.push('no TCP connection and no UDP datagram was captured: there is no chat server to find');
+    return null;
+  }
+  return { ip: udp.ip, port: udp.port };
 }

@@ -83,11 +83,11 @@ function sectionC({ C }: Answers, m: Messages): Section {
       m.cWhat[protocol] ?? m.cWhat.other ?? '',
     ]),
   ];
-  const blocks: Block[] = [
-    { type: 'table', head: m.cHead, rows, numeric: [1] },
-    { type: 'p', text: m.cHow(C.handshake) },
-  ];
-  if (C.counts.other + C.counts.udp > 0) blocks.push({ type: 'p', text: m.cOther });
+  const blocks: Block[] = [{ type: 'table', head: m.cHead, rows, numeric: [1] }];
+  if (C.transport !== 'UDP') blocks.push({ type: 'p', text: m.cHow(C.handshake) });
+  if (C.chatDatagrams > 0) blocks.push({ type: 'p', text: m.cHowUdp(C.firstDatagram) });
+  if (C.counts.other + C.counts.udp - C.chatDatagrams > 0)
+    blocks.push({ type: 'p', text: C.chatDatagrams > 0 ? m.cOtherChat : m.cOther });
   const clients = new Set(C.conversations.filter((x) => x.chat).map((x) => x.client.ip));
   blocks.push({
     type: 'table',
@@ -108,7 +108,15 @@ function sectionC({ C }: Answers, m: Messages): Section {
     ]),
     numeric: [3, 4],
   });
-  return { ...base, answer: C.transport === null ? m.cNoChat : m.cAnswer(C.chatFrames), blocks };
+  const answer =
+    C.transport === null
+      ? m.cNoChat
+      : C.transport === 'UDP'
+        ? m.cAnswerUdp(C.chatDatagrams)
+        : C.transport === 'TCP and UDP'
+          ? m.cAnswerBoth(C.chatFrames - C.chatDatagrams, C.chatDatagrams)
+          : m.cAnswer(C.chatFrames);
+  return { ...base, answer, blocks };
 }
 
 function sectionD({ D }: Answers, m: Messages): Section {
@@ -120,7 +128,7 @@ function sectionD({ D }: Answers, m: Messages): Section {
       c(client.ip),
       c(conn.sourcePort),
       c(D.serverPort ?? ''),
-      `${conn.stream}${conn.http ? ` (${m.dHttp})` : ''}`,
+      conn.transport === 'UDP' ? m.dUdpStream : `${conn.stream}${conn.http ? ` (${m.dHttp})` : ''}`,
       m.frame(conn.frame),
     ]),
   );
@@ -133,6 +141,9 @@ function sectionD({ D }: Answers, m: Messages): Section {
     blocks: [
       { type: 'table', head: m.dHead, rows },
       { type: 'p', text: m.dHow },
+      ...(D.clients.some((cl) => cl.connections.some((conn) => conn.transport === 'UDP'))
+        ? [{ type: 'p' as const, text: m.dHowUdp }]
+        : []),
     ],
   };
 }

@@ -130,6 +130,13 @@ export const en = {
   cQuestion: 'Which transport protocol do the clients and the server use? TCP or UDP?',
   cAnswer: (chatFrames: number) =>
     `${b('TCP')}. All ${n(chatFrames)} frames between the clients and the server's chat port are TCP segments.`,
+  cAnswerUdp: (datagrams: number) =>
+    `${b('UDP')}. All ${n(datagrams)} frames between the clients and the server's chat port are UDP datagrams, one chat frame in each (docs/PROTOCOL.md §10).`,
+  cAnswerBoth: (segments: number, datagrams: number) =>
+    `${b('TCP and UDP')}, to the same port: ${n(segments)} frames are TCP segments of the clients' connections and ${n(datagrams)} are UDP datagrams (the server answers on both; docs/PROTOCOL.md §10). The TCP part and the UDP part of the conversation are told apart by the IPv4 Protocol field.`,
+  cHowUdp: (first: number | null) =>
+    `A UDP datagram${first === null ? '' : ` (the first to the chat port is ${frameOr(first)})`} has the Protocol field 17 and an 8-byte header: source port, destination port, length and checksum, nothing else. No connection is opened (no handshake), nothing is numbered or acknowledged, and a datagram the network drops is gone unless the application sends it again: see "UDP: what the receiver never received" below for the ones this capture lost.`,
+  cOtherChat: 'The frames that are not the chat are the network looking after itself.',
   cNoChat: 'No chat connection was captured.',
   cHead: ['protocol', 'frames', 'what it is'],
   cWhat: {
@@ -153,6 +160,9 @@ export const en = {
     `Destination port ${b(port)} (the server's). Source ports: ${list(clients)}.`,
   dClient: (name: string, ports: readonly number[]) => `${name} ${ports.join(', ')}`,
   dHead: ['client', 'IP', 'source port', 'destination port', 'TCP stream', 'first frame (SYN)'],
+  dUdpStream: 'UDP: no stream',
+  dHowUdp:
+    'Over UDP the same two ports sit in the UDP header, at the same bytes 34–35 and 36–37: a client sends every datagram from one source port, chosen by its operating system when it opens its socket, and the server answers to it.',
   dHttp: 'HTTP status page (§7)',
   dHow: "Ports are in the TCP header: the Source Port is at bytes 34–35 of the frame, the Destination Port at bytes 36–37. The server listens on a fixed port that every client must know beforehand; the client's operating system picks a free ephemeral port (on Linux between 32768 and 60999) for each new connection. A client that connects twice gets two source ports: the four numbers (client IP, client port, server IP, server port) tell the connections apart.",
 

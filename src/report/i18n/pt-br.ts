@@ -128,6 +128,13 @@ export const ptBR: Messages = {
   cQuestion: 'Qual o protocolo de transporte usado pelos clientes e pelo servidor? TCP ou UDP?',
   cAnswer: (chatFrames) =>
     `${b('TCP')}. Todos os ${n(chatFrames)} quadros entre os clientes e a porta do chat no servidor são segmentos TCP.`,
+  cAnswerUdp: (datagrams) =>
+    `${b('UDP')}. Todos os ${n(datagrams)} quadros entre os clientes e a porta do chat no servidor são datagramas UDP, com um quadro do chat em cada um (docs/PROTOCOL.md §10).`,
+  cAnswerBoth: (segments, datagrams) =>
+    `${b('TCP e UDP')}, na mesma porta: ${n(segments)} quadros são segmentos TCP das conexões dos clientes e ${n(datagrams)} são datagramas UDP (o servidor atende pelos dois; docs/PROTOCOL.md §10). As duas partes da conversa se distinguem pelo campo Protocolo do IPv4.`,
+  cHowUdp: (first) =>
+    `Um datagrama UDP${first === null ? '' : ` (o primeiro para a porta do chat está no ${frameOr(first)})`} tem o campo Protocolo 17 e um cabeçalho de 8 bytes: porta de origem, porta de destino, tamanho e checksum, nada mais. Nenhuma conexão é aberta (não há aperto de mão), nada é numerado nem confirmado, e um datagrama que a rede descarta se perde, a não ser que a aplicação o envie de novo: veja "UDP: o que o receptor nunca recebeu" abaixo para os que esta captura perdeu.`,
+  cOtherChat: 'Os quadros que não são do chat são a rede cuidando de si mesma.',
   cNoChat: 'Nenhuma conexão do chat foi capturada.',
   cHead: ['protocolo', 'quadros', 'o que é'],
   cWhat: {
@@ -151,6 +158,9 @@ export const ptBR: Messages = {
     `Porta de destino ${b(port)} (a do servidor). Portas de origem: ${list(clients)}.`,
   dClient: (name, ports) => `${name} ${ports.join(', ')}`,
   dHead: ['cliente', 'IP', 'porta de origem', 'porta de destino', 'fluxo TCP', 'primeiro quadro (SYN)'],
+  dUdpStream: 'UDP: sem fluxo',
+  dHowUdp:
+    'No UDP as mesmas duas portas ficam no cabeçalho UDP, nos mesmos bytes 34–35 e 36–37: o cliente envia todos os datagramas de uma porta de origem, escolhida pelo sistema operacional quando ele abre o socket, e o servidor responde para ela.',
   dHttp: 'página de status HTTP (§7)',
   dHow: 'As portas ficam no cabeçalho TCP: a Porta de Origem nos bytes 34–35 do quadro, a Porta de Destino nos bytes 36–37. O servidor escuta numa porta fixa, que todo cliente precisa conhecer de antemão; o sistema operacional do cliente escolhe uma porta efêmera livre (no Linux, entre 32768 e 60999) para cada nova conexão. Um cliente que se conecta duas vezes recebe duas portas de origem: os quatro números (IP e porta do cliente, IP e porta do servidor) distinguem as conexões.',
 

@@ -107,12 +107,13 @@ export async function compareWithTshark(
   for (const client of answers.D.clients) {
     for (const conn of client.connections) {
       const row = byFrame.get(conn.frame);
+      // A UDP "connection" is the datagrams from one source port: it has no stream number to compare.
       differ(
         'D',
         'connection',
         conn.frame,
-        [client.ip, conn.sourcePort, port, conn.stream],
-        [row?.ipSrc, row?.srcPort, row?.dstPort, row?.stream],
+        [client.ip, conn.sourcePort, port, conn.transport === 'UDP' ? 'udp' : conn.stream],
+        [row?.ipSrc, row?.srcPort, row?.dstPort, conn.transport === 'UDP' ? row?.transport : row?.stream],
       );
     }
   }
@@ -188,6 +189,8 @@ export const FRAME_FIELDS = [
   'tcp.dstport',
   'tcp.len',
   'tcp.stream',
+  'udp.srcport',
+  'udp.dstport',
 ] as const;
 
 async function frameRows(file: string): Promise<Row[]> {
@@ -201,8 +204,8 @@ async function frameRows(file: string): Promise<Row[]> {
       ethSrc: first(2),
       ipSrc: first(3),
       ipDst: first(4),
-      srcPort: num(5),
-      dstPort: num(6),
+      srcPort: num(5) ?? num(9),
+      dstPort: num(6) ?? num(10),
       tcpLen: num(7),
       stream: num(8),
     };

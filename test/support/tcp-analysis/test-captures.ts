@@ -32,8 +32,8 @@ export class SyntheticCapture {
     const frame = buildUdpFrame({
       src: src.ip,
       dst: dst.ip,
-      srcPort: 40000,
-      dstPort: 3300,
+      srcPort: fromClient ? 40000 : 3300,
+      dstPort: fromClient ? 3300 : 40000,
       payload: Buffer.from(payload),
     });
     Buffer.from(dst.mac.replaceAll(':', '') + src.mac.replaceAll(':', ''), 'hex').copy(frame, 0);
