@@ -6,7 +6,7 @@ import { LabError } from './lab-error.js';
 import { LabFileProblems } from './lab-file-problems.js';
 import { parseImpairment, type Impairment } from './impairment.js';
 import { LAB_FILE_IMAGES, projectName, type LabFileHost, type LabFileSpec } from './lab-file.js';
-import { FRAMINGS, LAB_IMAGES, type Transport } from './topology.js';
+import { FRAMINGS, LAB_IMAGES } from './topology.js';
 
 const TOP_KEYS = ['name', 'subnet', 'app', 'hosts', 'capture'];
 const APP_KEYS = ['port', 'transport', 'framing', 'protocol', 'publish'];
@@ -176,7 +176,7 @@ export function checkLabDocument(
   const publish = appKeys.has('publish')
     ? (p.port(appKeys.get('publish'), 'app.publish', appAt) ?? null)
     : null;
-  checkHosts(p, hostsMap, hosts, subnet, transport);
+  checkHosts(p, hostsMap, hosts, subnet);
   const names = hosts.map((h) => h.name);
   let capture = names;
   if (top.has('capture')) {
@@ -221,7 +221,6 @@ function checkHosts(
   hostsMap: Node | undefined,
   hosts: LabFileHost[],
   subnet: Ipv4Subnet | undefined,
-  transport: Transport,
 ): void {
   const servers = hosts.filter((h) => h.role === 'server');
   if (hostsMap !== undefined && servers.length === 0)
