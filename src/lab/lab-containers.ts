@@ -74,15 +74,13 @@ export async function logsOf(
   tail = 50,
   sinceSeconds?: number,
 ): Promise<string> {
-  const buffer = await docker
-    .getContainer(containerId)
-    .logs({
-      stdout: true,
-      stderr: true,
-      follow: false,
-      tail,
-      ...(sinceSeconds === undefined ? {} : { since: sinceSeconds }),
-    });
+  const buffer = await docker.getContainer(containerId).logs({
+    stdout: true,
+    stderr: true,
+    follow: false,
+    tail,
+    ...(sinceSeconds === undefined ? {} : { since: sinceSeconds }),
+  });
   return demuxText(buffer);
 }
 
