@@ -11,6 +11,8 @@ function sectionA({ A, C, D, E }: Answers, m: Messages): Section {
   const base = { id: 'answer-a', title: m.aTitle, question: m.aQuestion };
   const foreign = E.framing !== 'chatlab';
   if (A.application === null || A.frame === null) {
+    if (!foreign && C.transport === 'UDP')
+      return { ...base, answer: m.aOverUdp(C.firstDatagram, D.serverPort), tone: 'warn', blocks: [] };
     if (!foreign) return { ...base, answer: m.aMissing, tone: 'warn', blocks: [] };
     return {
       ...base,

@@ -63,6 +63,10 @@ describe('the report of a chat over UDP', () => {
     expect(md).toContain('an 8-byte header');
     expect(md).toContain('UDP: no stream');
     expect(md).not.toContain('three-way handshake'); // there is none to explain
+    // A and E do not decode datagrams: they say so, and where to look, rather than that nothing is named.
+    expect(md).toContain('This chat ran over UDP, and the report reads the application');
+    expect(md).not.toContain('No greeting from the server was captured');
+    expect(md).toContain("The chat's 6 UDP datagrams (one frame each, docs/PROTOCOL.md §10) are not decoded here");
   });
 
   it('answers TCP and UDP when the clients use both to the same port', async () => {
