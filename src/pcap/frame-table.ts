@@ -41,7 +41,7 @@ export class FrameTable implements Iterable<MergedFrame> {
     private readonly columns: Columns,
     private readonly copies: ReadonlyMap<number, Copies>,
   ) {
-    this.#alone = hostNames.map((host) => Object.freeze([host]));
+    this.#alone = hostNames.map((host) => [host]);
   }
 
   /** Frame `n` (from 1), or undefined outside the capture. */

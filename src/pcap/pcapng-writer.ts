@@ -122,6 +122,8 @@ export async function writePcapngFile(
   }
 }
 
+const SCRATCH = new DataView(new ArrayBuffer(8));
+
 function packetBlockLength(dataLength: number, comment: Buffer | undefined): number {
   const optionsLength = comment === undefined ? 0 : 4 + ((comment.length + 3) & ~3) + 4;
   return 28 + ((dataLength + 3) & ~3) + optionsLength + 4;
@@ -140,8 +142,10 @@ function writePacketBlock(
   out.writeUInt32LE(PCAPNG_EPB, at);
   out.writeUInt32LE(total, at + 4);
   out.writeUInt32LE(interfaceId, at + 8);
-  out.writeUInt32LE(Number(frame.timestampNs >> 32n), at + 12);
-  out.writeUInt32LE(Number(frame.timestampNs & 0xffffffffn), at + 16);
+  // Timestamp (High), then (Low): split through a DataView, without making two more BigInts a frame.
+  SCRATCH.setBigUint64(0, frame.timestampNs, true);
+  out.writeUInt32LE(SCRATCH.getUint32(4, true), at + 12);
+  out.writeUInt32LE(SCRATCH.getUint32(0, true), at + 16);
   out.writeUInt32LE(dataLength, at + 20);
   out.writeUInt32LE(Math.max(frame.originalLength, dataLength), at + 24);
   frame.data.copy(out, at + 28);

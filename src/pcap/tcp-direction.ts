@@ -76,6 +76,8 @@ export class TcpDirection {
   private pending: Segment[] = [];
   private counts = { segments: 0, retransmissions: 0, retransmittedBytes: 0, outOfOrder: 0 };
   private finFrame: number | undefined;
+  /** Where the last search of the chunks ended (`firstChunkEndingAfter`). */
+  private lastFound = 0;
   private rstFrame: number | undefined;
 
   constructor(private readonly onChunk?: (chunk: StreamChunk) => void) {}
@@ -228,6 +230,18 @@ export class TcpDirection {
 
   /** Binary search: index of the first chunk whose `end` is after `offset`. */
   private firstChunkEndingAfter(offset: number): number {
+    // Readers go through a stream in order: try where the last search ended, and the chunk after it.
+    for (let i = this.lastFound; i <= this.lastFound + 1; i += 1) {
+      const chunk = this.chunks[i];
+      if (
+        chunk !== undefined &&
+        chunk.end > offset &&
+        (i === 0 || (this.chunks[i - 1]?.end ?? 0) <= offset)
+      ) {
+        this.lastFound = i;
+        return i;
+      }
+    }
     let low = 0;
     let high = this.chunks.length;
     while (low < high) {
@@ -235,6 +249,7 @@ export class TcpDirection {
       if ((this.chunks[mid]?.end ?? 0) > offset) high = mid;
       else low = mid + 1;
     }
+    if (low < this.chunks.length) this.lastFound = low;
     return low;
   }
 }

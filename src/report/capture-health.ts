@@ -158,7 +158,8 @@ export class HealthCollector {
   }
 
   #noteSkew(frame: MergedFrame): void {
-    if (frame.sources.length < 2) return;
+    // One source a host (hosts.length is sources.length), asked first: most frames have one.
+    if (frame.hosts.length < 2) return;
     let min = frame.sources[0]?.timestampNs ?? 0n;
     let max = min;
     for (const source of frame.sources) {

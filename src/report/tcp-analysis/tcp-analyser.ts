@@ -190,14 +190,16 @@ export class TcpAnalyser {
         : marks.has('out_of_order')
           ? 'out-of-order'
           : 'data';
-      this.graphPoint(fwd, {
-        frame: packet.frame,
-        time: this.seconds(now),
-        seq,
-        len: seglen,
-        window: 0,
-        mark,
-      });
+      // The point is made only while the graph has room (two a frame otherwise, on 340,000 frames).
+      if (this.graphRoom(fwd))
+        fwd.graph.push({
+          frame: packet.frame,
+          time: this.seconds(now),
+          seq,
+          len: seglen,
+          window: 0,
+          mark,
+        });
     }
     if (!marks.has('zero_window_probe')) {
       if (gtSeq(nextseq, fwd.nextseq) || fwd.nextseq === 0) {
@@ -216,14 +218,15 @@ export class TcpAnalyser {
     fwd.lastFlags = marks;
     if (flags.ack) {
       this.acknowledge(rev, ack, now, result);
-      this.graphPoint(rev, {
-        frame: packet.frame,
-        time: this.seconds(now),
-        seq: ack,
-        len: -1,
-        window,
-        mark: 'ack',
-      });
+      if (this.graphRoom(rev))
+        rev.graph.push({
+          frame: packet.frame,
+          time: this.seconds(now),
+          seq: ack,
+          len: -1,
+          window,
+          mark: 'ack',
+        });
     }
     if (result.ackRtt !== undefined) {
       const rtt = s.ackRtt;
@@ -263,9 +266,11 @@ export class TcpAnalyser {
     list.length = kept;
   }
 
-  private graphPoint(direction: TcpDirectionState, point: GraphPoint): void {
-    if (direction.graph.length < GRAPH_POINTS) direction.graph.push(point);
-    else direction.graphTruncated = true;
+  /** Whether the direction's graph takes another point; when it does not, it is marked truncated. */
+  private graphRoom(direction: TcpDirectionState): boolean {
+    if (direction.graph.length < GRAPH_POINTS) return true;
+    direction.graphTruncated = true;
+    return false;
   }
 
   private seconds(ns: bigint): number {
