@@ -27,12 +27,17 @@ const IPPROTO_ICMPV6 = 58;
 export function dissect(record: PcapRecord): Packet {
   const data = record.data;
   const layers: Layer[] = [];
+  // Every property declared here, so that setting them below changes no object's shape (one a frame).
   const packet: Mutable<Packet> = {
     frame: record.index,
     timestampNs: record.timestampNs,
     data,
     layers,
-    payload: { offset: 0, length: data.length },
+    payload: NO_PAYLOAD,
+    ip: undefined,
+    tcp: undefined,
+    udp: undefined,
+    malformed: undefined,
   };
   let at = 0;
   let end = data.length;
@@ -88,6 +93,8 @@ export function dissect(record: PcapRecord): Packet {
   packet.payload = { offset: at, length: Math.max(0, end - at) };
   return packet;
 }
+
+const NO_PAYLOAD = { offset: 0, length: 0 };
 
 /** Appends a layer; returns the offset just past it. */
 function append(layers: Layer[], layer: Layer): number {

@@ -79,10 +79,13 @@ export function dissectIpv4(data: Buffer, offset: number, end: number): Ipv4Laye
       checksumValid: onesComplementSum(data, offset, offset + headerLength) === 0xffff,
       src: formatIpv4(data, offset + 12),
       dst: formatIpv4(data, offset + 16),
-      options: readOptions(data, offset + 20, offset + headerLength),
+      options: headerLength === 20 ? NO_OPTIONS : readOptions(data, offset + 20, offset + headerLength),
     },
   };
 }
+
+/** The options of a header without any (nearly every one): one array for all. */
+const NO_OPTIONS: readonly Ipv4Option[] = [];
 
 /** Options (RFC 791 3.1): End of Option List (0) and No Operation (1) are one octet; others type-length-value. */
 function readOptions(data: Buffer, start: number, end: number): Ipv4Option[] {

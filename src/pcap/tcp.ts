@@ -35,6 +35,29 @@ export type TcpLayer = LayerBase<
   }
 >;
 
+/** The control bits' objects, one for each combination, made when first seen and shared (read-only). */
+const FLAGS: (TcpFlags | undefined)[] = [];
+
+function flagsOf(flagBits: number): TcpFlags {
+  const bits = flagBits & 0x1ff;
+  let flags = FLAGS[bits];
+  if (flags === undefined) {
+    flags = {
+      ae: (bits & 0x100) !== 0,
+      cwr: (bits & 0x80) !== 0,
+      ece: (bits & 0x40) !== 0,
+      urg: (bits & 0x20) !== 0,
+      ack: (bits & 0x10) !== 0,
+      psh: (bits & 0x08) !== 0,
+      rst: (bits & 0x04) !== 0,
+      syn: (bits & 0x02) !== 0,
+      fin: (bits & 0x01) !== 0,
+    };
+    FLAGS[bits] = flags;
+  }
+  return flags;
+}
+
 /**
  * TCP header (RFC 9293 3.1, formerly RFC 793): Source Port, Destination Port, Sequence Number,
  * Acknowledgment Number, Data Offset, Reserved, control bits, Window, Checksum, Urgent Pointer, Options.
@@ -57,17 +80,7 @@ export function dissectTcp(data: Buffer, offset: number, end: number): TcpLayer 
       ack: data.readUInt32BE(offset + 8),
       headerLength,
       flagBits,
-      flags: {
-        ae: (flagBits & 0x100) !== 0,
-        cwr: (flagBits & 0x80) !== 0,
-        ece: (flagBits & 0x40) !== 0,
-        urg: (flagBits & 0x20) !== 0,
-        ack: (flagBits & 0x10) !== 0,
-        psh: (flagBits & 0x08) !== 0,
-        rst: (flagBits & 0x04) !== 0,
-        syn: (flagBits & 0x02) !== 0,
-        fin: (flagBits & 0x01) !== 0,
-      },
+      flags: flagsOf(flagBits),
       window: data.readUInt16BE(offset + 14),
       checksum: data.readUInt16BE(offset + 16),
       urgentPointer: data.readUInt16BE(offset + 18),
