@@ -1,4 +1,6 @@
 import { open } from 'node:fs/promises';
+import os from 'node:os';
+import { FrameTable } from './frame-table.js';
 import type { PcapRecord } from './pcap-record.js';
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_SHB } from './pcapng-parser.js';
 
@@ -97,23 +99,82 @@ export async function writePcapngFile(
     await put(writer.header());
     const interfaces = new Map<number, number>();
     const comments = new Map<readonly string[], Buffer | undefined>();
-    for (const frame of frames) {
-      let interfaceId = interfaces.get(frame.linkType);
-      if (interfaceId === undefined) {
-        interfaceId = interfaces.size;
-        interfaces.set(frame.linkType, interfaceId);
-        await put(interfaceBlock(frame.linkType, interfaceId));
-      }
-      const hosts = frame.hosts;
+    const newInterface = (linkType: number): { id: number; block: Buffer } => {
+      const id = interfaces.size;
+      interfaces.set(linkType, id);
+      return { id, block: interfaceBlock(linkType, id) };
+    };
+    const commentOf = (hosts: readonly string[] | undefined): Buffer | undefined => {
       let comment = hosts === undefined ? undefined : comments.get(hosts);
       if (comment === undefined && hosts !== undefined && hosts.length > 0) {
         comment = Buffer.from(`seen by: ${hosts.join(', ')}`);
         if (comments.size < 1024) comments.set(hosts, comment);
       }
-      const size = packetBlockLength(frame.data.length, comment);
-      if (at + size > chunk.length) await flush();
-      if (size > chunk.length) await put(packetBlock(frame, interfaceId, comment));
-      else at = writePacketBlock(chunk, at, frame, interfaceId, comment);
+      return comment;
+    };
+    /** Encodes the block into the chunk; false when the chunk has no room (flush, then again). */
+    const encode = (interfaceId: number, comment: Buffer | undefined): boolean => {
+      const size = packetBlockLength(bytes.length, comment);
+      if (at + size > chunk.length) return false;
+      at = writePacketBlock(chunk, at, interfaceId, time, bytes, comment);
+      return true;
+    };
+    /** After `encode` said no: an empty chunk, or a block of its own when bigger than a chunk. */
+    const encodeAfterFlush = async (interfaceId: number, comment: Buffer | undefined): Promise<void> => {
+      await flush();
+      if (encode(interfaceId, comment)) return;
+      const own = Buffer.alloc(packetBlockLength(bytes.length, comment));
+      writePacketBlock(own, 0, interfaceId, time, bytes, comment);
+      await put(own);
+    };
+    const time = { high: 0, low: 0 };
+    const bytes: { source: Buffer; start: number; length: number; original: number } = {
+      source: EMPTY,
+      start: 0,
+      length: 0,
+      original: 0,
+    };
+    // Awaits only to write a full chunk: an await a frame would cost a promise each.
+    if (frames instanceof FrameTable && os.endianness() === 'LE') {
+      // Straight from the table's columns: no frame object, Buffer view or BigInt a frame.
+      const { arrays, arrayOf, offset, captured, original, ts, linkType } = frames.raw;
+      const whole = arrays.map((array) => Buffer.from(array));
+      const halves = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+      for (let row = 0; row < frames.length; row += 1) {
+        const type = linkType[row] ?? 0;
+        let interfaceId = interfaces.get(type);
+        if (interfaceId === undefined) {
+          const added = newInterface(type);
+          await put(added.block);
+          interfaceId = added.id;
+        }
+        time.low = halves[2 * row] ?? 0;
+        time.high = halves[2 * row + 1] ?? 0;
+        bytes.source = whole[arrayOf[row] ?? 0] ?? EMPTY;
+        bytes.start = offset[row] ?? 0;
+        bytes.length = captured[row] ?? 0;
+        bytes.original = original[row] ?? 0;
+        const comment = commentOf(frames.hostsOf(row));
+        if (!encode(interfaceId, comment)) await encodeAfterFlush(interfaceId, comment);
+      }
+    } else {
+      for (const frame of frames) {
+        let interfaceId = interfaces.get(frame.linkType);
+        if (interfaceId === undefined) {
+          const added = newInterface(frame.linkType);
+          await put(added.block);
+          interfaceId = added.id;
+        }
+        SCRATCH.setBigUint64(0, frame.timestampNs, true);
+        time.low = SCRATCH.getUint32(0, true);
+        time.high = SCRATCH.getUint32(4, true);
+        bytes.source = frame.data;
+        bytes.start = 0;
+        bytes.length = frame.data.length;
+        bytes.original = frame.originalLength;
+        const comment = commentOf(frame.hosts);
+        if (!encode(interfaceId, comment)) await encodeAfterFlush(interfaceId, comment);
+      }
     }
     await flush();
     await writing;
@@ -123,6 +184,7 @@ export async function writePcapngFile(
 }
 
 const SCRATCH = new DataView(new ArrayBuffer(8));
+const EMPTY: Buffer = Buffer.alloc(0);
 
 function packetBlockLength(dataLength: number, comment: Buffer | undefined): number {
   const optionsLength = comment === undefined ? 0 : 4 + ((comment.length + 3) & ~3) + 4;
@@ -133,22 +195,26 @@ function packetBlockLength(dataLength: number, comment: Buffer | undefined): num
 function writePacketBlock(
   out: Buffer,
   at: number,
-  frame: WritableFrame,
   interfaceId: number,
+  time: { readonly high: number; readonly low: number },
+  bytes: {
+    readonly source: Buffer;
+    readonly start: number;
+    readonly length: number;
+    readonly original: number;
+  },
   comment: Buffer | undefined,
 ): number {
-  const dataLength = frame.data.length;
+  const dataLength = bytes.length;
   const total = packetBlockLength(dataLength, comment);
   out.writeUInt32LE(PCAPNG_EPB, at);
   out.writeUInt32LE(total, at + 4);
   out.writeUInt32LE(interfaceId, at + 8);
-  // Timestamp (High), then (Low): split through a DataView, without making two more BigInts a frame.
-  SCRATCH.setBigUint64(0, frame.timestampNs, true);
-  out.writeUInt32LE(SCRATCH.getUint32(4, true), at + 12);
-  out.writeUInt32LE(SCRATCH.getUint32(0, true), at + 16);
+  out.writeUInt32LE(time.high, at + 12);
+  out.writeUInt32LE(time.low, at + 16);
   out.writeUInt32LE(dataLength, at + 20);
-  out.writeUInt32LE(Math.max(frame.originalLength, dataLength), at + 24);
-  frame.data.copy(out, at + 28);
+  out.writeUInt32LE(Math.max(bytes.original, dataLength), at + 24);
+  bytes.source.copy(out, at + 28, bytes.start, bytes.start + dataLength);
   let end = at + 28 + dataLength;
   const padded = at + 28 + ((dataLength + 3) & ~3);
   out.fill(0, end, padded);

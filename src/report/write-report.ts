@@ -78,7 +78,9 @@ export async function writeReport(
     html: join(folder.dir, 'report.html'),
     merged: join(folder.capturesDir, MERGED_FILE),
   };
-  await writePcapngFile(files.merged, table, { application: answers.meta.generator });
+  // merged.pcapng is mostly waiting on the disk: written while the rest is made and written.
+  const merged = writePcapngFile(files.merged, table, { application: answers.meta.generator });
+  merged.catch(() => undefined); // awaited below: this only keeps it handled if a step before throws
   const document = buildReportDocument(answers, messagesFor(options.lang ?? DEFAULT_LANG), {
     run: basename(folder.dir),
     paths: {
@@ -94,6 +96,7 @@ export async function writeReport(
   await writeFile(files.answers, `${JSON.stringify(answers, null, 2)}\n`);
   await writeFile(files.markdown, renderMarkdown(document));
   await writeFile(files.html, renderHtml(document));
+  await merged;
   return { answers, listings, files };
 }
 
