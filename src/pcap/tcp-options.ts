@@ -27,8 +27,19 @@ const SACK_PERMITTED = 4;
 const SACK = 5;
 const TIMESTAMPS = 8;
 
-/** Parses the options area `[start, end)` of a TCP header. */
+/** A header without options (most of them without timestamps): one array for all; never changed. */
+const NO_OPTIONS: TcpOption[] = [];
+/** NOP options by frame offset: the same two before Linux's timestamps in nearly every segment. */
+const NOPS: TcpOption[] = [];
+
+function nopAt(offset: number): TcpOption {
+  if (offset >= 256) return { kind: 'nop', offset, length: 1 };
+  return (NOPS[offset] ??= { kind: 'nop', offset, length: 1 });
+}
+
+/** Parses the options area `[start, end)` of a TCP header (shared objects where they do not vary: read only). */
 export function parseTcpOptions(data: Buffer, start: number, end: number): TcpOption[] {
+  if (start >= end) return NO_OPTIONS;
   const options: TcpOption[] = [];
   let at = start;
   while (at < end) {
@@ -39,7 +50,7 @@ export function parseTcpOptions(data: Buffer, start: number, end: number): TcpOp
       break;
     }
     if (type === NOP) {
-      options.push({ kind: 'nop', offset: at, length: 1 });
+      options.push(nopAt(at));
       at += 1;
       continue;
     }
