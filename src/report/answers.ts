@@ -18,7 +18,7 @@ export interface Answers {
   readonly D: AnswerD;
   /**
    * E. Every payload-carrying segment between clients and server, decoded and checked against the spec
-   * (counted here; every segment and message in the listings segments.jsonl and messages.jsonl).
+   * (counted here; each segment and message listed in segments.jsonl and messages.jsonl with --listings).
    */
   readonly E: AnswerE;
   /** F. One chat frame's layers in wire order, with offsets and lengths in bytes. */
