@@ -110,13 +110,21 @@ chatlab.experts = {
 chatlab.prefs.port = Pref.uint("TCP port", DEFAULT_PORT, "TCP port of the chatlab server (§2; default 3300)")
 
 local tcp_port_table = DissectorTable.get("tcp.port")
+-- CHATLAB/1 over UDP (§10): the same port, one frame per datagram.
+local udp_port_table = DissectorTable.get("udp.port")
 local registered_port = 0
 
 local function register_port(port)
   if port == registered_port then return end
-  if registered_port ~= 0 then tcp_port_table:remove(registered_port, chatlab) end
+  if registered_port ~= 0 then
+    tcp_port_table:remove(registered_port, chatlab)
+    udp_port_table:remove(registered_port, chatlab)
+  end
   registered_port = port
-  if port ~= 0 then tcp_port_table:add(port, chatlab) end
+  if port ~= 0 then
+    tcp_port_table:add(port, chatlab)
+    udp_port_table:add(port, chatlab)
+  end
 end
 
 function chatlab.prefs_changed()
@@ -134,6 +142,7 @@ end
 --   answered[key] = frame of a request's final reply (known once the reply has been seen).
 
 local tcp_stream = Field.new("tcp.stream")
+local udp_stream = Field.new("udp.stream")
 local client_spoke, http_streams, pending, matched, answered = {}, {}, {}, {}, {}
 
 function chatlab.init()
@@ -483,6 +492,11 @@ function chatlab.dissector(tvb, pinfo, tree)
 
   local stream_field = tcp_stream()
   local stream = stream_field and stream_field.value
+  if stream == nil then
+    -- Over UDP (§10) a conversation is its udp.stream; kept apart from the TCP streams' numbers.
+    local udp_field = udp_stream()
+    stream = udp_field and ("udp" .. udp_field.value)
+  end
   local buf = tvb:raw()
 
   -- §2, §7: HTTP on the chat port. Like the server, look at the client's first line only: when it is an

@@ -53,7 +53,7 @@ export function buildAnswerE(
   const count = rows.length;
   const firstFrame = count === 0 ? null : (all.frame[rows[0] ?? 0] ?? null);
   const lastFrame = count === 0 ? null : (all.frame[rows[count - 1] ?? 0] ?? null);
-  const byId = new Map(lab.chatStreams.map((s) => [s.id, s]));
+  const byId = new Map([...lab.chatStreams, ...lab.datagramStreams].map((s) => [s.id, s]));
   const textOf = (message: ChatMessage): string => {
     const body = byId.get(message.stream)?.direction(message.direction).read(message.start, message.end);
     return body === undefined ? '' : body.subarray(framing.framing === 'length' ? 4 : 0).toString('utf8');

@@ -122,7 +122,7 @@ function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): Answer
         ...client.flows.map((flow) => ({
           sourcePort: (flow.a.ip === server?.ip && flow.a.port === server.port ? flow.b : flow.a).port,
           transport: 'UDP' as const,
-          stream: -1,
+          stream: -1 - lab.chatFlows.indexOf(flow), // its datagram stream's id (LabIdentity.datagramStreams)
           frame: flow.firstFrame,
           http: false,
         })),

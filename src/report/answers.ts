@@ -152,7 +152,7 @@ export interface Connection {
   readonly sourcePort: number;
   /** TCP: a connection; UDP: the datagrams from one source port (no connection, so no stream number). */
   readonly transport: 'TCP' | 'UDP';
-  /** TCP stream number, as Wireshark's `tcp.stream`; -1 for UDP. */
+  /** TCP stream number, as Wireshark's `tcp.stream`; for UDP a negative id of its own (not Wireshark's). */
   readonly stream: number;
   /** First frame of the connection (its SYN when captured), or the first datagram. */
   readonly frame: number;

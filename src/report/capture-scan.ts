@@ -4,6 +4,7 @@ import {
   FrameTable,
   type MergedFrame,
   type Packet,
+  payloadBytes,
   TcpReassembler,
   type TcpStream,
 } from '../pcap/index.js';
@@ -99,7 +100,20 @@ export interface UdpFlow {
   readonly b: { readonly ip: string; readonly port: number };
   readonly firstFrame: number;
   frames: number;
+  /** Its datagrams with a payload, in capture order (kept up to UDP_PAYLOAD_KEPT bytes in all). */
+  readonly datagrams: UdpDatagram[];
 }
+
+export interface UdpDatagram {
+  readonly frame: number;
+  readonly timestampNs: bigint;
+  /** Sent by the flow's endpoint `a`. */
+  readonly fromA: boolean;
+  readonly payload: Buffer;
+}
+
+/** UDP payload the scan keeps for the chat's datagrams (decoded in E like a stream): beyond it, counts only. */
+const UDP_PAYLOAD_KEPT = 64 * 1024 * 1024;
 
 /**
  * Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames.
@@ -130,6 +144,7 @@ export function scanCapture(capture: FrameTable | readonly MergedFrame[]): Captu
     udpLoss: new UdpLossFinder(),
     udpFlows: new Map(),
   };
+  const udpKept = { bytes: 0 };
   for (let n = 1; n <= capture.length; n += 1) {
     const frame = (table === null ? list?.[n - 1] : table.frame(n)) as MergedFrame;
     const packet = dissect(frame);
@@ -151,7 +166,7 @@ export function scanCapture(capture: FrameTable | readonly MergedFrame[]): Captu
     }
     scan.udpLoss.push(frame, packet);
     if (packet.udp !== undefined && packet.ip !== undefined)
-      countUdp(scan.udpFlows, packet.ip, packet.udp, frame.index);
+      countUdp(scan.udpFlows, packet.ip, packet.udp, frame, payloadBytes(packet), udpKept);
     const stream = scan.reassembler.push(packet);
     if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
     scan.tcpAnalysis.push(packet, stream);
@@ -251,13 +266,29 @@ function countUdp(
   flows: Map<string, UdpFlow>,
   ip: { readonly src: string; readonly dst: string },
   udp: { readonly srcPort: number; readonly dstPort: number },
-  frame: number,
+  frame: { readonly index: number; readonly timestampNs: bigint },
+  payload: Buffer,
+  kept: { bytes: number },
 ): void {
   const src = { ip: ip.src, port: udp.srcPort };
   const dst = { ip: ip.dst, port: udp.dstPort };
-  const [a, b] = `${src.ip}:${src.port}` < `${dst.ip}:${dst.port}` ? [src, dst] : [dst, src];
+  const fromA = `${src.ip}:${src.port}` < `${dst.ip}:${dst.port}`;
+  const [a, b] = fromA ? [src, dst] : [dst, src];
   const key = `${a.ip}:${a.port}|${b.ip}:${b.port}`;
-  const flow = flows.get(key);
-  if (flow === undefined) flows.set(key, { a, b, firstFrame: frame, frames: 1 });
-  else flow.frames += 1;
+  let flow = flows.get(key);
+  if (flow === undefined) {
+    flow = { a, b, firstFrame: frame.index, frames: 0, datagrams: [] };
+    flows.set(key, flow);
+  }
+  flow.frames += 1;
+  if (payload.length > 0 && kept.bytes + payload.length <= UDP_PAYLOAD_KEPT) {
+    kept.bytes += payload.length;
+    // A copy: the frame's bytes are a view of the whole capture file.
+    flow.datagrams.push({
+      frame: frame.index,
+      timestampNs: frame.timestampNs,
+      fromA,
+      payload: Buffer.from(payload),
+    });
+  }
 }

@@ -25,7 +25,7 @@ export function decodeChat(
   const timeOf = (frame: number): bigint => scan.timestampNs(frame) ?? t0;
   const items: ChatItem[] = [];
   const gaps: StreamGap[] = [];
-  for (const stream of lab.chatStreams) {
+  for (const stream of [...lab.chatStreams, ...lab.datagramStreams]) {
     const decoded =
       framing === 'chatlab' ? decodeChatStream(stream, timeOf) : decodeForeignStream(stream, framing, timeOf);
     for (const item of decoded.items) items.push(item);

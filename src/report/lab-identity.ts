@@ -1,4 +1,4 @@
-import type { TcpStream } from '../pcap/index.js';
+import { TcpStream } from '../pcap/index.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
 import type { CaptureScan, UdpFlow } from './capture-scan.js';
 import type { RunInfo } from './run-record.js';
@@ -17,6 +17,12 @@ export interface LabIdentity {
   readonly chatStreams: readonly TcpStream[];
   /** UDP flows to the server's chat port (chatlab answers on UDP too, docs/PROTOCOL.md §10). */
   readonly chatFlows: readonly UdpFlow[];
+  /**
+   * The same flows as streams for E's decoders: each direction's datagrams one after the other (a datagram
+   * holds whole frames, so their bytes in a row are the conversation). Ids are negative, -1 for the first,
+   * so they never meet a TCP stream number.
+   */
+  readonly datagramStreams: readonly TcpStream[];
   readonly clients: readonly (IdentifiedHost & {
     readonly streams: readonly TcpStream[];
     /** Its UDP flows to the server's chat port, each from one source port. */
@@ -52,12 +58,22 @@ export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIden
   const flows = [...scan.udpFlows.values()];
   const endpoint = chooseServer(streams, flows, runInfo, warnings);
   if (endpoint === null) {
-    return { server: null, chatStreams: [], chatFlows: [], clients: [], nameOf, ipOfHost, warnings };
+    return {
+      server: null,
+      chatStreams: [],
+      chatFlows: [],
+      datagramStreams: [],
+      clients: [],
+      nameOf,
+      ipOfHost,
+      warnings,
+    };
   }
   const chatStreams = streams.filter((s) => s.server.ip === endpoint.ip && s.server.port === endpoint.port);
   const isServer = (e: { ip: string; port: number }): boolean =>
     e.ip === endpoint.ip && e.port === endpoint.port;
   const chatFlows = flows.filter((f) => isServer(f.a) !== isServer(f.b));
+  const datagramStreams = chatFlows.map((flow, i) => datagramStream(flow, -1 - i, isServer(flow.a)));
   const address = (ip: string): IdentifiedHost => {
     const macs = [...(scan.macsByIp.get(ip) ?? new Map<string, { count: number; firstFrame: number }>())];
     macs.sort((a, b) => b[1].count - a[1].count);
@@ -80,6 +96,7 @@ export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIden
     server: { ...address(endpoint.ip), port: endpoint.port },
     chatStreams,
     chatFlows,
+    datagramStreams,
     clients: [...byClient].map(([ip, entry]) => ({ ...address(ip), ...entry })),
     nameOf,
     ipOfHost,
@@ -134,4 +151,21 @@ function chooseServer(
     return null;
   }
   return { ip: udp.ip, port: udp.port };
+}
+
+/** One chat flow's datagrams as a stream (see LabIdentity.datagramStreams): the client is the other endpoint. */
+function datagramStream(flow: UdpFlow, id: number, serverIsA: boolean): TcpStream {
+  const [client, server] = serverIsA ? [flow.b, flow.a] : [flow.a, flow.b];
+  const first = flow.datagrams[0];
+  const stream = new TcpStream(id, client, server, flow.firstFrame, first?.timestampNs ?? 0n);
+  const plain = { syn: false, fin: false, rst: false };
+  for (const datagram of flow.datagrams) {
+    const direction = datagram.fromA !== serverIsA ? stream.clientToServer : stream.serverToClient;
+    // Each datagram right after the one before: its "sequence number" is the bytes so far.
+    direction.add(datagram.frame, direction.length, plain, datagram.payload);
+    stream.packets += 1;
+    stream.lastFrame = datagram.frame;
+    stream.lastTimestampNs = datagram.timestampNs;
+  }
+  return stream;
 }

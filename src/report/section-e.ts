@@ -38,8 +38,8 @@ export function sectionE(answers: Answers, m: Messages, listings: Listings): Sec
     ? m.eAnswerOk(E.messages.count, E.segments.count)
     : m.eAnswerProblems(E.messages.count, E.segments.count, conformance.problems.length);
   const blocks: Block[] = [{ type: 'p', text: m.eHow }];
-  const { C, D } = answers;
-  if (C.chatDatagrams > 0) blocks.push({ type: 'note', text: m.eOverUdp(C.chatDatagrams, D.serverPort) });
+  const { C } = answers;
+  if (C.chatDatagrams > 0) blocks.push({ type: 'note', text: m.eOverUdp(C.chatDatagrams) });
   blocks.push({ type: 'p', text: m.eKinds }, { type: 'list', items: kinds(messages, m) });
   const split = messages.find((msg) => msg.frames.length > 1 && msg.kind !== 'http');
   if (split !== undefined) blocks.push({ type: 'p', text: m.eSplit(split.summary, split.frames) });

@@ -41,7 +41,7 @@ async function report(
 }
 
 describe('the report of a chat over UDP', () => {
-  it('answers C with UDP and why, marks the datagrams as the chat, and gives D the source port', async () => {
+  it('answers C with UDP and why, marks the datagrams as the chat, gives D the source port, decodes them in A and E', async () => {
     const { dir, answers } = await report(udpChat());
     expect(answers.C.transport).toBe('UDP');
     expect(answers.C.handshake).toEqual([]);
@@ -63,10 +63,14 @@ describe('the report of a chat over UDP', () => {
     expect(md).toContain('an 8-byte header');
     expect(md).toContain('UDP: no stream');
     expect(md).not.toContain('three-way handshake'); // there is none to explain
-    // A and E do not decode datagrams: they say so, and where to look, rather than that nothing is named.
-    expect(md).toContain('This chat ran over UDP, and the report reads the application');
-    expect(md).not.toContain('No greeting from the server was captured');
-    expect(md).toContain("The chat's 6 UDP datagrams (one frame each, docs/PROTOCOL.md §10) are not decoded here");
+    // A and E read the datagrams as they read a connection: the greeting names the server.
+    expect(answers.A).toMatchObject({
+      application: 'chatlab-server',
+      version: '0.1.0',
+      source: 'chatlab-hello',
+    });
+    expect(md).toContain("The chat's 6 UDP datagrams are decoded here too");
+    expect(answers.E.messages.count).toBe(6); // HELLO, greeting, reply, the lost SAY (in alice's file), SAY, reply
   });
 
   it('answers TCP and UDP when the clients use both to the same port', async () => {
@@ -80,5 +84,17 @@ describe('the report of a chat over UDP', () => {
       'TCP 40001',
       'UDP 40000',
     ]);
+  });
+});
+
+describe('a chat over UDP whose greeting was lost', () => {
+  it('says no greeting was captured in the datagrams, and where the server would have named itself', async () => {
+    const capture = new SyntheticCapture();
+    capture.datagram(1000, true, '1 HELLO chatlab-client/0.1.0\n');
+    capture.datagram(3000, true, '2 SAY lab anyone?\n');
+    const { dir, answers } = await report(capture);
+    expect(answers.A.application).toBeNull();
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain("No greeting from the server was captured in the chat's datagrams over UDP");
   });
 });

@@ -45,9 +45,9 @@ export const en = {
     `The server runs ${b(app)}, version ${b(version)}${protocol === null ? '' : `, speaking the protocol ${b(protocol)}`}.`,
   aMissing: 'No greeting from the server was captured, so the capture does not name the application.',
   aOverUdp: (first: number | null, port: number | null) =>
-    `This chat ran over UDP, and the report reads the application's name from TCP connections only: it does not say the capture names no application. Over UDP the server greets each client in its first datagram to it, \`* HELLO {"app":...,"version":...}\` (docs/PROTOCOL.md §10)${first === null ? '' : `; the chat's first datagram is ${b(`frame ${first}`)}`}. Read it with ${c(`tshark -r captures/merged.pcapng -Y 'udp.srcport == ${port ?? 3300}' -x`)}.`,
-  eOverUdp: (datagrams: number, port: number | null) =>
-    `The chat's ${n(datagrams)} UDP datagrams (one frame each, docs/PROTOCOL.md §10) are not decoded here: this section covers its TCP connections only. ${c(`tshark -r captures/merged.pcapng -Y 'udp.port == ${port ?? 3300}' -x`)} shows every datagram's bytes.`,
+    `No greeting from the server was captured in the chat's datagrams over UDP, so the capture does not name the application. Over UDP the server greets each client in its first datagram to it, \`* HELLO {"app":...,"version":...}\` (docs/PROTOCOL.md §10); a datagram the network lost is not sent again${first === null ? '' : ` (the chat's first datagram is ${b(`frame ${first}`)})`}. ${c(`tshark -r captures/merged.pcapng -Y 'udp.srcport == ${port ?? 3300}'`)} lists what the server sent.`,
+  eOverUdp: (datagrams: number) =>
+    `The chat's ${n(datagrams)} UDP datagrams are decoded here too, each holding whole frames (docs/PROTOCOL.md §10). They have no segments and no sequence numbers: a datagram the network lost leaves no gap, its message is simply not there.`,
   aEvidence: (frame: number, client: string, offset: number | null) =>
     `Found in the payload of ${b(`frame ${frame}`)}: the first message the server sent to ${client} on that connection, its greeting (docs/PROTOCOL.md §3).${offset === null ? '' : ` The greeting starts at byte ${offset} of the frame, right after the Ethernet, IPv4 and TCP headers.`}`,
   aWhy: 'No Ethernet, IP or TCP header field says which program sent a frame or in which version: the headers only carry addresses, ports and delivery information. Only the application can name itself, in its own data, which is why the answer is in the payload.',

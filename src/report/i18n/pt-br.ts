@@ -107,9 +107,9 @@ export const ptBR: Messages = {
   ],
   aMissing: 'Nenhuma saudação do servidor foi capturada, então a captura não nomeia a aplicação.',
   aOverUdp: (first, port) =>
-    `Este chat rodou sobre UDP, e o relatório lê o nome da aplicação só das conexões TCP: ele não afirma que a captura não nomeia a aplicação. No UDP o servidor saúda cada cliente no primeiro datagrama que lhe envia, \`* HELLO {"app":...,"version":...}\` (docs/PROTOCOL.md §10)${first === null ? '' : `; o primeiro datagrama do chat é o ${b(`quadro ${first}`)}`}. Leia-o com ${c(`tshark -r captures/merged.pcapng -Y 'udp.srcport == ${port ?? 3300}' -x`)}.`,
-  eOverUdp: (datagrams, port) =>
-    `Os ${n(datagrams)} datagramas UDP do chat (um quadro cada, docs/PROTOCOL.md §10) não são decodificados aqui: esta seção cobre só as conexões TCP. ${c(`tshark -r captures/merged.pcapng -Y 'udp.port == ${port ?? 3300}' -x`)} mostra os bytes de cada datagrama.`,
+    `Nenhuma saudação do servidor foi capturada nos datagramas UDP do chat, então a captura não nomeia a aplicação. No UDP o servidor saúda cada cliente no primeiro datagrama que lhe envia, \`* HELLO {"app":...,"version":...}\` (docs/PROTOCOL.md §10); um datagrama que a rede perdeu não é reenviado${first === null ? '' : ` (o primeiro datagrama do chat é o ${b(`quadro ${first}`)})`}. ${c(`tshark -r captures/merged.pcapng -Y 'udp.srcport == ${port ?? 3300}'`)} lista o que o servidor enviou.`,
+  eOverUdp: (datagrams) =>
+    `Os ${n(datagrams)} datagramas UDP do chat também são decodificados aqui, cada um com quadros inteiros (docs/PROTOCOL.md §10). Eles não têm segmentos nem números de sequência: um datagrama que a rede perdeu não deixa lacuna, sua mensagem simplesmente não está lá.`,
   aEvidence: (frame, client, offset) =>
     `Encontrado na carga útil do ${b(`quadro ${frame}`)}: a primeira mensagem que o servidor enviou a ${client} nessa conexão, a sua saudação (docs/PROTOCOL.md §3).${offset === null ? '' : ` A saudação começa no byte ${offset} do quadro, logo depois dos cabeçalhos Ethernet, IPv4 e TCP.`}`,
   aWhy: 'Nenhum campo dos cabeçalhos Ethernet, IP ou TCP diz qual programa enviou um quadro, nem em que versão: os cabeçalhos levam apenas endereços, portas e informações de entrega. Só a própria aplicação pode se identificar, nos seus próprios dados; por isso a resposta está na carga útil.',
