@@ -132,4 +132,28 @@ describe('conformance to docs/PROTOCOL.md', () => {
     expect(E.conformance.ok).toBe(true);
     expect(D.clients[0]?.connections[0]?.http).toBe(true);
   });
+
+  it('takes `- 404 NO_SUCH_TRANSFER` for the data of an upload the server refused (a datagram lost over UDP)', async () => {
+    const s = new TestSession();
+    const a = s.connect(ALICE, 40001).open();
+    a.send(false, '* HELLO {"app":"chatlab-server","version":"0.1.0"}\n');
+    a.send(true, `5 UPLOAD @bob 6 ${SHA} f.bin\n`);
+    a.send(false, '5 100 Continue {"transfer":3,"chunk":1200}\n');
+    a.send(true, 'DATA 3 0 2\nab');
+    a.send(
+      false,
+      '5 400 Bad Request {"code":"BAD_OFFSET","message":"expected bytes at offset 2, got offset 4"}\n',
+    );
+    a.send(true, 'DATA 3 4 2\nef');
+    a.send(
+      false,
+      '- 404 Not Found {"code":"NO_SUCH_TRANSFER","message":"no upload 3 in progress; UPLOAD first"}\n',
+    );
+    const [stray = 0] = a.send(false, '- 404 Not Found {"code":"NO_SUCH_TRANSFER","message":"no upload"}\n');
+    const { E } = await analyse(s);
+    // The refusal and the 404 that follows are the protocol working; a second 404 answers nothing sent.
+    expect(E.conformance.problems.map((p) => `${p.code} ${String(p.frame)}`)).toEqual([
+      `UNMATCHED_REPLY ${stray}`,
+    ]);
+  });
 });

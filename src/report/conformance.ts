@@ -13,6 +13,10 @@ export interface CheckedMessage {
 interface Transfer {
   readonly size: number | null;
   next: number;
+  /** An upload the server ended with a refusal (BAD_OFFSET over UDP, a bad hash...): its DATA go nowhere. */
+  refused?: boolean;
+  /** The tag of the UPLOAD that opened it. */
+  readonly tag?: string;
 }
 
 interface StreamState {
@@ -215,7 +219,16 @@ function matchReply(
   const transfer = typeof body?.transfer === 'number' ? body.transfer : undefined;
   if (request?.verb === 'UPLOAD' && message.status === 100 && transfer !== undefined) {
     const size = Number(request.args.trim().split(/ +/)[1]);
-    state.transfers['client-to-server'].set(transfer, { size: Number.isFinite(size) ? size : null, next: 0 });
+    state.transfers['client-to-server'].set(transfer, {
+      size: Number.isFinite(size) ? size : null,
+      next: 0,
+      tag: key,
+    });
+  }
+  // A refusal as the upload's final reply ends it: what the client still sends of it is answered `- 404`.
+  if (request?.verb === 'UPLOAD' && (message.status ?? 0) >= 400) {
+    for (const upload of state.transfers['client-to-server'].values())
+      if (upload.tag === key) upload.refused = true;
   }
   if (request?.verb === 'DOWNLOAD' && message.status === 200 && transfer !== undefined) {
     const file = body?.file;
@@ -241,6 +254,10 @@ function checkData(message: ChatMessage, state: StreamState, report: Report): vo
   const offset = message.offset ?? 0;
   const length = message.dataLength ?? 0;
   const transfer = state.transfers[message.direction].get(transferId);
+  const fromClient = message.direction === 'client-to-server';
+  // docs/PROTOCOL.md §8: a data frame for a transfer the connection is not sending gets `- 404`.
+  if (fromClient && (transfer === undefined || transfer.refused === true)) queue(state, '-', message.id);
+  if (transfer?.refused === true) return;
   if (transfer === undefined) {
     report(
       message,
