@@ -209,6 +209,10 @@ function matchReply(
 ): void {
   const key = tagKey(message.tag ?? null);
   const waiting = state.pending.get(key) ?? [];
+  // The server answers each data frame of a refused upload that reaches it `- 404 NO_SUCH_TRANSFER`, even
+  // those the client sent before the refusal came back (they crossed on the way): they answer those frames.
+  const refused = [...state.transfers['client-to-server'].values()].some((t) => t.refused === true);
+  if (waiting.length === 0 && key === '-' && refused && body?.code === 'NO_SUCH_TRANSFER') return;
   if (waiting.length === 0) {
     report(message, 'UNMATCHED_REPLY', `reply with tag ${key} answers no request sent before it`, {
       tag: key,

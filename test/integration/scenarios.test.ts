@@ -160,6 +160,9 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
     expect(arrived.length).toBeLessThan(24);
     expect(arrived.every((text) => sent.includes(text))).toBe(true);
     expect(await texts('bob', `ip.dst == ${IP.bob ?? ''} && udp.srcport == 3300`)).toEqual(arrived);
+    // E decodes the datagrams as it does the connections, and the protocol was kept on both.
+    expect(answers.C.transport).toBe('TCP and UDP');
+    expect(answers.E.conformance.problems.map((p) => `${p.code} frame ${String(p.frame)}`)).toEqual([]);
     // The report finds every datagram the server's capture lacks (requests and the replies the link dropped).
     expect(answers.tcpAnalysis.udp.lostCount).toBeGreaterThanOrEqual(24 - arrived.length);
     const lostFromAlice = answers.tcpAnalysis.udp.lost.filter((d) => d.from === 'alice');
