@@ -123,8 +123,12 @@ export function buildAnswerE(
     Int32Array.from(rows, (i) => all.frame[i] ?? 0),
     (k, m) => make(rows[k] ?? 0, m),
   );
+  // A datagram of the chat over UDP (docs/PROTOCOL.md §10) is its own segment: it carries whole frames.
+  const inDatagram = new Map<number, number>();
+  for (const message of chat.messages)
+    if (message.stream < 0) inDatagram.set(message.frame, (inDatagram.get(message.frame) ?? 0) + 1);
   const carriesOnlyOne = (frame: number): boolean =>
-    firstCopies.has(frame) && listings.messagesIn(frame) === 1;
+    (firstCopies.has(frame) && listings.messagesIn(frame) === 1) || inDatagram.get(frame) === 1;
   return { E, listings, carriesOnlyOne };
 }
 

@@ -157,6 +157,18 @@ function describe(layer: Layer, initialSequence: number | undefined): LayerAnswe
         fields.relativeSequenceNumber = ((f.seq - initialSequence) >>> 0) + 1;
       return { name: 'TCP', protocol: 'tcp', ...base, fields };
     }
+    case 'udp':
+      return {
+        name: 'UDP',
+        protocol: 'udp',
+        ...base,
+        fields: {
+          sourcePort: layer.fields.srcPort,
+          destinationPort: layer.fields.dstPort,
+          length: layer.fields.length,
+          checksum: hex4(layer.fields.checksum),
+        },
+      };
     case 'ipv6':
       return {
         name: 'IPv6',

@@ -60,11 +60,12 @@ export function sectionF({ F }: Answers, m: Messages): Section {
   ];
   const app = F.layers[F.layers.length - 1]?.length ?? 0;
   const [eth = 0, ip = 0, tcp = 0] = sizes;
+  const transport = F.layers[2]?.protocol === 'udp' ? 'UDP' : 'TCP';
   if (F.layers.length === 4 && F.layers[0]?.protocol === 'eth') {
-    blocks.push({ type: 'list', items: m.fStory(app, tcp, ip, eth) });
+    blocks.push({ type: 'list', items: m.fStory(app, tcp, ip, eth, transport) });
   }
   blocks.push(...checksumBlocks(F, m));
-  blocks.push({ type: 'p', text: m.fAnalogy });
+  blocks.push({ type: 'p', text: m.fAnalogy(transport) });
   if (F.layers[0]?.protocol === 'eth') blocks.push({ type: 'note', text: m.fFcs });
   if (F.trailer !== null) blocks.push({ type: 'note', text: m.fPadding(F.trailer.offset, F.trailer.length) });
   return { ...base, answer, blocks };

@@ -71,6 +71,19 @@ describe('the report of a chat over UDP', () => {
     });
     expect(md).toContain("The chat's 6 UDP datagrams are decoded here too");
     expect(answers.E.messages.count).toBe(6); // HELLO, greeting, reply, the lost SAY (in alice's file), SAY, reply
+    // F: a datagram with one SAY, its layers Ethernet, IPv4, UDP (8 bytes), chatlab.
+    expect(answers.F.layers.map((l) => `${l.protocol} ${l.offset}/${l.length}`)).toEqual([
+      'eth 0/14',
+      'ip 14/20',
+      'udp 34/8',
+      `chatlab 42/${String(answers.F.frameLength - 42)}`,
+    ]);
+    expect(answers.F.layers[3]?.fields).toMatchObject({ verb: 'SAY', room: 'lab' });
+    const f = md.slice(md.indexOf('## F.'));
+    expect(f).toContain('Protocol 17 = UDP follows');
+    expect(f).toMatch(/UDP datagram: \d+ bytes/);
+    expect(f).toContain('to its UDP socket');
+    expect(f).not.toMatch(/TCP (socket|put its header)|= TCP follows|Protocol 6 means/);
   });
 
   it('answers TCP and UDP when the clients use both to the same port', async () => {

@@ -239,28 +239,32 @@ export const en = {
   fDumpLegendText: (letters: string) => `Under each row, the layer of each byte: ${letters}.`,
   fNestingCaption: 'Encapsulation: each layer wraps the unit of the layer above in its own header.',
   fBox: (name: string, size: number) =>
-    `${name === 'chatlab' ? 'chat message' : name === 'Internet Relay Chat' ? 'IRC message' : name === 'Data' ? 'application data' : name === 'TCP' ? 'TCP segment' : name === 'IPv4' ? 'IPv4 packet' : `${name} frame`}: ${n(size)} bytes`,
+    `${name === 'chatlab' ? 'chat message' : name === 'Internet Relay Chat' ? 'IRC message' : name === 'Data' ? 'application data' : name === 'TCP' ? 'TCP segment' : name === 'UDP' ? 'UDP datagram' : name === 'IPv4' ? 'IPv4 packet' : `${name} frame`}: ${n(size)} bytes`,
   fHeader: (name: string, length: number, range: string) => `${name} header: ${length} bytes (${range})`,
   fBar: 'The frame, byte by byte, to scale:',
   fLayersHead: ['layer', 'bytes', 'length', 'what its header says'],
   fLayerFacts: {
     eth: (f) => `from ${String(f.source)} to ${String(f.destination)}; Type ${String(f.type)} = IPv4 follows`,
     ip: (f) =>
-      `from ${String(f.source)} to ${String(f.destination)}; Total Length ${String(f.totalLength)}; TTL ${String(f.ttl)}; Protocol ${String(f.protocol)} = TCP follows`,
+      `from ${String(f.source)} to ${String(f.destination)}; Total Length ${String(f.totalLength)}; TTL ${String(f.ttl)}; Protocol ${String(f.protocol)} = ${transportName(f.protocol)} follows`,
     tcp: (f) =>
       `port ${String(f.sourcePort)} to ${String(f.destinationPort)}; Seq ${String(f.relativeSequenceNumber ?? f.sequenceNumber)} (relative); flags ${String(f.flags)}; window ${String(f.window)}${f.options === '' ? '' : `; options ${String(f.options)}`}`,
+    udp: (f) =>
+      `port ${String(f.sourcePort)} to ${String(f.destinationPort)}; Length ${String(f.length)} (its header and data); no sequence number, no acknowledgement`,
     chatlab: (f) => `no header: the chat frame itself, ${String(f.line)}`,
     irc: (f) => `no header: one IRC line (Wireshark: irc.request or irc.response), ${String(f.line)}`,
     data: (f) => `no header: the application's bytes, which Wireshark shows as Data, ${String(f.line)}`,
   } as Record<string, (fields: Readonly<Record<string, string | number | boolean>>) => string>,
-  fStory: (app: number, tcp: number, ip: number, eth: number) => [
-    `The application wrote ${n(app)} bytes, one message of the chat protocol, to its TCP socket.`,
-    `TCP put its header in front of them: a segment of ${n(tcp)} bytes, with the ports that say which program gets the data, and the sequence number that puts the bytes back in order.`,
-    `IP put its header in front of the segment: a packet of ${n(ip)} bytes, with the addresses that take it across the networks to the right host.`,
+  fStory: (app: number, tcp: number, ip: number, eth: number, transport = 'TCP') => [
+    `The application wrote ${n(app)} bytes, one message of the chat protocol, to its ${transport} socket.`,
+    transport === 'UDP'
+      ? `UDP put its 8-byte header in front of them: a datagram of ${n(tcp)} bytes, with the ports that say which program gets the data, its length and a checksum; no sequence number, so nothing puts datagrams back in order or sends a lost one again.`
+      : `TCP put its header in front of them: a segment of ${n(tcp)} bytes, with the ports that say which program gets the data, and the sequence number that puts the bytes back in order.`,
+    `IP put its header in front of the ${transport === 'UDP' ? 'datagram' : 'segment'}: a packet of ${n(ip)} bytes, with the addresses that take it across the networks to the right host.`,
     `Ethernet put its header in front of the packet: a frame of ${n(eth)} bytes, with the MAC addresses that take it across this one network to the next interface.`,
   ],
-  fAnalogy:
-    'That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol 6 means TCP, the destination port says which program listens there). Above TCP there is no header of the application in the sense of the layers below: the chat protocol is the payload itself.',
+  fAnalogy: (transport = 'TCP') =>
+    `That is encapsulation: each layer treats what the layer above gave it as opaque data and adds only its own header, like a letter put in an envelope, the envelope in a bag, the bag in a truck. The receiver undoes it in reverse: each layer reads and removes its own header and hands the rest up, and a field of each header says who comes next (EtherType 0x0800 means IPv4, Protocol ${transport === 'UDP' ? '17 means UDP' : '6 means TCP'}, the destination port says which program listens there). Above ${transport} there is no header of the application in the sense of the layers below: the chat protocol is the payload itself.`,
   fFcs: 'The Ethernet trailer is missing on purpose: the network interface checks and removes the 4-byte Frame Check Sequence before the capture sees the frame, so no capture shows it.',
   fPadding: (offset: number, length: number) =>
     `Bytes ${offset}–${offset + length - 1} are Ethernet padding: a frame must be at least 60 bytes long, so short frames are filled with zeros that belong to no layer above.`,
@@ -318,6 +322,17 @@ export const en = {
     hostFiles: "each host's capture: number of frames and file size",
   } as Record<CommandKey, string>,
 };
+
+/** The transport an IPv4 Protocol number names (RFC 790's assigned numbers). */
+export function transportName(protocol: unknown): string {
+  return protocol === 6
+    ? 'TCP'
+    : protocol === 17
+      ? 'UDP'
+      : protocol === 1
+        ? 'ICMP'
+        : `protocol ${String(protocol)}`;
+}
 
 function frameOr(frame: number | null | undefined): string {
   return frame === null || frame === undefined ? '(not captured)' : `frame ${frame}`;

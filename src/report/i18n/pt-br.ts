@@ -1,6 +1,6 @@
 import { b, c } from '../document.js';
 import type { CommandKey } from '../tshark-commands.js';
-import type { Messages } from './en.js';
+import { type Messages, transportName } from './en.js';
 
 const n = (value: number): string => value.toLocaleString('pt-BR');
 const list = (items: readonly string[]): string =>
@@ -243,28 +243,32 @@ export const ptBR: Messages = {
   fNestingCaption:
     'Encapsulamento: cada camada embrulha a unidade da camada de cima no seu próprio cabeçalho.',
   fBox: (name, size) =>
-    `${name === 'chatlab' ? 'mensagem do chat' : name === 'Internet Relay Chat' ? 'mensagem IRC' : name === 'Data' ? 'dados da aplicação' : name === 'TCP' ? 'segmento TCP' : name === 'IPv4' ? 'pacote IPv4' : `quadro ${name}`}: ${n(size)} bytes`,
+    `${name === 'chatlab' ? 'mensagem do chat' : name === 'Internet Relay Chat' ? 'mensagem IRC' : name === 'Data' ? 'dados da aplicação' : name === 'TCP' ? 'segmento TCP' : name === 'UDP' ? 'datagrama UDP' : name === 'IPv4' ? 'pacote IPv4' : `quadro ${name}`}: ${n(size)} bytes`,
   fHeader: (name, length, range) => `cabeçalho ${name}: ${length} bytes (${range})`,
   fBar: 'O quadro, byte a byte, em escala:',
   fLayersHead: ['camada', 'bytes', 'tamanho', 'o que o cabeçalho diz'],
   fLayerFacts: {
     eth: (f) => `de ${String(f.source)} para ${String(f.destination)}; Tipo ${String(f.type)} = segue IPv4`,
     ip: (f) =>
-      `de ${String(f.source)} para ${String(f.destination)}; Comprimento Total ${String(f.totalLength)}; TTL ${String(f.ttl)}; Protocolo ${String(f.protocol)} = segue TCP`,
+      `de ${String(f.source)} para ${String(f.destination)}; Comprimento Total ${String(f.totalLength)}; TTL ${String(f.ttl)}; Protocolo ${String(f.protocol)} = segue ${transportName(f.protocol)}`,
     tcp: (f) =>
       `porta ${String(f.sourcePort)} para ${String(f.destinationPort)}; Seq ${String(f.relativeSequenceNumber ?? f.sequenceNumber)} (relativo); flags ${String(f.flags)}; janela ${String(f.window)}${f.options === '' ? '' : `; opções ${String(f.options)}`}`,
+    udp: (f) =>
+      `porta ${String(f.sourcePort)} para ${String(f.destinationPort)}; Comprimento ${String(f.length)} (cabeçalho e dados); sem número de sequência, sem confirmação`,
     chatlab: (f) => `sem cabeçalho: o próprio quadro do chat, ${String(f.line)}`,
     irc: (f) => `sem cabeçalho: uma linha IRC (no Wireshark: irc.request ou irc.response), ${String(f.line)}`,
     data: (f) => `sem cabeçalho: os bytes da aplicação, que o Wireshark mostra como Data, ${String(f.line)}`,
   },
-  fStory: (app, tcp, ip, eth) => [
-    `A aplicação escreveu ${n(app)} bytes, uma mensagem do protocolo do chat, no seu socket TCP.`,
-    `O TCP colocou seu cabeçalho na frente deles: um segmento de ${n(tcp)} bytes, com as portas que dizem qual programa recebe os dados e o número de sequência que recoloca os bytes em ordem.`,
-    `O IP colocou seu cabeçalho na frente do segmento: um pacote de ${n(ip)} bytes, com os endereços que o levam através das redes até o host certo.`,
+  fStory: (app, tcp, ip, eth, transport = 'TCP') => [
+    `A aplicação escreveu ${n(app)} bytes, uma mensagem do protocolo do chat, no seu socket ${transport}.`,
+    transport === 'UDP'
+      ? `O UDP colocou seu cabeçalho de 8 bytes na frente deles: um datagrama de ${n(tcp)} bytes, com as portas que dizem qual programa recebe os dados, o tamanho e um checksum; sem número de sequência, então nada recoloca datagramas em ordem nem reenvia um perdido.`
+      : `O TCP colocou seu cabeçalho na frente deles: um segmento de ${n(tcp)} bytes, com as portas que dizem qual programa recebe os dados e o número de sequência que recoloca os bytes em ordem.`,
+    `O IP colocou seu cabeçalho na frente do ${transport === 'UDP' ? 'datagrama' : 'segmento'}: um pacote de ${n(ip)} bytes, com os endereços que o levam através das redes até o host certo.`,
     `A Ethernet colocou seu cabeçalho na frente do pacote: um quadro de ${n(eth)} bytes, com os endereços MAC que o levam através desta rede até a próxima interface.`,
   ],
-  fAnalogy:
-    'Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo 6 quer dizer TCP, porta de destino diz qual programa escuta ali). Acima do TCP não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria carga útil.',
+  fAnalogy: (transport = 'TCP') =>
+    `Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo ${transport === 'UDP' ? '17 quer dizer UDP' : '6 quer dizer TCP'}, porta de destino diz qual programa escuta ali). Acima do ${transport} não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria carga útil.`,
   fFcs: 'Falta o final do quadro Ethernet, e é de propósito: a placa de rede confere e retira os 4 bytes do FCS (Frame Check Sequence) antes de a captura ver o quadro, então nenhuma captura o mostra.',
   fPadding: (offset, length) =>
     `Os bytes ${offset}–${offset + length - 1} são preenchimento (padding) Ethernet: um quadro deve ter pelo menos 60 bytes, então quadros curtos são completados com zeros que não pertencem a nenhuma camada de cima.`,
