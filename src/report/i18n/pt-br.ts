@@ -259,7 +259,7 @@ export const ptBR: Messages = {
     irc: (f) => `sem cabeçalho: uma linha IRC (no Wireshark: irc.request ou irc.response), ${String(f.line)}`,
     data: (f) => `sem cabeçalho: os bytes da aplicação, que o Wireshark mostra como Data, ${String(f.line)}`,
   },
-  fStory: (app, tcp, ip, eth, transport = 'TCP') => [
+  fStory: (app, tcp, ip, eth, transport) => [
     `A aplicação escreveu ${n(app)} bytes, uma mensagem do protocolo do chat, no seu socket ${transport}.`,
     transport === 'UDP'
       ? `O UDP colocou seu cabeçalho de 8 bytes na frente deles: um datagrama de ${n(tcp)} bytes, com as portas que dizem qual programa recebe os dados, o tamanho e um checksum; sem número de sequência, então nada recoloca datagramas em ordem nem reenvia um perdido.`
@@ -267,7 +267,7 @@ export const ptBR: Messages = {
     `O IP colocou seu cabeçalho na frente do ${transport === 'UDP' ? 'datagrama' : 'segmento'}: um pacote de ${n(ip)} bytes, com os endereços que o levam através das redes até o host certo.`,
     `A Ethernet colocou seu cabeçalho na frente do pacote: um quadro de ${n(eth)} bytes, com os endereços MAC que o levam através desta rede até a próxima interface.`,
   ],
-  fAnalogy: (transport = 'TCP') =>
+  fAnalogy: (transport) =>
     `Isso é encapsulamento: cada camada trata o que recebeu da camada de cima como dados opacos e acrescenta só o seu próprio cabeçalho, como uma carta posta num envelope, o envelope num malote, o malote num caminhão. O receptor desfaz tudo na ordem inversa: cada camada lê e retira o seu cabeçalho e entrega o resto para cima, e um campo de cada cabeçalho diz quem vem a seguir (EtherType 0x0800 quer dizer IPv4, Protocolo ${transport === 'UDP' ? '17 quer dizer UDP' : '6 quer dizer TCP'}, porta de destino diz qual programa escuta ali). Acima do ${transport} não há um cabeçalho da aplicação no mesmo sentido das camadas de baixo: o protocolo do chat é a própria carga útil.`,
   fFcs: 'Falta o final do quadro Ethernet, e é de propósito: a placa de rede confere e retira os 4 bytes do FCS (Frame Check Sequence) antes de a captura ver o quadro, então nenhuma captura o mostra.',
   fPadding: (offset, length) =>
