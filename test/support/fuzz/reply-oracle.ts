@@ -3,8 +3,18 @@ import { COMMANDS, parseArguments, STATUS } from '../../../src/protocol/index.js
 
 /** What a server may answer (docs/PROTOCOL.md §5): 500 is a bug, 503 and 507 do not happen here. */
 const ANSWERS = new Set([100, 200, 201, 202, 400, 401, 403, 404, 409, 413, 429]);
-/** Why a server may close a connection it did not fail to parse (docs/PROTOCOL.md §8). */
-const CLOSE_REASONS = new Set(['SERVER_FULL', 'LOGIN_TIMEOUT', 'SLOW_READER']);
+/**
+ * Why a server may close a connection it did not fail to parse: the reasons of docs/PROTOCOL.md §8 (and §10's
+ * IDLE_TIMEOUT), whatever the connection sent last.
+ */
+const CLOSE_REASONS = new Set([
+  'SERVER_FULL',
+  'TOO_MANY_CONNECTIONS',
+  'LOGIN_TIMEOUT',
+  'IDLE_TIMEOUT',
+  'SLOW_READER',
+  'SERVER_SHUTDOWN',
+]);
 const UPLOAD_SPEC = COMMANDS.get('UPLOAD');
 
 interface Upload {
