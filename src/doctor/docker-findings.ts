@@ -1,4 +1,4 @@
-import { planDockerSetup } from '../lab/docker-plan.js';
+import { planDockerSetup } from '../lab/provision/docker-plan.js';
 import type { Finding } from './doctor-checks.js';
 import type { DoctorProbes, EngineState } from './doctor-probes.js';
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { hasCommand, run } from '../lab/command.js';
 import { dockerClient } from '../lab/docker-engine.js';
-import { canUseApt } from '../lab/docker-setup.js';
+import { canUseApt } from '../lab/provision/docker-setup.js';
 import { toLabError } from '../lab/docker-errors.js';
 import { listLabContainers } from '../lab/lab-containers.js';
 import { capturesDir } from '../lab/started-lab.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseBase, ensureLocalBase, LOCAL_BASE_IMAGE, type BaseMode } from './base-image.js';
+import { chooseBase, ensureLocalBase, LOCAL_BASE_IMAGE, type BaseMode } from './provision/base-image.js';
 import { connectEngine } from './docker-engine.js';
 import { LabError } from './lab-error.js';
 import { REPO_ROOT } from './paths.js';

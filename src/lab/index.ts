@@ -25,7 +25,7 @@ export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
 export { ScriptedClient, type ClientOutput } from './scripted-client.js';
 export { ImageSet } from './image-set.js';
-export { DockerSetup } from './docker-setup.js';
+export { DockerSetup } from './provision/docker-setup.js';
 export { Progress } from './progress.js';
 export { connectEngine } from './docker-engine.js';
 export {
@@ -37,7 +37,7 @@ export {
   logsOf,
   type LabContainer,
 } from './lab-containers.js';
-export { LOCAL_BASE_IMAGE, NODE_VERSION } from './base-image.js';
+export { LOCAL_BASE_IMAGE, NODE_VERSION } from './provision/base-image.js';
 export {
   describeImpairment,
   parseImpairment,

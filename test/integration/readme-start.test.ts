@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/lab/command.js';
-import { DockerSetup } from '../../src/lab/docker-setup.js';
+import { DockerSetup } from '../../src/lab/provision/docker-setup.js';
 import { REPO_ROOT } from '../../src/lab/paths.js';
 import { Progress } from '../../src/lab/progress.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../src/lab/command.js';
 import { REPO_ROOT } from '../../src/lab/paths.js';
 import { Progress } from '../../src/lab/progress.js';
-import { MIRROR_URL, RegistryMirror } from '../../src/lab/registry-mirror.js';
+import { MIRROR_URL, RegistryMirror } from '../../src/lab/provision/registry-mirror.js';
 
 const CHECK = 'chatlab-registry-check';
 const output: string[] = [];

@@ -1,5 +1,5 @@
 // npm run lab:build: builds the lab's images that are missing or out of date (the base too, with no registry).
-import { DockerSetup } from '../../lab/docker-setup.js';
+import { DockerSetup } from '../../lab/provision/docker-setup.js';
 import { ImageSet } from '../../lab/image-set.js';
 import { runLabCommand } from '../run-command.js';
 

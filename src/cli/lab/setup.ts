@@ -1,6 +1,6 @@
 // npm run lab:setup [-- --build] [--tools] [--no-docker]: installs and starts what the lab needs; --build also
 // builds its images; --tools installs the analysis tools the tests compare with (tshark); --no-docker skips Docker.
-import { DockerSetup } from '../../lab/docker-setup.js';
+import { DockerSetup } from '../../lab/provision/docker-setup.js';
 import { ImageSet } from '../../lab/image-set.js';
 import { runLabCommand } from '../run-command.js';
 

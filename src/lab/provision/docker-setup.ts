@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand, run, runOrThrow, startDaemon } from './command.js';
-import { engineAnswers } from './docker-engine.js';
+import { hasCommand, run, runOrThrow, startDaemon } from '../command.js';
+import { engineAnswers } from '../docker-engine.js';
 import { planDockerSetup, type DockerFacts } from './docker-plan.js';
-import { LabError } from './lab-error.js';
-import type { Progress } from './progress.js';
+import { LabError } from '../lab-error.js';
+import type { Progress } from '../progress.js';
 
 /** Compose v2 from Debian's trixie pool: it needs only libc6 >= 2.34 and works against Engine 20.10. */
 const COMPOSE_DEB = {

@@ -1,4 +1,4 @@
-import { LabError } from './lab-error.js';
+import { LabError } from '../lab-error.js';
 
 /** What chatlab found out about Docker on this machine before it changes anything. */
 export interface DockerFacts {
