@@ -1,5 +1,6 @@
 import { dissect, readPcapFile, TcpReassembler } from '../../src/pcap/index.js';
 import { FrameDecoder, type Decoded } from '../../src/protocol/index.js';
+import { completingFrame } from '../../src/report/chat-decoder.js';
 import type { DissectedFrame } from './tshark.js';
 
 /** A chat frame reduced to what both decoders must agree on, with the frame its last byte arrived in. */
@@ -11,7 +12,8 @@ export interface FrameKey {
 /**
  * The chat frames of a capture as the project itself reads them: src/pcap reassembles each direction of
  * every TCP stream to `port`, src/protocol's FrameDecoder cuts the bytes into frames, and each frame is
- * placed in the last capture frame that carried its bytes, where Wireshark shows a reassembled PDU.
+ * placed in the capture frame whose first copy of its bytes completed it, where Wireshark shows a reassembled
+ * PDU: a retransmission of the same bytes later (loopback under load does it) does not move it.
  */
 export async function projectFrames(file: string, port: number): Promise<FrameKey[]> {
   const { records } = await readPcapFile(file);
@@ -24,7 +26,10 @@ export async function projectFrames(file: string, port: number): Promise<FrameKe
     for (const direction of [stream.clientToServer, stream.serverToClient]) {
       const decoder = new FrameDecoder();
       for (const item of decoder.push(Buffer.concat(direction.chunks.map((chunk) => chunk.data)))) {
-        frames.push({ frame: Math.max(...direction.framesFor(item.start, item.end)), key: decodedKey(item) });
+        frames.push({
+          frame: completingFrame(direction.chunks, item.start, item.end),
+          key: decodedKey(item),
+        });
       }
     }
   }
