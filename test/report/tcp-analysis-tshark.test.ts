@@ -7,18 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { encodePcap, readPcapFile } from '../../src/pcap/index.js';
 import { writeReport } from '../../src/report/index.js';
 import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
-import {
-  allScenarios,
-  cleanScenario,
-  fastRetransmitScenario,
-  instantHandshakeScenario,
-  quickSpuriousScenario,
-  lossySession,
-  reorderScenario,
-  scaledWindowScenario,
-  timeoutScenario,
-  zeroWindowScenario,
-} from '../support/tcp-analysis/test-scenarios.js';
+import { allScenarios, lossySession, SCENARIOS } from '../support/tcp-analysis/test-scenarios.js';
 import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
 
 // chatlab's TCP analysis against tshark's tcp.analysis.* fields, frame by frame, on the synthetic
@@ -36,16 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const scenarios = [
-  cleanScenario,
-  fastRetransmitScenario,
-  timeoutScenario,
-  reorderScenario,
-  zeroWindowScenario,
-  scaledWindowScenario,
-  instantHandshakeScenario,
-  quickSpuriousScenario,
-].map((build) => build());
+const scenarios = SCENARIOS.map((build) => build());
 
 describe('the TCP analysis agrees with tshark', () => {
   it.each(scenarios.map((s) => [s.name, s] as const))(

@@ -155,14 +155,9 @@ export function scaledWindowScenario(capture = new SyntheticCapture(), port = 40
   return { name: 'scaled-window', capture, expected };
 }
 
-/** Every scenario above on its own port, one after another, in one capture. */
-export function allScenarios(): {
-  capture: SyntheticCapture;
-  expected: Map<number, readonly TcpAnalysisFlag[]>;
-} {
-  const capture = new SyntheticCapture();
-  const expected = new Map<number, readonly TcpAnalysisFlag[]>();
-  const builders = [
+/** Every scenario above, clean first; a new one is added here and every test takes it. */
+export const SCENARIOS: readonly ((capture?: SyntheticCapture, port?: number, at?: number) => TcpScenario)[] =
+  [
     cleanScenario,
     fastRetransmitScenario,
     timeoutScenario,
@@ -172,7 +167,15 @@ export function allScenarios(): {
     instantHandshakeScenario,
     quickSpuriousScenario,
   ];
-  builders.forEach((build, i) => {
+
+/** Every scenario above on its own port, one after another, in one capture. */
+export function allScenarios(): {
+  capture: SyntheticCapture;
+  expected: Map<number, readonly TcpAnalysisFlag[]>;
+} {
+  const capture = new SyntheticCapture();
+  const expected = new Map<number, readonly TcpAnalysisFlag[]>();
+  SCENARIOS.forEach((build, i) => {
     const scenario = build(capture, 40001 + i, i * 1_000_000);
     for (const [frame, flags] of scenario.expected) expected.set(frame, flags);
   });
