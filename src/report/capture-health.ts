@@ -211,33 +211,37 @@ function check(code: HealthCode, tally: Tally, detail: Record<string, string | n
 }
 
 function dropsCheck(sniffers: readonly SnifferCounts[] | null): HealthCheck {
-  const known = (sniffers ?? []).filter((s) => s.dropped !== null);
-  const hosts: Record<string, number> = {};
-  for (const s of known) if ((s.dropped ?? 0) > 0) hosts[s.host] = s.dropped ?? 0;
-  const count = Object.values(hosts).reduce((sum, n) => sum + n, 0);
-  return {
-    code: 'KERNEL_DROPS',
-    status: known.length === 0 ? 'unknown' : count > 0 ? 'warning' : 'ok',
-    count,
-    hosts,
-    frames: [],
-    detail: { unit: 'packets', sniffers: known.length },
-  };
+  return snifferCheck('KERNEL_DROPS', 'packets', sniffers, (s) => s.dropped);
 }
 
 /** The lab's own record of each sidecar's `ethtool -K eth0 tx off tso off gso off gro off`. */
 function offloadsCheck(sniffers: readonly SnifferCounts[] | null): HealthCheck {
-  const known = (sniffers ?? []).filter((s) => s.offloads === 'off' || s.offloads === 'not-off');
+  return snifferCheck('OFFLOADS_ON', 'hosts', sniffers, (s) =>
+    s.offloads === 'off' ? 0 : s.offloads === 'not-off' ? 1 : null,
+  );
+}
+
+/**
+ * A check read from the run record's sniffers: `problems(s)` is that host's count (0 when fine), or null when
+ * its record does not say; unknown when no host's does.
+ */
+function snifferCheck(
+  code: HealthCode,
+  unit: string,
+  sniffers: readonly SnifferCounts[] | null,
+  problems: (sniffer: SnifferCounts) => number | null | undefined,
+): HealthCheck {
+  const known = (sniffers ?? []).filter((s) => (problems(s) ?? null) !== null);
   const hosts: Record<string, number> = {};
-  for (const s of known) if (s.offloads === 'not-off') hosts[s.host] = 1;
-  const count = Object.keys(hosts).length;
+  for (const s of known) if ((problems(s) ?? 0) > 0) hosts[s.host] = problems(s) ?? 0;
+  const count = Object.values(hosts).reduce((sum, n) => sum + n, 0);
   return {
-    code: 'OFFLOADS_ON',
+    code,
     status: known.length === 0 ? 'unknown' : count > 0 ? 'warning' : 'ok',
     count,
     hosts,
     frames: [],
-    detail: { unit: 'hosts', sniffers: known.length },
+    detail: { unit, sniffers: known.length },
   };
 }
 
