@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { ALICE, BOB, SERVER, type TestConnection, TestSession } from '../../test/support/test-session.js';
+import { type TestConnection, writeTwoClientRun } from '../../test/support/test-session.js';
 import { analyseRun } from './analyse-run.js';
 import type { Answers } from './answers.js';
 import { messagesFor } from './i18n/index.js';
@@ -28,22 +26,8 @@ async function run(
   framing: string,
   talk: (alice: TestConnection, bob: TestConnection) => void,
 ): Promise<Answers> {
-  const session = new TestSession();
-  const alice = session.connect(ALICE, 40001, SERVER, port).open();
-  const bob = session.connect(BOB, 40002, SERVER, port).open();
-  talk(alice, bob);
-  alice.close();
-  bob.close();
-  const dir = await mkdtemp(join(tmpdir(), 'report-identity-'));
+  const dir = await writeTwoClientRun(port, framing, talk, 'report-identity-');
   dirs.push(dir);
-  await session.write(dir, {
-    scenario: 'identity',
-    lab: {
-      serverPort: port,
-      app: { port, transport: 'tcp', framing, protocol: null },
-      hosts: [SERVER, ALICE, BOB].map((h) => ({ ...h, role: h === SERVER ? 'server' : 'client' })),
-    },
-  });
   return (await analyseRun(dir)).answers;
 }
 

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Answers } from '../../src/report/answers.js';
 import { writeReport } from '../../src/report/index.js';
 import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
 import { tsharkFields } from '../../src/report/tshark/tshark-runner.js';
-import { ALICE, BOB, SERVER, type TestConnection, TestSession } from '../support/test-session.js';
+import { type TestConnection, writeTwoClientRun } from '../support/test-session.js';
 
 // Answer A against Wireshark's own dissectors on the same synthetic captures: where tshark has a dissector
 // for the protocol (HTTP on 80, SSH on 22, SMTP on 25, FTP on 21), the frame A cites is the frame where
@@ -26,22 +25,8 @@ async function report(
   port: number,
   talk: (alice: TestConnection, bob: TestConnection) => void,
 ): Promise<{ answers: Answers; merged: string }> {
-  const session = new TestSession();
-  const alice = session.connect(ALICE, 40001, SERVER, port).open();
-  const bob = session.connect(BOB, 40002, SERVER, port).open();
-  talk(alice, bob);
-  alice.close();
-  bob.close();
-  const dir = await mkdtemp(join(tmpdir(), 'report-identity-tshark-'));
+  const dir = await writeTwoClientRun(port, 'segment', talk, 'report-identity-tshark-');
   dirs.push(dir);
-  await session.write(dir, {
-    scenario: 'identity',
-    lab: {
-      serverPort: port,
-      app: { port, transport: 'tcp', framing: 'segment', protocol: null },
-      hosts: [SERVER, ALICE, BOB].map((h) => ({ ...h, role: h === SERVER ? 'server' : 'client' })),
-    },
-  });
   const { answers } = await writeReport(dir, { lang: 'en' });
   // --check-tshark finds nothing to say either.
   expect(await compareWithTshark(dir)).toEqual([]);

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../src/pcap/index.js';
 
@@ -262,4 +263,32 @@ export function twoClientSession(): {
   a.close();
   b.close();
   return { session: s, arp, aHello, greeting, say, msg, dns };
+}
+
+/**
+ * A run folder (captures and run.json) of alice and bob talking to a server on `port` as `talk` says, the report
+ * to cut it with `framing`; each connection closes after. Returns the folder (the caller removes it).
+ */
+export async function writeTwoClientRun(
+  port: number,
+  framing: string,
+  talk: (alice: TestConnection, bob: TestConnection) => void,
+  prefix = 'report-two-clients-',
+): Promise<string> {
+  const session = new TestSession();
+  const alice = session.connect(ALICE, 40001, SERVER, port).open();
+  const bob = session.connect(BOB, 40002, SERVER, port).open();
+  talk(alice, bob);
+  alice.close();
+  bob.close();
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await session.write(dir, {
+    scenario: 'identity',
+    lab: {
+      serverPort: port,
+      app: { port, transport: 'tcp', framing, protocol: null },
+      hosts: [SERVER, ALICE, BOB].map((h) => ({ ...h, role: h === SERVER ? 'server' : 'client' })),
+    },
+  });
+  return dir;
 }
