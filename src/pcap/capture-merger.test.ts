@@ -3,28 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { mergeCaptureFiles, mergeCaptures } from './capture-merger.js';
-import type { PcapRecord } from './pcap-record.js';
 import { encodePcap } from './pcap-writer.js';
 import { encodePcapng } from './pcapng-writer.js';
-import { FRAME, hex } from '../../test/support/test-frames.js';
+import { FRAME, records } from '../../test/support/test-frames.js';
 
 const T0 = 1_700_000_000_000_000_000n;
 const US = 1000n;
-
-function records(list: readonly [frame: string, atNs: bigint, linkType?: number][]): PcapRecord[] {
-  return list.map(([frame, at, linkType], i) => {
-    const data = hex(frame);
-    return {
-      index: i + 1,
-      timestampNs: at,
-      linkType: linkType ?? 1,
-      interfaceId: 0,
-      capturedLength: data.length,
-      originalLength: data.length,
-      data,
-    };
-  });
-}
 
 // client1 sends the SYN and the DNS query, receives HELLO; the server receives the SYN, sends HELLO.
 const client = records([

@@ -4,29 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type MergedFrame, mergeCaptures } from './capture-merger.js';
 import { type FrameTable, mergeFrameTables, readFrameTable } from './frame-table.js';
-import type { PcapRecord } from './pcap-record.js';
 import { readPcapFile } from './pcap-reader.js';
 import { encodePcap } from './pcap-writer.js';
 import { encodePcapng, writePcapngFile } from './pcapng-writer.js';
-import { FRAME, hex } from '../../test/support/test-frames.js';
+import { FRAME, records } from '../../test/support/test-frames.js';
 
 const T0 = 1_700_000_000_000_000_000n;
 const US = 1000n;
-
-function records(list: readonly [frame: string, atNs: bigint, linkType?: number][]): PcapRecord[] {
-  return list.map(([frame, at, linkType], i) => {
-    const data = hex(frame);
-    return {
-      index: i + 1,
-      timestampNs: at,
-      linkType: linkType ?? 1,
-      interfaceId: 0,
-      capturedLength: data.length,
-      originalLength: data.length,
-      data,
-    };
-  });
-}
 
 /** Everything a merged frame says, comparable. */
 function facts(frames: Iterable<MergedFrame>): unknown[] {

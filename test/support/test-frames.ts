@@ -116,3 +116,19 @@ export function recordOf(data: Buffer | string, linkType = 1, index = 7, timesta
     data: bytes,
   };
 }
+
+/** Pcap records of hex frames, each at its time (ns) with its link type (Ethernet by default), numbered from 1. */
+export function records(list: readonly [frame: string, atNs: bigint, linkType?: number][]): PcapRecord[] {
+  return list.map(([frame, at, linkType], i) => {
+    const data = hex(frame);
+    return {
+      index: i + 1,
+      timestampNs: at,
+      linkType: linkType ?? 1,
+      interfaceId: 0,
+      capturedLength: data.length,
+      originalLength: data.length,
+      data,
+    };
+  });
+}
