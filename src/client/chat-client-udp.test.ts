@@ -29,6 +29,22 @@ async function udpLab(): Promise<ServerFixture> {
 }
 
 /** A UDP client through a relay that drops what `drop` picks; short reply timeouts. */
+/** `chatlab client --script` over UDP to the fixture, driven line by line. */
+function udpScriptClient(
+  fixture: ServerFixture,
+  options: Pick<Parameters<typeof runScriptClient>[0], 'reconnect'> = {},
+): { driver: ScriptDriver; input: PassThrough; exit: Promise<number> } {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const exit = runScriptClient({
+    connect: { host: '127.0.0.1', port: fixture.port, transport: 'udp' },
+    input,
+    output,
+    ...options,
+  }).finally(() => output.end());
+  return { driver: new ScriptDriver(input, output), input, exit };
+}
+
 async function throughRelay(
   fixture: ServerFixture,
   drop: (datagram: string, direction: 'to server' | 'to client') => boolean,
@@ -209,15 +225,9 @@ describe('ChatClient over UDP', () => {
 
   it('the script client over UDP comes back after a server restart, logged in and in its room', async () => {
     const fixture = await udpLab();
-    const input = new PassThrough();
-    const output = new PassThrough();
-    const exit = runScriptClient({
-      connect: { host: '127.0.0.1', port: fixture.port, transport: 'udp' },
-      input,
-      output,
+    const { driver, input, exit } = udpScriptClient(fixture, {
       reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitter: 0, heartbeatMs: 0 },
-    }).finally(() => output.end());
-    const driver = new ScriptDriver(input, output);
+    });
     expect(await driver.command('/register alice alice@example.org alice-pw1')).toMatchObject({ code: 201 });
     expect(await driver.command('/login alice alice-pw1')).toMatchObject({ code: 200 });
     expect(await driver.command('/create general')).toMatchObject({ code: 201 });
@@ -235,14 +245,7 @@ describe('ChatClient over UDP', () => {
 
   it('runs the script client over UDP', async () => {
     const fixture = await udpLab();
-    const input = new PassThrough();
-    const output = new PassThrough();
-    const exit = runScriptClient({
-      connect: { host: '127.0.0.1', port: fixture.port, transport: 'udp' },
-      input,
-      output,
-    }).finally(() => output.end());
-    const driver = new ScriptDriver(input, output);
+    const { driver, input, exit } = udpScriptClient(fixture);
     expect(await driver.command('/register carol carol@example.org carol-pw1')).toMatchObject({ code: 201 });
     expect(await driver.command('/login carol carol-pw1')).toMatchObject({ code: 200 });
     input.end();
