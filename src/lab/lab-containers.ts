@@ -59,9 +59,23 @@ export async function addressOn(docker: Docker, containerId: string, network: st
 
 /** The container's health (`healthy`, `starting`, ...) or its state when it has no health check. */
 export async function healthOf(docker: Docker, containerId: string): Promise<string> {
-  const info = await docker.getContainer(containerId).inspect();
-  if (!info.State.Running) return info.State.Status;
-  return info.State.Health?.Status ?? 'running';
+  return (await stateOf(docker, containerId)).health;
+}
+
+/**
+ * One inspect: the container's health as healthOf says it, and when it last started in Unix seconds (whole:
+ * what `logs --since` takes), undefined when Docker does not say.
+ */
+export async function stateOf(
+  docker: Docker,
+  containerId: string,
+): Promise<{ health: string; startedAt: number | undefined }> {
+  const { State } = await docker.getContainer(containerId).inspect();
+  const started = Date.parse(State.StartedAt);
+  return {
+    health: State.Running ? (State.Health?.Status ?? 'running') : State.Status,
+    startedAt: Number.isNaN(started) ? undefined : Math.floor(started / 1000),
+  };
 }
 
 /**
@@ -82,12 +96,6 @@ export async function logsOf(
     ...(sinceSeconds === undefined ? {} : { since: sinceSeconds }),
   });
   return demuxText(buffer);
-}
-
-/** When a container last started, in Unix seconds (whole: what `logs --since` takes), or undefined. */
-export async function startedAtOf(docker: Docker, containerId: string): Promise<number | undefined> {
-  const started = Date.parse((await docker.getContainer(containerId).inspect()).State.StartedAt);
-  return Number.isNaN(started) ? undefined : Math.floor(started / 1000);
 }
 
 /** Strips the 8-byte stream headers Docker puts before each chunk of a non-TTY container's output. */

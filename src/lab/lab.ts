@@ -4,7 +4,7 @@ import { compose } from './compose-cli.js';
 import { connectEngine } from './docker-engine.js';
 import { ImageSet } from './image-set.js';
 import { writeLabCompose } from './lab-compose.js';
-import { healthOf, listLabContainers, logsOf, startedAtOf, type LabContainer } from './lab-containers.js';
+import { listLabContainers, logsOf, stateOf, type LabContainer } from './lab-containers.js';
 import { applyDeclaredImpairments } from './impairment.js';
 import { LabError } from './lab-error.js';
 import { Progress } from './progress.js';
@@ -131,7 +131,7 @@ async function isReady(
   container: LabContainer,
   readiness: { kind: 'http' | 'port' | 'process'; server: string },
 ): Promise<boolean> {
-  const state = await healthOf(docker, container.id);
+  const { health: state, startedAt } = await stateOf(docker, container.id);
   if (state === 'exited' || state === 'dead' || state === 'unhealthy') {
     throw new LabError(
       'LAB_NOT_RUNNING',
@@ -141,8 +141,7 @@ async function isReady(
     );
   }
   // What the container said since its last start (a restarted one keeps the lines of its earlier runs).
-  const output = async (): Promise<string> =>
-    logsOf(docker, container.id, 20, await startedAtOf(docker, container.id));
+  const output = (): Promise<string> => logsOf(docker, container.id, 20, startedAt);
   if (container.role === 'server') {
     if (readiness.kind !== 'http') return state === 'running';
     // chatlab's server says "listening on" once its port accepts (the health check reads the same port's
