@@ -51,7 +51,12 @@ describe('renderCompose for lab files', () => {
 
   it("runs examples/irc: ngircd with the lab folder's config, irc image on every host", () => {
     const { services, text } = composeOf(join(REPO_ROOT, 'examples', 'irc'));
-    expect(services.server?.command).toEqual(['ngircd', '-n', '-f', '/lab/ngircd.conf']);
+    const command = services.server?.command ?? [];
+    expect(command.slice(0, 2)).toEqual(['sh', '-c']);
+    // ngircd.conf's port becomes the lab's, and compose is given `$` as `$$` so it adds nothing of its own.
+    expect(command[2]).toMatch(
+      /Ports = 6667\/' \/lab\/ngircd\.conf > \/tmp\/ngircd\.conf && exec ngircd -n -f \/tmp\/ngircd\.conf$/,
+    );
     expect(['server', 'alice', 'bob'].map((name) => services[name]?.image)).toEqual([
       'chatlab-irc',
       'chatlab-irc',
@@ -82,7 +87,7 @@ describe('renderCompose for lab files', () => {
         'app: { port: 9999, transport: udp, publish: 9999 }',
         'hosts:',
         '  server: { role: server, build: ./box, command: [/srv/echo], environment: { MODE: fast } }',
-        '  alice: { role: client, image: netcat, command: [sleep, infinity] }',
+        `  alice: { role: client, image: netcat, command: [sh, -c, 'exec sleep "$0"', infinity] }`,
         'capture: [alice]',
         '',
       ].join('\n'),
@@ -91,6 +96,8 @@ describe('renderCompose for lab files', () => {
     expect(services.server?.image).toBe('own-server');
     expect(services.server?.build).toEqual({ context: join(dir, 'box'), dockerfile: 'Dockerfile' });
     expect(services.server?.environment).toEqual({ MODE: 'fast' });
+    // `$` reaches compose as `$$`, which it passes on as one `$` instead of putting its own variable there.
+    expect(services.alice?.command).toEqual(['sh', '-c', 'exec sleep "$$0"', 'infinity']);
     expect(services.server?.ports).toEqual(['127.0.0.1:9999:9999/udp']);
     expect(services.alice?.image).toBe('chatlab-netcat');
     expect(services['server-capture']).toBeUndefined();

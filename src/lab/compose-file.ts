@@ -25,9 +25,16 @@ export interface ComposePaths {
   composeDir: string;
 }
 
-/** A YAML quoted scalar, quoted the way Prettier would (single quotes unless that needs more escapes). */
-const q = (value: string): string =>
-  value.includes("'") && !value.includes('"') ? JSON.stringify(value) : `'${value.replaceAll("'", "''")}'`;
+/**
+ * A YAML quoted scalar, quoted the way Prettier would (single quotes unless that needs more escapes), with `$`
+ * as `$$` so compose passes it on as written instead of putting its own environment's variables in.
+ */
+const q = (text: string): string => {
+  const value = text.replaceAll('$', '$$$$');
+  return value.includes("'") && !value.includes('"')
+    ? JSON.stringify(value)
+    : `'${value.replaceAll("'", "''")}'`;
+};
 
 /** `key: [a, b]` when it fits in Prettier's 110 columns, else a block sequence (both survive Prettier). */
 function list(indent: string, key: string, values: readonly string[]): string[] {

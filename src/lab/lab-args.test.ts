@@ -28,7 +28,7 @@ describe('topologyFromArgs', () => {
       expect(topology.app).toEqual({ port: 5000, transport: 'tcp', framing: 'segment', protocol: null });
     }
     const irc = topologyFromArgs(['--lab', 'irc'], { INIT_CWD: join(REPO_ROOT, 'examples') });
-    expect(irc.server.command).toEqual(['ngircd', '-n', '-f', '/lab/ngircd.conf']);
+    expect(irc.server.command?.[2]).toContain('exec ngircd -n -f /tmp/ngircd.conf');
     expect(irc.app.framing).toBe('line');
   });
 
@@ -45,13 +45,25 @@ describe('topologyFromArgs', () => {
     ]);
   });
 
-  it('refuses settings the lab file decides, naming the flag and variable', () => {
-    expect(() => topologyFromArgs(['--lab', 'examples/irc', '--subnet', '10.79.0.0/24'], env)).toThrow(
-      /--subnet \(CHATLAB_SUBNET\), which the lab file decides/,
+  it('moves a lab file lab with --subnet, --server-ip, --first-client-ip, --clients and --port, or their variables', () => {
+    const topology = topologyFromArgs(
+      ['--lab', 'examples/python-chat', '--subnet', '10.79.0.0/24', '--clients', 'ana,bia', '--port=6000'],
+      { ...env, CHATLAB_FIRST_CLIENT_IP: '10.79.0.20' },
     );
-    expect(() => topologyFromArgs(['--lab', 'examples/irc'], { ...env, CHATLAB_PORT: '7000' })).toThrow(
-      /--port \(CHATLAB_PORT\)/,
-    );
+    expect([topology.server, ...topology.clients].map((h) => `${h.name}=${h.ip}`)).toEqual([
+      'server=10.79.0.10',
+      'ana=10.79.0.20',
+      'bia=10.79.0.21',
+    ]);
+    expect(topology.server.command).toEqual(['python3', '/lab/server.py', '6000']);
+    // Only what was given changes: the file's own subnet and names otherwise.
+    const kept = topologyFromArgs(['--lab', 'examples/irc'], { ...env, CHATLAB_PORT: '7000' });
+    expect([kept.subnet, kept.port, kept.clients.map((h) => h.name).join(',')]).toEqual([
+      '10.77.30.0/24',
+      7000,
+      'alice,bob',
+    ]);
+    expect(kept.server.command?.[2]).toContain('Ports = 7000/');
   });
 
   it('says what --lab needs when it is given nothing, and names a folder without lab.yml', () => {

@@ -5,9 +5,6 @@ import { readLabFile } from './lab-file.js';
 import { labFileTopology } from './lab-file-topology.js';
 import { buildTopology, type Topology } from './topology.js';
 
-/** Settings a lab file decides itself; with --lab, a flag or variable for them would silently lose. */
-const FILE_OWNED = ['subnet', 'server-ip', 'first-client-ip', 'clients', 'port'] as const;
-
 /** Takes `--lab <folder>` / `--lab=<folder>` out of argv; CHATLAB_LAB is the same as a variable. */
 export function splitLabFlag(
   argv: readonly string[],
@@ -35,7 +32,8 @@ export function splitLabFlag(
 
 /**
  * The lab the command line and environment describe: a lab folder's lab.yml with --lab (or CHATLAB_LAB),
- * where only --project, --captures and --host-port (or their CHATLAB_* variables) still apply; otherwise the
+ * which --subnet, --server-ip, --first-client-ip, --clients and --port (or their CHATLAB_* variables) move
+ * elsewhere (a student's variant does that) and --project, --captures, --host-port change; otherwise the
  * default chatlab lab as the CHATLAB_* variables and flags change it. Folders are relative to where npm was
  * started (INIT_CWD).
  */
@@ -46,19 +44,20 @@ export function topologyFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   const given = (name: keyof typeof LAB_CONFIG_OPTIONS): boolean =>
     rest.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)) ||
     (env[LAB_CONFIG_OPTIONS[name]] ?? '').trim() !== '';
-  const clash = FILE_OWNED.filter(given);
-  if (clash.length > 0) {
-    throw new LabError(
-      'LAB_BAD_CONFIG',
-      `--lab ${lab} was given with ${clash.map((name) => `--${name} (${LAB_CONFIG_OPTIONS[name]})`).join(', ')}, which the lab file decides.`,
-      'Change them in the lab file, or leave out --lab to change the default lab.',
-    );
-  }
   const spec = readLabFile(resolve(env.INIT_CWD ?? process.cwd(), lab));
   return labFileTopology(spec, {
     ...(given('project') ? { project: config.project } : {}),
     ...(given('captures') ? { captures: config.captures } : {}),
     ...(given('host-port') ? { hostPort: config.hostPort } : {}),
     impairments: config.impairments,
+    readdress: {
+      ...(given('subnet') ? { subnet: config.subnet } : {}),
+      ...(given('server-ip') && config.serverIp !== undefined ? { serverIp: config.serverIp } : {}),
+      ...(given('first-client-ip') && config.firstClientIp !== undefined
+        ? { firstClientIp: config.firstClientIp }
+        : {}),
+      ...(given('clients') ? { clients: config.clients } : {}),
+      ...(given('port') ? { port: config.port } : {}),
+    },
   });
 }

@@ -6,6 +6,7 @@ import { LabError } from './lab-error.js';
 import { LabFileProblems } from './lab-file-problems.js';
 import { parseImpairment, type Impairment } from './impairment.js';
 import { LAB_FILE_IMAGES, projectName, type LabFileHost, type LabFileSpec } from './lab-file.js';
+import { LAB_FILE_PLACEHOLDERS } from './lab-file-topology.js';
 import { FRAMINGS, LAB_IMAGES } from './topology.js';
 
 const TOP_KEYS = ['name', 'subnet', 'app', 'hosts', 'capture'];
@@ -91,6 +92,17 @@ function readHost(p: LabFileProblems, dir: string, name: string, node: Node | nu
       else p.add(value, `${field}.environment.${key}`, 'must be a text, number or true/false', at);
     }
   }
+  for (const [node, texts] of [
+    [keys.get('command'), command ?? []],
+    [envNode, Object.values(environment)],
+  ] as const)
+    for (const unknown of texts.flatMap((text) => unknownPlaceholders(text)))
+      p.add(
+        node,
+        `${field}.${node === envNode ? 'environment' : 'command'}`,
+        `\${${unknown}} is not one chatlab fills in; it knows ${LAB_FILE_PLACEHOLDERS.map((name) => `\${${name}}`).join(', ')}`,
+        at,
+      );
   let impair: Impairment | null = null;
   const impairText = keys.has('impair') ? p.text(keys.get('impair'), `${field}.impair`, at) : undefined;
   if (impairText !== undefined) {
@@ -105,6 +117,14 @@ function readHost(p: LabFileProblems, dir: string, name: string, node: Node | nu
     }
   }
   return role === undefined ? undefined : { name, role, image, build, command, ip, environment, impair };
+}
+
+/** The `${CHATLAB_...}` names in `text` that are not LAB_FILE_PLACEHOLDERS (a typo would reach the program as is). */
+function unknownPlaceholders(text: string): string[] {
+  const known: readonly string[] = LAB_FILE_PLACEHOLDERS;
+  return [...text.matchAll(/\$\{(CHATLAB_[A-Za-z0-9_]*)\}/g)]
+    .map((match) => match[1] ?? '')
+    .filter((name) => !known.includes(name));
 }
 
 /** Checks a parsed lab file field by field, noting every problem in `p`; undefined when it cannot be used. */

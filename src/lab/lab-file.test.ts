@@ -232,6 +232,82 @@ capture: [server, bob]
     );
   });
 
+  it('moves a lab to another subnet, addresses, names and port (a variant), capture and impair following', () => {
+    const dir = labFolder(`subnet: 10.77.20.0/24
+app: { port: 5000 }
+hosts:
+  server: { role: server, image: python, ip: 10.77.20.10, command: [python3, s.py, '\${CHATLAB_PORT}'] }
+  alice: { role: client, image: python, command: [sh, -c, 'echo \${CHATLAB_SERVER_IP} $HOME'] }
+  bob: { role: client, image: python, impair: 'loss=10%', environment: { AT: '\${CHATLAB_SUBNET}' } }
+capture: [server, bob]
+`);
+    const spec = readLabFile(dir);
+    const moved = labFileTopology(spec, {
+      readdress: {
+        subnet: '10.123.4.0/24',
+        firstClientIp: '10.123.4.50',
+        clients: ['ana', 'bia', 'caio'],
+        port: 23456,
+      },
+    });
+    expect([moved.subnet, moved.port, moved.app.port]).toEqual(['10.123.4.0/24', 23456, 23456]);
+    expect([moved.server, ...moved.clients].map((h) => `${h.name}=${h.ip}:${String(h.captured)}`)).toEqual([
+      'server=10.123.4.10:true', // its fixed address keeps host number 10 in the new subnet
+      'ana=10.123.4.50:false',
+      'bia=10.123.4.51:true',
+      'caio=10.123.4.52:true', // a third name copies the last client, capture and impairment included
+    ]);
+    expect(moved.server.command).toEqual(['python3', 's.py', '23456']);
+    expect(moved.clients[0]?.command).toEqual(['sh', '-c', 'echo 10.123.4.10 $HOME']); // $HOME is the shell's
+    expect(moved.clients[1]?.environment).toEqual({ AT: '10.123.4.0/24' });
+    expect(moved.impairments).toEqual({ bia: { lossPercent: 10 }, caio: { lossPercent: 10 } });
+    // Without a change the placeholders still take the file's own values; fewer names drop the last clients.
+    const plain = labFileTopology(spec, { readdress: { clients: ['solo'], serverIp: '10.77.20.99' } });
+    expect([plain.server, ...plain.clients].map((h) => `${h.name}=${h.ip}`)).toEqual([
+      'server=10.77.20.99',
+      'solo=10.77.20.10', // no fixed address: the first free one
+    ]);
+    expect(plain.server.command).toEqual(['python3', 's.py', '5000']);
+    expect(() =>
+      labFileTopology(spec, { readdress: { serverIp: '10.77.20.11', firstClientIp: '10.77.20.11' } }),
+    ).toThrow(/two hosts would have the address 10\.77\.20\.11/);
+  });
+
+  it('refuses a new port for a server whose command does not take it from ${CHATLAB_PORT}', () => {
+    const spec = readLabFile(join(REPO_ROOT, 'examples', 'python-chat'));
+    const fixed = {
+      ...spec,
+      hosts: spec.hosts.map((h) =>
+        h.role === 'server' ? { ...h, command: ['python3', 's.py', '5000'] } : h,
+      ),
+    };
+    expect(() => labFileTopology(fixed, { readdress: { port: 6000 } })).toThrow(
+      /does not take its port from \$\{CHATLAB_PORT\}, so port 6000 would not reach it/,
+    );
+    expect(labFileTopology(fixed, { readdress: { port: 5000 } }).port).toBe(5000);
+    expect(labFileTopology(spec, { readdress: { port: 6000 } }).server.command).toEqual([
+      'python3',
+      '/lab/server.py',
+      '6000',
+    ]);
+  });
+
+  it('names a ${CHATLAB_...} it does not know, where it is', () => {
+    expect(
+      problems(`subnet: 10.77.20.0/24
+app: { port: 5000 }
+hosts:
+  server: { role: server, image: python, command: [python3, s.py, '\${CHATLAB_PROT}'] }
+  alice: { role: client, image: python, environment: { X: '\${CHATLAB_IP}' } }
+`),
+    ).toEqual([
+      expect.stringMatching(
+        /^4:\d+: hosts\.server\.command: \$\{CHATLAB_PROT\} is not one chatlab fills in; it knows \$\{CHATLAB_PORT\}/,
+      ),
+      expect.stringMatching(/^5:\d+: hosts\.alice\.environment: \$\{CHATLAB_IP\} is not one/),
+    ]);
+  });
+
   it('points at a bad impair: with its line and what to write', () => {
     expect(problems(`${GOOD}  bob: { role: client, image: python, impair: 'loss=200%' }\n`)).toEqual([
       expect.stringMatching(

@@ -127,6 +127,11 @@ export class ScenarioLab {
     return { ip: lab.host(lab.topology.server.name).ip, port: lab.topology.port };
   }
 
+  /** The client hosts' names in the lab's order: a scenario that uses these runs in a student's variant too. */
+  get clientNames(): string[] {
+    return this.#current.lab.topology.clients.map((client) => client.name);
+  }
+
   /** A host of the lab with its IP and MAC. */
   host(name: string): RunningHost {
     return this.#current.lab.host(name);

@@ -3,7 +3,8 @@
 // Here each host's "typist" writes the lines typed into the right FIFO, and `tail -F` shows the out files.
 // Expected: ngircd names itself (002/004), both join #lab and see each other's messages, alice sets the
 // topic, a private message reaches bob only, WHO lists both, and a file goes from alice to bob over DCC:
-// a CTCP offer through the server, then a direct TCP connection between the two clients.
+// a CTCP offer through the server, then a direct TCP connection between the two clients. alice and bob are
+// the lab's first two clients: a student's variant gives them other names.
 import { lab } from '../../../src/scenario/index.js';
 
 const { ip, port } = lab.server;
@@ -32,51 +33,54 @@ async function ircClient(nick: string, other: string) {
   return { client, out, typist };
 }
 
-const alice = await ircClient('alice', 'bob');
-const bob = await ircClient('bob', 'alice');
+const [first = 'alice', second = 'bob'] = lab.clientNames;
+const alice = await ircClient(first, second);
+const bob = await ircClient(second, first);
 
 lab.note('Both join #lab; each sees the other arrive and the channel topic ngircd.conf set.');
 await alice.typist.type('/j #lab');
 await alice.out.expect('The chatlab IRC lab');
 await bob.typist.type('/j #lab');
-await alice.out.expect(/bob.* has joined #lab/);
-await alice.typist.type('#lab hello bob, alice here over IRC');
-await bob.out.expect('<alice> hello bob, alice here over IRC');
-await bob.typist.type('#lab hi alice, loud and clear');
-await alice.out.expect('<bob> hi alice, loud and clear');
+await alice.out.expect(new RegExp(`${second}.* has joined #lab`));
+await alice.typist.type(`#lab hello ${second}, ${first} here over IRC`);
+await bob.out.expect(`<${first}> hello ${second}, ${first} here over IRC`);
+await bob.typist.type(`#lab hi ${first}, loud and clear`);
+await alice.out.expect(`<${second}> hi ${first}, loud and clear`);
 await alice.typist.type('#lab /t chatlab IRC lab: today, DCC');
 await bob.out.expect(/changed topic to "?chatlab IRC lab: today, DCC/);
 
 lab.note('A private message (PRIVMSG to a nick) and WHO, a raw command ii passes through.');
-await alice.typist.type('/j bob psst, only for you');
-await bob.out.expect('<alice> psst, only for you');
+await alice.typist.type(`/j ${second} psst, only for you`);
+await bob.out.expect(`<${first}> psst, only for you`);
 await bob.typist.type('/WHO #lab');
-await bob.out.expect(/#lab ~alice [\d.]+ irc\.chatlab\.lab alice H/);
+await bob.out.expect(new RegExp(`#lab ~${first} [\\d.]+ irc\\.chatlab\\.lab ${first} H`));
 
 lab.note('DCC SEND: alice offers a file in a CTCP message, bob connects to her directly and receives it.');
 const file = await lab.file(
-  'alice',
+  first,
   'notes.txt',
   'IRC DCC in the chatlab lab: this file went client to client.\n',
 );
-const aliceIp = lab.host('alice').ip;
+const aliceIp = lab.host(first).ip;
 const dccPort = 5001;
 const sender = await lab.program(
-  'alice',
+  first,
   ['sh', '-c', 'exec nc -N -l "$1" < "$2"', 'sh', String(dccPort), file.path],
   {
-    label: 'alice/dcc',
+    label: `${first}/dcc`,
   },
 );
 const address = aliceIp.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-await alice.typist.type(`/PRIVMSG bob :\u0001DCC SEND ${file.name} ${address} ${dccPort} ${file.size}\u0001`);
+await alice.typist.type(
+  `/PRIVMSG ${second} :\u0001DCC SEND ${file.name} ${address} ${dccPort} ${file.size}\u0001`,
+);
 await bob.out.expect(`DCC SEND ${file.name} ${address} ${dccPort} ${file.size}`);
-await lab.run('bob', ['sh', '-c', 'nc -d -w 5 "$1" "$2" > /tmp/notes.txt', 'sh', aliceIp, String(dccPort)]);
-await lab.sameFile('bob', '/tmp/notes.txt', file);
+await lab.run(second, ['sh', '-c', 'nc -d -w 5 "$1" "$2" > /tmp/notes.txt', 'sh', aliceIp, String(dccPort)]);
+await lab.sameFile(second, '/tmp/notes.txt', file);
 await sender.close();
 
-await alice.typist.type('/QUIT :bye from alice');
-await bob.out.expect(/alice.* has quit/);
-await bob.typist.type('/QUIT :bye from bob');
+await alice.typist.type(`/QUIT :bye from ${first}`);
+await bob.out.expect(new RegExp(`${first}.* has quit`));
+await bob.typist.type(`/QUIT :bye from ${second}`);
 for (const host of [alice, bob])
   for (const program of [host.typist, host.out, host.client]) await program.close(1_000);
