@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { GradeError, readRoster, writeAssignment } from '../grade/index.js';
+import { deriveVariant, GradeError, readRoster, writeAssignment, type AssignedLab } from '../grade/index.js';
+import { LabError, labFileTopology, readLabFile } from '../lab/index.js';
 
 /** Paths on the command line are relative to where npm was started (INIT_CWD), like --lab's. */
 export function fromCaller(path: string): string {
@@ -20,18 +21,23 @@ export function assignCommand(): Command {
       '--seed <seed>',
       'the course seed (same roster and seed, same variants); default: a new random one',
     )
+    .option(
+      '--lab <folder>',
+      "a lab folder (lab.yml) the class runs instead of chatlab's chat: each variant moves it (docs/GRADING.md)",
+    )
     .addHelpText(
       'after',
       '\nWrites <out>/class.json (keep it: grade reads it) and <out>/<id>/ with variant.json, answers.txt,\n' +
         'answers.en.txt and handout.pt-BR/en (.md and .html). Hand each student their folder. docs/GRADING.md.',
     )
     .showHelpAfterError()
-    .action(async (options: { roster: string; out: string; seed?: string }) => {
+    .action(async (options: { roster: string; out: string; seed?: string; lab?: string }) => {
       try {
         const seed = options.seed ?? randomBytes(6).toString('hex');
+        const lab = options.lab === undefined ? null : assignedLab(options.lab);
         const students = await readRoster(fromCaller(options.roster));
         const out = fromCaller(options.out);
-        const written = await writeAssignment(students, seed, out);
+        const written = await writeAssignment(students, seed, out, lab);
         const here = relative(process.env.INIT_CWD ?? process.cwd(), out) || '.';
         console.log(`${written.students.length} variant(s) written to ${here}/ (seed ${seed}):`);
         for (const s of written.students)
@@ -45,10 +51,25 @@ export function assignCommand(): Command {
     });
 }
 
-/** A GradeError as its one-line message and code; anything else as unexpected. */
+/**
+ * The lab folder `assign --lab` names, read and checked: its lab file, and that a variant can move it (a server
+ * that takes its port from ${CHATLAB_PORT}), so no student gets a variant their lab cannot run.
+ */
+function assignedLab(folder: string): AssignedLab {
+  const spec = readLabFile(fromCaller(folder));
+  const clients = spec.hosts.filter((host) => host.role === 'client').length;
+  const probe = deriveVariant('probe', 'probe', 0, clients);
+  const { subnet, serverIp, firstClientIp, port } = probe;
+  labFileTopology(spec, { readdress: { subnet, serverIp, firstClientIp, port, clients: probe.clients } });
+  return { lab: { name: spec.name, folder }, clients };
+}
+
+/** A GradeError or LabError as its one-line message, hint and code; anything else as unexpected. */
 export function failed(name: string, error: unknown): void {
   process.exitCode = 1;
   if (error instanceof GradeError) console.error(`${name} failed: ${error.message} [${error.code}]`);
+  else if (error instanceof LabError)
+    console.error(`${name} failed: ${error.message}\n  ${error.hint} [${error.code}]`);
   else {
     console.error(`${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.CHATLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);

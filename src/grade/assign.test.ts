@@ -64,4 +64,21 @@ describe('writeAssignment', () => {
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
+
+  it("gives a lab folder's class variants of that lab: its client count, and the handout's commands name it", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'chatlab-assign-'));
+    dirs.push(out);
+    const lab = { name: 'python-chat', folder: 'examples/python-chat' };
+    const students = [{ id: 'p1', name: 'Paula', email: null }];
+    const written = await writeAssignment(students, 'redes-2026', out, { lab, clients: 2 });
+    const variant = readVariantFile(join(out, 'p1', 'variant.json'));
+    expect(variant).toEqual(written.students[0]?.variant);
+    expect(variant.lab).toEqual(lab);
+    expect(variant.clients).toHaveLength(2);
+    const en = await readFile(join(out, 'p1', 'handout.en.md'), 'utf8');
+    expect(en).toContain('npm run demo -- --lab examples/python-chat --variant variant.json');
+    expect(en).toContain(`npm run lab:up -- --lab examples/python-chat --subnet ${variant.subnet}`);
+    expect(en).toContain("The lab's scenario says what the clients");
+    expect(en).not.toContain(variant.texts.direct); // chatlab's texts are not this lab's
+  });
 });

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
 import { FIXTURE } from '../../test/grade/submissions.js';
 import { analyseRun } from '../report/analyse-run.js';
 import type { RunAnalysis } from '../report/analyse-run.js';
 import { checkCapture } from './capture-check.js';
 import { deriveVariant, type Variant } from './variant.js';
 
+const PYTHON = fileURLToPath(new URL('../../test/report/fixtures/python-chat-session', import.meta.url));
 let analysis: RunAnalysis;
 beforeAll(async () => {
   analysis = await analyseRun(FIXTURE);
@@ -25,6 +27,22 @@ describe('checkCapture', () => {
     expect(checkCapture(analysis, fixtureLab(['alice', 'bob', 'carol']), [], 'en')).toEqual({
       kind: 'own',
       warnings: [],
+    });
+  });
+
+  it("finds them in a brought-in chat's own text (the python chat's /nick), and warns when they are not there", async () => {
+    const run = await analyseRun(PYTHON);
+    // As if only server.pcap were handed in: no client is named by its capture file.
+    const unnamed = run.answers.B.clients.map((client) => ({ ...client, name: client.ip }));
+    const python = { ...run, answers: { ...run.answers, B: { ...run.answers.B, clients: unnamed } } };
+    const lab = (clients: string[]): Variant => ({
+      ...fixtureLab(clients),
+      serverIp: python.answers.B.server?.ip ?? '',
+      port: python.answers.D.serverPort ?? 0,
+    });
+    expect(checkCapture(python, lab(['alice', 'bob']), [], 'en')).toEqual({ kind: 'own', warnings: [] });
+    expect(checkCapture(python, lab(['ana', 'bruno']), [], 'en')).toMatchObject({
+      warnings: [expect.stringContaining('appears by name') as unknown],
     });
   });
 

@@ -10,7 +10,8 @@ export type CaptureOwner =
 
 /**
  * Checks a capture against the student's variant: the server address (so the subnet) and the chat port
- * decide; the client names (capture files, run.json, LOGIN requests) only warn, as a student may rename files.
+ * decide; the client names (capture files, run.json, LOGIN requests, or a word of a brought-in chat's text
+ * such as `/nick ana`) only warn, as a student may rename files.
  */
 export function checkCapture(
   { answers, listings }: { readonly answers: Answers; readonly listings: Listings },
@@ -26,6 +27,8 @@ export function checkCapture(
     for (const message of listings.messages)
       if (message.verb === 'LOGIN' || message.verb === 'REGISTER')
         seen.add((message.args ?? '').split(' ')[0] ?? '');
+      else if (message.text !== undefined)
+        for (const word of message.text.split(/[^\p{L}\p{N}_-]+/u)) seen.add(word);
     const missing = variant.clients.filter((name) => !seen.has(name));
     const warnings =
       missing.length === variant.clients.length

@@ -9,6 +9,8 @@ import { clientIp, type Variant } from './variant.js';
 /** A student's handout: their lab, how to start it, what to capture and hand in, and the questions. */
 export function handoutDocument(student: Student, variant: Variant, lang: GradeLang): ReportDocument {
   const s = (pt: string, en: string): string => say(lang, pt, en);
+  const lab = variant.lab ?? null;
+  const labFlag = lab === null ? '' : ` --lab ${lab.folder}`;
   const hosts = [
     ['server', variant.serverIp, s('servidor', 'server')],
     ...variant.clients.map((name, i) => [name, clientIp(variant, i), s('cliente', 'client')]),
@@ -36,37 +38,51 @@ export function handoutDocument(student: Student, variant: Variant, lang: GradeL
             type: 'commands',
             items: [
               {
-                purpose: s(
-                  'Sobe o lab da sua variante, roda a conversa (as suas mensagens e o seu arquivo) com tcpdump em cada host e escreve o relatório:',
-                  "Starts your variant's lab, runs the conversation (your messages and your file) with tcpdump on every host, and writes the report:",
-                ),
-                command: 'npm run demo -- --variant variant.json',
+                purpose:
+                  lab === null
+                    ? s(
+                        'Sobe o lab da sua variante, roda a conversa (as suas mensagens e o seu arquivo) com tcpdump em cada host e escreve o relatório:',
+                        "Starts your variant's lab, runs the conversation (your messages and your file) with tcpdump on every host, and writes the report:",
+                      )
+                    : s(
+                        `Sobe o lab ${c(lab.name)} (pasta ${c(lab.folder)}) na sua variante, roda o cenário dele com tcpdump em cada host e escreve o relatório:`,
+                        `Starts the lab ${c(lab.name)} (folder ${c(lab.folder)}) in your variant, runs its scenario with tcpdump on every host, and writes the report:`,
+                      ),
+                command: `npm run demo --${labFlag} --variant variant.json`,
               },
               {
                 purpose: s(
                   'Ou suba só o lab e converse à mão (capture no eth0 de cada host):',
                   "Or start the lab alone and chat by hand (capture on each host's eth0):",
                 ),
-                command: `npm run lab:up -- --subnet ${variant.subnet} --server-ip ${variant.serverIp} --first-client-ip ${variant.firstClientIp} --clients ${variant.clients.join(',')} --port ${variant.port}`,
+                command: `npm run lab:up --${labFlag} --subnet ${variant.subnet} --server-ip ${variant.serverIp} --first-client-ip ${variant.firstClientIp} --clients ${variant.clients.join(',')} --port ${variant.port}`,
               },
             ],
           },
           {
             type: 'list',
-            items: [
-              s(
-                `Sala: ${c(`#${variant.texts.room}`)}; mensagens: ${variant.texts.messages.map(c).join(' / ')}`,
-                `Room: ${c(`#${variant.texts.room}`)}; messages: ${variant.texts.messages.map(c).join(' / ')}`,
-              ),
-              s(
-                `Mensagem direta de ${variant.clients[0] ?? ''}: ${c(variant.texts.direct)}`,
-                `Direct message from ${variant.clients[0] ?? ''}: ${c(variant.texts.direct)}`,
-              ),
-              s(
-                `Arquivo enviado de ${variant.clients[0] ?? ''} para ${variant.clients[1] ?? ''}: ${c(variant.file.name)}`,
-                `File sent from ${variant.clients[0] ?? ''} to ${variant.clients[1] ?? ''}: ${c(variant.file.name)}`,
-              ),
-            ],
+            items:
+              lab !== null
+                ? [
+                    s(
+                      `O cenário do lab diz o que os clientes ${listOf(lang, variant.clients.map(c))} conversam; numa conversa à mão, use esses nomes.`,
+                      `The lab's scenario says what the clients ${listOf(lang, variant.clients.map(c))} say; chatting by hand, use those names.`,
+                    ),
+                  ]
+                : [
+                    s(
+                      `Sala: ${c(`#${variant.texts.room}`)}; mensagens: ${variant.texts.messages.map(c).join(' / ')}`,
+                      `Room: ${c(`#${variant.texts.room}`)}; messages: ${variant.texts.messages.map(c).join(' / ')}`,
+                    ),
+                    s(
+                      `Mensagem direta de ${variant.clients[0] ?? ''}: ${c(variant.texts.direct)}`,
+                      `Direct message from ${variant.clients[0] ?? ''}: ${c(variant.texts.direct)}`,
+                    ),
+                    s(
+                      `Arquivo enviado de ${variant.clients[0] ?? ''} para ${variant.clients[1] ?? ''}: ${c(variant.file.name)}`,
+                      `File sent from ${variant.clients[0] ?? ''} to ${variant.clients[1] ?? ''}: ${c(variant.file.name)}`,
+                    ),
+                  ],
           },
         ],
       },

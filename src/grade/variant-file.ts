@@ -56,6 +56,9 @@ export function parseVariant(text: string, file: string): Variant {
   const sent = isObject(v.file) ? v.file : null;
   if (sent === null || typeof sent.name !== 'string' || typeof sent.content !== 'string')
     throw bad('has no "file" (name, content)');
+  const lab = v.lab === undefined ? null : isObject(v.lab) ? v.lab : undefined;
+  if (lab === undefined || (lab !== null && (typeof lab.name !== 'string' || typeof lab.folder !== 'string')))
+    throw bad('has a "lab" that is not { name, folder }');
   return value as Variant;
 }
 

@@ -42,5 +42,11 @@ describe('variants', () => {
       'v.json has no "port": give the variant.json that assign wrote',
     );
     expect(() => parseVariant('{', 'v.json')).toThrow('v.json is not JSON');
+    const withLab = { lab: { name: 'irc', folder: 'examples/irc' }, ...variant };
+    expect(parseVariant(JSON.stringify(withLab), 'v.json')).toEqual(withLab);
+    expect(() => parseVariant(JSON.stringify({ ...variant, lab: 'irc' }), 'v.json')).toThrow(
+      'v.json has a "lab" that is not { name, folder }',
+    );
+    expect(deriveVariant('2024001', 'seed', 0, 5).clients).toHaveLength(5);
   });
 });

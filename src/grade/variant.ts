@@ -10,8 +10,18 @@ export interface VariantTexts {
   readonly reply: string;
 }
 
-/** One student's lab: addresses, port, names, texts and the file the first client sends the second. */
+/** A brought-in lab a variant runs (`assign --lab`): its lab file's name and its folder as assign was given it. */
+export interface VariantLab {
+  readonly name: string;
+  readonly folder: string;
+}
+
+/**
+ * One student's lab: addresses, port, names, texts and the file the first client sends the second; with `lab`,
+ * a lab folder's own chat moved to the variant's addresses, names and port (its scenario says what is said).
+ */
 export interface Variant {
+  readonly lab?: VariantLab;
   readonly student: string;
   readonly subnet: string;
   readonly serverIp: string;
@@ -106,14 +116,15 @@ class Draw {
 
 /**
  * A student's variant, the same every time for the same id, seed and salt: subnet 10.100-199.x.0/24, the server
- * at host 10-109, the clients after it, a port from 20000 to 39999, three names, texts and a file. `salt`
+ * at host 10-109, the clients after it, a port from 20000 to 39999, three names (or `clients`: a lab folder's
+ * own count), texts and a file. `salt`
  * changes a variant that would collide with another student's (`assign` does that).
  */
-export function deriveVariant(student: string, seed: string, salt = 0): Variant {
+export function deriveVariant(student: string, seed: string, salt = 0, clientCount = 3): Variant {
   const draw = new Draw(seed, student, salt);
   const net = `10.${100 + draw.below(100)}.${draw.below(256)}`;
   const serverHost = 10 + draw.below(100);
-  const clients = draw.distinct(NAMES, 3);
+  const clients = draw.distinct(NAMES, Math.min(clientCount, NAMES.length));
   const [first = '', second = ''] = clients;
   const room = draw.pick(ROOMS);
   const messages = clients.map((name, i) =>

@@ -1,11 +1,16 @@
 // Instructor mode end to end (issue 12): two students get variants, each variant runs in its own lab (the
 // basic scenario with the variant's names, texts and file, every host captured), one student's sheet is
-// filled right and the other's with mistakes, and both are graded from their own captures.
+// filled right and the other's with mistakes, and both are graded from their own captures. Then a class of a
+// brought-in lab (examples/python-chat, `assign --lab`): a variant runs as `demo --variant` moves it, and its
+// capture is graded as that student's own.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/index.js';
+import { variantArgs } from '../../src/cli/scenario/variant-args.js';
+import { buildTopology, readLabConfig, topologyFromArgs, writeLabCompose } from '../../src/lab/index.js';
+import { REPO_ROOT } from '../../src/lab/paths.js';
+import { demoScenario } from '../../src/scenario/scenario-file.js';
 import { analyseRun } from '../../src/report/analyse-run.js';
 import {
   gradeClass,
@@ -112,5 +117,70 @@ describe('assign, run each variant in the lab, grade', () => {
   it('writes both rows of the class CSV', () => {
     expect(csv).toMatch(/^2026001,Ana Souza,1,1,1,1,1,1,6,6,graded,,\r$/m);
     expect(csv).toMatch(/^2026002,Bruno Lima,1,0\.5,0,1,1,0\.75,4\.25,6,graded,,\r$/m);
+  });
+});
+
+describe('a brought-in lab: assign --lab examples/python-chat, run the variant, grade', () => {
+  let result: SubmissionResult | undefined;
+  let variant: Variant | undefined;
+  let names: string[] = [];
+
+  beforeAll(async () => {
+    const lab = { name: 'python-chat', folder: 'examples/python-chat' };
+    const classFile = await writeAssignment(
+      [{ id: '2026101', name: 'Carla Dias', email: null }],
+      'it-grade-seed',
+      join(work, 'class-py'),
+      { lab, clients: 2 },
+    );
+    variant = classFile.students[0]?.variant;
+    if (variant === undefined) throw new Error('assign wrote no variant');
+    // What `npm run demo -- --variant variant.json` does: the variant adds the lab folder and moves it.
+    const env: NodeJS.ProcessEnv = {
+      INIT_CWD: REPO_ROOT,
+      CHATLAB_PROJECT: 'chatlab-it-grade-py',
+      CHATLAB_HOST_PORT: 'none',
+      CHATLAB_CAPTURES: join(work, 'captures-py'),
+    };
+    const topology = topologyFromArgs(
+      variantArgs(['--variant', join(work, 'class-py', variant.student, 'variant.json')], env),
+      env,
+    );
+    names = topology.clients.map((h) => h.name);
+    const up = await ComposeLab.up(topology, writeLabCompose(topology));
+    const folder = join(submissions, 'py', variant.student);
+    try {
+      const run = await new ScenarioRunner()
+        .withTopology(topology)
+        .withRunsDir(join(work, 'runs-py'))
+        .withOutput(() => undefined)
+        .run(demoScenario(topology.labDir, false));
+      expect(run.record.failure).toBeUndefined();
+      mkdirSync(folder, { recursive: true });
+      copyFileSync(join(run.dir, 'captures', 'server.pcap'), join(folder, 'server.pcap'));
+    } finally {
+      await up.down();
+    }
+    writeFileSync(join(folder, SHEET_FILE), sheetText(variant.student, rightSheet(await analyseRun(folder))));
+    const output = await gradeClass(
+      join(submissions, 'py'),
+      await readClassFile(join(work, 'class-py', 'class.json')),
+      join(work, 'out-py'),
+      'en',
+    );
+    result = output.results[0];
+  }, 600_000);
+
+  it("runs the student's chat in the variant's subnet, names and port", () => {
+    expect(variant?.lab?.name).toBe('python-chat');
+    expect(names).toEqual(variant?.clients);
+    expect(variant?.port).not.toBe(5000);
+  });
+
+  it("grades the capture as the student's own, the right sheet in full", () => {
+    expect(result?.student).toBe('2026101');
+    expect(result?.status).toBe('graded');
+    expect(result?.warnings).toEqual([]);
+    expect(result?.questions.map((q) => q.score)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });

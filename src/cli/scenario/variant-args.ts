@@ -1,15 +1,17 @@
 import { resolve } from 'node:path';
 import { readVariantFile, variantCast, variantLabFlags } from '../../grade/index.js';
-import { LabError } from '../../lab/index.js';
+import { LabError, splitLabFlag } from '../../lab/index.js';
 import { BASIC_CAST_VARIABLE } from '../../scenario/basic-cast.js';
 
 /** Lab settings a variant decides; given with --variant they would silently lose. */
-const VARIANT_OWNED = ['--lab', '--subnet', '--server-ip', '--first-client-ip', '--clients', '--port'];
+const VARIANT_OWNED = ['--subnet', '--server-ip', '--first-client-ip', '--clients', '--port'];
 
 /**
  * Takes `--variant <file>` out of argv: a student's lab (chatlab assign's variant.json) becomes the lab's
  * flags, and its names, texts and file the basic scenario's cast (`CHATLAB_BASIC_CAST` in `env`, which
- * scenarios/basic.ts reads). Without --variant, argv and env are left as they are.
+ * scenarios/basic.ts reads). A variant of a lab folder (`assign --lab`) adds `--lab <its folder>` unless a lab
+ * is given (a student's own chat, `--lab <their folder>`), and moves that lab: its scenario says what is said.
+ * Without --variant, argv and env are left as they are.
  */
 export function variantArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const at = argv.findIndex((arg) => arg === '--variant' || arg.startsWith('--variant='));
@@ -31,6 +33,8 @@ export function variantArgs(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       'Leave them out: the variant sets the subnet, the addresses, the clients and the port.',
     );
   const variant = readVariantFile(resolve(env.INIT_CWD ?? process.cwd(), file));
-  env[BASIC_CAST_VARIABLE] = JSON.stringify(variantCast(variant));
-  return [...rest, ...variantLabFlags(variant)];
+  const labGiven = splitLabFlag(rest, env).lab !== undefined;
+  const lab = variant.lab === undefined || labGiven ? [] : ['--lab', variant.lab.folder];
+  if (variant.lab === undefined && !labGiven) env[BASIC_CAST_VARIABLE] = JSON.stringify(variantCast(variant));
+  return [...rest, ...lab, ...variantLabFlags(variant)];
 }
