@@ -24,7 +24,6 @@ export { labFileTopology } from './lab-file-topology.js';
 export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
 export { scriptClientCommand, ScriptProcess, type ScriptCommandOptions } from './script-process.js';
-export { ScriptedClient, type ClientOutput } from './scripted-client.js';
 export { ImageSet } from './image-set.js';
 export { DockerSetup } from './provision/docker-setup.js';
 export { Progress } from './progress.js';
