@@ -1,4 +1,4 @@
-import { ScriptDriver } from '../client/script-driver.js';
+import { ScriptDriver } from '../client/script/script-driver.js';
 import type { ProcessExit, RunningProcess } from '../util/process.js';
 
 export interface ScriptCommandOptions {

@@ -1,5 +1,5 @@
-import { ClientError } from '../client/client-error.js';
-import type { ScriptLine } from '../client/script-client.js';
+import { ClientError } from '../client/connection/client-error.js';
+import type { ScriptLine } from '../client/script/script-client.js';
 import { scriptClientCommand, ScriptProcess } from '../lab/index.js';
 import { ContainerFiles, SCENARIO_DIR, type FileContent, type LocalFile } from './container-files.js';
 import type { ContainerShell } from './container-shell.js';

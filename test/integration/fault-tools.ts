@@ -1,5 +1,5 @@
 // Tools of the fault tests: docker commands on the lab's containers, and a scripted client whose every
-// command is numbered so its outcome is found by its line (src/client/script-client.ts).
+// command is numbered so its outcome is found by its line (src/client/script/script-client.ts).
 import { execa } from 'execa';
 import type { ScriptLine } from '../../src/client/index.js';
 import { LAB_IMAGES, type ScriptProcess } from '../../src/lab/index.js';
