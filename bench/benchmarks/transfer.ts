@@ -1,4 +1,5 @@
-import type { ClientOutput, ScriptedClient } from '../../src/lab/index.js';
+import type { ScriptLine } from '../../src/client/index.js';
+import type { ScriptProcess } from '../../src/lab/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
 import { rawTcp, type RawTransfer } from '../lib/raw-tcp.js';
@@ -29,43 +30,37 @@ interface Round {
 
 const mibps = (ms: number): number => SIZE / 1048576 / (ms / 1000);
 
+type ClientOutput = Record<string, unknown>;
+
 /** Types one line and resolves with the output that completes it (`"line": n`), or throws on an error. */
-async function command(
-  client: ScriptedClient,
-  line: number,
-  text: string,
-  timeoutMs = 300_000,
-): Promise<ClientOutput> {
-  client.send(text);
-  const done = await client.waitFor(`"${text}" (line ${line})`, (o) => o.line === line, timeoutMs);
+async function command(client: ScriptProcess, text: string, timeoutMs = 300_000): Promise<ClientOutput> {
+  const done = (await client.command(text, { timeoutMs, what: `"${text}"` })) as ClientOutput;
   const failed =
     done.type === 'error' || (typeof done.code === 'number' && done.code >= 400) || done.ok === false;
-  if (failed) throw new Error(`${client.host}: ${text} -> ${JSON.stringify(done)}`);
+  if (failed) throw new Error(`${client.name}: ${text} -> ${JSON.stringify(done)}`);
   return done;
 }
 
 class Session {
-  line = 0;
-  constructor(readonly client: ScriptedClient) {}
+  constructor(readonly client: ScriptProcess) {}
   async do(text: string, timeoutMs?: number): Promise<ClientOutput> {
-    this.line++;
-    return command(this.client, this.line, text, timeoutMs);
+    return command(this.client, text, timeoutMs);
   }
 }
 
 async function chatTransfer(alice: Session, bob: Session, round: number): Promise<ChatTransfer> {
-  const offers = bob.client.received.length;
+  const offers = bob.client.lines.length;
   let started = performance.now();
   const sent = await alice.do(`/send #${ROOM} ${FILE}`);
   const uploadMs = performance.now() - started;
   const id = (sent.file as { id?: number } | undefined)?.id;
   if (id === undefined) throw new Error(`no file id in ${JSON.stringify(sent)}`);
-  await bob.client.waitFor(`the FILE offer of file ${id}`, (o) => {
-    const file = (o.data as { file?: { id?: number } } | undefined)?.file;
-    return (
-      o.type === 'event' && o.event === 'FILE' && file?.id === id && bob.client.received.indexOf(o) >= offers
-    );
-  });
+  const offer = (o: ScriptLine): boolean =>
+    o.type === 'event' &&
+    o.event === 'FILE' &&
+    (o.data as { file?: { id?: number } }).file?.id === id &&
+    bob.client.lines.indexOf(o) >= offers;
+  await bob.client.next(offer, { what: `the FILE offer of file ${id}` });
   started = performance.now();
   await bob.do(`/get ${id} ${GOT}`);
   const downloadMs = performance.now() - started;
@@ -93,8 +88,8 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
   const bob = lab.container('bob');
   const server = lab.container('server');
   await dockerExec(alice, ['sh', '-c', `head -c ${SIZE} /dev/urandom > ${FILE}`]);
-  const a = new Session(await lab.lab.scriptedClient('alice'));
-  const b = new Session(await lab.lab.scriptedClient('bob'));
+  const a = new Session(lab.lab.scriptedClient('alice'));
+  const b = new Session(lab.lab.scriptedClient('bob'));
   try {
     await a.do('/register alice alice@bench.test secret-alice');
     await a.do('/login alice secret-alice');

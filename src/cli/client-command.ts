@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { runScriptClient } from '../client/script-client.js';
-import { parseServerAddress } from '../client/server-address.js';
-import { runTerminalClient } from '../client/terminal-client.js';
-import type { Transport } from '../client/client-types.js';
+import { runScriptClient } from '../client/script/script-client.js';
+import { parseServerAddress } from '../client/connection/server-address.js';
+import { runTerminalClient } from '../client/terminal/terminal-client.js';
+import type { Transport } from '../client/connection/client-types.js';
 import { DEFAULT_PORT } from '../protocol/index.js';
 
 interface ClientFlags {

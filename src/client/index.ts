@@ -1,5 +1,8 @@
-export { ChatClient } from './chat-client.js';
-export type { RequestOptions } from './chat-client.js';
+// The chat client: its folders are described in README.md.
+
+// connection/: one connection to a server, its types, errors and file transfers.
+export { ChatClient } from './connection/chat-client.js';
+export type { RequestOptions } from './connection/chat-client.js';
 export type {
   ByeReason,
   ChatClientEvents,
@@ -7,25 +10,38 @@ export type {
   ConnectOptions,
   ServerIdentity,
   Transport,
-} from './client-types.js';
-export { ClientError } from './client-error.js';
-export type { ClientErrorCode } from './client-error.js';
-export { CommandRunner } from './command-runner.js';
-export type { RunOutcome, RunnerOptions } from './command-runner.js';
-export { downloadPath, safeFileName } from './download-path.js';
-export type { FileInfo } from './download-sink.js';
-export type { EventPredicate, WaitOptions } from './event-queue.js';
-export type { ConnectionChange, ReconnectingClientEvents, Restored, Restorer } from './reconnect-events.js';
-export { formatSeconds, ReconnectPolicy } from './reconnect-policy.js';
-export type { ReconnectOptions } from './reconnect-policy.js';
-export { ReconnectingClient } from './reconnecting-client.js';
-export { replyError } from './reply-error.js';
-export { runScriptClient } from './script-client.js';
-export type { ScriptClientOptions, ScriptLine } from './script-client.js';
-export { ScriptDriver } from './script-driver.js';
-export type { NextOptions } from './script-driver.js';
-export { parseServerAddress } from './server-address.js';
-export { parseSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
-export type { RoomChange, SlashCommand, SlashContext } from './slash-commands.js';
-export { runTerminalClient, TerminalClient } from './terminal-client.js';
-export type { TerminalClientOptions, TerminalOptions } from './terminal-client.js';
+} from './connection/client-types.js';
+export { ClientError } from './connection/client-error.js';
+export type { ClientErrorCode } from './connection/client-error.js';
+export { replyError } from './connection/reply-error.js';
+export type { EventPredicate, WaitOptions } from './connection/event-queue.js';
+export { downloadPath, safeFileName } from './connection/download-path.js';
+export type { FileInfo } from './connection/download-sink.js';
+export { parseServerAddress } from './connection/server-address.js';
+
+// reconnect/: the same session over connections that come and go.
+export { ReconnectingClient } from './reconnect/reconnecting-client.js';
+export { formatSeconds, ReconnectPolicy } from './reconnect/reconnect-policy.js';
+export type { ReconnectOptions } from './reconnect/reconnect-policy.js';
+export type {
+  ConnectionChange,
+  ReconnectingClientEvents,
+  Restored,
+  Restorer,
+} from './reconnect/reconnect-events.js';
+
+// commands/: the slash commands and the runner both clients use.
+export { parseSlashCommand, SLASH_COMMANDS } from './commands/slash-commands.js';
+export type { RoomChange, SlashCommand, SlashContext } from './commands/slash-commands.js';
+export { CommandRunner } from './commands/command-runner.js';
+export type { RunOutcome, RunnerOptions } from './commands/command-runner.js';
+
+// terminal/: the interactive client.
+export { runTerminalClient, TerminalClient } from './terminal/terminal-client.js';
+export type { TerminalClientOptions, TerminalOptions } from './terminal/terminal-client.js';
+
+// script/: `chatlab client --script` and the driver that runs it from another program.
+export { runScriptClient } from './script/script-client.js';
+export type { ScriptClientOptions, ScriptLine } from './script/script-client.js';
+export { ScriptDriver } from './script/script-driver.js';
+export type { NextOptions } from './script/script-driver.js';

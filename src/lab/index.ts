@@ -23,7 +23,7 @@ export { LAB_FILE_NAME, readLabFile, type LabFileSpec } from './lab-file.js';
 export { labFileTopology } from './lab-file-topology.js';
 export { Lab } from './lab.js';
 export { StartedLab, stopLab, capturesDir, type RunningHost } from './started-lab.js';
-export { ScriptedClient, type ClientOutput } from './scripted-client.js';
+export { scriptClientCommand, ScriptProcess, type ScriptCommandOptions } from './script-process.js';
 export { ImageSet } from './image-set.js';
 export { DockerSetup } from './provision/docker-setup.js';
 export { Progress } from './progress.js';

@@ -1,4 +1,3 @@
-import type Docker from 'dockerode';
 import { isAbsolute, join } from 'node:path';
 import { compose } from './compose-cli.js';
 import { connectEngine } from './docker-engine.js';
@@ -11,8 +10,9 @@ import {
 } from './lab-containers.js';
 import { LabError } from './lab-error.js';
 import { REPO_ROOT } from './paths.js';
+import { startProcess } from '../util/process.js';
 import type { Progress } from './progress.js';
-import { ScriptedClient } from './scripted-client.js';
+import { scriptClientCommand, ScriptProcess } from './script-process.js';
 import { allHosts, findHost, type LabHost, type Topology } from './topology.js';
 
 /** A running host: where it is on the network and which containers are its own and its sniffer. */
@@ -34,7 +34,6 @@ export class StartedLab implements AsyncDisposable {
   #stopped = false;
 
   private constructor(
-    private readonly docker: Docker,
     readonly topology: Topology,
     readonly composeFile: string,
     readonly hosts: readonly RunningHost[],
@@ -62,7 +61,7 @@ export class StartedLab implements AsyncDisposable {
         capture,
       });
     }
-    return new StartedLab(docker, topology, composeFile, hosts);
+    return new StartedLab(topology, composeFile, hosts);
   }
 
   host(name: string): RunningHost {
@@ -82,11 +81,16 @@ export class StartedLab implements AsyncDisposable {
     return join(capturesDir(this.topology), this.host(name).captureFile);
   }
 
-  /** Starts the scriptable chat client in a client's container, connected to the lab's server. */
-  async scriptedClient(name: string): Promise<ScriptedClient> {
+  /**
+   * Starts the scriptable chat client (`chatlab client --script`) in a client's container through
+   * `docker exec -i`, connected to the lab's server or to `server` (ip:port); drive it with its ScriptDriver
+   * methods (`command`, `next`, `event`) and end it with `close()`.
+   */
+  scriptedClient(name: string, server = this.serverAddress): ScriptProcess {
     const host = this.host(name);
     if (host.role !== 'client') throw new LabError('LAB_UNKNOWN_HOST', `"${name}" is not a client host.`);
-    return ScriptedClient.open(this.docker, host.container.id, name, this.serverAddress);
+    const argv = ['exec', '-i', host.container.id, ...scriptClientCommand(server)];
+    return new ScriptProcess(name, startProcess('docker', argv));
   }
 
   /** Stops and removes every container and the network; the capture files stay. */

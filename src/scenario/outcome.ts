@@ -1,4 +1,4 @@
-import type { ScriptLine } from '../client/script-client.js';
+import type { ScriptLine } from '../client/script/script-client.js';
 import { ScenarioError } from './scenario-error.js';
 import type { StepOutcome } from './step-log.js';
 
@@ -36,7 +36,7 @@ export interface Outcome {
   line: ScriptLine;
 }
 
-/** Reads the script client's completing line (src/client/script-client.ts `ScriptLine`). */
+/** Reads the script client's completing line (src/client/script/script-client.ts `ScriptLine`). */
 export function readOutcome(line: ScriptLine): Outcome {
   if (line.type === 'reply') {
     const error = typeof line.body.code === 'string' ? line.body.code : null;
@@ -48,7 +48,7 @@ export function readOutcome(line: ScriptLine): Outcome {
     const body = Object.fromEntries(
       Object.entries(line).filter(([key]) => !['type', 'command', 'ok', 'message', 'line'].includes(key)),
     );
-    // A refused upload or download reads "413 FILE_TOO_LARGE: ..." (src/client/command-runner.ts).
+    // A refused upload or download reads "413 FILE_TOO_LARGE: ..." (src/client/commands/command-runner.ts).
     const refusal = /^(\d{3}) ([A-Z_]+):/.exec(message);
     const code = refusal?.[1] === undefined ? null : Number(refusal[1]);
     return { code, error: refusal?.[2] ?? null, ok, text: message, body, line };

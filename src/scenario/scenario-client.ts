@@ -1,7 +1,6 @@
-import { ClientError } from '../client/client-error.js';
-import type { ScriptLine } from '../client/script-client.js';
-import { ScriptDriver } from '../client/script-driver.js';
-import type { RunningProcess } from '../util/process.js';
+import { ClientError } from '../client/connection/client-error.js';
+import type { ScriptLine } from '../client/script/script-client.js';
+import { scriptClientCommand, ScriptProcess } from '../lab/index.js';
 import { ContainerFiles, SCENARIO_DIR, type FileContent, type LocalFile } from './container-files.js';
 import type { ContainerShell } from './container-shell.js';
 import {
@@ -36,22 +35,14 @@ const TRANSFER_TIMEOUT_MS = 120_000;
  */
 export class ScenarioClient implements EventSource {
   readonly files: ContainerFiles;
-  #ended = false;
-  #stderr = '';
 
   private constructor(
     readonly name: string,
     private readonly shell: ContainerShell,
-    private readonly process: RunningProcess,
-    private readonly driver: ScriptDriver,
+    private readonly driver: ScriptProcess,
     private readonly log: StepLog,
   ) {
     this.files = new ContainerFiles(shell);
-    void driver.ended.then(() => (this.#ended = true));
-    process.stdin.on('error', () => undefined); // EPIPE once it has exited: the step reports that instead
-    process.stderr.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-2000);
-    });
   }
 
   /**
@@ -71,11 +62,13 @@ export class ScenarioClient implements EventSource {
       `connects to ${server}${transport === 'udp' ? ' over UDP' : ''}`,
       transport === 'udp' ? 'the HELLO greeting in a datagram' : 'a TCP connection and the HELLO greeting',
       async () => {
-        const argv = ['node', '/app/chatlab.mjs', 'client', '--server', server, '--script'];
-        if (transport === 'udp') argv.push('--transport', 'udp', '--reply-timeout', String(replyTimeout));
-        const process = shell.spawn([...argv, '--downloads', `${SCENARIO_DIR}/downloads`]);
-        const driver = new ScriptDriver(process.stdin, process.stdout);
-        const client = new ScenarioClient(shell.host, shell, process, driver, log);
+        const argv = scriptClientCommand(server, {
+          transport,
+          replyTimeout,
+          downloads: `${SCENARIO_DIR}/downloads`,
+        });
+        const driver = new ScriptProcess(shell.host, shell.spawn(argv));
+        const client = new ScenarioClient(shell.host, shell, driver, log);
         const connect = await driver
           .next((line) => line.type === 'local' || line.type === 'error', {
             timeoutMs: 15_000,
@@ -93,7 +86,7 @@ export class ScenarioClient implements EventSource {
   }
 
   get isOpen(): boolean {
-    return !this.#ended;
+    return this.driver.isOpen;
   }
 
   /**
@@ -107,7 +100,7 @@ export class ScenarioClient implements EventSource {
     return this.log.run(this.name, line, expected, async () => {
       const timeoutMs = options.timeoutMs ?? (/^\/(send|get) /.test(line) ? TRANSFER_TIMEOUT_MS : 10_000);
       const done = await this.#command(line, timeoutMs, `the outcome of "${line.slice(0, 60)}"`);
-      if (/^\/quit\b/.test(line) && done.type === 'local' && done.ok) await this.#ending(5_000);
+      if (/^\/quit\b/.test(line) && done.type === 'local' && done.ok) await this.driver.ending(5_000);
       const sent = raw !== undefined && done.type === 'local' && done.ok;
       const outcome = sent ? await this.#rawReply(raw) : done;
       return checkOutcome(this.name, line, readOutcome(outcome), options, expected);
@@ -217,28 +210,15 @@ export class ScenarioClient implements EventSource {
 
   /** Ends the client if it is still running: closes its input (it sends QUIT) and waits for it to exit. */
   async close(timeoutMs = 5_000): Promise<void> {
-    if (!this.#ended) {
-      this.driver.closeInput();
-      await this.#ending(timeoutMs);
-    }
-    if (!this.#ended) this.process.kill();
-    await this.process.exited;
-  }
-
-  /** Waits up to `timeoutMs` for the client's output to end. */
-  async #ending(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.driver.ended, late]);
-    clearTimeout(timer);
-    await Promise.resolve(); // the `ended` handler sets #ended
+    await this.driver.close(timeoutMs);
   }
 
   // --- internals ---
 
   /** Types a line and resolves with the line that completes it; a client that has ended is not written to. */
   async #command(line: string, timeoutMs: number, what: string): Promise<ScriptLine> {
-    if (this.#ended) return this.#explain(new ClientError('CLIENT_CLOSED', 'the client has ended'), what);
+    if (!this.driver.isOpen)
+      return this.#explain(new ClientError('CLIENT_CLOSED', 'the client has ended'), what);
     return this.driver
       .command(line, { timeoutMs, what })
       .catch((error: unknown) => this.#explain(error, what));
@@ -263,8 +243,8 @@ export class ScenarioClient implements EventSource {
   /** Turns a driver error into a ScenarioError that says what was awaited and how the client ended. */
   async #explain(error: unknown, what: string): Promise<never> {
     if (error instanceof ClientError && error.code === 'CLIENT_CLOSED') {
-      const exit = await this.process.exited; // it has ended: its exit code and the rest of its stderr are there
-      const stderr = this.#stderr.trim().split('\n').slice(-3).join(' | ');
+      const exit = await this.driver.exited; // it has ended: its exit code and the rest of its stderr are there
+      const stderr = this.driver.stderr.trim().split('\n').slice(-3).join(' | ');
       const why = `exit code ${String(exit.exitCode)}${stderr === '' ? '' : `: ${stderr}`}`;
       throw new ScenarioError(
         'SCENARIO_CLIENT_ENDED',

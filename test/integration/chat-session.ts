@@ -1,33 +1,31 @@
-import type { ClientOutput, ScriptedClient } from '../../src/lab/index.js';
+import type { ScriptProcess } from '../../src/lab/index.js';
+import type { ClientOutput } from './fault-tools.js';
 
-/** The protocol verb each slash command sends (src/client/slash-commands.ts); replies carry it back. */
-const VERBS: Record<string, string> = {
-  register: 'REGISTER',
-  login: 'LOGIN',
-  create: 'CREATE',
-  join: 'JOIN',
-  msg: 'TELL',
-};
+/** Sends one line (a slash command, or text for the current room) and waits for the output line that completes it. */
+export function command(client: ScriptProcess, line: string): Promise<ClientOutput> {
+  return client.command(line, { what: `the outcome of "${line}"` });
+}
 
-/** Sends one slash command and waits for its reply, told apart from the others by its verb. */
-export async function command(client: ScriptedClient, line: string): Promise<ClientOutput> {
-  const verb = VERBS[line.slice(1).split(' ')[0] ?? ''] ?? '';
-  const replies = (): ClientOutput[] => client.received.filter((o) => o.type === 'reply' && o.verb === verb);
-  const before = replies().length;
-  client.send(line);
-  return client.waitFor(`the ${verb} reply to "${line}"`, (o) => replies().indexOf(o) >= before);
+/** Resolves with the first output line (already printed or still to come) that `matches`. */
+export function waitFor(
+  client: ScriptProcess,
+  what: string,
+  matches: (output: ClientOutput) => boolean,
+  timeoutMs = 10_000,
+): Promise<ClientOutput> {
+  return client.next(matches, { what, timeoutMs });
 }
 
 /** Sends a command that must succeed (a 2xx reply). */
-export async function ok(client: ScriptedClient, line: string): Promise<ClientOutput> {
+export async function ok(client: ScriptProcess, line: string): Promise<ClientOutput> {
   const reply = await command(client, line);
   const code = typeof reply.code === 'number' ? reply.code : 0;
-  if (code < 200 || code > 299) throw new Error(`${client.host}: "${line}" failed: ${JSON.stringify(reply)}`);
+  if (code < 200 || code > 299) throw new Error(`${client.name}: "${line}" failed: ${JSON.stringify(reply)}`);
   return reply;
 }
 
 /** Registers and logs in, as a person would on first use. */
-export async function signIn(client: ScriptedClient, name: string): Promise<void> {
+export async function signIn(client: ScriptProcess, name: string): Promise<void> {
   await ok(client, `/register ${name} ${name}@example.org s3cret-${name}`);
   await ok(client, `/login ${name} s3cret-${name}`);
 }

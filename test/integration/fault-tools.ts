@@ -1,7 +1,11 @@
 // Tools of the fault tests: docker commands on the lab's containers, and a scripted client whose every
-// command is numbered so its outcome is found by its line (src/client/script-client.ts).
+// command is numbered so its outcome is found by its line (src/client/script/script-client.ts).
 import { execa } from 'execa';
-import { LAB_IMAGES, type ClientOutput, type ScriptedClient } from '../../src/lab/index.js';
+import type { ScriptLine } from '../../src/client/index.js';
+import { LAB_IMAGES, type ScriptProcess } from '../../src/lab/index.js';
+
+/** One line the scriptable client printed (a ScriptLine), read field by field. */
+export type ClientOutput = Record<string, unknown>;
 
 /** `docker <args>`; its stdout, or an error with the command, its exit code and stderr. */
 export async function docker(...args: string[]): Promise<string> {
@@ -47,24 +51,25 @@ const succeeded = (o: ClientOutput): boolean =>
 
 /** One person's chat client in a lab container (`chatlab client --script`), one numbered command at a time. */
 export class Chat {
-  private sent = 0;
-
-  constructor(readonly client: ScriptedClient) {}
+  constructor(readonly client: ScriptProcess) {}
 
   get name(): string {
-    return this.client.host;
+    return this.client.name;
+  }
+
+  /** Every line the client printed, in order. */
+  get received(): readonly ClientOutput[] {
+    return this.client.lines;
   }
 
   /** Where the output is now: `since()` then `next(..., mark)` finds only what comes after. */
   since(): number {
-    return this.client.received.length;
+    return this.client.lines.length;
   }
 
   /** Types a line and resolves with the output line that completes it (reply, local or error). */
   run(line: string, timeoutMs = 60_000): Promise<ClientOutput> {
-    const number = ++this.sent;
-    this.client.send(line);
-    return this.client.waitFor(`the outcome of "${line}"`, (o) => o.line === number, timeoutMs);
+    return this.client.command(line, { timeoutMs, what: `the outcome of "${line}"` });
   }
 
   /** As `run`, for a command that must succeed. */
@@ -75,9 +80,15 @@ export class Chat {
   }
 
   /** The first output line after `mark` that `matches`, waiting for it. */
-  next(what: string, matches: (o: ClientOutput) => boolean, mark: number, timeoutMs = 60_000) {
-    const { received } = this.client;
-    return this.client.waitFor(what, (o) => received.indexOf(o) >= mark && matches(o), timeoutMs);
+  next(
+    what: string,
+    matches: (o: ClientOutput) => boolean,
+    mark: number,
+    timeoutMs = 60_000,
+  ): Promise<ClientOutput> {
+    const { lines } = this.client;
+    const after = (o: ScriptLine): boolean => lines.indexOf(o) >= mark && matches(o);
+    return this.client.next(after, { timeoutMs, what });
   }
 
   /** The next `{"type":"connection","state":<state>}` line after `mark`. */

@@ -1,14 +1,7 @@
 // The disk of the file store full (docs/FAULTS.md): a second server, started from code on the lab network
 // with its files folder on a 2 MiB tmpfs, and the lab's clients talking to it.
 import { expect } from '@jest/globals';
-import {
-  connectEngine,
-  LAB_IMAGES,
-  ScriptedClient,
-  serverCommand,
-  type StartedLab,
-  type Topology,
-} from '../../src/lab/index.js';
+import { LAB_IMAGES, serverCommand, type StartedLab, type Topology } from '../../src/lab/index.js';
 import { Chat, docker, sh, throttle, until } from './fault-tools.js';
 
 const MiB = 1024 * 1024;
@@ -42,9 +35,8 @@ export async function diskFullCase(lab: StartedLab, topology: Topology): Promise
     const health = async (): Promise<boolean> =>
       (await docker('inspect', '-f', '{{.State.Health.Status}}', name)).trim() === 'healthy';
     await until('the disk-full server to answer', health, 60_000);
-    const engine = await connectEngine();
-    const alice = new Chat(await ScriptedClient.open(engine, alices, 'alice', `${ip}:3300`));
-    const bob = new Chat(await ScriptedClient.open(engine, bobs, 'bob', `${ip}:3300`));
+    const alice = new Chat(lab.scriptedClient('alice', `${ip}:3300`));
+    const bob = new Chat(lab.scriptedClient('bob', `${ip}:3300`));
     chats.push(alice, bob);
     for (const chat of [alice, bob]) {
       await chat.ok(`/register ${chat.name} ${chat.name}@example.org s3cret-${chat.name}`);

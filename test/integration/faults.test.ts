@@ -44,8 +44,8 @@ beforeAll(async () => {
   try {
     lab = await new Lab().withTopology(topology).withProgress(new Progress()).start();
     server = lab.host('server').container.id;
-    alice = new Chat(await lab.scriptedClient('alice'));
-    bob = new Chat(await lab.scriptedClient('bob'));
+    alice = new Chat(lab.scriptedClient('alice'));
+    bob = new Chat(lab.scriptedClient('bob'));
     for (const chat of [alice, bob]) {
       await chat.ok(`/register ${chat.name} ${chat.name}@example.org s3cret-${chat.name}`);
       await chat.ok(`/login ${chat.name} s3cret-${chat.name}`);
@@ -170,7 +170,7 @@ describe('a client container cut off the network', () => {
       expect(lost.message).toMatch(
         /^connection lost: no answer from 10\.77\.60\.10:3300 for \d+(\.\d+)? s; /,
       );
-      await alice.connection('lost', alice.client.received.indexOf(lost) + 1, 30_000);
+      await alice.connection('lost', alice.received.indexOf(lost) + 1, 30_000);
       await docker('network', 'connect', '--ip', lab?.host('alice').ip ?? '', topology.network, alices);
       reconnected = true;
       connectedAt = Date.now();

@@ -12,7 +12,7 @@ import {
   type RunningHost,
 } from '../../src/lab/index.js';
 import { ComposeLab } from './compose-lab.js';
-import { ok, signIn } from './chat-session.js';
+import { command, ok, signIn, waitFor } from './chat-session.js';
 import { ETHERNET, streamBytes, tcpFrames, waitForCaptured, type TcpFrame } from './capture-frames.js';
 
 const captures = mkdtempSync(join(tmpdir(), 'chatlab-it-captures-'));
@@ -38,20 +38,22 @@ beforeAll(async () => {
     const lab = await StartedLab.attach(topology, composeFile);
     hosts = Object.fromEntries(lab.hosts.map((host) => [host.name, host]));
 
-    const bob = await lab.scriptedClient('bob');
-    const alice = await lab.scriptedClient('alice');
+    const bob = lab.scriptedClient('bob');
+    const alice = lab.scriptedClient('alice');
     try {
       await signIn(bob, 'bob');
       await ok(bob, '/create general');
       await signIn(alice, 'alice');
       await ok(alice, '/join general');
-      alice.send(TEXT);
-      await bob.waitFor(
+      await command(alice, TEXT);
+      await waitFor(
+        bob,
         "alice's message in #general",
         (o) => o.event === 'MSG' && JSON.stringify(o).includes(TEXT),
       );
       await ok(alice, '/msg bob a direct one');
-      await bob.waitFor(
+      await waitFor(
+        bob,
         "alice's direct message",
         (o) => o.event === 'DM' && JSON.stringify(o).includes('a direct one'),
       );

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { DataFrame, RequestFrame } from '../../src/protocol/index.js';
 import { encodeEvent, FrameDecoder } from '../../src/protocol/index.js';
-import { ChatClient } from '../../src/client/chat-client.js';
+import { ChatClient } from '../../src/client/connection/chat-client.js';
 
 /** What a test's fake server reads from the client: requests and data frames, in order. */
 export type ClientFrame = RequestFrame | DataFrame;
