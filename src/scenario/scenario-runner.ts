@@ -73,7 +73,7 @@ export interface RunResult {
   reportError: string | undefined;
 }
 
-/** The report's languages (src/report/i18n/). */
+/** The report's languages (src/report/document/i18n/). */
 export type ReportLanguage = Lang;
 
 /**

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/index.js';
-import { analyseRun } from '../../src/report/analyse-run.js';
+import { analyseRun } from '../../src/report/analysis/analyse-run.js';
 import {
   gradeClass,
   readClassFile,
