@@ -17,7 +17,7 @@ import { decodeChat } from './chat-messages.js';
 import { buildHostTraffic } from './host-traffic.js';
 import { chooseFraming } from './framing.js';
 import { readProtocolDescription } from './protocol-description.js';
-import { identifyLab } from './lab-identity.js';
+import { findChatEndpoints } from './chat-endpoints.js';
 import { ReportError } from './report-error.js';
 import { buildTcpAnalysisAnswer } from '../tcp-analysis/tcp-analysis-answer.js';
 import type { TcpAnalyser } from '../tcp-analysis/tcp-analyser.js';
@@ -106,10 +106,10 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     );
   }
   const scan = scanCapture(merged);
-  const lab = identifyLab(scan, folder.runInfo);
-  warnings.push(...lab.warnings);
-  const framing = chooseFraming(options.framing, folder.runInfo, lab.chatStreams);
-  const chat = decodeChat(scan, lab, framing.framing);
+  const endpoints = findChatEndpoints(scan, folder.runInfo);
+  warnings.push(...endpoints.warnings);
+  const framing = chooseFraming(options.framing, folder.runInfo, endpoints.chatStreams);
+  const chat = decodeChat(scan, endpoints, framing.framing);
   let protocolFile = options.protocol ?? folder.runInfo?.protocol ?? undefined;
   if (options.protocol === undefined && protocolFile !== undefined && !existsSync(protocolFile)) {
     warnings.push(
@@ -121,9 +121,9 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     protocolFile === undefined || framing.framing === 'chatlab'
       ? null
       : await readProtocolDescription(protocolFile);
-  const { E, listings, carriesOnlyOne } = buildAnswerE(scan, lab, chat, framing, description);
-  const aToD = buildAnswersAToD(scan, lab, chat, framing.framing !== 'chatlab');
-  if (aToD.A.frame === null && lab.server !== null)
+  const { E, listings, carriesOnlyOne } = buildAnswerE(scan, endpoints, chat, framing, description);
+  const aToD = buildAnswersAToD(scan, endpoints, chat, framing.framing !== 'chatlab');
+  if (aToD.A.frame === null && endpoints.server !== null)
     warnings.push(
       framing.framing === 'chatlab'
         ? 'no greeting (* HELLO) from the server was captured'
@@ -131,7 +131,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     );
   const mergedFile = [folder.capturesDir === folder.dir ? '' : 'captures/', MERGED_FILE].join('');
   const first = merged.timestampNs(1);
-  const hostOf = hostOfIp(lab.ipOfHost);
+  const hostOf = hostOfIp(endpoints.ipOfHost);
   const answers: Answers = {
     meta: {
       generator: `chatlab report ${VERSION}`,
@@ -152,13 +152,13 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
     },
     ...aToD,
     E,
-    F: buildAnswerF(scan, lab, listings.messages, carriesOnlyOne, E.framing),
-    traffic: buildHostTraffic(scan, lab, folder.captures, listings.messages),
+    F: buildAnswerF(scan, endpoints, listings.messages, carriesOnlyOne, E.framing),
+    traffic: buildHostTraffic(scan, endpoints, folder.captures, listings.messages),
     health: scan.health.finish(handshakesMissing(scan), folder.runInfo?.captures ?? null),
     tcpAnalysis: buildTcpAnalysisAnswer(
       scan.tcpAnalysis,
       scan.udpLoss.result(hostOf, first ?? 0n),
-      (ip) => hostOf.get(ip) ?? lab.nameOf(ip),
+      (ip) => hostOf.get(ip) ?? endpoints.nameOf(ip),
     ),
   };
   return {

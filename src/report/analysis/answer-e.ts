@@ -14,7 +14,7 @@ import { type ChatTranscript, seconds } from './chat-messages.js';
 import { checkConformance } from './conformance.js';
 import { printable } from './foreign-decoder.js';
 import { checkAgainstDescription, type ProtocolDescription } from './protocol-description.js';
-import type { LabIdentity } from './lab-identity.js';
+import type { ChatEndpoints } from './chat-endpoints.js';
 
 const TURN_LENGTH = 4000;
 
@@ -25,16 +25,16 @@ const TURN_LENGTH = 4000;
  */
 export function buildAnswerE(
   scan: CaptureScan,
-  lab: LabIdentity,
+  endpoints: ChatEndpoints,
   chat: ChatTranscript,
   framing: { framing: ReportFraming; from: AnswerE['framingFrom'] } = { framing: 'chatlab', from: 'capture' },
   description: ProtocolDescription | null = null,
 ): { E: AnswerE; listings: Listings; carriesOnlyOne: (frame: number) => boolean } {
   const foreign = framing.framing !== 'chatlab';
-  const chatStreams = new Set(lab.chatStreams.map((s) => s.id));
+  const chatStreams = new Set(endpoints.chatStreams.map((s) => s.id));
   // Frames whose bytes were the first copy of some (a byte per frame of the capture, not a Set).
   const firstCopy = new Uint8Array(scan.frameCount + 1);
-  for (const stream of lab.chatStreams) {
+  for (const stream of endpoints.chatStreams) {
     for (const direction of [stream.clientToServer, stream.serverToClient]) {
       for (const chunk of direction.chunks) firstCopy[chunk.frames[0] ?? 0] = 1;
     }
@@ -53,7 +53,7 @@ export function buildAnswerE(
   const count = rows.length;
   const firstFrame = count === 0 ? null : (all.frame[rows[0] ?? 0] ?? null);
   const lastFrame = count === 0 ? null : (all.frame[rows[count - 1] ?? 0] ?? null);
-  const byId = new Map([...lab.chatStreams, ...lab.datagramStreams].map((s) => [s.id, s]));
+  const byId = new Map([...endpoints.chatStreams, ...endpoints.datagramStreams].map((s) => [s.id, s]));
   const textOf = (message: ChatMessage): string => {
     const body = byId.get(message.stream)?.direction(message.direction).read(message.start, message.end);
     return body === undefined ? '' : body.subarray(framing.framing === 'length' ? 4 : 0).toString('utf8');
@@ -75,7 +75,7 @@ export function buildAnswerE(
     framing: framing.framing,
     framingFrom: framing.from,
     protocol: foreign && description !== null ? description.file : null,
-    conversations: foreign ? lab.chatStreams.map((stream) => conversation(stream, lab)) : [],
+    conversations: foreign ? endpoints.chatStreams.map((stream) => conversation(stream, endpoints)) : [],
     // The listings' files are named by writeReport when it writes them.
     segments: { file: null, count, retransmissions, bytes, firstFrame, lastFrame },
     messages: { file: null, count: chat.messages.length, kinds },
@@ -90,18 +90,18 @@ export function buildAnswerE(
   const t0 = scan.firstTimestampNs ?? 0n;
   const streams = scan.reassembler.streams;
   // Every endpoint once, with its host's name: the segments share them.
-  const endpoints = new Map<TcpStream, [Endpoint, Endpoint]>();
-  for (const stream of lab.chatStreams) {
-    endpoints.set(stream, [
-      { host: lab.nameOf(stream.client.ip), ip: stream.client.ip, port: stream.client.port },
-      { host: lab.nameOf(stream.server.ip), ip: stream.server.ip, port: stream.server.port },
+  const streamEnds = new Map<TcpStream, [Endpoint, Endpoint]>();
+  for (const stream of endpoints.chatStreams) {
+    streamEnds.set(stream, [
+      { host: endpoints.nameOf(stream.client.ip), ip: stream.client.ip, port: stream.client.port },
+      { host: endpoints.nameOf(stream.server.ip), ip: stream.server.ip, port: stream.server.port },
     ]);
   }
   const make = (i: number, messages: readonly ChatMessage[]): Segment => {
     const frame = all.frame[i] ?? 0;
     const stream = streams[all.stream[i] ?? 0] as TcpStream;
     const fromClient = all.fromClient[i] === 1;
-    const [client, server] = endpoints.get(stream) as [Endpoint, Endpoint];
+    const [client, server] = streamEnds.get(stream) as [Endpoint, Endpoint];
     const segment: Segment = {
       frame,
       time: seconds((scan.timestampNs(frame) ?? t0) - t0),
@@ -239,7 +239,7 @@ function payloadOf(
 }
 
 /** A connection's bytes in the order they travelled, one turn per segment (retransmitted copies once). */
-function conversation(stream: TcpStream, lab: LabIdentity): StreamConversation {
+function conversation(stream: TcpStream, endpoints: ChatEndpoints): StreamConversation {
   const chunks = [
     ...stream.clientToServer.chunks.map((c) => ({ direction: 'client-to-server' as const, c })),
     ...stream.serverToClient.chunks.map((c) => ({ direction: 'server-to-client' as const, c })),
@@ -254,8 +254,8 @@ function conversation(stream: TcpStream, lab: LabIdentity): StreamConversation {
   }
   return {
     stream: stream.id,
-    client: { host: lab.nameOf(stream.client.ip), ...stream.client },
-    server: { host: lab.nameOf(stream.server.ip), ...stream.server },
+    client: { host: endpoints.nameOf(stream.client.ip), ...stream.client },
+    server: { host: endpoints.nameOf(stream.server.ip), ...stream.server },
     turns,
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../pcap/index.js';
 import type { AnswerF, ChatMessage, LayerAnswer, ReportFraming } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
-import type { LabIdentity } from './lab-identity.js';
+import type { ChatEndpoints } from './chat-endpoints.js';
 
 type Fields = Record<string, string | number | boolean>;
 
@@ -20,7 +20,7 @@ type Fields = Record<string, string | number | boolean>;
  */
 export function buildAnswerF(
   scan: CaptureScan,
-  lab: LabIdentity,
+  endpoints: ChatEndpoints,
   messages: readonly ChatMessage[],
   carriesOnlyOne: (frame: number) => boolean,
   framing: ReportFraming = 'chatlab',
@@ -31,7 +31,7 @@ export function buildAnswerF(
     return { frame: null, message: null, frameLength: 0, hex: '', layers: [], trailer: null };
   }
   const packet = dissect(record);
-  const stream = lab.chatStreams.find((s) => s.id === chosen.stream);
+  const stream = endpoints.chatStreams.find((s) => s.id === chosen.stream);
   const checks = [checkIpv4Checksum(packet), checkTransportChecksum(packet)];
   const layers: LayerAnswer[] = packet.layers.map((layer) => {
     const described = describe(layer, stream?.direction(chosen.direction).initialSequence);

@@ -10,7 +10,7 @@ import type {
 } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
 import { identifyApplication, unnamedApplication } from './application-identity.js';
-import type { LabIdentity } from './lab-identity.js';
+import type { ChatEndpoints } from './chat-endpoints.js';
 
 export interface DecodedChat {
   readonly messages: readonly ChatMessage[];
@@ -20,12 +20,12 @@ export interface DecodedChat {
 /** Questions A-D: who speaks (application, addresses), over what (transport) and between which ports. */
 export function buildAnswersAToD(
   scan: CaptureScan,
-  lab: LabIdentity,
+  endpoints: ChatEndpoints,
   chat: DecodedChat,
   foreign = false,
 ): { A: AnswerA; B: AnswerB; C: AnswerC; D: AnswerD } {
-  const A = foreign ? identifyApplication(scan, lab.chatStreams, chat.messages) : answerA(scan, chat);
-  return { A, B: answerB(lab), C: answerC(scan, lab), D: answerD(scan, lab, chat) };
+  const A = foreign ? identifyApplication(scan, endpoints.chatStreams, chat.messages) : answerA(scan, chat);
+  return { A, B: answerB(endpoints), C: answerC(scan, endpoints), D: answerD(scan, endpoints, chat) };
 }
 
 /** A: the greeting `* HELLO {"app","version","protocol"}` (docs/PROTOCOL.md §3), or a reply to `HELLO`. */
@@ -66,17 +66,20 @@ function answerA(scan: CaptureScan, chat: DecodedChat): AnswerA {
   };
 }
 
-function answerB(lab: LabIdentity): AnswerB {
+function answerB(endpoints: ChatEndpoints): AnswerB {
   const host = (h: { name: string; ip: string; mac: string | null; frame: number | null }): HostAddress => ({
     name: h.name,
     ip: h.ip,
     mac: h.mac,
     frame: h.frame,
   });
-  return { server: lab.server === null ? null : host(lab.server), clients: lab.clients.map(host) };
+  return {
+    server: endpoints.server === null ? null : host(endpoints.server),
+    clients: endpoints.clients.map(host),
+  };
 }
 
-function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
+function answerC(scan: CaptureScan, endpoints: ChatEndpoints): AnswerC {
   const tcp = scan.byProtocol.get('tcp') ?? 0;
   const udp = scan.byProtocol.get('udp') ?? 0;
   const total = scan.frameCount;
@@ -84,33 +87,33 @@ function answerC(scan: CaptureScan, lab: LabIdentity): AnswerC {
   for (const [protocol, count] of [...scan.byProtocol].sort((a, b) => b[1] - a[1])) {
     if (protocol !== 'tcp' && protocol !== 'udp') otherByProtocol[protocol] = count;
   }
-  const first = lab.chatStreams[0];
+  const first = endpoints.chatStreams[0];
   const handshake = first === undefined ? undefined : scan.handshakes.get(first);
-  const datagrams = lab.chatFlows.reduce((sum, f) => sum + f.frames, 0);
-  const overTcp = lab.chatStreams.length > 0;
-  const overUdp = lab.chatFlows.length > 0;
+  const datagrams = endpoints.chatFlows.reduce((sum, f) => sum + f.frames, 0);
+  const overTcp = endpoints.chatStreams.length > 0;
+  const overUdp = endpoints.chatFlows.length > 0;
   return {
     transport: overTcp && overUdp ? 'TCP and UDP' : overTcp ? 'TCP' : overUdp ? 'UDP' : null,
     counts: { tcp, udp, other: total - tcp - udp },
     total,
     otherByProtocol,
-    chatFrames: lab.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), datagrams),
+    chatFrames: endpoints.chatStreams.reduce((sum, s) => sum + (scan.streamFrames.get(s) ?? 0), datagrams),
     chatDatagrams: datagrams,
-    firstDatagram: lab.chatFlows.reduce<number | null>(
+    firstDatagram: endpoints.chatFlows.reduce<number | null>(
       (min, f) => Math.min(min ?? f.firstFrame, f.firstFrame),
       null,
     ),
     handshake: handshake === undefined ? [] : [handshake.syn, handshake.synAck, handshake.ack],
-    conversations: conversations(scan, lab),
+    conversations: conversations(scan, endpoints),
   };
 }
 
-function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): AnswerD {
+function answerD(scan: CaptureScan, endpoints: ChatEndpoints, chat: DecodedChat): AnswerD {
   const httpStreams = new Set(chat.messages.filter((m) => m.kind === 'http').map((m) => m.stream));
   return {
-    serverPort: lab.server?.port ?? null,
-    clients: lab.clients.map((client) => {
-      const server = lab.server;
+    serverPort: endpoints.server?.port ?? null,
+    clients: endpoints.clients.map((client) => {
+      const server = endpoints.server;
       const connections = [
         ...client.streams.map((stream) => ({
           sourcePort: stream.client.port,
@@ -122,7 +125,7 @@ function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): Answer
         ...client.flows.map((flow) => ({
           sourcePort: (flow.a.ip === server?.ip && flow.a.port === server.port ? flow.b : flow.a).port,
           transport: 'UDP' as const,
-          stream: -1 - lab.chatFlows.indexOf(flow), // its datagram stream's id (LabIdentity.datagramStreams)
+          stream: -1 - endpoints.chatFlows.indexOf(flow), // its datagram stream's id (ChatEndpoints.datagramStreams)
           frame: flow.firstFrame,
           http: false,
         })),
@@ -138,9 +141,9 @@ function answerD(scan: CaptureScan, lab: LabIdentity, chat: DecodedChat): Answer
 }
 
 /** Every TCP connection and UDP flow, in order of first frame: what tshark -z conv,tcp / conv,udp lists. */
-function conversations(scan: CaptureScan, lab: LabIdentity): Conversation[] {
-  const chat = new Set(lab.chatStreams);
-  const at = (e: { ip: string; port: number }) => ({ host: lab.nameOf(e.ip), ip: e.ip, port: e.port });
+function conversations(scan: CaptureScan, endpoints: ChatEndpoints): Conversation[] {
+  const chat = new Set(endpoints.chatStreams);
+  const at = (e: { ip: string; port: number }) => ({ host: endpoints.nameOf(e.ip), ip: e.ip, port: e.port });
   const tcp = scan.reassembler.streams.map((s): Conversation => ({
     transport: 'TCP',
     client: at(s.client),
@@ -151,9 +154,9 @@ function conversations(scan: CaptureScan, lab: LabIdentity): Conversation[] {
     bytes: { toServer: s.clientToServer.length, toClient: s.serverToClient.length },
     chat: chat.has(s),
   }));
-  const chatFlows = new Set(lab.chatFlows);
+  const chatFlows = new Set(endpoints.chatFlows);
   const isServer = (e: { ip: string; port: number }): boolean =>
-    e.ip === lab.server?.ip && e.port === lab.server.port;
+    e.ip === endpoints.server?.ip && e.port === endpoints.server.port;
   const udp = [...scan.udpFlows.values()].map((f): Conversation => {
     // A chat flow is shown as a connection is: the client first, the server's chat port second.
     const [client, server] = isServer(f.a) ? [f.b, f.a] : [f.a, f.b];

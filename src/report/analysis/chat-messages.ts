@@ -2,7 +2,7 @@ import type { ChatMessage, ReportFraming } from './answers.js';
 import { type ChatItem, decodeChatStream, type StreamGap } from './chat-decoder.js';
 import type { CaptureScan } from './capture-scan.js';
 import { decodeForeignStream } from './foreign-decoder.js';
-import type { LabIdentity } from './lab-identity.js';
+import type { ChatEndpoints } from './chat-endpoints.js';
 
 export interface ChatTranscript {
   /** Every decoded message of every chat connection, in capture order, ids counting from 1. */
@@ -18,14 +18,14 @@ export interface ChatTranscript {
  */
 export function decodeChat(
   scan: CaptureScan,
-  lab: LabIdentity,
+  endpoints: ChatEndpoints,
   framing: ReportFraming = 'chatlab',
 ): ChatTranscript {
   const t0 = scan.firstTimestampNs ?? 0n;
   const timeOf = (frame: number): bigint => scan.timestampNs(frame) ?? t0;
   const items: ChatItem[] = [];
   const gaps: StreamGap[] = [];
-  for (const stream of [...lab.chatStreams, ...lab.datagramStreams]) {
+  for (const stream of [...endpoints.chatStreams, ...endpoints.datagramStreams]) {
     const decoded =
       framing === 'chatlab' ? decodeChatStream(stream, timeOf) : decodeForeignStream(stream, framing, timeOf);
     for (const item of decoded.items) items.push(item);

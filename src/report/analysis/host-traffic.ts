@@ -1,6 +1,6 @@
 import type { ChatMessage, HostTraffic } from './answers.js';
 import type { CaptureScan } from './capture-scan.js';
-import type { LabIdentity } from './lab-identity.js';
+import type { ChatEndpoints } from './chat-endpoints.js';
 import type { CaptureFile } from './run-folder.js';
 
 const PROTOCOLS = ['tcp', 'udp', 'arp', 'icmp', 'icmpv6'];
@@ -8,7 +8,7 @@ const PROTOCOLS = ['tcp', 'udp', 'arp', 'icmp', 'icmpv6'];
 /** What each host's capture saw: frames and bytes, sent and received, by protocol, and its chat messages. */
 export function buildHostTraffic(
   scan: CaptureScan,
-  lab: LabIdentity,
+  endpoints: ChatEndpoints,
   captures: readonly CaptureFile[],
   messages: readonly ChatMessage[],
 ): HostTraffic[] {
@@ -16,7 +16,7 @@ export function buildHostTraffic(
   for (const m of messages) perStream.set(m.stream, (perStream.get(m.stream) ?? 0) + 1);
   return captures.map((capture) => {
     const counters = scan.hosts.get(capture.host);
-    const ip = lab.ipOfHost.get(capture.host) ?? null;
+    const ip = endpoints.ipOfHost.get(capture.host) ?? null;
     const macs = ip === null ? undefined : scan.macsByIp.get(ip);
     const mac =
       macs === undefined ? null : ([...macs].sort((a, b) => b[1].count - a[1].count)[0]?.[0] ?? null);
@@ -30,8 +30,8 @@ export function buildHostTraffic(
       known += byProtocol[protocol];
     }
     byProtocol.other = frames - known;
-    const isServer = ip !== null && ip === lab.server?.ip;
-    const client = lab.clients.find((c) => c.ip === ip);
+    const isServer = ip !== null && ip === endpoints.server?.ip;
+    const client = endpoints.clients.find((c) => c.ip === ip);
     const chatMessages = isServer
       ? messages.length
       : (client?.streams.reduce((sum, s) => sum + (perStream.get(s.id) ?? 0), 0) ?? 0);

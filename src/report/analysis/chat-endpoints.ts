@@ -11,7 +11,8 @@ export interface IdentifiedHost {
   readonly frame: number | null;
 }
 
-export interface LabIdentity {
+/** Who is who in a capture: the chat's server and its clients, their connections and flows, every host's name. */
+export interface ChatEndpoints {
   readonly server: (IdentifiedHost & { readonly port: number }) | null;
   /** Connections to the server's chat port, in order of first appearance. */
   readonly chatStreams: readonly TcpStream[];
@@ -40,7 +41,7 @@ export interface LabIdentity {
  * when given, else the listening endpoint with the most connections (those greeted with `* HELLO` first).
  * Names come from run.json, else from the capture file whose traffic an address dominates (`alice.pcap`).
  */
-export function identifyLab(scan: CaptureScan, runInfo: RunInfo | null): LabIdentity {
+export function findChatEndpoints(scan: CaptureScan, runInfo: RunInfo | null): ChatEndpoints {
   const warnings: string[] = [];
   const names = new Map<string, string>();
   for (const host of runInfo?.hosts ?? []) if (host.ip !== undefined) names.set(host.ip, host.name);
@@ -153,7 +154,7 @@ function chooseServer(
   return { ip: udp.ip, port: udp.port };
 }
 
-/** One chat flow's datagrams as a stream (see LabIdentity.datagramStreams): the client is the other endpoint. */
+/** One chat flow's datagrams as a stream (see ChatEndpoints.datagramStreams): the client is the other endpoint. */
 function datagramStream(flow: UdpFlow, id: number, serverIsA: boolean): TcpStream {
   const [client, server] = serverIsA ? [flow.b, flow.a] : [flow.a, flow.b];
   const first = flow.datagrams[0];
