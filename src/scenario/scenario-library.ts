@@ -28,11 +28,11 @@ export interface RunContext {
 type Session = ScenarioClient | NetcatSession | ProgramSession;
 
 /**
- * The lab as a scenario script sees it: `await lab.client('alice')` opens a chat client in alice's
- * container, `lab.delivered(...)` checks that an event reached exactly the right people. The runner binds it
- * to a started lab for the length of one run.
+ * The scenario library as a script sees it (its `lab`, current-library.ts): `await lab.client('alice')` opens a
+ * chat client in alice's container, `lab.delivered(...)` checks that an event reached exactly the right
+ * people. The runner binds it to a started lab for the length of one run.
  */
-export class ScenarioLab {
+export class ScenarioLibrary {
   #run: RunContext | undefined;
   #sessions: Session[] = [];
   #prepared = new Set<string>();
