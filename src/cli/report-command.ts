@@ -1,8 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { isLang, LANGS } from '../report/i18n/index.js';
-import { parseFraming, REPORT_FRAMINGS } from '../report/framing.js';
-import { ReportError } from '../report/report-error.js';
+import { isLang, LANGS } from '../report/document/i18n/index.js';
+import { parseFraming, REPORT_FRAMINGS } from '../report/analysis/framing.js';
+import { ReportError } from '../report/analysis/report-error.js';
 import { compareWithTshark } from '../report/tshark/compare-with-tshark.js';
 import { TsharkError } from '../report/tshark/tshark-runner.js';
 import { writeReport } from '../report/write-report.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderHtml } from '../report/html-renderer.js';
-import { renderMarkdown } from '../report/markdown-renderer.js';
+import { renderHtml } from '../report/render/html-renderer.js';
+import { renderMarkdown } from '../report/render/markdown-renderer.js';
 import { blankSheet, SHEET_FILE } from './answer-sheet.js';
 import { CLASS_FILE, type ClassFile } from './class-file.js';
 import { handoutDocument } from './handout.js';

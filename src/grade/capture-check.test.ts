@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { FIXTURE } from '../../test/grade/submissions.js';
-import { analyseRun } from '../report/analyse-run.js';
-import type { RunAnalysis } from '../report/analyse-run.js';
+import { analyseRun } from '../report/analysis/analyse-run.js';
+import type { RunAnalysis } from '../report/analysis/analyse-run.js';
 import { checkCapture } from './capture-check.js';
 import { deriveVariant, type Variant } from './variant.js';
 

@@ -1,4 +1,4 @@
-import type { Answers, Listings } from '../report/answers.js';
+import type { Answers, Listings } from '../report/analysis/answers.js';
 import { type GradeLang, listOf, say } from './question-grade.js';
 import type { Variant } from './variant.js';
 

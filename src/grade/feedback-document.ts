@@ -1,5 +1,5 @@
-import type { ReportDocument } from '../report/document.js';
-import { b, c } from '../report/document.js';
+import type { ReportDocument } from '../report/document/document.js';
+import { b, c } from '../report/document/document.js';
 import { type GradeLang, say } from './question-grade.js';
 import { questionText } from './questions-text.js';
 import type { SubmissionResult } from './submission.js';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { renderHtml } from '../report/html-renderer.js';
-import { renderMarkdown } from '../report/markdown-renderer.js';
+import { renderHtml } from '../report/render/html-renderer.js';
+import { renderMarkdown } from '../report/render/markdown-renderer.js';
 import { classCsv } from './class-csv.js';
 import type { ClassFile } from './class-file.js';
 import { feedbackDocument } from './feedback-document.js';

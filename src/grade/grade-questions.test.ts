@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { FIXTURE, rightSheet } from '../../test/grade/submissions.js';
-import { analyseRun } from '../report/analyse-run.js';
-import type { Answers } from '../report/answers.js';
+import { analyseRun } from '../report/analysis/analyse-run.js';
+import type { Answers } from '../report/analysis/answers.js';
 import { type CaptureFacts, gradeQuestions } from './grade-questions.js';
 
 let facts: CaptureFacts;

@@ -1,6 +1,6 @@
 import type { MergedFrame } from '../pcap/index.js';
-import type { Answers, Listings } from '../report/answers.js';
-import { c } from '../report/document.js';
+import type { Answers, Listings } from '../report/analysis/answers.js';
+import { c } from '../report/document/document.js';
 import type { AnswerSheet } from './answer-sheet.js';
 import { gradeF } from './grade-f.js';
 import { type GradeLang, layerAt, listOf, type QuestionGrade, say, shown } from './question-grade.js';

@@ -1,5 +1,5 @@
-import type { ReportDocument } from '../report/document.js';
-import { c } from '../report/document.js';
+import type { ReportDocument } from '../report/document/document.js';
+import { c } from '../report/document/document.js';
 import { QUESTIONS, SHEET_FILE } from './answer-sheet.js';
 import { type GradeLang, listOf, say } from './question-grade.js';
 import { questionText } from './questions-text.js';

@@ -1,4 +1,4 @@
-import { messagesFor } from '../report/i18n/index.js';
+import { messagesFor } from '../report/document/i18n/index.js';
 import type { Question } from './answer-sheet.js';
 import type { GradeLang } from './question-grade.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyseRun } from '../report/analyse-run.js';
-import { ReportError } from '../report/report-error.js';
-import { RunFolder } from '../report/run-folder.js';
+import { analyseRun } from '../report/analysis/analyse-run.js';
+import { ReportError } from '../report/analysis/report-error.js';
+import { RunFolder } from '../report/analysis/run-folder.js';
 import { type AnswerSheet, parseSheet, type Question, QUESTIONS, SHEET_FILE } from './answer-sheet.js';
 import { checkCapture } from './capture-check.js';
 import { GradeError } from './grade-error.js';

@@ -1,4 +1,4 @@
-import type { ReportDocument } from '../report/document.js';
+import type { ReportDocument } from '../report/document/document.js';
 import { QUESTIONS } from './answer-sheet.js';
 import { formatScore } from './feedback-document.js';
 import { type GradeLang, say } from './question-grade.js';

@@ -1,4 +1,4 @@
-import type { ByteQueue } from './byte-queue.js';
+import type { ByteQueue } from '../util/byte-queue.js';
 import { PcapError } from './pcap-error.js';
 import type { PcapInterface, PcapRecord } from './pcap-record.js';
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { ByteQueue } from './byte-queue.js';
+import { ByteQueue } from '../util/byte-queue.js';
 import { ClassicPcapParser, isClassicPcapMagic } from './classic-pcap-parser.js';
 import { PcapError } from './pcap-error.js';
 import type { PcapInterface, PcapRecord } from './pcap-record.js';

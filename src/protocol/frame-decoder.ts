@@ -1,3 +1,4 @@
+import { ByteQueue } from '../util/byte-queue.js';
 import type { Decoded, Frame, FrameProblem } from './frame.js';
 import { LIMITS } from './limits.js';
 
@@ -53,12 +54,10 @@ interface PendingData {
 export class FrameDecoder {
   private readonly maxLine: number;
   private readonly maxData: number;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Bytes at the head of the buffer already searched for LF without finding one. */
+  /** Bytes received and not yet decoded; its position is the stream offset of the first. */
+  private readonly queue = new ByteQueue();
+  /** Bytes at the head of the queue already searched for LF without finding one. */
   private scanned = 0;
-  /** Stream offset of the first buffered byte. */
-  private position = 0;
   private data: PendingData | null = null;
   /** Inside an oversized line: bytes are dropped until its LF. */
   private skipping = false;
@@ -79,16 +78,16 @@ export class FrameDecoder {
 
   /** Bytes received but not yet part of a whole frame. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.queue.length;
   }
 
   /** The frame the bytes held so far begin and do not finish, or null at a frame boundary. */
   get unfinished(): UnfinishedFrame | null {
     if (this.data) {
       const { transfer, offset, length } = this.data;
-      return { kind: 'data', transfer, offset, length, received: this.buffered };
+      return { kind: 'data', transfer, offset, length, received: this.queue.length };
     }
-    return this.buffered > 0 ? { kind: 'line', bytes: this.buffered } : null;
+    return this.queue.length > 0 ? { kind: 'line', bytes: this.queue.length } : null;
   }
 
   /** True once a fatal problem was yielded: later bytes are ignored. */
@@ -99,8 +98,7 @@ export class FrameDecoder {
   push(chunk: Buffer): Decoded[] {
     const out: Decoded[] = [];
     if (this.stopped || chunk.length === 0) return out;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
     while (!this.isStopped) {
       const item = this.data ? this.readData(this.data) : this.readLine();
       if (item === undefined) break;
@@ -113,13 +111,13 @@ export class FrameDecoder {
 
   /** A decoded line, null for a line that yields nothing, undefined when more bytes are needed. */
   private readLine(): Decoded | null | undefined {
-    const start = this.position;
+    const start = this.queue.position;
     const lf = this.findLF();
     if (lf < 0) {
       if (this.skipping) {
-        this.consume(this.buffered);
+        this.queue.consume(this.queue.length);
         this.scanned = 0;
-        if (this.skipStart >= 0 && this.position - this.skipStart >= this.maxSkip) {
+        if (this.skipStart >= 0 && this.queue.position - this.skipStart >= this.maxSkip) {
           const begun = this.skipStart;
           this.skipStart = -1;
           return this.problem(
@@ -130,8 +128,8 @@ export class FrameDecoder {
             this.skipTag,
           );
         }
-      } else if (this.buffered >= this.maxLine) {
-        const tag = leadingTag(this.consume(this.buffered));
+      } else if (this.queue.length >= this.maxLine) {
+        const tag = leadingTag(this.queue.take(this.queue.length));
         this.scanned = 0;
         this.skipping = true;
         if (this.oversizedAt === 'lf') {
@@ -143,7 +141,7 @@ export class FrameDecoder {
       }
       return undefined;
     }
-    const line = this.consume(lf + 1);
+    const line = this.queue.take(lf + 1);
     this.scanned = 0;
     if (this.skipping) {
       this.skipping = false;
@@ -177,7 +175,7 @@ export class FrameDecoder {
       return this.problem(parsed.code, parsed.message, parsed.fatal, start, tag);
     }
     if (parsed.kind === 'data') return null; // header read; its payload follows
-    return { ...parsed, start, end: this.position };
+    return { ...parsed, start, end: this.queue.position };
   }
 
   private parseLine(text: string, start: number): Frame | FrameProblem | { kind: 'data' } {
@@ -230,8 +228,8 @@ export class FrameDecoder {
   // --- data frames ---
 
   private readData(pending: PendingData): Decoded | undefined {
-    if (this.buffered < pending.length) return undefined;
-    const data = this.consume(pending.length);
+    if (this.queue.length < pending.length) return undefined;
+    const data = this.queue.take(pending.length);
     this.data = null;
     return {
       kind: 'data',
@@ -239,7 +237,7 @@ export class FrameDecoder {
       offset: pending.offset,
       data,
       start: pending.start,
-      end: this.position,
+      end: this.queue.position,
     };
   }
 
@@ -253,55 +251,20 @@ export class FrameDecoder {
     tag?: string,
   ): Decoded {
     if (fatal) this.stop();
-    const item: Decoded = { kind: 'problem', code, message, fatal, start, end: this.position };
+    const item: Decoded = { kind: 'problem', code, message, fatal, start, end: this.queue.position };
     return tag === undefined ? item : { ...item, tag };
   }
 
   private stop(): void {
     this.stopped = true;
-    this.chunks = [];
-    this.buffered = 0;
+    this.queue.clear();
   }
 
-  /** Index of the first LF in the buffer, or -1; remembers how far it looked. */
+  /** Index of the first LF in the queue, or -1; remembers how far it looked. */
   private findLF(): number {
-    let base = 0;
-    for (const chunk of this.chunks) {
-      if (this.scanned < base + chunk.length) {
-        const i = chunk.indexOf(LF, Math.max(0, this.scanned - base));
-        if (i >= 0) return base + i;
-      }
-      base += chunk.length;
-    }
-    this.scanned = this.buffered;
-    return -1;
-  }
-
-  /** Removes and returns the first n buffered bytes. */
-  private consume(n: number): Buffer {
-    this.buffered -= n;
-    this.position += n;
-    const head = this.chunks[0];
-    if (head && head.length === n) {
-      this.chunks.shift();
-      return head;
-    }
-    if (head && head.length > n) {
-      this.chunks[0] = head.subarray(n);
-      return head.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0];
-      if (!chunk) break;
-      const take = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, take);
-      filled += take;
-      if (take === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(take);
-    }
-    return out;
+    const lf = this.queue.indexOf(LF, this.scanned);
+    if (lf < 0) this.scanned = this.queue.length;
+    return lf;
   }
 }
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { analyseRun } from './analyse-run.js';
-import { messagesFor } from './i18n/index.js';
-import { sectionsAToD } from './sections-a-to-d.js';
+import { analyseRun } from './analysis/analyse-run.js';
+import { messagesFor } from './document/i18n/index.js';
+import { sectionsAToD } from './document/sections-a-to-d.js';
 import { writeReport } from './write-report.js';
 
 // The report on captures of software chatlab did not write (test/report/fixtures/README.md): Debian's

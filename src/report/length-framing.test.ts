@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { ALICE, BOB, SERVER, TestSession } from '../../test/support/test-session.js';
-import { analyseRun } from './analyse-run.js';
-import type { ChatMessage, Listings } from './answers.js';
+import { analyseRun } from './analysis/analyse-run.js';
+import type { ChatMessage, Listings } from './analysis/answers.js';
 import { writeReport } from './write-report.js';
 
 // E's `length` framing (a lab file's `length-prefixed`: a 4-byte big-endian length, then that many bytes, as

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readPcapFile } from '../pcap/index.js';
-import { ReportError } from './report-error.js';
+import { ReportError } from './analysis/report-error.js';
 import { twoClientSession } from '../../test/support/test-session.js';
-import type { Answers } from './answers.js';
+import type { Answers } from './analysis/answers.js';
 import { readListings, writeReport } from './write-report.js';
 
 const run = promisify(execFile);

@@ -3,13 +3,13 @@ import { open, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
-import { analyseRun } from './analyse-run.js';
-import type { Answers, ChatMessage, Listings, ReportFraming, Segment } from './answers.js';
-import { renderHtml } from './html-renderer.js';
-import { DEFAULT_LANG, type Lang, messagesFor } from './i18n/index.js';
-import { renderMarkdown } from './markdown-renderer.js';
-import { buildReportDocument } from './report-document.js';
-import { MERGED_FILE } from './run-folder.js';
+import { analyseRun } from './analysis/analyse-run.js';
+import type { Answers, ChatMessage, Listings, ReportFraming, Segment } from './analysis/answers.js';
+import { renderHtml } from './render/html-renderer.js';
+import { DEFAULT_LANG, type Lang, messagesFor } from './document/i18n/index.js';
+import { renderMarkdown } from './render/markdown-renderer.js';
+import { buildReportDocument } from './document/report-document.js';
+import { MERGED_FILE } from './analysis/run-folder.js';
 
 export interface WriteReportOptions {
   /** Language of report.md and report.html (answers.json has none). Default pt-BR. */

@@ -1,7 +1,7 @@
 // Scenarios: scripts that act as each client of the lab while every host is captured (scenarios/README.md).
-export { lab } from './current-lab.js';
+export { lab } from './current-library.js';
 export { BASIC_CAST_VARIABLE, basicCast, DEFAULT_CAST, type BasicCast } from './basic-cast.js';
-export { ScenarioLab, type RunContext } from './scenario-lab.js';
+export { ScenarioLibrary, type RunContext } from './scenario-library.js';
 export { ScenarioClient, type DownloadedFile } from './scenario-client.js';
 export { NetcatSession } from './netcat-session.js';
 export { ProgramSession, type LinePattern, type OutputLine, type ProgramOptions } from './program-session.js';

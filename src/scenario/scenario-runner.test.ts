@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StartedLab } from '../lab/index.js';
 import { encodePcap, LinkType } from '../pcap/index.js';
-import { lab } from './current-lab.js';
+import { lab as library } from './current-library.js';
 import { incompleteCaptures, runScenarioScript } from './scenario-runner.js';
 import { StepLog } from './step-log.js';
 
@@ -24,21 +24,21 @@ afterAll(() => {
 function bindRun(): StepLog {
   const log = new StepLog(() => undefined);
   const fake = { topology: { impairments: {} } } as unknown as StartedLab;
-  lab.bind({ scenario: 'test', lab: fake, log });
+  library.bind({ scenario: 'test', lab: fake, log });
   return log;
 }
 
 /** A scenario script, importing the scenario library as scripts do (here from its source file). */
 function writeScenario(name: string, body: string): string {
-  const library = pathToFileURL(fileURLToPath(new URL('./current-lab.ts', import.meta.url))).href;
+  const libraryUrl = pathToFileURL(fileURLToPath(new URL('./current-library.ts', import.meta.url))).href;
   const file = join(dir, `${name}.mjs`);
-  writeFileSync(file, `import { lab } from '${library}';\n${body}\n`);
+  writeFileSync(file, `import { lab } from '${libraryUrl}';\n${body}\n`);
   return file;
 }
 
 describe('runScenarioScript', () => {
   afterEach(async () => {
-    await lab.release();
+    await library.release();
   });
 
   it('runs the same scenario file again in the same process: each run executes its steps', async () => {
@@ -51,7 +51,7 @@ describe('runScenarioScript', () => {
 
     const first = bindRun();
     await runScenarioScript(file, '20261121-101500-twice', first);
-    await lab.release();
+    await library.release();
     const second = bindRun();
     await runScenarioScript(file, '20261121-101501-twice', second);
 

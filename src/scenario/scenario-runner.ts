@@ -11,7 +11,7 @@ import {
 import { REPO_ROOT } from '../lab/paths.js';
 import { readPcapFile } from '../pcap/index.js';
 import { CaptureSession, type CaptureStats } from './capture-session.js';
-import { lab } from './current-lab.js';
+import { lab as library } from './current-library.js';
 import { ensureLab } from './lab-ready.js';
 import {
   RunFolder,
@@ -73,7 +73,7 @@ export interface RunResult {
   reportError: string | undefined;
 }
 
-/** The report's languages (src/report/i18n/). */
+/** The report's languages (src/report/document/i18n/). */
 export type ReportLanguage = Lang;
 
 /**
@@ -140,7 +140,7 @@ export class ScenarioRunner {
     write(`\n${scenario.name}: ${scenario.file} -> ${folder.dir}`);
     const startedAt = new Date().toISOString();
     let failure: StepFailure | undefined;
-    lab.bind({ scenario: scenario.name, lab: running, log });
+    library.bind({ scenario: scenario.name, lab: running, log });
     let impairments: ImpairmentChange[] = [];
     try {
       await runScenarioScript(scenario.file, folder.id, log);
@@ -151,8 +151,8 @@ export class ScenarioRunner {
         message: explainScriptError(error instanceof Error ? error.message : String(error)),
       };
     } finally {
-      impairments = [...lab.impairments];
-      await lab.release();
+      impairments = [...library.impairments];
+      await library.release();
     }
 
     write('');

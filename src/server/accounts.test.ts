@@ -3,22 +3,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start({ loginFailures: 3 });
+  fixture = await ServerFixture.start({ loginFailures: 3 });
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('accounts', () => {
   it('greets with the application name, version and protocol', async () => {
-    const client = await lab.connect();
+    const client = await fixture.connect();
     expect(client.server).toMatchObject({ app: 'chatlab-server', version: '0.1.0', protocol: 'CHATLAB/1' });
   });
 
   it('registers, logs in by name or e-mail, logs out', async () => {
-    const client = await lab.connect();
+    const client = await fixture.connect();
     const created = await client.call('REGISTER', 'alice alice@example.org s3cret! postal=01001-000');
     expect(created.user).toMatchObject({ name: 'alice', email: 'alice@example.org', postal: '01001-000' });
     expect(await client.call('LOGIN', 'alice@example.org s3cret!')).toMatchObject({
@@ -38,12 +38,12 @@ describe('accounts', () => {
     ['bob bob@example.org s3cret! colour=red', 400, 'BAD_OPTION'],
     ['bob', 400, 'BAD_ARGUMENTS'],
   ])('refuses REGISTER %s with %i %s', async (args, status, code) => {
-    const client = await lab.connect();
+    const client = await fixture.connect();
     expect(await refusal(client.call('REGISTER', args))).toMatchObject({ status, code });
   });
 
   it('refuses a duplicate name (any case) and a duplicate e-mail', async () => {
-    const client = await lab.connect();
+    const client = await fixture.connect();
     await client.call('REGISTER', 'carol carol@example.org s3cret!');
     expect(await refusal(client.call('REGISTER', 'Carol other@example.org s3cret!'))).toMatchObject({
       status: 409,
@@ -56,8 +56,8 @@ describe('accounts', () => {
   });
 
   it('answers a wrong password and an unknown name alike, then rate-limits guessing', async () => {
-    await lab.user('dave');
-    const client = await lab.connect();
+    await fixture.user('dave');
+    const client = await fixture.connect();
     const wrong = await refusal(client.call('LOGIN', 'dave nope-nope'));
     const unknown = await refusal(client.call('LOGIN', 'nobody nope-nope'));
     expect(wrong).toEqual({ ...unknown });
@@ -71,24 +71,24 @@ describe('accounts', () => {
   });
 
   it('stores passwords as scrypt hashes and never logs them', async () => {
-    await lab.user('erin');
-    const db = readFileSync(join(lab.dataDir, 'chatlab.db'));
-    const wal = readFileSync(join(lab.dataDir, 'chatlab.db-wal'));
+    await fixture.user('erin');
+    const db = readFileSync(join(fixture.dataDir, 'chatlab.db'));
+    const wal = readFileSync(join(fixture.dataDir, 'chatlab.db-wal'));
     for (const bytes of [db, wal]) expect(bytes.includes('erin-pw1')).toBe(false);
     expect(Buffer.concat([db, wal]).includes('scrypt$16384$8$1$')).toBe(true);
-    expect(lab.logLines.join('\n')).not.toContain('erin-pw1');
+    expect(fixture.logLines.join('\n')).not.toContain('erin-pw1');
     expect(
-      lab.logLines.some((l) => / 127\.0\.0\.1:\d+ - LOGIN 200$/.test(l) || / erin LOGIN 200$/.test(l)),
+      fixture.logLines.some((l) => / 127\.0\.0\.1:\d+ - LOGIN 200$/.test(l) || / erin LOGIN 200$/.test(l)),
     ).toBe(true);
   });
 
   it('refuses a second login of the same user elsewhere and a login twice', async () => {
-    const first = await lab.user('fay');
+    const first = await fixture.user('fay');
     expect(await refusal(first.call('LOGIN', 'fay fay-pw1'))).toMatchObject({
       status: 409,
       code: 'ALREADY_LOGGED_IN',
     });
-    const second = await lab.connect();
+    const second = await fixture.connect();
     expect(await refusal(second.call('LOGIN', 'fay fay-pw1'))).toMatchObject({
       status: 409,
       code: 'ALREADY_LOGGED_IN',
@@ -96,8 +96,8 @@ describe('accounts', () => {
   });
 
   it('changes the display name, lists users and shows profiles', async () => {
-    const gil = await lab.user('gil', 'postal=20000');
-    await lab.user('hal');
+    const gil = await fixture.user('gil', 'postal=20000');
+    await fixture.user('hal');
     expect(await gil.call('NAME', 'Gil the Great')).toMatchObject({ user: { display: 'Gil the Great' } });
     expect(await refusal(gil.call('NAME', '   '))).toMatchObject({ status: 400, code: 'BAD_ARGUMENTS' });
     const { users } = await gil.call('USERS');
@@ -112,7 +112,7 @@ describe('accounts', () => {
   });
 
   it('answers HELP, PING and an unknown command', async () => {
-    const client = await lab.connect();
+    const client = await fixture.connect();
     const help = await client.call('HELP');
     expect((help.commands as { verb: string }[]).map((c) => c.verb)).toContain('UPLOAD');
     expect(await client.call('HELP', 'join')).toEqual({
@@ -123,7 +123,7 @@ describe('accounts', () => {
   });
 
   it('closes the connection after QUIT', async () => {
-    const client = await lab.user('jo');
+    const client = await fixture.user('jo');
     await client.quit();
     expect(client.isOpen).toBe(false);
   });

@@ -8,11 +8,11 @@ import { rawFrom } from '../../test/support/raw-socket.js';
 // floods is cut off with `* BYE SLOW_READER`, which it still finds after whole frames when it reads again; a
 // server that shuts down says so to each connection before closing it.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 const opened: RawConnection[] = [];
 afterEach(async () => {
   for (const raw of opened.splice(0)) raw.socket.destroy();
-  await lab.stop();
+  await fixture.stop();
 });
 
 /** The bytes a raw connection receives from now on (its own `received` decodes each chunk alone). */
@@ -46,20 +46,20 @@ async function floodPastSlowReader(byeDrainMs?: number): Promise<{
   slow: RawConnection;
   bytes: () => Buffer;
 }> {
-  lab = await ServerFixture.start({
+  fixture = await ServerFixture.start({
     maxQueuedBytes: 256 * 1024,
     ...(byeDrainMs === undefined ? {} : { byeDrainMs }),
     requestsPerSecond: 100_000,
     requestBurst: 100_000,
   });
-  const alice = await lab.user('alice');
+  const alice = await fixture.user('alice');
   await alice.call('CREATE', 'flood');
-  const slow = await rawFrom(lab.port, '127.0.0.2', opened);
+  const slow = await rawFrom(fixture.port, '127.0.0.2', opened);
   const bytes = recordBytes(slow);
   slow.write('1 REGISTER slow slow@example.org slow-pw1\n2 LOGIN slow slow-pw1\n3 JOIN flood\n');
   await slow.until('3 200');
   slow.socket.pause();
-  const told = (): boolean => lab.logLines.some((l) => l.includes(' slow BYE SLOW_READER'));
+  const told = (): boolean => fixture.logLines.some((l) => l.includes(' slow BYE SLOW_READER'));
   for (const deadline = Date.now() + 15_000; !told() && Date.now() < deadline;) {
     await Promise.all(Array.from({ length: 10 }, () => alice.call('SAY', `flood ${TEXT}`)));
   }
@@ -91,24 +91,24 @@ describe('BYE before the close', () => {
     const byeAt = Date.now();
     for (;;) {
       expect(await alice.call('PING')).toHaveProperty('time');
-      if (lab.logLines.some((l) => l.includes(' slow DISCONNECT'))) break;
+      if (fixture.logLines.some((l) => l.includes(' slow DISCONNECT'))) break;
       expect(Date.now() - byeAt).toBeLessThan(3000);
       await new Promise((r) => setTimeout(r, 20));
     }
   }, 40_000);
 
   it('a server that shuts down says BYE SERVER_SHUTDOWN to each connection, a paused one included, then closes', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
-    const greeted = await rawFrom(lab.port, '127.0.0.2', opened);
-    const loggedIn = await rawFrom(lab.port, '127.0.0.3', opened);
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
+    const greeted = await rawFrom(fixture.port, '127.0.0.2', opened);
+    const loggedIn = await rawFrom(fixture.port, '127.0.0.3', opened);
     loggedIn.write('1 REGISTER bob bob@example.org bob-pw1\n2 LOGIN bob bob-pw1\n');
     await loggedIn.until('2 200');
-    const paused = await rawFrom(lab.port, '127.0.0.4', opened);
+    const paused = await rawFrom(fixture.port, '127.0.0.4', opened);
     const streams = [greeted, loggedIn, paused].map((raw) => ({ raw, bytes: recordBytes(raw) }));
     paused.socket.pause();
     const start = Date.now();
-    await lab.down();
+    await fixture.down();
     expect(Date.now() - start).toBeLessThan(3000);
     paused.socket.resume();
     for (const { raw, bytes } of streams) {

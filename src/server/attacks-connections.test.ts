@@ -34,20 +34,20 @@ function open(port: number): Promise<Peer> {
   });
 }
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('thousands of connections at once', () => {
   it('turns away every connection past the maximum with SERVER_FULL and serves the others', async () => {
     const total = Math.min(3000, Math.floor((fileLimit() - 300) / 2));
     const max = Math.floor((total * 2) / 3);
-    lab = await ServerFixture.start({ maxConnections: max, loginTimeoutMs: 120_000 });
+    fixture = await ServerFixture.start({ maxConnections: max, loginTimeoutMs: 120_000 });
     const peers: Peer[] = [];
     try {
       for (let i = 0; i < total; i += 250) {
-        const batch = Array.from({ length: Math.min(250, total - i) }, () => open(lab.port));
+        const batch = Array.from({ length: Math.min(250, total - i) }, () => open(fixture.port));
         peers.push(...(await Promise.all(batch)));
       }
       const answered = (p: Peer): boolean => p.text.includes('* HELLO') || p.text.includes('* BYE');
@@ -73,7 +73,7 @@ describe('thousands of connections at once', () => {
     }
     // Once they are gone, a new client gets in.
     for (let i = 0; i < 200; i++) {
-      const client = await lab.connect().catch(() => undefined);
+      const client = await fixture.connect().catch(() => undefined);
       if (client) {
         expect(await client.call('PING')).toHaveProperty('time');
         return;

@@ -5,9 +5,9 @@ import { ServerFixture } from '../../test/support/server-fixture.js';
 // Issue 17: one connection's flood of short lines must not stall the others, every line costs a token,
 // and the replies to a flood are capped; bad lines are answered with their tag.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 const replyLines = (text: string): string[] => text.split('\n').filter((l) => /^(-|\d+) \d{3} /.test(l));
@@ -17,9 +17,9 @@ describe('a client that floods', () => {
     // Measured in work, not time (timings belong to `npm run bench`): the flood ends with a PING of its own,
     // answered only once the server has handled every line before it. Fair scheduling answers the other
     // client's PINGs, sent one after the other, in between; without it they wait for the whole flood.
-    lab = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6 });
-    const pinger = await lab.connect();
-    const flooder = await lab.raw();
+    fixture = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6 });
+    const pinger = await fixture.connect();
+    const flooder = await fixture.raw();
     await flooder.until('* HELLO');
     const started = Date.now();
     flooder.write(`${'x\n'.repeat(65_536)}999 PING\n`); // 128 KB of lines with an unknown verb, then a PING
@@ -39,8 +39,8 @@ describe('a client that floods', () => {
   }, 20_000);
 
   it('rate-limits lines with an unknown verb and bad frames, not only requests', async () => {
-    lab = await ServerFixture.start({ requestsPerSecond: 5, requestBurst: 10 });
-    const raw = await lab.raw();
+    fixture = await ServerFixture.start({ requestsPerSecond: 5, requestBurst: 10 });
+    const raw = await fixture.raw();
     await raw.until('* HELLO');
     raw.write('1 NOSUCH\n'.repeat(15) + '2 S@Y\n'.repeat(15));
     await raw.until(/(\n\d \d{3} [^\n]*){30}/s);
@@ -51,8 +51,8 @@ describe('a client that floods', () => {
   });
 
   it('answers at most REFUSALS_PER_WINDOW refusals a second, then drops lines until the window passes', async () => {
-    lab = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6 });
-    const raw = await lab.raw();
+    fixture = await ServerFixture.start({ requestsPerSecond: 1e6, requestBurst: 1e6 });
+    const raw = await fixture.raw();
     await raw.until('* HELLO');
     raw.write('NOSUCH\n'.repeat(REFUSALS_PER_WINDOW * 3));
     await raw.until('"code":"RATE_LIMITED"');
@@ -68,8 +68,8 @@ describe('a client that floods', () => {
 
 describe('bad lines keep their tag', () => {
   it('answers bad UTF-8, a bad verb, an oversized line and a zero-padded tag with the tag as written', async () => {
-    lab = await ServerFixture.start();
-    const raw = await lab.raw();
+    fixture = await ServerFixture.start();
+    const raw = await fixture.raw();
     await raw.until('* HELLO');
     raw.write(Buffer.concat([Buffer.from('5 SAY r '), Buffer.from([0xff]), Buffer.from('\n')]));
     raw.write('6 S@Y x\n');
@@ -87,12 +87,12 @@ describe('bad lines keep their tag', () => {
   });
 
   it('closes with a BYE on a bare DATA line and on a DATA length of 10 digits', async () => {
-    lab = await ServerFixture.start();
+    fixture = await ServerFixture.start();
     for (const [line, code] of [
       ['DATA\n', 'BAD_FRAME'],
       ['DATA 1 0 1000000000\n', 'FRAME_TOO_LARGE'],
     ] as const) {
-      const raw = await lab.raw();
+      const raw = await fixture.raw();
       await raw.until('* HELLO');
       raw.write(line);
       await raw.untilClosed();

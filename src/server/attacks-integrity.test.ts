@@ -7,18 +7,18 @@ import { rawFrom } from '../../test/support/raw-socket.js';
 // another's (bidirectional and invisible characters refused), logins cost the same whether the user exists,
 // and guesses are budgeted per account and per room password.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 const opened: RawConnection[] = [];
 afterEach(async () => {
   for (const raw of opened.splice(0)) raw.socket.destroy();
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('stored is what was acknowledged', () => {
   it('refuses NUL, C1 controls and bidirectional or zero-width characters in SAY and TELL, storing nothing', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'r');
     await bob.call('JOIN', 'r');
     for (const text of [
@@ -43,9 +43,9 @@ describe('stored is what was acknowledged', () => {
   });
 
   it('refuses display names and file names that hide or reorder characters, and display names that are another user’s name', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
-    await lab.user('bob');
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
+    await fixture.user('bob');
     for (const display of ['ali\u202ece', 'bo\u200bb', 'x\u00ady', 'a\u2066b']) {
       expect(await refusal(alice.call('NAME', display))).toMatchObject({
         status: 400,
@@ -69,27 +69,27 @@ describe('stored is what was acknowledged', () => {
 
 describe('guessing', () => {
   it('takes 5 wrong guesses per account, by name and by e-mail together, from different addresses', async () => {
-    lab = await ServerFixture.start();
-    await (await lab.user('dave')).quit();
-    const a = await rawFrom(lab.port, '127.0.0.2', opened);
-    const b = await rawFrom(lab.port, '127.0.0.3', opened);
+    fixture = await ServerFixture.start();
+    await (await fixture.user('dave')).quit();
+    const a = await rawFrom(fixture.port, '127.0.0.2', opened);
+    const b = await rawFrom(fixture.port, '127.0.0.3', opened);
     a.write('1 LOGIN dave wrong-1\n2 LOGIN dave wrong-2\n3 LOGIN dave wrong-3\n');
     await a.until('3 401');
     b.write('1 LOGIN dave@example.org wrong-4\n2 LOGIN DAVE@example.org wrong-5\n');
     await b.until('2 401');
-    const c = await rawFrom(lab.port, '127.0.0.4', opened);
+    const c = await rawFrom(fixture.port, '127.0.0.4', opened);
     c.write('1 LOGIN dave dave-pw1\n');
     await c.until(/1 429 Too Many Requests \{"code":"TOO_MANY_ATTEMPTS"/);
-    const d = await rawFrom(lab.port, '127.0.0.5', opened);
+    const d = await rawFrom(fixture.port, '127.0.0.5', opened);
     d.write('1 LOGIN nobody wrong-1\n');
     await d.until('1 401');
   });
 
   it('gives each room password a guess budget', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
     await alice.call('CREATE', 'vault password=open-sesame');
-    const mallory = await lab.user('mallory');
+    const mallory = await fixture.user('mallory');
     for (let i = 0; i < 5; i++) {
       expect(await refusal(mallory.call('JOIN', `vault guess-${i}`))).toMatchObject({
         code: 'BAD_ROOM_PASSWORD',
@@ -100,16 +100,16 @@ describe('guessing', () => {
       code: 'TOO_MANY_ATTEMPTS',
     });
     // Another user from another address still has the whole budget.
-    await (await lab.user('carol')).quit();
-    const carol = await rawFrom(lab.port, '127.0.0.6', opened);
+    await (await fixture.user('carol')).quit();
+    const carol = await rawFrom(fixture.port, '127.0.0.6', opened);
     carol.write('1 LOGIN carol carol-pw1\n2 JOIN vault open-sesame\n');
     await carol.until('2 200 OK');
   });
 
   it('answers a wrong password and an unknown user in the same time', async () => {
-    lab = await ServerFixture.start({ loginFailures: 1e6 });
-    await (await lab.user('erin')).quit();
-    const client = await ChatClient.connect({ host: '127.0.0.1', port: lab.port });
+    fixture = await ServerFixture.start({ loginFailures: 1e6 });
+    await (await fixture.user('erin')).quit();
+    const client = await ChatClient.connect({ host: '127.0.0.1', port: fixture.port });
     const time = async (login: string): Promise<number> => {
       const t = performance.now();
       await refusal(client.call('LOGIN', `${login} wrong-password`));

@@ -6,17 +6,17 @@ import { ServerFixture } from '../../test/support/server-fixture.js';
 // Issue 17: the refusals a hostile client gets carry the documented codes (docs/PROTOCOL.md §4, §5), and
 // none of them tells it more than it may know.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 const EMPTY_SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** A raw connection logged in as a new user `name`. */
 async function rawUser(name: string): Promise<RawConnection> {
-  await (await lab.user(name)).quit();
-  const raw = await lab.raw();
+  await (await fixture.user(name)).quit();
+  const raw = await fixture.raw();
   raw.write(encodeRequest(1, 'LOGIN', `${name} ${name}-pw1`));
   await raw.until('1 200 OK');
   return raw;
@@ -31,7 +31,7 @@ async function replyTo(raw: RawConnection, tag: number): Promise<string> {
 
 describe('sizes past every limit', () => {
   it('answers an UPLOAD size of 16 and more digits 413 FILE_TOO_LARGE, as a 15-digit one', async () => {
-    lab = await ServerFixture.start();
+    fixture = await ServerFixture.start();
     const raw = await rawUser('alice');
     const sizes = ['999999999999999', '9999999999999999', '1'.repeat(40), `0000${'9'.repeat(20)}`];
     for (const [i, size] of sizes.entries()) {
@@ -48,9 +48,9 @@ describe('sizes past every limit', () => {
 
 describe('what exists', () => {
   it('answers DOWNLOAD of a file not offered and of no file with the same bytes, id aside', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
-    await lab.user('bob');
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
+    await fixture.user('bob');
     const { file } = await alice.upload('@bob', Buffer.from('for bob only'), 'note.txt');
     const eve = await rawUser('eve');
     const missing = file.id + 1000;

@@ -12,24 +12,24 @@ import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start({ loginTimeoutMs: 1500, requestsPerSecond: 1000, requestBurst: 1000 });
+  fixture = await ServerFixture.start({ loginTimeoutMs: 1500, requestsPerSecond: 1000, requestBurst: 1000 });
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
-/** A bare connection logged in as an existing user (registered through `lab.user` and quit). */
+/** A bare connection logged in as an existing user (registered through `fixture.user` and quit). */
 async function rawLogin(name: string): Promise<RawConnection> {
-  const raw = await lab.raw();
+  const raw = await fixture.raw();
   raw.write(encodeRequest(1, 'LOGIN', `${name} ${name}-pw1`));
   await raw.until('1 200 OK');
   return raw;
 }
 
 async function registered(...names: string[]): Promise<void> {
-  for (const name of names) await (await lab.user(name)).quit();
+  for (const name of names) await (await fixture.user(name)).quit();
 }
 
 /** Starts an upload on a raw connection; resolves with its transfer number. */
@@ -39,8 +39,8 @@ async function startUpload(raw: RawConnection, tag: number, bytes: Buffer): Prom
   return Number(new RegExp(`${tag} 100 Continue \\{"transfer":(\\d+)`).exec(raw.received)?.[1]);
 }
 
-const partials = (): string[] => readdirSync(join(lab.dataDir, 'files', 'partial'));
-const stored = (): string[] => readdirSync(join(lab.dataDir, 'files')).filter((n) => n !== 'partial');
+const partials = (): string[] => readdirSync(join(fixture.dataDir, 'files', 'partial'));
+const stored = (): string[] => readdirSync(join(fixture.dataDir, 'files')).filter((n) => n !== 'partial');
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; !check(); i++) {
@@ -60,9 +60,9 @@ describe('declared sizes that lie', () => {
     raw.socket.destroy();
     await until('the partial upload to go', () => partials().length === 0);
     expect(stored()).toEqual([]);
-    const bob = await lab.user('bob');
+    const bob = await fixture.user('bob');
     expect(await bob.call('PING')).toHaveProperty('time');
-    const alice = await lab.login('alice');
+    const alice = await fixture.login('alice');
     expect((await alice.call('FILES')).files).toEqual([]);
   });
 
@@ -91,14 +91,14 @@ describe('declared sizes that lie', () => {
     alice.write(encodeData(transfer, 0, bytes.subarray(0, 65536)));
     alice.write(encodeData(transfer, 65536, bytes.subarray(65536)));
     await alice.until(`2 201 Created {"file":{"id":1,"name":"f.bin","size":70000,"sha256":"${sha(bytes)}"`);
-    const bob = await lab.user('bob');
+    const bob = await fixture.user('bob');
     expect(await refusal(bob.call('DOWNLOAD', '1'))).toMatchObject({ status: 404, code: 'NO_SUCH_FILE' });
     expect(eve.closed).toBe(false);
   });
 
   it('a data frame over 64 KiB closes the connection with BYE FRAME_TOO_LARGE, and only that one', async () => {
-    const bob = await lab.user('bob');
-    const raw = await lab.raw();
+    const bob = await fixture.user('bob');
+    const raw = await fixture.raw();
     raw.write(`DATA 1 0 70000\n${'x'.repeat(100)}`);
     await raw.untilClosed();
     expect(raw.received).toContain('* BYE {"code":"FRAME_TOO_LARGE"');
@@ -108,8 +108,8 @@ describe('declared sizes that lie', () => {
 
 describe('text that is not what it claims', () => {
   it('answers invalid UTF-8 (bad bytes, overlong, surrogate, cut by the line end) with BAD_ENCODING', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'r');
     await bob.call('JOIN', 'r');
     await alice.quit();
@@ -142,7 +142,7 @@ describe('text that is not what it claims', () => {
 
 describe('slowloris', () => {
   it('closes handshakes trickled byte by byte at the login timeout, while others log in', async () => {
-    const trickling = await Promise.all(Array.from({ length: 40 }, () => lab.raw()));
+    const trickling = await Promise.all(Array.from({ length: 40 }, () => fixture.raw()));
     const state = { stop: false };
     const trickle = (async () => {
       for (let i = 0; !state.stop; i++) {
@@ -151,7 +151,7 @@ describe('slowloris', () => {
       }
     })();
     const names = ['ann', 'ben', 'cid', 'dan', 'eva'];
-    const clients = await Promise.all(names.map((name) => lab.user(name)));
+    const clients = await Promise.all(names.map((name) => fixture.user(name)));
     expect(clients.every((c) => c.isOpen)).toBe(true);
     for (const raw of trickling) await raw.untilClosed();
     state.stop = true;
@@ -163,7 +163,7 @@ describe('slowloris', () => {
   });
 
   it('answers an HTTP request line that never ends with 408 at the login timeout, and closes', async () => {
-    const raw = await lab.raw();
+    const raw = await fixture.raw();
     raw.write('GET /status.json HT');
     await raw.untilClosed();
     expect(raw.received.startsWith('HTTP/1.1 408 Request Timeout')).toBe(true);
@@ -172,7 +172,7 @@ describe('slowloris', () => {
 
 describe('path traversal', () => {
   it('keeps any file name a label, and refuses control characters in one', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     const names = ['/etc/passwd', '..\\..\\windows\\win.ini', 'a/../../../b', '~/.ssh/id_rsa'];
     for (const name of names) await alice.upload('@alice', Buffer.from(name), name);
     expect(stored().sort()).toEqual(['1', '2', '3', '4']);
@@ -188,7 +188,7 @@ describe('path traversal', () => {
   });
 
   it('serves no file of the data folder over HTTP, whatever the path', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     await alice.upload('@alice', Buffer.from('stored file one'), 'one.txt');
     const paths = [
       '/chatlab.db',
@@ -199,7 +199,7 @@ describe('path traversal', () => {
       '/./files/1',
     ];
     for (const path of paths) {
-      const raw = await lab.raw();
+      const raw = await fixture.raw();
       raw.write(`GET ${path} HTTP/1.0\r\n\r\n`);
       await raw.untilClosed();
       expect(raw.received.startsWith('HTTP/1.1 404 Not Found')).toBe(true);
@@ -211,7 +211,7 @@ describe('path traversal', () => {
 describe('password guessing', () => {
   it('answers an unknown name and a wrong password with the same bytes, then limits guessing alike', async () => {
     await registered('dave');
-    const raw = await lab.raw();
+    const raw = await fixture.raw();
     const answers: string[] = [];
     for (const [tag, login] of [
       [1, 'dave wrong-pw'],
@@ -236,8 +236,8 @@ describe('password guessing', () => {
 
 describe('acting without the right to', () => {
   it('refuses an outsider SAY, MEMBERS, HISTORY, UPLOAD, FILES and DOWNLOAD for a room', async () => {
-    const alice = await lab.user('alice');
-    const eve = await lab.user('eve');
+    const alice = await fixture.user('alice');
+    const eve = await fixture.user('eve');
     await alice.call('CREATE', 'r');
     await alice.call('SAY', 'r secret plans');
     const { file } = await alice.upload('#r', Buffer.from('room only'), 'plans.txt');
@@ -255,9 +255,9 @@ describe('acting without the right to', () => {
   });
 
   it("refuses a non-owner's DELETE, INVITE and HANDOVER, and a room's file once its member has left", async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
-    const eve = await lab.user('eve');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
+    const eve = await fixture.user('eve');
     await alice.call('CREATE', 'r');
     await bob.call('JOIN', 'r');
     const { file } = await alice.upload('#r', Buffer.from('for members'), 'm.txt');

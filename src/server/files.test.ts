@@ -8,18 +8,18 @@ import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start({ maxFileSize: 4 * MiB });
+  fixture = await ServerFixture.start({ maxFileSize: 4 * MiB });
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('file transfer', () => {
   it('moves a 1 MiB file to a room and a 0-byte file to a user, hashes equal end to end', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'share');
     await bob.call('JOIN', 'share');
     const big = randomBytes(MiB);
@@ -46,8 +46,8 @@ describe('file transfer', () => {
   });
 
   it('keeps chat flowing while a file is in transit, with nothing interleaved inside a frame', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'busy');
     await bob.call('JOIN', 'busy');
     const big = randomBytes(3 * MiB);
@@ -67,7 +67,7 @@ describe('file transfer', () => {
   });
 
   it('refuses files over the limit before any byte is sent, and bad hashes after', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     expect(await refusal(alice.call('UPLOAD', `@alice ${5 * MiB} ${'0'.repeat(64)} huge.bin`))).toMatchObject(
       {
         status: 413,
@@ -75,7 +75,7 @@ describe('file transfer', () => {
       },
     );
     await alice.quit();
-    const raw = await lab.raw();
+    const raw = await fixture.raw();
     raw.write('1 LOGIN alice alice-pw1\n');
     await raw.until('1 200 OK');
     raw.write(encodeRequest(2, 'UPLOAD', `@alice 4 ${'0'.repeat(64)} wrong.bin`));
@@ -83,21 +83,21 @@ describe('file transfer', () => {
     const transfer = Number(/"transfer":(\d+)/.exec(raw.received)?.[1]);
     raw.write(encodeData(transfer, 0, Buffer.from('abcd')));
     await raw.until(/2 400 Bad Request \{"code":"HASH_MISMATCH"/);
-    expect(readdirSync(join(lab.dataDir, 'files')).sort()).toEqual(['partial']);
+    expect(readdirSync(join(fixture.dataDir, 'files')).sort()).toEqual(['partial']);
   });
 
   it('stores files by id only: a traversal name stays a label', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     const bytes = Buffer.from('not a password file');
     const { file } = await alice.upload('@alice', bytes, '../../../etc/passwd');
     expect(file.name).toBe('.._.._.._etc_passwd');
-    expect(readdirSync(join(lab.dataDir, 'files')).sort()).toEqual([String(file.id), 'partial']);
+    expect(readdirSync(join(fixture.dataDir, 'files')).sort()).toEqual([String(file.id), 'partial']);
   });
 
   it('lets only those it was offered to download a file', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
-    const eve = await lab.user('eve');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
+    const eve = await fixture.user('eve');
     const { file } = await alice.upload('@bob', Buffer.from('for bob only'), 'note.txt');
     await bob.download(file.id);
     // A file not offered to eve and one that does not exist get the same answer, id aside.
@@ -111,11 +111,11 @@ describe('file transfer', () => {
   });
 
   it('throws away an upload cut short by a closed connection', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     await alice.call('CREATE', 'r');
     const bytes = randomBytes(200_000);
     await alice.quit(); // frees the session for the raw connection
-    const raw = await lab.raw();
+    const raw = await fixture.raw();
     raw.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
     await raw.until('1 200 OK');
     raw.write(encodeRequest(2, 'UPLOAD', `#r ${bytes.length} ${sha(bytes)} cut.bin`));
@@ -124,16 +124,16 @@ describe('file transfer', () => {
     await new Promise((r) => setTimeout(r, 50));
     raw.socket.destroy();
     await new Promise((r) => setTimeout(r, 100));
-    const bob = await lab.user('bob');
+    const bob = await fixture.user('bob');
     await bob.call('JOIN', 'r');
     expect((await bob.call('FILES')).files).toEqual([]);
-    expect(readdirSync(join(lab.dataDir, 'files', 'partial'))).toEqual([]);
+    expect(readdirSync(join(fixture.dataDir, 'files', 'partial'))).toEqual([]);
   });
 
   it('stores nothing for an uploader who left the room, or whose room was re-created, before the last byte', async () => {
-    const bob = await lab.user('bob');
-    await (await lab.user('alice')).quit();
-    const raw = await lab.raw();
+    const bob = await fixture.user('bob');
+    await (await fixture.user('alice')).quit();
+    const raw = await fixture.raw();
     const bytes = Buffer.from('hello');
     raw.write(`1 LOGIN alice alice-pw1\n2 CREATE r\n`);
     await raw.until('2 201');

@@ -6,15 +6,15 @@ import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 // docs/PROTOCOL.md §8: each limit is refused with its status code.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('limits', () => {
   it('answers a burst of requests past the rate with 429 and a retryAfter', async () => {
-    lab = await ServerFixture.start({ requestsPerSecond: 5, requestBurst: 10 });
-    const client = await lab.connect();
+    fixture = await ServerFixture.start({ requestsPerSecond: 5, requestBurst: 10 });
+    const client = await fixture.connect();
     const replies = await Promise.all(Array.from({ length: 30 }, () => client.request('PING')));
     const limited = replies.filter((r) => r.code === 429);
     expect(replies.filter((r) => r.code === 200).length).toBeGreaterThanOrEqual(9);
@@ -23,22 +23,22 @@ describe('limits', () => {
   });
 
   it('turns away connections past the maximum with SERVER_FULL, and serves those it holds', async () => {
-    lab = await ServerFixture.start({ maxConnections: 2 });
-    const a = await lab.connect();
-    await lab.connect();
-    const third = await lab.raw();
+    fixture = await ServerFixture.start({ maxConnections: 2 });
+    const a = await fixture.connect();
+    await fixture.connect();
+    const third = await fixture.raw();
     await third.untilClosed();
     expect(third.received).toContain('* BYE {"code":"SERVER_FULL"');
     expect(await a.call('PING')).toHaveProperty('time');
   });
 
   it('limits uploads at once per connection, and CANCEL throws the partial bytes away', async () => {
-    lab = await ServerFixture.start({ maxTransfersPerConnection: 1 });
-    const alice = await lab.user('alice');
+    fixture = await ServerFixture.start({ maxTransfersPerConnection: 1 });
+    const alice = await fixture.user('alice');
     const bytes = randomBytes(1000);
     const sha = createHash('sha256').update(bytes).digest('hex');
     await alice.quit();
-    const raw = await lab.raw();
+    const raw = await fixture.raw();
     raw.write('1 LOGIN alice alice-pw1\n');
     await raw.until('1 200');
     raw.write(`2 UPLOAD @alice 1000 ${sha} a.bin\n3 UPLOAD @alice 1000 ${sha} b.bin\n`);
@@ -46,13 +46,13 @@ describe('limits', () => {
     const transfer = Number(/2 100 Continue \{"transfer":(\d+)/.exec(raw.received)?.[1]);
     raw.write(`4 CANCEL ${transfer}\n5 CANCEL ${transfer}\n`);
     await raw.until(/4 200 OK .*\n5 404 Not Found \{"code":"NO_SUCH_TRANSFER"/s);
-    expect(readdirSync(join(lab.dataDir, 'files', 'partial'))).toEqual([]);
+    expect(readdirSync(join(fixture.dataDir, 'files', 'partial'))).toEqual([]);
   });
 
   it('lists files by target', async () => {
-    lab = await ServerFixture.start();
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    fixture = await ServerFixture.start();
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'r');
     await bob.call('JOIN', 'r');
     await alice.upload('#r', Buffer.from('room file'), 'room.txt');

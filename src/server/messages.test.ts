@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start();
+  fixture = await ServerFixture.start();
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('messages', () => {
   it('delivers a room message to every other member and nobody else, identical ones included', async () => {
     const [alice, bob, carol, dave] = await Promise.all(
-      ['alice', 'bob', 'carol', 'dave'].map((n) => lab.user(n)),
+      ['alice', 'bob', 'carol', 'dave'].map((n) => fixture.user(n)),
     );
     if (!alice || !bob || !carol || !dave) throw new Error('users');
     await alice.call('CREATE', 'general');
@@ -38,8 +38,8 @@ describe('messages', () => {
   });
 
   it('sends direct messages, keeps them for offline users, and replays the conversation', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('TELL', 'bob hello bob');
     expect((await bob.waitForEvent('DM')).body).toMatchObject({
       from: 'alice',
@@ -48,7 +48,7 @@ describe('messages', () => {
     });
     await bob.quit();
     await alice.call('TELL', 'bob are you there?');
-    const back = await lab.connect();
+    const back = await fixture.connect();
     expect(await back.call('LOGIN', 'bob bob-pw1')).toMatchObject({ notifications: 1 });
     expect((await back.waitForEvent('NOTIFY')).body).toMatchObject({
       kind: 'dm',
@@ -64,7 +64,7 @@ describe('messages', () => {
   });
 
   it('keeps room history in order and limits it to the count asked', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     await alice.call('CREATE', 'log');
     for (let i = 1; i <= 5; i++) await alice.call('SAY', `log message ${i}`);
     const { messages } = await alice.call('HISTORY', '#log 3');
@@ -80,7 +80,7 @@ describe('messages', () => {
   });
 
   it('refuses empty and too long text', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     await alice.call('CREATE', 'r');
     expect(await refusal(alice.call('SAY', 'r    '))).toMatchObject({ status: 400 });
     expect(await refusal(alice.call('SAY', `r ${'é'.repeat(4001)}`))).toMatchObject({
@@ -91,11 +91,11 @@ describe('messages', () => {
   });
 
   it('never logs message text', async () => {
-    const alice = await lab.user('alice');
+    const alice = await fixture.user('alice');
     await alice.call('CREATE', 'r');
     await alice.call('SAY', 'r the-secret-plan');
     await alice.call('TELL', 'alice another-secret');
-    const log = lab.logLines.join('\n');
+    const log = fixture.logLines.join('\n');
     expect(log).toMatch(/127\.0\.0\.1:\d+ alice SAY 200/);
     expect(log).not.toContain('secret');
   });

@@ -2,18 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start();
+  fixture = await ServerFixture.start();
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('persistence across a restart', () => {
   it('keeps accounts, rooms, memberships, history, notifications and files', async () => {
-    const alice = await lab.user('alice', 'postal=01001-000');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice', 'postal=01001-000');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'general password=pw-pw-pw capacity=5');
     await bob.call('JOIN', 'general pw-pw-pw');
     await alice.call('SAY', 'general remember me');
@@ -23,9 +23,9 @@ describe('persistence across a restart', () => {
     const bytes = randomBytes(100_000);
     const { file } = await alice.upload('#general', bytes, 'kept.bin');
 
-    await lab.restart();
+    await fixture.restart();
 
-    const back = await lab.connect();
+    const back = await fixture.connect();
     const login = await back.call('LOGIN', 'bob bob-pw1');
     expect(login.notifications).toBe(2); // the invitation and the file offer
     expect((login.rooms as { name: string }[]).map((r) => r.name)).toEqual(['general']);

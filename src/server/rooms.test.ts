@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start();
+  fixture = await ServerFixture.start();
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 describe('rooms', () => {
   it('creates, lists, joins with history, announces joins and leaves, lists members', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     expect(await alice.call('CREATE', 'general')).toEqual({
       room: {
         name: 'general',
@@ -48,8 +48,8 @@ describe('rooms', () => {
   });
 
   it('checks room passwords', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     expect(await alice.call('CREATE', 'vault password=open-sesame')).toMatchObject({
       room: { locked: true },
     });
@@ -65,9 +65,9 @@ describe('rooms', () => {
   });
 
   it('enforces capacity, and refuses a capacity of 0', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
-    const carol = await lab.user('carol');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
+    const carol = await fixture.user('carol');
     expect(await refusal(alice.call('CREATE', 'tiny capacity=0'))).toMatchObject({
       status: 400,
       code: 'BAD_CAPACITY',
@@ -78,8 +78,8 @@ describe('rooms', () => {
   });
 
   it('lets only the owner delete, refuses while others are inside unless forced', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'temp');
     await bob.call('JOIN', 'temp');
     expect(await refusal(bob.call('DELETE', 'temp'))).toMatchObject({ status: 403, code: 'NOT_OWNER' });
@@ -95,8 +95,8 @@ describe('rooms', () => {
   });
 
   it('keeps the owner until the room is handed over', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
     await alice.call('CREATE', 'club');
     expect(await refusal(alice.call('LEAVE', 'club'))).toMatchObject({
       status: 409,
@@ -119,9 +119,9 @@ describe('rooms', () => {
 
 describe('invite-only rooms', () => {
   it('invites, and the invitee accepts or rejects; invitations wait for offline users', async () => {
-    const alice = await lab.user('alice');
-    await lab.user('bob').then((c) => c.quit());
-    const carol = await lab.user('carol');
+    const alice = await fixture.user('alice');
+    await fixture.user('bob').then((c) => c.quit());
+    const carol = await fixture.user('carol');
     await alice.call('CREATE', 'secret invite-only password=pw-pw-pw');
     expect(await refusal(carol.call('JOIN', 'secret pw-pw-pw'))).toMatchObject({
       status: 403,
@@ -133,7 +133,7 @@ describe('invite-only rooms', () => {
       status: 409,
       code: 'ALREADY_INVITED',
     });
-    const bob = await lab.connect();
+    const bob = await fixture.connect();
     const login = await bob.call('LOGIN', 'bob bob-pw1');
     expect(login.notifications).toBe(1);
     expect((await bob.waitForEvent('NOTIFY')).body).toMatchObject({
@@ -155,9 +155,9 @@ describe('invite-only rooms', () => {
   });
 
   it('takes join requests that the owner accepts or rejects, told by notifications', async () => {
-    const alice = await lab.user('alice');
-    const bob = await lab.user('bob');
-    const carol = await lab.user('carol');
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
+    const carol = await fixture.user('carol');
     await alice.call('CREATE', 'club invite-only');
     expect(await refusal(alice.call('REQUEST', 'nowhere'))).toMatchObject({ status: 404 });
     const reply = await bob.request('REQUEST', 'club');

@@ -5,34 +5,34 @@ import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 // docs/PROTOCOL.md §8: a session whose connection died without the server noticing (the client's host lost
 // the network, its client gave up on the connection and came back) does not lock its user out.
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start();
+  fixture = await ServerFixture.start();
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 const online = async (): Promise<unknown> =>
-  (await (await lab.user(`u${Date.now() % 100000}`)).call('USERS', 'online')).users;
+  (await (await fixture.user(`u${Date.now() % 100000}`)).call('USERS', 'online')).users;
 
 describe('sessions of dead connections', () => {
   it('lets a LOGIN take over a session whose connection turns out dead when probed', async () => {
-    await (await lab.user('alice')).quit();
-    const stale = await lab.raw();
+    await (await fixture.user('alice')).quit();
+    const stale = await fixture.raw();
     stale.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
     await stale.until('1 200 OK');
     // From now on this peer behaves like a host that forgot the connection: anything sent to it is reset.
     stale.socket.on('data', () => stale.socket.resetAndDestroy());
-    const back = await lab.login('alice');
+    const back = await fixture.login('alice');
     expect(await back.call('PING')).toHaveProperty('time');
     expect(stale.closed).toBe(true);
     expect(await online()).toMatchObject([{ name: 'alice' }, {}]);
   });
 
   it('keeps a live session: the newcomer gets ALREADY_LOGGED_IN and the first connection goes on', async () => {
-    const alice = await lab.user('alice');
-    const other = await lab.connect();
+    const alice = await fixture.user('alice');
+    const other = await fixture.connect();
     expect(await refusal(other.call('LOGIN', 'alice alice-pw1'))).toMatchObject({
       status: 409,
       code: 'ALREADY_LOGGED_IN',
@@ -42,15 +42,15 @@ describe('sessions of dead connections', () => {
   });
 
   it('starts no session for a connection that closed while its password was checked', async () => {
-    await (await lab.user('alice')).quit();
-    const raw = await lab.raw();
+    await (await fixture.user('alice')).quit();
+    const raw = await fixture.raw();
     raw.write(encodeRequest(1, 'LOGIN', 'alice alice-pw1'));
     raw.socket.destroy();
-    for (let i = 0; !lab.logLines.some((l) => / - LOGIN \d{3}$/.test(l)); i++) {
-      if (i > 300) throw new Error(`no LOGIN in the log: ${lab.logLines.join('\n')}`);
+    for (let i = 0; !fixture.logLines.some((l) => / - LOGIN \d{3}$/.test(l)); i++) {
+      if (i > 300) throw new Error(`no LOGIN in the log: ${fixture.logLines.join('\n')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(await online()).toMatchObject([{ name: expect.stringMatching(/^u/) as unknown }]);
-    expect(await (await lab.connect()).call('LOGIN', 'alice alice-pw1')).toHaveProperty('user');
+    expect(await (await fixture.connect()).call('LOGIN', 'alice alice-pw1')).toHaveProperty('user');
   });
 });

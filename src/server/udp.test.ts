@@ -10,18 +10,18 @@ import { RawDatagrams } from '../../test/support/udp-peers.js';
 // CHATLAB/1 over UDP from bare datagrams (docs/PROTOCOL.md §10): one frame a datagram, the greeting at the
 // first one, refusals of datagrams cut short and of lost DATA, the idle time, QUIT.
 
-let lab: ServerFixture | undefined;
+let fixture: ServerFixture | undefined;
 const peers: RawDatagrams[] = [];
 
 afterEach(async () => {
   for (const peer of peers.splice(0)) peer.close();
-  await lab?.stop();
-  lab = undefined;
+  await fixture?.stop();
+  fixture = undefined;
 });
 
 async function udpLab(limits: Partial<ServerLimits> = {}): Promise<ServerFixture> {
-  lab = await ServerFixture.start(limits, { udp: true });
-  return lab;
+  fixture = await ServerFixture.start(limits, { udp: true });
+  return fixture;
 }
 
 async function peer(fixture: ServerFixture): Promise<RawDatagrams> {

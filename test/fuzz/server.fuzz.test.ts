@@ -38,19 +38,19 @@ const VERB_WEIGHTS: Readonly<Record<string, number>> = {
 };
 /** Reply codes and close reasons seen, to show what the run reached (printed in a long run). */
 const seen = new Map<string, number>();
-let lab: ServerFixture;
+let fixture: ServerFixture;
 let alice: ChatClient;
 let bob: ChatClient;
 
 beforeAll(async () => {
-  lab = await ServerFixture.start({
+  fixture = await ServerFixture.start({
     requestsPerSecond: 1e6,
     requestBurst: 1e6,
     refusalsPerSecond: 1e6,
     loginFailures: 1e6,
   });
-  alice = await lab.user('alice');
-  bob = await lab.user('bob');
+  alice = await fixture.user('alice');
+  bob = await fixture.user('bob');
   await alice.call('CREATE', 'lobby');
   await bob.call('JOIN', 'lobby');
   // A file the fuzz users may download (file 1): downloads then run into everything else they send.
@@ -58,12 +58,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 /** A new raw connection for a worker, greeted, and logged in as fz<worker> unless it is the anonymous one. */
 async function open(worker: number, registered: boolean): Promise<FuzzConnection> {
-  const conn = new FuzzConnection(await lab.raw());
+  const conn = new FuzzConnection(await fixture.raw());
   const name = `fz${worker}`;
   let setup = 'HELLO fuzz\n';
   if (loggedIn(worker) && !registered) setup += `REGISTER ${name} ${name}@example.org ${name}-pw1\n`;
@@ -168,10 +168,10 @@ describe(`server fuzz (seed ${settings.seed}, ${settings.cases} cases)`, () => {
       expect([alice.bye, bob.bye]).toEqual([undefined, undefined]);
 
       // The server still serves: new connections, new accounts, logins.
-      const carol = await lab.user('carol');
+      const carol = await fixture.user('carol');
       expect(await carol.call('PING')).toHaveProperty('time');
       expect(await carol.call('MEMBERS', 'lobby').catch((e: unknown) => e)).toMatchObject({ status: 403 });
-      expect(lab.logLines.filter((line) => / 500( |$)/.test(line))).toEqual([]);
+      expect(fixture.logLines.filter((line) => / 500( |$)/.test(line))).toEqual([]);
       if (settings.custom) {
         const total = connections.reduce((a, b) => a + b, 0);
         const answers = [...seen].sort().map(([code, n]) => `${code}: ${n}`);

@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePcap, internetChecksum, LinkType, readPcapFile } from '../../src/pcap/index.js';
 import { onesComplementSum } from '../../src/pcap/internet-checksum.js';
-import { analyseRun } from '../../src/report/analyse-run.js';
-import type { Answers, Listings } from '../../src/report/answers.js';
+import { analyseRun } from '../../src/report/analysis/analyse-run.js';
+import type { Answers, Listings } from '../../src/report/analysis/answers.js';
 import { type AnswerSheet, SHEET_FILE, SHEET_FIELDS, type SheetField } from '../../src/grade/answer-sheet.js';
 import { clientIp, type Variant } from '../../src/grade/variant.js';
 

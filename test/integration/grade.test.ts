@@ -11,7 +11,7 @@ import { variantArgs } from '../../src/cli/scenario/variant-args.js';
 import { buildTopology, readLabConfig, topologyFromArgs, writeLabCompose } from '../../src/lab/index.js';
 import { REPO_ROOT } from '../../src/lab/paths.js';
 import { demoScenario } from '../../src/scenario/scenario-file.js';
-import { analyseRun } from '../../src/report/analyse-run.js';
+import { analyseRun } from '../../src/report/analysis/analyse-run.js';
 import {
   gradeClass,
   readClassFile,

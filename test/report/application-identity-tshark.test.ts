@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { Answers } from '../../src/report/answers.js';
+import type { Answers } from '../../src/report/analysis/answers.js';
 import { writeReport } from '../../src/report/index.js';
 import { compareWithTshark } from '../../src/report/tshark/compare-with-tshark.js';
 import { tsharkFields } from '../../src/report/tshark/tshark-runner.js';

@@ -1,6 +1,6 @@
 import { dissect, readPcapFile, TcpReassembler } from '../../src/pcap/index.js';
 import { FrameDecoder, type Decoded } from '../../src/protocol/index.js';
-import { completingFrame } from '../../src/report/chat-decoder.js';
+import { completingFrame } from '../../src/report/analysis/chat-decoder.js';
 import type { DissectedFrame } from './tshark.js';
 
 /** A chat frame reduced to what both decoders must agree on, with the frame its last byte arrived in. */

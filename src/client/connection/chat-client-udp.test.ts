@@ -12,20 +12,20 @@ import { ScriptDriver } from '../script/script-driver.js';
 // The client over UDP (docs/PROTOCOL.md §10) against a real server on 127.0.0.1, beside a TCP client; losses
 // are made by a relay that drops chosen datagrams.
 
-let lab: ServerFixture | undefined;
+let fixture: ServerFixture | undefined;
 const relays: LossyRelay[] = [];
 const clients: ChatClient[] = [];
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
   for (const relay of relays.splice(0)) relay.close();
-  await lab?.stop();
-  lab = undefined;
+  await fixture?.stop();
+  fixture = undefined;
 });
 
 async function udpLab(): Promise<ServerFixture> {
-  lab = await ServerFixture.start({}, { udp: true });
-  return lab;
+  fixture = await ServerFixture.start({}, { udp: true });
+  return fixture;
 }
 
 /** A UDP client through a relay that drops what `drop` picks; short reply timeouts. */
@@ -210,10 +210,10 @@ describe('ChatClient over UDP', () => {
   });
 
   it('ends when the server greets it again: the server has forgotten its session', async () => {
-    lab = await ServerFixture.start({ udpIdleMs: 300 }, { udp: true });
+    fixture = await ServerFixture.start({ udpIdleMs: 300 }, { udp: true });
     // The idle time's BYE is lost: the client learns of the new session from its greeting.
     const { client } = await throughRelay(
-      lab,
+      fixture,
       (datagram, direction) => direction === 'to client' && datagram.startsWith('* BYE '),
     );
     await new Promise((resolve) => setTimeout(resolve, 600));

@@ -12,20 +12,20 @@ import { runTerminalClient } from '../terminal/terminal-client.js';
 
 const FAST: ReconnectOptions = { initialDelayMs: 50, maxDelayMs: 200, jitter: 0, heartbeatMs: 0 };
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 beforeEach(async () => {
-  lab = await ServerFixture.start();
-  await (await lab.user('alice')).quit();
-  await (await lab.user('bob')).call('CREATE', 'general');
+  fixture = await ServerFixture.start();
+  await (await fixture.user('alice')).quit();
+  await (await fixture.user('bob')).call('CREATE', 'general');
 });
 afterEach(async () => {
-  await lab.stop();
+  await fixture.stop();
 });
 
 function scriptClient(reconnect: ReconnectOptions) {
   const input = new PassThrough();
   const output = new PassThrough();
-  const connect = { host: '127.0.0.1', port: lab.port };
+  const connect = { host: '127.0.0.1', port: fixture.port };
   const exit = runScriptClient({ connect, input, output, reconnect }).finally(() => output.end());
   return { driver: new ScriptDriver(input, output), exit };
 }
@@ -38,7 +38,7 @@ describe('the script client', () => {
     const { driver, exit } = scriptClient(FAST);
     expect(await driver.command('/login alice alice-pw1')).toMatchObject({ code: 200, line: 1 });
     expect(await driver.command('/join general')).toMatchObject({ code: 200, line: 2 });
-    await lab.down();
+    await fixture.down();
     expect(await driver.next(connection('lost'))).toMatchObject({
       type: 'connection',
       state: 'lost',
@@ -51,13 +51,13 @@ describe('the script client', () => {
     });
     const said = driver.command('said after the restart');
     await driver.next(connection('lost'));
-    await lab.up();
+    await fixture.up();
     expect(await driver.next(connection('reconnected'))).toMatchObject({
       user: 'alice',
       notes: ['logged in again as alice', 'back in general'],
     });
     expect(await said).toMatchObject({ type: 'reply', verb: 'SAY', code: 200, line: 3 });
-    const back = await lab.login('bob'); // bob's own connection went down with the server
+    const back = await fixture.login('bob'); // bob's own connection went down with the server
     expect((await back.call('HISTORY', '#general')).messages).toMatchObject([
       { from: 'alice', text: 'said after the restart' },
     ]);
@@ -68,7 +68,7 @@ describe('the script client', () => {
   it('gives up after its attempts and exits 1, saying why', async () => {
     const { driver, exit } = scriptClient({ ...FAST, attempts: 2 });
     await driver.command('/login alice alice-pw1');
-    await lab.down();
+    await fixture.down();
     expect(await exit).toBe(1);
     await driver.ended;
     const last = driver.lines.slice(-2);
@@ -92,7 +92,7 @@ describe('the terminal client', () => {
       },
     });
     const input = new PassThrough();
-    const connect = { host: '127.0.0.1', port: lab.port };
+    const connect = { host: '127.0.0.1', port: fixture.port };
     const done = runTerminalClient({
       connect,
       input,
@@ -110,15 +110,15 @@ describe('the terminal client', () => {
     await until('logged in as alice');
     input.write('/join general\n');
     await until('joined general');
-    await lab.down();
+    await fixture.down();
     await until('(attempt 2 of 30)');
-    await lab.up();
+    await fixture.up();
     await until('; logged in again as alice; back in general');
     expect(written).toMatch(/\nconnection lost: .*; reconnecting in 0\.05 s \(attempt 1 of 30\)\n/);
     expect(written).toMatch(
       /\nreconnected to 127\.0\.0\.1:\d+ after \d+(\.\d+)? s; logged in again as alice; back in general\n/,
     );
-    const other = await lab.login('bob');
+    const other = await fixture.login('bob');
     input.write('still here\n');
     expect((await other.waitForEvent('MSG')).body).toMatchObject({ from: 'alice', text: 'still here' });
     input.end();

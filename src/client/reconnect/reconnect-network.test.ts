@@ -16,7 +16,7 @@ import { ReconnectingClient } from './reconnecting-client.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 let proxy: CutProxy;
 let dir: string;
 let alice: ReconnectingClient;
@@ -25,11 +25,11 @@ let bob: ChatClient;
 const seen: ConnectionChange[] = [];
 
 beforeEach(async () => {
-  lab = await ServerFixture.start({ maxFileSize: 8 * 1024 * 1024 });
-  proxy = await CutProxy.start(lab.port);
+  fixture = await ServerFixture.start({ maxFileSize: 8 * 1024 * 1024 });
+  proxy = await CutProxy.start(fixture.port);
   dir = mkdtempSync(path.join(tmpdir(), 'chatlab-cut-'));
-  await (await lab.user('alice')).quit();
-  bob = await lab.user('bob');
+  await (await fixture.user('alice')).quit();
+  bob = await fixture.user('bob');
   await bob.call('CREATE', 'general');
   alice = await ReconnectingClient.connect({
     host: '127.0.0.1',
@@ -46,7 +46,7 @@ beforeEach(async () => {
 afterEach(async () => {
   alice.destroy();
   await proxy.close();
-  await lab.stop();
+  await fixture.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,7 +111,7 @@ describe('a network cut', () => {
     });
     await until(
       'the partial upload to go',
-      () => readdirSync(path.join(lab.dataDir, 'files', 'partial')).length === 0,
+      () => readdirSync(path.join(fixture.dataDir, 'files', 'partial')).length === 0,
     );
     expect((await bob.call('FILES')).files).toEqual([]);
     expect(await runner.run(`/send #general ${file}`)).toMatchObject({ type: 'local', ok: true });

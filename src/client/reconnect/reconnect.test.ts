@@ -9,18 +9,18 @@ import { ReconnectingClient } from './reconnecting-client.js';
 
 const FAST: ReconnectOptions = { initialDelayMs: 50, maxDelayMs: 200, jitter: 0, heartbeatMs: 0 };
 
-let lab: ServerFixture;
+let fixture: ServerFixture;
 const sessions: ReconnectingClient[] = [];
 beforeEach(async () => {
-  lab = await ServerFixture.start();
+  fixture = await ServerFixture.start();
 });
 afterEach(async () => {
   for (const session of sessions.splice(0)) session.destroy();
-  await lab.stop();
+  await fixture.stop();
 });
 
 async function session(reconnect: ReconnectOptions = FAST): Promise<ReconnectingClient> {
-  const client = await ReconnectingClient.connect({ host: '127.0.0.1', port: lab.port, reconnect });
+  const client = await ReconnectingClient.connect({ host: '127.0.0.1', port: fixture.port, reconnect });
   sessions.push(client);
   return client;
 }
@@ -49,8 +49,8 @@ function changes(client: ReconnectingClient) {
 
 describe('ReconnectingClient through a server restart', () => {
   it('reconnects, logs in again, and goes on; requests made while it was down wait', async () => {
-    await (await lab.user('alice')).quit();
-    await (await lab.user('bob')).quit();
+    await (await fixture.user('alice')).quit();
+    await (await fixture.user('bob')).quit();
     const alice = await session();
     const bob = await session();
     await alice.call('LOGIN', 'alice alice-pw1');
@@ -60,7 +60,7 @@ describe('ReconnectingClient through a server restart', () => {
     const log = changes(alice);
     const bobLog = changes(bob);
 
-    await lab.down();
+    await fixture.down();
     const lost = await log.next('lost');
     expect(lost.message).toMatch(/^connection lost: .*; reconnecting in 0\.05 s \(attempt 1 of 30\)$/);
     expect(await log.next('lost')).toMatchObject({ attempt: 2, delayMs: 100 });
@@ -70,7 +70,7 @@ describe('ReconnectingClient through a server restart', () => {
     expect(alice.isOpen).toBe(true);
     const waiting = alice.call('SAY', 'general said while the server was down');
 
-    await lab.up();
+    await fixture.up();
     const back = await log.next('reconnected');
     expect(back).toMatchObject({ state: 'reconnected', user: 'alice', notes: ['logged in again as alice'] });
     expect(back.message).toMatch(
@@ -92,7 +92,7 @@ describe('ReconnectingClient through a server restart', () => {
   it('gives up after its attempts, saying why, and fails what waited', async () => {
     const client = await session({ ...FAST, attempts: 3 });
     const log = changes(client);
-    await lab.down();
+    await fixture.down();
     await log.next('lost');
     const waiting = client.call('PING').catch((error: unknown) => error);
     const closed = await log.next('closed');
@@ -121,14 +121,14 @@ describe('ReconnectingClient through a server restart', () => {
     const log = changes(quitter);
     await quitter.quit();
     expect(quitter.isOpen).toBe(false);
-    await lab.restart();
+    await fixture.restart();
     await expect(quitter.call('PING')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
     expect(log.seen).toEqual([]);
   });
 
   it('does not come back after a login timeout of a session that never logged in', async () => {
-    await lab.stop();
-    lab = await ServerFixture.start({ loginTimeoutMs: 200 });
+    await fixture.stop();
+    fixture = await ServerFixture.start({ loginTimeoutMs: 200 });
     const idle = await session();
     const log = changes(idle);
     await idle.closed;
@@ -139,17 +139,17 @@ describe('ReconnectingClient through a server restart', () => {
   });
 
   it('logs in again after a restart only with the credentials of a LOGIN that succeeded, and not after LOGOUT', async () => {
-    await (await lab.user('alice')).quit();
+    await (await fixture.user('alice')).quit();
     const alice = await session();
     const log = changes(alice);
     expect((await alice.request('LOGIN', 'alice wrong-password')).code).toBe(401);
-    await lab.down();
-    await lab.up();
+    await fixture.down();
+    await fixture.up();
     expect(await log.next('reconnected')).toMatchObject({ user: undefined, notes: [] });
     await alice.call('LOGIN', 'alice alice-pw1');
     await alice.call('LOGOUT');
-    await lab.down();
-    await lab.up();
+    await fixture.down();
+    await fixture.up();
     expect(await log.next('reconnected')).toMatchObject({ user: undefined, notes: [] });
     await expect(alice.call('ROOMS')).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
   });

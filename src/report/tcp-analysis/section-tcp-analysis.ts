@@ -1,6 +1,6 @@
-import type { Answers } from '../answers.js';
-import { b, type Block, c, type Section } from '../document.js';
-import type { Messages } from '../i18n/en.js';
+import type { Answers } from '../analysis/answers.js';
+import { b, type Block, c, type Section } from '../document/document.js';
+import type { Messages } from '../document/i18n/en.js';
 import type { AnalysedStream } from './tcp-analyser.js';
 import { ANOMALIES, type TcpStreamAnalysis } from './tcp-analysis-answer.js';
 import { tcpAnalysisEn, type TcpAnalysisMessages } from './tcp-analysis-messages.js';

@@ -1,4 +1,4 @@
-import { b, c } from '../document.js';
+import { b, c } from '../document/document.js';
 import type { TcpAnalysisFlag } from './tcp-flags.js';
 
 type Explained = Extract<

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../inline-markup.js';
+import { escapeHtml } from '../document/inline-markup.js';
 import type { GraphPoint } from './tcp-direction-state.js';
 
 export interface GraphLabels {

@@ -1,5 +1,5 @@
-import type { Answers, ChatMessage, Segment } from '../answers.js';
-import { parseIrcLine } from '../irc-line.js';
+import type { Answers, ChatMessage, Segment } from '../analysis/answers.js';
+import { parseIrcLine } from '../analysis/irc-line.js';
 import type { Disagreement } from './compare-with-tshark.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
 

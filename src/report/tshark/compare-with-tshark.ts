@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT } from '../../protocol/index.js';
-import type { Answers, ChatMessage } from '../answers.js';
+import type { Answers, ChatMessage } from '../analysis/answers.js';
 import { readListings } from '../write-report.js';
 import { compareForeign } from './compare-foreign.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
