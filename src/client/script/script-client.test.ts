@@ -16,7 +16,9 @@ afterEach(async () => {
   await server.close();
 });
 
-function scriptClient(port: number, extra: { user?: string; password?: string } = {}) {
+type Extra = { user?: string; password?: string; reconnect?: { attempts: number } };
+
+function scriptClient(port: number, extra: Extra = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   const exit = runScriptClient({ connect: { host: '127.0.0.1', port }, input, output, ...extra }).finally(
@@ -25,7 +27,7 @@ function scriptClient(port: number, extra: { user?: string; password?: string } 
   return { driver: new ScriptDriver(input, output), exit };
 }
 
-async function started(extra: { user?: string; password?: string } = {}) {
+async function started(extra: Extra = {}) {
   const { driver, exit } = scriptClient(server.port, extra);
   const conn = await server.connection();
   await conn.greet();
@@ -96,7 +98,12 @@ describe('the script client', () => {
   });
 
   it('logs in with --user and --password first (line 0)', async () => {
-    const { driver, conn } = await started({ user: 'alice', password: 'pw1234' });
+    // No reconnecting once the server goes: the client ends, and leaves no retry timers behind the test.
+    const { driver, exit, conn } = await started({
+      user: 'alice',
+      password: 'pw1234',
+      reconnect: { attempts: 0 },
+    });
     const login = await conn.nextRequest('LOGIN');
     expect(login.args).toBe('alice pw1234');
     await conn.write(`${login.tag} 401 Unauthorized {"code":"BAD_CREDENTIALS","message":"wrong"}\n`);
@@ -105,6 +112,7 @@ describe('the script client', () => {
       code: 401,
     });
     conn.socket.destroy();
+    expect(await exit).toBe(1);
   });
 
   it('ends on /quit after the reply, and exits 1 when the server goes away', async () => {
