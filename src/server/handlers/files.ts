@@ -219,16 +219,12 @@ function fileView(server: ServerContext, file: StoredFile): object {
 }
 
 /**
- * Bytes read from the disk at a time for a download over TCP: 4 DATA frames, so one read's round trip to libuv's
- * thread pool serves several frames (issue 14). Over UDP each read is one datagram's worth, paced as before.
+ * Bytes read from the disk at a time for a download over TCP: 3 DATA frames, so one read's round trip to libuv's
+ * thread pool serves several frames (issue 14), and what one read queues for the client stays under the
+ * dispatcher's MAX_PENDING_REPLIES (256 KiB), past which it would stop reading the client's requests: chat
+ * during a download still gets through. Over UDP each read is one datagram's worth, paced as before.
  */
-const DOWNLOAD_READ = 4 * 65536;
-/**
- * Bytes queued for the client past which a download waits for them to drain before reading on. Below the
- * dispatcher's MAX_PENDING_REPLIES (256 KiB), past which it stops reading the client's requests: chat
- * during a download still gets through.
- */
-const DOWNLOAD_WINDOW = 128 * 1024;
+const DOWNLOAD_READ = 3 * 65536;
 
 /** Sends a file as DATA frames only as fast as the client reads them, so other frames go out between. */
 function streamFile(server: ServerContext, conn: Connection, file: StoredFile, transfer: number): void {
@@ -243,14 +239,16 @@ function streamFile(server: ServerContext, conn: Connection, file: StoredFile, t
   stream.on('data', (read) => {
     const bytes = Buffer.isBuffer(read) ? read : Buffer.from(read);
     // A DATA frame carries at most conn.dataChunk bytes: over UDP one datagram's worth.
+    let more = true;
     for (let at = 0; at < bytes.length; at += chunk) {
       const piece = bytes.subarray(at, at + chunk);
-      conn.writeData(transfer, offset, piece);
+      more = conn.writeData(transfer, offset, piece);
       offset += piece.length;
     }
     // The socket says to wait after every 64 KiB frame (its buffer is 16 KiB), though the kernel took it at
-    // once: read on while what waits for the client is small, and only then wait for it to drain.
-    if (conn.queued > DOWNLOAD_WINDOW && conn.isOpen) {
+    // once: read on while the kernel takes everything, and wait for the client only once bytes wait for it
+    // ('drain' comes only after a write that said to wait).
+    if (!more && conn.queued > 0 && conn.isOpen) {
       stream.pause();
       conn.socket.once('drain', () => stream.resume());
     }
