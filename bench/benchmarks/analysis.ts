@@ -129,6 +129,14 @@ export const analysis: Benchmark = {
       const listedS = m((r) => r.listed.ms) / 1000;
       const listedRss = m((r) => r.listed.peakRssBytes);
       const listingsBytes = m((r) => r.listed.listingsBytes);
+      const timeOverTshark = paired(
+        (r) => r.report.ms,
+        (r) => r.tsharkLua.wallMs,
+      );
+      const rssOverTshark = paired(
+        (r) => r.report.peakRssBytes,
+        (r) => r.tsharkLua.peakRssBytes,
+      );
       return {
         table: [
           ['what', 'seconds', 'MB/s', 'peak RSS', 'report/this (time)', 'report/this (RSS)'],
@@ -179,20 +187,8 @@ export const analysis: Benchmark = {
             fmt(luaS, 2),
             mbps(luaS),
             mib(luaRss),
-            fmt(
-              paired(
-                (r) => r.report.ms,
-                (r) => r.tsharkLua.wallMs,
-              ),
-              2,
-            ),
-            fmt(
-              paired(
-                (r) => r.report.peakRssBytes,
-                (r) => r.tsharkLua.peakRssBytes,
-              ),
-              2,
-            ),
+            fmt(timeOverTshark, 2),
+            fmt(rssOverTshark, 2),
           ],
           [
             'tshark, frame fields only, no Lua',
@@ -240,6 +236,11 @@ export const analysis: Benchmark = {
             tsharkLua: { ...r.tsharkLua, stdoutTail: undefined },
             tsharkPlain: { ...r.tsharkPlain, stdoutTail: undefined },
           })),
+        },
+        headlines: {
+          'analysis.time': timeOverTshark,
+          'analysis.memory': rssOverTshark,
+          'analysis.answersSize': ratio(answersBytes, made.bytes),
         },
       };
     } finally {

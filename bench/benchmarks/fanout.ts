@@ -159,6 +159,50 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
 const med = (steps: readonly StepSummary[], key: keyof StepSummary): number =>
   median(steps.map((s) => s[key] as number));
 
+/** chatlab's figures over ngircd's at one N (reference load medians, max held), when both were measured. */
+function chatlabOverNgircd(size: SizeFigures):
+  | {
+      p50: number;
+      p99: number;
+      cores: number;
+      cpuPerDelivery: number;
+      rss: number;
+      maxHeld: number;
+      connect: number;
+    }
+  | undefined {
+  const chatlab = size.servers.find((s) => s.label === 'chatlab');
+  const irc = size.servers.find((s) => s.label === 'ngircd');
+  if (chatlab === undefined || irc === undefined) return undefined;
+  const over = (key: keyof StepSummary): number =>
+    ratio(med(chatlab.reference, key), med(irc.reference, key));
+  return {
+    p50: over('p50'),
+    p99: over('p99'),
+    cores: over('serverCores'),
+    cpuPerDelivery: over('serverCpuUsPerDelivery'),
+    rss: over('serverRssBytes'),
+    maxHeld: ratio(
+      chatlab.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+      irc.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+    ),
+    connect: ratio(chatlab.connectSeconds, irc.connectSeconds),
+  };
+}
+
+/** The headline figures (lib/headlines.ts): CPU per delivery and max held at each N, RSS at the largest. */
+function headlinesFor(sizes: readonly SizeFigures[]): Record<string, number> {
+  const headlines: Record<string, number> = {};
+  for (const size of sizes) {
+    const r = chatlabOverNgircd(size);
+    if (r === undefined) continue;
+    headlines[`fanout.cpuPerDelivery.${size.connections}`] = r.cpuPerDelivery;
+    headlines[`fanout.maxHeld.${size.connections}`] = r.maxHeld;
+    headlines['fanout.rss'] = r.rss;
+  }
+  return headlines;
+}
+
 function tableFor(sizes: readonly SizeFigures[]): string[][] {
   const rows = [
     [
@@ -195,34 +239,21 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         fmt(s.connectSeconds, 1),
       ]);
     }
-    const chatlab = size.servers.find((s) => s.label === 'chatlab');
-    const irc = size.servers.find((s) => s.label === 'ngircd');
-    if (chatlab !== undefined && irc !== undefined) {
+    const r = chatlabOverNgircd(size);
+    if (r !== undefined) {
       rows.push([
         String(size.connections),
         'chatlab/ngircd',
         '',
-        fmt(ratio(med(chatlab.reference, 'p50'), med(irc.reference, 'p50')), 2),
-        fmt(ratio(med(chatlab.reference, 'p99'), med(irc.reference, 'p99')), 2),
-        fmt(ratio(med(chatlab.reference, 'serverCores'), med(irc.reference, 'serverCores')), 2),
+        fmt(r.p50, 2),
+        fmt(r.p99, 2),
+        fmt(r.cores, 2),
         '',
-        fmt(
-          ratio(
-            med(chatlab.reference, 'serverCpuUsPerDelivery'),
-            med(irc.reference, 'serverCpuUsPerDelivery'),
-          ),
-          2,
-        ),
-        fmt(ratio(med(chatlab.reference, 'serverRssBytes'), med(irc.reference, 'serverRssBytes')), 2),
-        fmt(
-          ratio(
-            chatlab.maxHeld?.deliveriesPerSecond ?? Number.NaN,
-            irc.maxHeld?.deliveriesPerSecond ?? Number.NaN,
-          ),
-          3,
-        ),
+        fmt(r.cpuPerDelivery, 2),
+        fmt(r.rss, 2),
+        fmt(r.maxHeld, 3),
         '',
-        fmt(ratio(chatlab.connectSeconds, irc.connectSeconds), 1),
+        fmt(r.connect, 1),
       ]);
     }
   }
@@ -267,6 +298,7 @@ export const fanout: Benchmark = {
           : `Steps where the load generator was near its limit (send lag p99 > 50 ms or its CPU > 80 %): ${generatorBound.join(', ')}.`,
       ],
       data: { textBytes: TEXT_BYTES, referenceDeliveriesPerSecond: REFERENCE_DELIVERIES, sizes },
+      headlines: headlinesFor(sizes),
     };
   },
 };

@@ -175,6 +175,10 @@ export const idle: Benchmark = {
         'conn/s: the fastest checkpoint; connections in flight: 2 x 64 for chatlab, 2 x 4 for ngircd (it listens with a backlog of 10).',
       ],
       data: { bound, openFileLimit: limit, results },
+      headlines:
+        chatlab === undefined || irc === undefined
+          ? {}
+          : { 'idle.kibPerConnection': ratio(chatlab.bytesPerConnection, irc.bytesPerConnection) },
     };
   },
 };

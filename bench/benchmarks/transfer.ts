@@ -155,6 +155,7 @@ export const transfer: Benchmark = {
         `Lab: project ${SPEC.project}, subnet ${SPEC.subnet}, torn down afterwards.`,
       ],
       data: { sizeBytes: SIZE, rounds, medians: { raw, chat, up, down, rawUp, rawDown, relayLimit } },
+      headlines: { 'transfer.storeAndForward': ratio(chat, relayLimit) },
     };
   },
 };

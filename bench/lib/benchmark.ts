@@ -13,6 +13,11 @@ export interface BenchOutcome {
   /** Notes printed under the table (what limited a figure, what was approximated). */
   readonly notes: string[];
   readonly data: unknown;
+  /**
+   * The figures this benchmark gives the headline table, by goal id (`lib/headlines.ts`: GOALS); a goal it
+   * did not measure (a quick run's missing size) is left out.
+   */
+  readonly headlines?: Readonly<Record<string, number>>;
 }
 
 export interface Benchmark {

@@ -100,6 +100,10 @@ export interface ChatlabServerOptions {
   maxConnections: number;
   /** Where the data folder goes: tmpfs (/dev/shm, like the lab's /data) or the disk (default tmpdir). */
   dataRoot?: string;
+  /** Options for node itself, before the program (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+  /** The bundle to run (default this checkout's dist/chatlab.mjs). */
+  program?: string;
 }
 
 /** `node dist/chatlab.mjs server` on 127.0.0.1 with a fresh, seeded data folder and no request log. */
@@ -107,7 +111,8 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
   const data = mkdtempSync(join(options.dataRoot ?? tmpdir(), 'chatlab-bench-'));
   seedChatlab(data, options.prefix, options.users, options.rooms);
   const args = [
-    join(ROOT_DIR, 'dist', 'chatlab.mjs'),
+    ...(options.nodeArgs ?? []),
+    options.program ?? join(ROOT_DIR, 'dist', 'chatlab.mjs'),
     'server',
     '--host',
     '127.0.0.1',

@@ -11,6 +11,7 @@ import { labstart } from '../../bench/benchmarks/labstart.js';
 import { transfer } from '../../bench/benchmarks/transfer.js';
 import type { Benchmark } from '../../bench/lib/benchmark.js';
 import { killChildren } from '../../bench/lib/command.js';
+import { type BenchStatus, headlineTable } from '../../bench/lib/headlines.js';
 import { formatTable } from '../lab/format-table.js';
 import { machine, writeResult } from '../../bench/lib/results.js';
 
@@ -66,6 +67,7 @@ async function runBenchmarks(positionals: readonly string[], quick: boolean): Pr
   }
 
   let failed = 0;
+  const statuses = new Map<string, BenchStatus>();
   const started = performance.now();
   for (const benchmark of chosen) {
     log(`${benchmark.name}: ${benchmark.summary}${quick ? ' (quick)' : ''}`);
@@ -73,6 +75,7 @@ async function runBenchmarks(positionals: readonly string[], quick: boolean): Pr
     try {
       const outcome = await benchmark.run({ quick, log });
       const seconds = (performance.now() - begin) / 1000;
+      statuses.set(benchmark.name, { state: 'ran', headlines: outcome.headlines ?? {} });
       const file = writeResult(benchmark.name, {
         name: benchmark.name,
         summary: benchmark.summary,
@@ -83,6 +86,7 @@ async function runBenchmarks(positionals: readonly string[], quick: boolean): Pr
         table: outcome.table,
         notes: outcome.notes,
         data: outcome.data,
+        headlines: outcome.headlines ?? {},
       });
       process.stdout.write(
         `\n== ${benchmark.name} (${seconds.toFixed(0)} s) ==\n${formatTable(outcome.table)}\n`,
@@ -91,6 +95,10 @@ async function runBenchmarks(positionals: readonly string[], quick: boolean): Pr
       process.stdout.write(`  -> ${file}\n`);
     } catch (error) {
       failed++;
+      statuses.set(benchmark.name, {
+        state: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
       log(
         `${benchmark.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
@@ -103,6 +111,16 @@ async function runBenchmarks(positionals: readonly string[], quick: boolean): Pr
       });
     }
   }
+  const headlines = headlineTable(statuses);
+  const file = writeResult('headlines', {
+    quick,
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    table: headlines,
+  });
+  process.stdout.write(
+    `\n== headline figures (issue 14 goals${quick ? ', quick run' : ''}) ==\n${formatTable(headlines)}\n  -> ${file}\n`,
+  );
   log(
     `done in ${((performance.now() - started) / 1000).toFixed(0)} s${failed > 0 ? `, ${failed} failed` : ''}`,
   );

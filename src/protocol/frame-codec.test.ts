@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Decoded, Frame } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { encodeData, encodeEvent, encodeReply, encodeRequest } from './frame-encoder.js';
+import { encodeData, encodeEvent, encodeReply, encodeRequest, writeDataFrame } from './frame-encoder.js';
 
 /** Hex fixtures: the exact bytes on the wire, the frame they decode to, and how to encode it again. */
 interface Fixture {
@@ -101,6 +101,31 @@ describe('frame codec fixtures', () => {
         expect(strip(parts)).toEqual(expected);
       }
     }
+  });
+
+  it('writes a data frame as its header and its bytes, corked together, the bytes not copied', () => {
+    const calls: (string | Buffer)[] = [];
+    const sink = {
+      cork: () => void calls.push('cork'),
+      uncork: () => void calls.push('uncork'),
+      write: (bytes: Buffer): boolean => {
+        calls.push(bytes);
+        return false;
+      },
+    };
+    const payload = Buffer.from('ab\nDATA 1 2 3\ncd');
+    expect(writeDataFrame(sink, 4, 131072, payload)).toBe(false);
+    expect(calls.map((c) => (typeof c === 'string' ? c : 'bytes'))).toEqual([
+      'cork',
+      'bytes',
+      'bytes',
+      'uncork',
+    ]);
+    expect(calls[2]).toBe(payload);
+    const written = Buffer.concat(calls.filter((c): c is Buffer => Buffer.isBuffer(c)));
+    expect(written).toEqual(encodeData(4, 131072, payload));
+    const [frame] = new FrameDecoder().push(written);
+    expect(frame).toMatchObject({ kind: 'data', transfer: 4, offset: 131072, data: payload });
   });
 
   it('round-trips random binary data frames of every size up to a chunk', () => {

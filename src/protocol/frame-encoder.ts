@@ -25,9 +25,34 @@ export function encodeEvent(event: string, body: object): Buffer {
   return Buffer.from(`* ${event} ${JSON.stringify(body)}\n`, 'utf8');
 }
 
+/** `DATA <transfer> <offset> <length>` LF: the line that starts a data frame; `length` bytes follow it. */
+export function encodeDataHeader(transfer: number, offset: number, length: number): Buffer {
+  if (length === 0) throw new RangeError('a data frame carries at least one byte');
+  return Buffer.from(`DATA ${transfer} ${offset} ${length}\n`, 'ascii');
+}
+
 /** `DATA <transfer> <offset> <length>` LF followed by the bytes, as one buffer. */
 export function encodeData(transfer: number, offset: number, bytes: Buffer): Buffer {
-  if (bytes.length === 0) throw new RangeError('a data frame carries at least one byte');
-  const header = Buffer.from(`DATA ${transfer} ${offset} ${bytes.length}\n`, 'ascii');
-  return Buffer.concat([header, bytes]);
+  return Buffer.concat([encodeDataHeader(transfer, offset, bytes.length), bytes]);
+}
+
+/** What `writeDataFrame` writes to: a socket, or a stream standing in for one. */
+export interface FrameSink {
+  cork(): void;
+  uncork(): void;
+  write(bytes: Buffer): boolean;
+}
+
+/**
+ * Writes a data frame as its header and its bytes, corked so they leave together (one `writev`, one segment
+ * when they fit) without copying the bytes into a new buffer as `encodeData` does: a file's bytes are not
+ * copied once more on their way out (issue 14). Returns what the second write returned.
+ */
+export function writeDataFrame(sink: FrameSink, transfer: number, offset: number, bytes: Buffer): boolean {
+  const header = encodeDataHeader(transfer, offset, bytes.length);
+  sink.cork();
+  sink.write(header);
+  const more = sink.write(bytes);
+  sink.uncork();
+  return more;
 }

@@ -12,7 +12,15 @@ export type {
 } from './frame.js';
 export { FrameDecoder } from './frame-decoder.js';
 export type { FrameDecoderOptions } from './frame-decoder.js';
-export { encodeData, encodeEvent, encodeReply, encodeRequest } from './frame-encoder.js';
+export {
+  encodeData,
+  encodeDataHeader,
+  encodeEvent,
+  encodeReply,
+  encodeRequest,
+  writeDataFrame,
+} from './frame-encoder.js';
+export type { FrameSink } from './frame-encoder.js';
 export { DEFAULT_PORT, LIMITS, PROTOCOL_NAME } from './limits.js';
 export { STATUS, isStatusCode, reasonPhrase } from './status.js';
 export type { StatusCode } from './status.js';

@@ -1,5 +1,5 @@
 import type { StatusCode } from '../protocol/index.js';
-import { encodeEvent, encodeReply, LIMITS, UDP_LIMITS } from '../protocol/index.js';
+import { encodeEvent, encodeReply, LIMITS, UDP_LIMITS, writeDataFrame } from '../protocol/index.js';
 import type { PartialFile } from './file-store.js';
 import { FloodGuard } from './flood-guard.js';
 import type { User } from './store.js';
@@ -35,6 +35,9 @@ export interface PeerSocket {
   /** Bytes written and not yet handed on (to the kernel, or to the datagram pacer). */
   readonly writableLength: number;
   write(bytes: Buffer | string): boolean;
+  /** Holds writes until `uncork`, which hands them on together. */
+  cork(): void;
+  uncork(): void;
   end(): unknown;
   // eslint-disable-next-line @typescript-eslint/unified-signatures -- one optional parameter would not take net.Socket's overloads
   end(bytes: Buffer): unknown;
@@ -100,8 +103,18 @@ export class Connection {
    * SLOW_READER after the frames queued before it, so what it reads ends at a frame boundary.
    */
   write(bytes: Buffer): boolean {
+    return this.admits(bytes.length) && this.socket.write(bytes);
+  }
+
+  /** As `write`, for a DATA frame: its header and bytes, the bytes not copied (`writeDataFrame`). */
+  writeData(transfer: number, offset: number, bytes: Buffer): boolean {
+    return this.admits(bytes.length) && writeDataFrame(this.socket, transfer, offset, bytes);
+  }
+
+  /** Whether a frame of about `length` bytes may be queued; if not, the peer is told BYE SLOW_READER. */
+  private admits(length: number): boolean {
     if (!this.isOpen) return false;
-    if (this.queued > 0 && this.queued + bytes.length > this.limits.maxQueuedBytes) {
+    if (this.queued > 0 && this.queued + length > this.limits.maxQueuedBytes) {
       this.log(`${this.remote} ${this.user?.name ?? '-'} BYE SLOW_READER`);
       this.bye(
         'SLOW_READER',
@@ -109,7 +122,7 @@ export class Connection {
       );
       return false;
     }
-    return this.socket.write(bytes);
+    return true;
   }
 
   reply(tag: number | string | null, status: StatusCode, body?: object): void {

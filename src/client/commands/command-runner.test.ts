@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -89,6 +89,42 @@ describe('the command runner', () => {
       ok: false,
       message: '403 NOT_OFFERED: not offered to you',
     });
+    // Written as the bytes came, through a hidden .part file: none is left, after the saved one or the refusal.
+    expect(await readdir(path.join(dir, 'downloads'))).toEqual(['up.txt']);
+  });
+
+  it('writes a download whose bytes do not match its SHA-256 nowhere, and a second one beside the first', async () => {
+    const { runner, conn } = await open();
+    const bytes = Buffer.alloc(200_000, 7);
+    const file = { id: 6, name: 'big.bin', size: bytes.length, sha256: sha256Hex(bytes) };
+    const get = async (sent: Buffer): Promise<unknown> => {
+      const getting = runner.run('/get 6');
+      const request = await conn.nextRequest('DOWNLOAD');
+      await conn.write(
+        `${request.tag} 200 OK ${JSON.stringify({ file, transfer: 2 })}\n`,
+        ...[0, 65536, 131072, 196608].map((at) => encodeData(2, at, sent.subarray(at, at + 65536))),
+      );
+      return getting;
+    };
+    const bad = Buffer.from(bytes);
+    bad[100_000] = 8;
+    expect(await get(bad)).toMatchObject({
+      type: 'local',
+      ok: false,
+      message: expect.stringContaining('SHA-256'),
+    });
+    expect(await readdir(dir)).toEqual([]); // not even the downloads folder it made
+
+    expect(await get(bytes)).toMatchObject({
+      ok: true,
+      data: { path: path.join(dir, 'downloads', 'big.bin') },
+    });
+    expect(await get(bytes)).toMatchObject({
+      ok: true,
+      data: { path: path.join(dir, 'downloads', 'big-1.bin') },
+    });
+    expect((await readdir(path.join(dir, 'downloads'))).sort()).toEqual(['big-1.bin', 'big.bin']);
+    expect((await readFile(path.join(dir, 'downloads', 'big-1.bin'))).equals(bytes)).toBe(true);
   });
 
   it('waits for an event matching key=value pairs, nested ones too, and times out saying what arrived', async () => {

@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReplyFrame } from '../../protocol/index.js';
 import { ChatError } from '../../protocol/index.js';
 import type { ChatSession } from '../connection/client-types.js';
-import { downloadPath } from '../connection/download-path.js';
+import { downloadPath, downloadTarget } from '../connection/download-path.js';
+import { DownloadSpool } from '../connection/download-spool.js';
 import { ReconnectingClient } from '../reconnect/reconnecting-client.js';
 import type { SessionState } from './runner-restore.js';
 import { restoreSession, sawMessage } from './runner-restore.js';
@@ -115,17 +116,26 @@ export class CommandRunner implements SessionState {
         });
       }
       case 'get': {
-        const { file, data } = await this.client.download(command.fileId);
-        const where = await downloadPath(file.name, file.id, {
-          requested: command.path,
-          downloadDir: this.downloadDir,
-        });
-        await mkdir(path.dirname(where), { recursive: true });
-        await writeFile(where, data, { flag: command.path === undefined ? 'wx' : 'w' });
-        return local(`saved file ${file.id} (${file.size} bytes, SHA-256 checked) to ${where}`, {
-          file,
-          path: where,
-        });
+        // Written to disk as the bytes arrive, into the folder it will end in (DownloadSpool).
+        const { folder } = await downloadTarget(command.path, this.downloadDir);
+        const spool = await DownloadSpool.open(folder);
+        try {
+          const { file } = await this.client.downloadTo(command.fileId, (bytes) => {
+            spool.write(bytes);
+          });
+          const where = await downloadPath(file.name, file.id, {
+            requested: command.path,
+            downloadDir: this.downloadDir,
+          });
+          await spool.keep(where, command.path === undefined);
+          return local(`saved file ${file.id} (${file.size} bytes, SHA-256 checked) to ${where}`, {
+            file,
+            path: where,
+          });
+        } catch (error) {
+          await spool.discard();
+          throw error;
+        }
       }
       case 'wait': {
         const { event, match, timeoutMs } = command;

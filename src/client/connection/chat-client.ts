@@ -260,6 +260,22 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
 
   /** Downloads a file offered to this user; checks its size and SHA-256 against the reply's metadata. */
   async download(fileId: number): Promise<{ file: FileInfo; data: Buffer }> {
+    return this.receive(fileId);
+  }
+
+  /**
+   * As `download`, but hands the bytes to `spool` as they arrive, in order, instead of keeping the file in
+   * memory (`/get` writes them to disk as they come); resolves once the last came and the SHA-256 matched.
+   */
+  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
+    const { file } = await this.receive(fileId, spool);
+    return { file };
+  }
+
+  private async receive(
+    fileId: number,
+    spool?: (bytes: Buffer) => void,
+  ): Promise<{ file: FileInfo; data: Buffer }> {
     let sink: DownloadSink | undefined;
     const reply = await this.send('DOWNLOAD', String(fileId), (final) => {
       if (final.code !== 200) return;
@@ -267,10 +283,10 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       if (typeof transfer !== 'number')
         throw new ClientError('CLIENT_BAD_STREAM', 'DOWNLOAD reply without transfer');
       // Over UDP a lost DATA datagram leaves a gap, or (the last ones) silence: the sink fails on either.
-      const created = new DownloadSink(
-        readFileInfo(final.body.file),
-        this.udp ? { idleMs: this.udp.replyTimeoutMs } : {},
-      );
+      const created = new DownloadSink(readFileInfo(final.body.file), {
+        ...(this.udp ? { idleMs: this.udp.replyTimeoutMs } : {}),
+        ...(spool ? { spool } : {}),
+      });
       // Registered before the next frame is decoded: data frames may follow in the same segment.
       this.downloads.set(transfer, created);
       const forget = (): void => void this.downloads.delete(transfer);

@@ -71,6 +71,7 @@ export interface ChatSession {
   waitForEvent(event: string, predicate?: EventPredicate, options?: WaitOptions): Promise<EventFrame>;
   upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }>;
   download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
+  downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }>;
   quit(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;

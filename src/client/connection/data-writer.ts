@@ -1,10 +1,18 @@
 import type { Writable } from 'node:stream';
-import { encodeData } from '../../protocol/index.js';
+import { writeDataFrame } from '../../protocol/index.js';
+
+/**
+ * Bytes written and not yet taken by the socket (the kernel, or over UDP the pacer) past which the next frame
+ * waits for 'drain'. The socket asks to wait after every 64 KiB frame (its buffer is 16 KiB) even when the
+ * kernel took the frame at once; waiting only past a few frames keeps the kernel's buffer fed (issue 14).
+ */
+const WINDOW = 256 * 1024;
 
 /**
  * Writes `bytes` as DATA frames of at most `chunk` bytes (docs/PROTOCOL.md §1 "Data"), waiting for 'drain'
- * whenever the socket's buffer is full, so a large file never piles up in memory. Each frame is one write:
- * other requests written meanwhile fall between frames, never inside one. Stops early when `stop()` says so
+ * whenever more than WINDOW bytes wait in the socket, so a large file never piles up in memory. Each frame's
+ * header and bytes are written corked, together: other requests written meanwhile fall between frames, never
+ * inside one. Stops early when `stop()` says so
  * or the socket is gone.
  */
 export async function writeData(
@@ -16,8 +24,8 @@ export async function writeData(
 ): Promise<void> {
   for (let offset = 0; offset < bytes.length; offset += chunk) {
     if (stop() || socket.destroyed) return;
-    const ok = socket.write(encodeData(transfer, offset, bytes.subarray(offset, offset + chunk)));
-    if (!ok) await drained(socket);
+    const ok = writeDataFrame(socket, transfer, offset, bytes.subarray(offset, offset + chunk));
+    if (!ok && socket.writableLength > WINDOW) await drained(socket);
   }
 }
 

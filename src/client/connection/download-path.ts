@@ -22,6 +22,29 @@ const exists = async (file: string): Promise<boolean> =>
   );
 
 /**
+ * The folder `/get` writes into, before the file's name is known: the typed path when it is a folder (or ends
+ * with a separator), else the typed file's own folder, or `downloadDir` when nothing was typed; and the typed
+ * path itself when it names the file (the user chose it).
+ */
+export async function downloadTarget(
+  requested: string | undefined,
+  downloadDir: string,
+): Promise<{ folder: string; file: string | undefined }> {
+  const isFolder =
+    requested === undefined ||
+    /[/\\]$/.test(requested) ||
+    (await stat(requested).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  if (requested !== undefined && !isFolder) {
+    const file = path.resolve(requested);
+    return { folder: path.dirname(file), file };
+  }
+  return { folder: path.resolve(requested ?? downloadDir), file: undefined };
+}
+
+/**
  * Where `/get` writes a download. With no path, or a path that is a folder, the offered name is made safe
  * and kept inside that folder (./downloads/ by default), numbered rather than overwriting a file there.
  * A path the user typed that is not a folder is used as given: the user chose it.
@@ -31,16 +54,8 @@ export async function downloadPath(
   fileId: number,
   options: { requested?: string | undefined; downloadDir: string },
 ): Promise<string> {
-  const { requested, downloadDir } = options;
-  const isFolder =
-    requested === undefined ||
-    /[/\\]$/.test(requested) ||
-    (await stat(requested).then(
-      (s) => s.isDirectory(),
-      () => false,
-    ));
-  if (requested !== undefined && !isFolder) return path.resolve(requested);
-  const folder = path.resolve(requested ?? downloadDir);
+  const { folder, file } = await downloadTarget(options.requested, options.downloadDir);
+  if (file !== undefined) return file;
   const name = safeFileName(offered, fileId);
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);

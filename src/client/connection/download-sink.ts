@@ -43,6 +43,11 @@ export interface DownloadOptions {
    * long, and a gap is said to be datagrams lost.
    */
   idleMs?: number;
+  /**
+   * Where the bytes go as they arrive, in order (a file on disk), instead of into one buffer in memory: `done`
+   * then resolves with an empty buffer once the last byte was handed on and the SHA-256 matched.
+   */
+  spool?: (bytes: Buffer) => void;
 }
 
 /**
@@ -59,12 +64,14 @@ export class DownloadSink {
   private finished = false;
   private readonly overUdp: boolean;
   private readonly idle: NodeJS.Timeout | undefined;
+  private readonly spool: ((bytes: Buffer) => void) | undefined;
 
   constructor(
     readonly file: FileInfo,
     options: DownloadOptions = {},
   ) {
-    this.data = Buffer.alloc(file.size);
+    this.spool = options.spool;
+    this.data = Buffer.alloc(this.spool ? 0 : file.size);
     this.done = new Promise<Buffer>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -98,7 +105,8 @@ export class DownloadSink {
     } else if (end > this.file.size) {
       this.fail(`data frames go past the announced size of ${this.file.size} bytes (to ${end})`);
     } else {
-      frame.data.copy(this.data, frame.offset);
+      if (this.spool) this.spool(frame.data);
+      else frame.data.copy(this.data, frame.offset);
       this.hash.update(frame.data);
       this.received = end;
       if (end === this.file.size) this.complete();

@@ -152,6 +152,13 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
     return cutShort(conn, `the download of file ${fileId}`, hint, () => conn.download(fileId));
   }
 
+  /** As ChatClient.downloadTo; a download cut short by a lost connection fails saying so. */
+  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
+    const conn = await this.connection();
+    const hint = 'nothing was saved: get it again';
+    return cutShort(conn, `the download of file ${fileId}`, hint, () => conn.downloadTo(fileId, spool));
+  }
+
   /** Sends QUIT if connected, and ends the session (no more reconnecting). */
   async quit(): Promise<void> {
     await this.ends((conn) => conn.quit());

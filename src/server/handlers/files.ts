@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { DataFrame } from '../../protocol/index.js';
-import { ChatError, encodeData } from '../../protocol/index.js';
+import { ChatError } from '../../protocol/index.js';
 import type { Connection, Upload } from '../connection.js';
 import type { HandlerTable, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
@@ -218,21 +218,37 @@ function fileView(server: ServerContext, file: StoredFile): object {
   return server.views.file(file, room?.name ?? null);
 }
 
+/**
+ * Bytes read from the disk at a time for a download over TCP: 3 DATA frames, so one read's round trip to libuv's
+ * thread pool serves several frames (issue 14), and what one read queues for the client stays under the
+ * dispatcher's MAX_PENDING_REPLIES (256 KiB), past which it would stop reading the client's requests: chat
+ * during a download still gets through. Over UDP each read is one datagram's worth, paced as before.
+ */
+const DOWNLOAD_READ = 3 * 65536;
+
 /** Sends a file as DATA frames only as fast as the client reads them, so other frames go out between. */
 function streamFile(server: ServerContext, conn: Connection, file: StoredFile, transfer: number): void {
   if (file.size === 0) return;
-  // Read a DATA frame's worth at a time: over UDP each frame is a datagram of at most conn.dataChunk bytes.
-  const stream = server.files.open(file.id, 0, conn.dataChunk);
+  const chunk = conn.dataChunk;
+  const stream = server.files.open(file.id, 0, conn.transport === 'tcp' ? DOWNLOAD_READ : chunk);
   let offset = 0;
   const stop = (): void => {
     stream.destroy();
   };
   conn.downloads.set(transfer, stop);
-  stream.on('data', (chunk) => {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    const more = conn.write(encodeData(transfer, offset, bytes));
-    offset += bytes.length;
-    if (!more && conn.isOpen) {
+  stream.on('data', (read) => {
+    const bytes = Buffer.isBuffer(read) ? read : Buffer.from(read);
+    // A DATA frame carries at most conn.dataChunk bytes: over UDP one datagram's worth.
+    let more = true;
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const piece = bytes.subarray(at, at + chunk);
+      more = conn.writeData(transfer, offset, piece);
+      offset += piece.length;
+    }
+    // The socket says to wait after every 64 KiB frame (its buffer is 16 KiB), though the kernel took it at
+    // once: read on while the kernel takes everything, and wait for the client only once bytes wait for it
+    // ('drain' comes only after a write that said to wait).
+    if (!more && conn.queued > 0 && conn.isOpen) {
       stream.pause();
       conn.socket.once('drain', () => stream.resume());
     }

@@ -1,0 +1,174 @@
+import { fmt } from './stats.js';
+
+/**
+ * The goals of issue 14, one a row of the table `npm run bench` prints after every benchmark ran: each names
+ * the benchmark that measures it and the figure it reports under `id` (BenchOutcome.headlines).
+ */
+export interface Goal {
+  readonly id: string;
+  readonly benchmark: string;
+  readonly what: string;
+  /** Written after the figure: 'x' for a ratio, or a unit. */
+  readonly unit: 'x' | 's' | 'MiB' | 'KiB';
+  readonly digits: number;
+  /** Met when the figure is at most this... */
+  readonly atMost?: number;
+  /** ...or at least this. */
+  readonly atLeast?: number;
+}
+
+/** What became of one benchmark in this run; a benchmark absent from the map was not run. */
+export type BenchStatus =
+  | { readonly state: 'ran'; readonly headlines: Readonly<Record<string, number>> }
+  | { readonly state: 'failed'; readonly error: string };
+
+const FANOUT_SIZES = [10, 100, 1000] as const;
+
+export const GOALS: readonly Goal[] = [
+  ...FANOUT_SIZES.map((n): Goal => ({
+    id: `fanout.cpuPerDelivery.${n}`,
+    benchmark: 'fanout',
+    what: `fan-out N=${n}: server CPU per delivery, chatlab/ngircd`,
+    unit: 'x',
+    digits: 2,
+    atMost: 2,
+  })),
+  ...FANOUT_SIZES.map((n): Goal => ({
+    id: `fanout.maxHeld.${n}`,
+    benchmark: 'fanout',
+    what: `fan-out N=${n}: max held deliveries/s, chatlab/ngircd`,
+    unit: 'x',
+    digits: 3,
+    atLeast: 0.5,
+  })),
+  {
+    id: 'fanout.rss',
+    benchmark: 'fanout',
+    what: 'fan-out, largest N: server RSS, chatlab/ngircd',
+    unit: 'x',
+    digits: 1,
+    atMost: 4,
+  },
+  {
+    id: 'idle.kibPerConnection',
+    benchmark: 'idle',
+    what: 'idle connections: KiB per connection (slope), chatlab/ngircd',
+    unit: 'x',
+    digits: 1,
+    atMost: 4,
+  },
+  {
+    id: 'transfer.storeAndForward',
+    benchmark: 'transfer',
+    what: 'transfer 100 MiB end to end / store-and-forward limit of the raw legs',
+    unit: 'x',
+    digits: 3,
+    atLeast: 0.8,
+  },
+  {
+    id: 'analysis.time',
+    benchmark: 'analysis',
+    what: 'analysis: writeReport time / tshark (same fields, Lua)',
+    unit: 'x',
+    digits: 2,
+    atMost: 1,
+  },
+  {
+    id: 'analysis.memory',
+    benchmark: 'analysis',
+    what: 'analysis: writeReport peak RSS / tshark (same fields, Lua)',
+    unit: 'x',
+    digits: 2,
+    atMost: 1,
+  },
+  {
+    id: 'analysis.answersSize',
+    benchmark: 'analysis',
+    what: 'analysis: answers.json size / capture size',
+    unit: 'x',
+    digits: 4,
+    atMost: 0.01,
+  },
+  {
+    id: 'labstart.3',
+    benchmark: 'labstart',
+    what: 'lab:up, 3 clients',
+    unit: 's',
+    digits: 1,
+    atMost: 10,
+  },
+  {
+    id: 'labstart.30',
+    benchmark: 'labstart',
+    what: 'lab:up, 30 clients',
+    unit: 's',
+    digits: 1,
+    atMost: 30,
+  },
+  {
+    id: 'grading.seconds',
+    benchmark: 'grading',
+    what: 'grading 100 submissions: seconds (gradeClass)',
+    unit: 's',
+    digits: 2,
+    atMost: 10,
+  },
+  {
+    id: 'grading.peakRss',
+    benchmark: 'grading',
+    what: 'grading 100 submissions: peak RSS',
+    unit: 'MiB',
+    digits: 0,
+    atMost: 256,
+  },
+];
+
+const goalText = (goal: Goal): string => {
+  const bound = goal.atMost === undefined ? `>= ${goal.atLeast ?? '?'}` : `<= ${goal.atMost}`;
+  return goal.unit === 'x' ? bound : `${bound} ${goal.unit}`;
+};
+
+/** Whether a figure meets its goal. */
+export function meets(goal: Goal, value: number): boolean {
+  if (goal.atMost !== undefined && !(value <= goal.atMost)) return false;
+  if (goal.atLeast !== undefined && !(value >= goal.atLeast)) return false;
+  return true;
+}
+
+/**
+ * The headline table: a row per goal with the figure, the goal and whether it was met. A goal whose
+ * benchmark was not run, failed, or did not measure it (a quick run leaves out sizes) says so instead of a
+ * figure.
+ */
+export function headlineTable(
+  statuses: ReadonlyMap<string, BenchStatus>,
+  goals: readonly Goal[] = GOALS,
+): string[][] {
+  const rows = [['goal', 'figure', 'target', 'verdict']];
+  for (const goal of goals) {
+    const status = statuses.get(goal.benchmark);
+    const target = goalText(goal);
+    if (status === undefined) {
+      rows.push([goal.what, `${goal.benchmark}: not run`, target, 'not run']);
+      continue;
+    }
+    if (status.state === 'failed') {
+      const why = status.error.split('\n')[0] ?? '';
+      rows.push([
+        goal.what,
+        `${goal.benchmark}: failed`,
+        target,
+        `failed: ${why.length > 60 ? `${why.slice(0, 57)}...` : why}`,
+      ]);
+      continue;
+    }
+    const value = status.headlines[goal.id];
+    if (value === undefined || !Number.isFinite(value)) {
+      rows.push([goal.what, 'not measured', target, 'not measured']);
+      continue;
+    }
+    const figure = `${fmt(value, goal.digits)}${goal.unit === 'x' ? '' : ` ${goal.unit}`}`;
+    rows.push([goal.what, figure, target, meets(goal, value) ? 'met' : 'NOT met']);
+  }
+  return rows;
+}
