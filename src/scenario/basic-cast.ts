@@ -39,7 +39,7 @@ export function basicCast(env: NodeJS.ProcessEnv = process.env): BasicCast {
     value = JSON.parse(text) as Partial<BasicCast>;
   } catch {
     throw new ScenarioError(
-      'SCENARIO_NOT_FOUND',
+      'SCENARIO_BAD_CAST',
       `${BASIC_CAST_VARIABLE} is not JSON: unset it, or use chatlab demo --variant <variant.json>.`,
     );
   }
@@ -53,7 +53,7 @@ export function basicCast(env: NodeJS.ProcessEnv = process.env): BasicCast {
     typeof value.reply !== 'string'
   ) {
     throw new ScenarioError(
-      'SCENARIO_NOT_FOUND',
+      'SCENARIO_BAD_CAST',
       `${BASIC_CAST_VARIABLE} needs clients and messages (three each), room, direct and reply: unset it, or use chatlab demo --variant <variant.json>.`,
     );
   }

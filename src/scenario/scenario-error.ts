@@ -3,6 +3,7 @@ import { ChatlabError } from '../chatlab-error.js';
 /** Stable codes for what a scenario run can fail at; scenarios/README.md lists each. */
 export type ScenarioErrorCode =
   | 'SCENARIO_NOT_FOUND'
+  | 'SCENARIO_BAD_CAST'
   | 'SCENARIO_NO_RUN'
   | 'SCENARIO_NOT_A_CLIENT'
   | 'SCENARIO_UNEXPECTED_REPLY'
