@@ -9,7 +9,8 @@ import { readPcapFile } from '../pcap/index.js';
 import { ReportError } from './analysis/report-error.js';
 import { twoClientSession } from '../../test/support/test-session.js';
 import type { Answers } from './analysis/answers.js';
-import { readListings, writeReport } from './write-report.js';
+import { readListings } from './analysis/listings-file.js';
+import { writeReport } from './write-report.js';
 
 const run = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');

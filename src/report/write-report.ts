@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapngFile } from '../pcap/index.js';
 import { analyseRun } from './analysis/analyse-run.js';
-import type { Answers, ChatMessage, Listings, ReportFraming, Segment } from './analysis/answers.js';
+import type { Answers, Listings, ReportFraming } from './analysis/answers.js';
 import { renderHtml } from './render/html-renderer.js';
 import { DEFAULT_LANG, type Lang, messagesFor } from './document/i18n/index.js';
 import { renderMarkdown } from './render/markdown-renderer.js';
@@ -21,7 +21,7 @@ export interface WriteReportOptions {
   /**
    * Also write E's listings, every segment and every message, beside answers.json (`--listings`):
    * segments.jsonl and messages.jsonl. Default false: answers.json counts them, the report shows the
-   * first ones, and `readListings` makes them again from the captures.
+   * first ones, and `readListings` (analysis/listings-file.ts) makes them again from the captures.
    */
   readonly listings?: boolean;
 }
@@ -146,34 +146,4 @@ function dissectorPath(): string {
     fileURLToPath(new URL('../wireshark/chatlab.lua', import.meta.url)),
   ];
   return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
-}
-
-/**
- * E's listings of a written report (for comparisons): read back from segments.jsonl and messages.jsonl
- * when it wrote them, else made again from the run's captures, cut as its answers say (framing, protocol).
- */
-export async function readListings(
-  runDir: string,
-  answers: Answers,
-): Promise<{ segments: readonly Segment[]; messages: readonly ChatMessage[] }> {
-  const { segments, messages, framing, protocol } = answers.E;
-  if (segments.file !== null && messages.file !== null) {
-    return {
-      segments: await readJsonLines<Segment>(join(runDir, segments.file)),
-      messages: await readJsonLines<ChatMessage>(join(runDir, messages.file)),
-    };
-  }
-  const { listings } = await analyseRun(runDir, { framing, ...(protocol === null ? {} : { protocol }) });
-  return { segments: listings.segments, messages: listings.messages };
-}
-
-async function readJsonLines<T>(path: string): Promise<T[]> {
-  const file = await open(path);
-  const items: T[] = [];
-  try {
-    for await (const line of file.readLines()) if (line !== '') items.push(JSON.parse(line) as T);
-  } finally {
-    await file.close();
-  }
-  return items;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT } from '../../protocol/index.js';
 import type { Answers, ChatMessage } from '../analysis/answers.js';
-import { readListings } from '../write-report.js';
+import { readListings } from '../analysis/listings-file.js';
 import { compareForeign } from './compare-foreign.js';
 import { tsharkFields, tsharkLayers } from './tshark-runner.js';
 
