@@ -2,7 +2,6 @@
 // until the server answers and every sniffer captures, and prints each host's name, IP and MAC.
 import { DockerSetup } from '../../lab/provision/docker-setup.js';
 import { formatTable } from '../../lab/format-table.js';
-import { splitLabFlag } from '../../lab/lab-args.js';
 import { Lab } from '../../lab/lab.js';
 import { cliTopology } from './cli-topology.js';
 import { runLabCommand } from '../run-command.js';
@@ -11,8 +10,10 @@ import { runLabCommand } from '../run-command.js';
 export function labUp(argv: readonly string[]): Promise<void> {
   return runLabCommand('lab:up', async (progress) => {
     const { topology } = cliTopology(argv);
-    const labFolder = splitLabFlag(argv).lab;
-    const again = labFolder === undefined ? '' : ` -- --lab ${labFolder}`;
+    // The same lab flags find the same lab again (a moved lab file's clients have other names).
+    const flags = argv.map((arg) =>
+      /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`,
+    );
     await new DockerSetup(progress).ensure();
     const lab = await new Lab().withTopology(topology).withProgress(progress).start();
     const rows = lab.hosts.map((host) => [
@@ -30,9 +31,11 @@ export function labUp(argv: readonly string[]): Promise<void> {
         (topology.hostPort === null ? '' : `, 127.0.0.1:${topology.hostPort} on this machine`),
     );
     progress.info(
-      `Chat:   npm run lab:chat -- ${topology.clients[0]?.name ?? 'alice'}${labFolder === undefined ? '' : ` --lab ${labFolder}`}   (one terminal per client)`,
+      `Chat:   npm run lab:chat -- ${[topology.clients[0]?.name ?? 'alice', ...flags].join(' ')}   (one terminal per client)`,
     );
-    progress.info(`Stop:   npm run lab:down${again}   (captures stay)`);
+    progress.info(
+      `Stop:   npm run lab:down${flags.length === 0 ? '' : ` -- ${flags.join(' ')}`}   (captures stay)`,
+    );
     progress.info(progress.summary('lab:up'));
   });
 }
