@@ -53,6 +53,15 @@ export type Transport = 'tcp' | 'udp';
 /** Once the last byte (the BYE) is with the kernel, how long a closing connection waits for the peer's close. */
 const BYE_LINGER_MS = 2000;
 
+/** TCP connections with frames queued this turn of the event loop, written out together once it ends. */
+const toFlush: Connection[] = [];
+
+function flushAll(): void {
+  // Frames queued while flushing (none are: flushing only writes) would wait for the next turn's flush.
+  for (let i = 0; i < toFlush.length; i++) toFlush[i]?.flush();
+  toFlush.length = 0;
+}
+
 /**
  * One client's TCP connection, or UDP peer: its session, its uploads, and everything written to it. Writes never block
  * the server: a peer that stops reading until `maxQueuedBytes` wait for it gets nothing more but its BYE, and
@@ -71,6 +80,9 @@ export class Connection {
   /** The largest DATA payload sent to this peer and taken from it (docs/PROTOCOL.md §1, §10). */
   readonly dataChunk: number;
   private closing = false;
+  /** TCP frames queued this turn (`queue`), written to the socket in one write when the turn ends. */
+  private pending: Buffer[] | null = null;
+  private pendingBytes = 0;
 
   constructor(
     readonly socket: PeerSocket,
@@ -89,17 +101,53 @@ export class Connection {
     return !this.closing && !this.socket.destroyed;
   }
 
-  /** Bytes written to the socket that the peer has not taken yet. */
+  /** Bytes written or queued for the peer that it has not taken yet. */
   get queued(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.pendingBytes;
   }
 
   /**
-   * Queues a whole frame for the peer; false when the socket asks the writer to wait for 'drain'. A frame that
-   * would take the bytes waiting for the peer past `maxQueuedBytes` is not queued: the peer is told BYE
-   * SLOW_READER after the frames queued before it, so what it reads ends at a frame boundary.
+   * Writes a whole frame to the socket now, after the frames queued before it; false when the socket asks the
+   * writer to wait for 'drain'. A frame that would take the bytes waiting for the peer past `maxQueuedBytes`
+   * is not written: the peer is told BYE SLOW_READER after the frames written before it, so what it reads ends
+   * at a frame boundary.
    */
   write(bytes: Buffer): boolean {
+    if (!this.admits(bytes)) return false;
+    this.flush();
+    return this.socket.write(bytes);
+  }
+
+  /**
+   * Queues a whole frame (a reply, an event) to go with the others queued this turn of the event loop: a TCP
+   * peer gets them in one write when the turn ends, not one write (and one system call) each. In order with
+   * `write`, refused the same way.
+   */
+  queue(bytes: Buffer): void {
+    if (!this.admits(bytes)) return;
+    if (this.transport === 'udp') {
+      this.socket.write(bytes); // one frame a datagram
+      return;
+    }
+    if (this.pending === null) {
+      this.pending = [bytes];
+      if (toFlush.push(this) === 1) setImmediate(flushAll);
+    } else this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  /** Writes the frames queued this turn to the socket, in one write. */
+  flush(): void {
+    const { pending } = this;
+    if (pending === null) return;
+    this.pending = null;
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingBytes);
+    this.pendingBytes = 0;
+    if (bytes && !this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  /** Whether a frame may go: the connection is open and the peer reads fast enough (else: BYE SLOW_READER). */
+  private admits(bytes: Buffer): boolean {
     if (!this.isOpen) return false;
     if (this.queued > 0 && this.queued + bytes.length > this.limits.maxQueuedBytes) {
       this.log(`${this.remote} ${this.user?.name ?? '-'} BYE SLOW_READER`);
@@ -109,15 +157,15 @@ export class Connection {
       );
       return false;
     }
-    return this.socket.write(bytes);
+    return true;
   }
 
   reply(tag: number | string | null, status: StatusCode, body?: object): void {
-    this.write(encodeReply(tag, status, body));
+    this.queue(encodeReply(tag, status, body));
   }
 
   event(name: string, body: object): void {
-    this.write(encodeEvent(name, body));
+    this.queue(encodeEvent(name, body));
   }
 
   /**
@@ -128,6 +176,7 @@ export class Connection {
    */
   bye(code: string, message: string, drainMs = this.limits.byeDrainMs): void {
     if (!this.isOpen) return;
+    this.flush();
     this.closing = true;
     const { socket } = this;
     socket.end(encodeEvent('BYE', { code, message }));
@@ -163,6 +212,7 @@ export class Connection {
       };
       this.socket.once('close', onClose);
     });
+    this.flush();
     this.socket.write('\n');
     return closed;
   }
@@ -170,6 +220,7 @@ export class Connection {
   /** Closes after what was written has been sent (QUIT). */
   end(): void {
     if (!this.isOpen) return;
+    this.flush();
     this.closing = true;
     this.socket.end();
   }
