@@ -10,6 +10,12 @@ export type { Notification, Room, StoredFile, StoredMessage, User } from './stor
 
 type Value = string | number | null;
 
+/** A message waiting for its turn's transaction (`Store.saveMessage`). */
+interface QueuedMessage extends Omit<StoredMessage, 'id'> {
+  resolve: (message: StoredMessage) => void;
+  reject: (error: unknown) => void;
+}
+
 const now = (): string => new Date().toISOString();
 
 /**
@@ -21,6 +27,9 @@ const now = (): string => new Date().toISOString();
 export class Store {
   private readonly db: sqlite.Database;
   private readonly index = new StoreIndex();
+  /** Messages saved this turn of the event loop, committed together when it ends. */
+  private queued: QueuedMessage[] = [];
+  private insertMessage: sqlite.Statement | null = null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -50,7 +59,11 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    this.commitMessages();
+    this.insertMessage?.finalize();
+    this.insertMessage = null;
+    this.db.close();
   }
 
   /** Runs `work` in one transaction. */
@@ -222,13 +235,62 @@ export class Store {
 
   // --- messages ---
 
-  addMessage(roomId: number | null, fromId: number, toId: number | null, text: string): StoredMessage {
-    const at = now();
-    const id = this.insert(
+  /**
+   * Stores a message with the others saved in this turn of the event loop, all in one transaction (group
+   * commit): resolves once that transaction has committed, so whoever waits for it replies only about a
+   * message that is on disk; rejects if it could not be stored.
+   */
+  saveMessage(
+    roomId: number | null,
+    fromId: number,
+    toId: number | null,
+    text: string,
+  ): Promise<StoredMessage> {
+    return new Promise((resolve, reject) => {
+      const message = { roomId, fromId, toId, text, at: now(), resolve, reject };
+      if (this.queued.push(message) === 1) {
+        setImmediate(() => {
+          this.commitMessages();
+        });
+      }
+    });
+  }
+
+  /**
+   * Commits the messages saved so far in one transaction, then settles each, in the order they were saved.
+   * If the transaction fails, each is tried in a transaction of its own, so one message that cannot be
+   * stored (its room was deleted meanwhile) fails alone.
+   */
+  commitMessages(): void {
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    let ids: number[] | null = null;
+    try {
+      ids = this.transaction(() => batch.map((m) => this.insertQueued(m)));
+    } catch (error) {
+      if (batch.length === 1) batch[0]?.reject(error);
+    }
+    if (ids === null && batch.length === 1) return;
+    batch.forEach((m, i) => {
+      let id = ids?.[i];
+      if (id === undefined) {
+        try {
+          id = this.transaction(() => this.insertQueued(m));
+        } catch (error) {
+          m.reject(error);
+          return;
+        }
+      }
+      m.resolve({ id, roomId: m.roomId, fromId: m.fromId, toId: m.toId, text: m.text, at: m.at });
+    });
+  }
+
+  private insertQueued(m: QueuedMessage): number {
+    this.insertMessage ??= this.db.prepare(
       'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)',
-      [roomId, fromId, toId, text, at],
     );
-    return { id, roomId, fromId, toId, text, at };
+    return Number(this.insertMessage.run([m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
   }
 
   roomHistory(roomId: number, count: number): StoredMessage[] {
