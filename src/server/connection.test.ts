@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { Connection } from './connection.js';
+import { Connection, FLUSH_AT_BYTES } from './connection.js';
 
 /** A socket that records each write: what a Connection hands the kernel, one entry per system call. */
 class RecordingSocket extends EventEmitter {
@@ -71,5 +71,17 @@ describe('connection: frames of one turn written together', () => {
     conn.queue(Buffer.alloc(30, 'y')); // 60 + 30 + 30 > 100: refused, the peer is told BYE SLOW_READER
     expect(socket.writes).toEqual(['x'.repeat(30), expect.stringMatching(/^end:\* BYE .*SLOW_READER/)]);
     expect(conn.isOpen).toBe(false);
+  });
+
+  it('writes out at once what one turn queues past FLUSH_AT_BYTES', () => {
+    const socket = new RecordingSocket();
+    const roomy = new Connection(socket, { ...limits, maxQueuedBytes: 10 * FLUSH_AT_BYTES });
+    const half = Buffer.alloc(FLUSH_AT_BYTES / 2, 'h');
+    roomy.queue(half);
+    expect(socket.writes).toHaveLength(0);
+    roomy.queue(half);
+    expect(socket.writes.map((w) => w.length)).toEqual([FLUSH_AT_BYTES]);
+    expect(roomy.queued).toBe(0);
+    expect(roomy.isOpen).toBe(true);
   });
 });

@@ -53,6 +53,12 @@ export type Transport = 'tcp' | 'udp';
 /** Once the last byte (the BYE) is with the kernel, how long a closing connection waits for the peer's close. */
 const BYE_LINGER_MS = 2000;
 
+/**
+ * Bytes queued in one turn past which they go to the socket at once: a turn that queues a lot for one peer
+ * does not hold it all back, and what waits for the peer is the socket's own count, as for a direct write.
+ */
+export const FLUSH_AT_BYTES = 64 * 1024;
+
 /** TCP connections with frames queued this turn of the event loop, written out together once it ends. */
 const toFlush: Connection[] = [];
 
@@ -134,6 +140,7 @@ export class Connection {
       if (toFlush.push(this) === 1) setImmediate(flushAll);
     } else this.pending.push(bytes);
     this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
   }
 
   /** Writes the frames queued this turn to the socket, in one write. */
