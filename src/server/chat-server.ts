@@ -172,7 +172,7 @@ export class ChatServer implements ServerContext {
   roomEvent(room: Room, event: string, body: object, exceptUserId?: number): void {
     const bytes = encodeEvent(event, body); // encoded once for the whole room, not once per member
     for (const id of this.store.memberIds(room.id)) {
-      if (id !== exceptUserId) this.sessions.get(id)?.write(bytes);
+      if (id !== exceptUserId) this.sessions.get(id)?.queue(bytes);
     }
   }
 

@@ -57,6 +57,21 @@ export type Transport = 'tcp' | 'udp';
 const BYE_LINGER_MS = 2000;
 
 /**
+ * Bytes queued in one turn past which they go to the socket at once: a turn that queues a lot for one peer
+ * does not hold it all back, and what waits for the peer is the socket's own count, as for a direct write.
+ */
+export const FLUSH_AT_BYTES = 64 * 1024;
+
+/** TCP connections with frames queued this turn of the event loop, written out together once it ends. */
+const toFlush: Connection[] = [];
+
+function flushAll(): void {
+  // Frames queued while flushing (none are: flushing only writes) would wait for the next turn's flush.
+  for (let i = 0; i < toFlush.length; i++) toFlush[i]?.flush();
+  toFlush.length = 0;
+}
+
+/**
  * One client's TCP connection, or UDP peer: its session, its uploads, and everything written to it. Writes never block
  * the server: a peer that stops reading until `maxQueuedBytes` wait for it gets nothing more but its BYE, and
  * is disconnected (docs/PROTOCOL.md §8).
@@ -74,6 +89,9 @@ export class Connection {
   /** The largest DATA payload sent to this peer and taken from it (docs/PROTOCOL.md §1, §10). */
   readonly dataChunk: number;
   private closing = false;
+  /** TCP frames queued this turn (`queue`), written to the socket in one write when the turn ends. */
+  private pending: Buffer[] | null = null;
+  private pendingBytes = 0;
 
   constructor(
     readonly socket: PeerSocket,
@@ -92,26 +110,63 @@ export class Connection {
     return !this.closing && !this.socket.destroyed;
   }
 
-  /** Bytes written to the socket that the peer has not taken yet. */
+  /** Bytes written or queued for the peer that it has not taken yet. */
   get queued(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.pendingBytes;
   }
 
   /**
-   * Queues a whole frame for the peer; false when the socket asks the writer to wait for 'drain'. A frame that
-   * would take the bytes waiting for the peer past `maxQueuedBytes` is not queued: the peer is told BYE
-   * SLOW_READER after the frames queued before it, so what it reads ends at a frame boundary.
+   * Writes a whole frame to the socket now, after the frames queued before it; false when the socket asks the
+   * writer to wait for 'drain'. A frame that would take the bytes waiting for the peer past `maxQueuedBytes`
+   * is not written: the peer is told BYE SLOW_READER after the frames written before it, so what it reads ends
+   * at a frame boundary.
    */
   write(bytes: Buffer): boolean {
-    return this.admits(bytes.length) && this.socket.write(bytes);
+    if (!this.admits(bytes.length)) return false;
+    this.flush();
+    return this.socket.write(bytes);
   }
 
   /** As `write`, for a DATA frame: its header and bytes, the bytes not copied (`writeDataFrame`). */
   writeData(transfer: number, offset: number, bytes: Buffer): boolean {
-    return this.admits(bytes.length) && writeDataFrame(this.socket, transfer, offset, bytes);
+    if (!this.admits(bytes.length)) return false;
+    this.flush();
+    return writeDataFrame(this.socket, transfer, offset, bytes);
   }
 
-  /** Whether a frame of about `length` bytes may be queued; if not, the peer is told BYE SLOW_READER. */
+  /**
+   * Queues a whole frame (a reply, an event) to go with the others queued this turn of the event loop: a TCP
+   * peer gets them in one write when the turn ends, not one write (and one system call) each. In order with
+   * `write`, refused the same way.
+   */
+  queue(bytes: Buffer): void {
+    if (!this.admits(bytes.length)) return;
+    if (this.transport === 'udp') {
+      this.socket.write(bytes); // one frame a datagram
+      return;
+    }
+    if (this.pending === null) {
+      this.pending = [bytes];
+      if (toFlush.push(this) === 1) setImmediate(flushAll);
+    } else this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
+  }
+
+  /** Writes the frames queued this turn to the socket, in one write. */
+  flush(): void {
+    const { pending } = this;
+    if (pending === null) return;
+    this.pending = null;
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingBytes);
+    this.pendingBytes = 0;
+    if (bytes && !this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  /**
+   * Whether a frame of about `length` bytes may go: the connection is open and the peer reads fast enough
+   * (else: BYE SLOW_READER).
+   */
   private admits(length: number): boolean {
     if (!this.isOpen) return false;
     if (this.queued > 0 && this.queued + length > this.limits.maxQueuedBytes) {
@@ -126,11 +181,11 @@ export class Connection {
   }
 
   reply(tag: number | string | null, status: StatusCode, body?: object): void {
-    this.write(encodeReply(tag, status, body));
+    this.queue(encodeReply(tag, status, body));
   }
 
   event(name: string, body: object): void {
-    this.write(encodeEvent(name, body));
+    this.queue(encodeEvent(name, body));
   }
 
   /**
@@ -141,6 +196,7 @@ export class Connection {
    */
   bye(code: string, message: string, drainMs = this.limits.byeDrainMs): void {
     if (!this.isOpen) return;
+    this.flush();
     this.closing = true;
     const { socket } = this;
     socket.end(encodeEvent('BYE', { code, message }));
@@ -176,6 +232,7 @@ export class Connection {
       };
       this.socket.once('close', onClose);
     });
+    this.flush();
     this.socket.write('\n');
     return closed;
   }
@@ -183,6 +240,7 @@ export class Connection {
   /** Closes after what was written has been sent (QUIT). */
   end(): void {
     if (!this.isOpen) return;
+    this.flush();
     this.closing = true;
     this.socket.end();
   }

@@ -217,7 +217,8 @@ export class RequestDispatcher {
 
 /** Resolves once the peer has taken the replies written to it, or the connection closed. */
 function drained(conn: Connection): Promise<void> {
-  if (conn.socket.destroyed) return Promise.resolve();
+  conn.flush(); // what is queued for this turn goes to the socket first: only a socket's 'drain' says it was taken
+  if (conn.socket.destroyed || conn.queued <= MAX_PENDING_REPLIES) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       conn.socket.off('drain', done);

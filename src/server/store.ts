@@ -3,21 +3,33 @@ import { join } from 'node:path';
 import sqlite from 'node-sqlite3-wasm';
 import type { Notification, Room, Row, StoredFile, StoredMessage, User } from './store-rows.js';
 import { str, toFile, toMessage, toNotification, toRoom, toUser } from './store-rows.js';
+import { StoreIndex } from './store-index.js';
 import { SCHEMA } from './store-schema.js';
 
 export type { Notification, Room, StoredFile, StoredMessage, User } from './store-rows.js';
 
 type Value = string | number | null;
 
+/** A message waiting for its turn's transaction (`Store.saveMessage`). */
+interface QueuedMessage extends Omit<StoredMessage, 'id'> {
+  resolve: (message: StoredMessage) => void;
+  reject: (error: unknown) => void;
+}
+
 const now = (): string => new Date().toISOString();
 
 /**
  * Everything the server keeps across restarts, in one SQLite file (`<data>/chatlab.db`) through
  * node-sqlite3-wasm: SQLite compiled to WebAssembly, so nothing native is built anywhere. WAL journal with
- * synchronous=NORMAL: a killed server loses no committed write.
+ * synchronous=NORMAL: a killed server loses no committed write. What every message reads (names, rooms,
+ * members) is served from memory (StoreIndex), loaded at start and changed with the database.
  */
 export class Store {
   private readonly db: sqlite.Database;
+  private readonly index = new StoreIndex();
+  /** Messages saved this turn of the event loop, committed together when it ends. */
+  private queued: QueuedMessage[] = [];
+  private insertMessage: sqlite.Statement | null = null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -31,10 +43,27 @@ export class Store {
     this.db.exec('PRAGMA synchronous=NORMAL');
     this.db.exec('PRAGMA foreign_keys=ON');
     this.db.exec(SCHEMA);
+    this.load();
+  }
+
+  /** Fills the index from the database. */
+  private load(): void {
+    for (const row of this.db.all('SELECT id, name FROM users'))
+      this.index.setName(Number(row.id), str(row.name));
+    for (const room of this.many('SELECT * FROM rooms', [], toRoom)) this.index.setRoom(room);
+    const members = this.db.all(
+      'SELECT room_id, user_id, joined_at FROM members ORDER BY room_id, joined_at, user_id',
+    );
+    for (const row of members)
+      this.index.addMember(Number(row.room_id), Number(row.user_id), str(row.joined_at));
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    this.commitMessages();
+    this.insertMessage?.finalize();
+    this.insertMessage = null;
+    this.db.close();
   }
 
   /** Runs `work` in one transaction. */
@@ -58,6 +87,7 @@ export class Store {
       'INSERT INTO users (name, email, password_hash, display, postal, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       [name, email, passwordHash, name, postal, at],
     );
+    this.index.setName(id, name);
     return { id, name, email, passwordHash, display: name, postal, createdAt: at };
   }
 
@@ -71,6 +101,11 @@ export class Store {
 
   userById(id: number): User | null {
     return this.one('SELECT * FROM users WHERE id = ?', [id], toUser);
+  }
+
+  /** A user's name, from memory. */
+  nameOf(id: number): string | null {
+    return this.index.nameOf(id) ?? null;
   }
 
   emailTaken(email: string): boolean {
@@ -95,7 +130,7 @@ export class Store {
     inviteOnly: boolean,
   ): Room {
     const at = now();
-    return this.transaction(() => {
+    const room = this.transaction(() => {
       const id = this.insert(
         'INSERT INTO rooms (name, owner_id, password_hash, capacity, invite_only, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         [name, ownerId, passwordHash, capacity, inviteOnly ? 1 : 0, at],
@@ -103,14 +138,18 @@ export class Store {
       this.db.run('INSERT INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)', [id, ownerId, at]);
       return { id, name, ownerId, passwordHash, capacity, inviteOnly, createdAt: at };
     });
+    this.index.setRoom(room);
+    this.index.addMember(room.id, ownerId, at);
+    return room;
   }
 
+  /** From memory, as every request naming a room reads it. */
   roomByName(name: string): Room | null {
-    return this.one('SELECT * FROM rooms WHERE name = ?', [name], toRoom);
+    return this.index.roomByName(name);
   }
 
   roomById(id: number): Room | null {
-    return this.one('SELECT * FROM rooms WHERE id = ?', [id], toRoom);
+    return this.index.roomById(id);
   }
 
   rooms(): Room[] {
@@ -119,43 +158,46 @@ export class Store {
 
   deleteRoom(roomId: number): void {
     this.db.run('DELETE FROM rooms WHERE id = ?', [roomId]);
+    this.index.deleteRoom(roomId);
   }
 
   setOwner(roomId: number, userId: number): void {
     this.db.run('UPDATE rooms SET owner_id = ? WHERE id = ?', [userId, roomId]);
+    this.index.setOwner(roomId, userId);
   }
 
-  memberIds(roomId: number): number[] {
-    return this.db
-      .all('SELECT user_id FROM members WHERE room_id = ? ORDER BY joined_at, user_id', [roomId])
-      .map((r) => Number(r.user_id));
+  /** The room's members' ids in joining order, from memory: iterate at once, do not keep. */
+  memberIds(roomId: number): IterableIterator<number> {
+    return this.index.memberIds(roomId);
   }
 
-  /** The room's members with their names, in joining order, in one query. */
+  memberCount(roomId: number): number {
+    return this.index.memberCount(roomId);
+  }
+
+  /** The room's members with their names, in joining order. */
   members(roomId: number): { id: number; name: string }[] {
-    return this.db
-      .all(
-        'SELECT users.id, users.name FROM members JOIN users ON users.id = members.user_id WHERE room_id = ? ORDER BY joined_at, user_id',
-        [roomId],
-      )
-      .map((r) => ({ id: Number(r.id), name: str(r.name) }));
+    return [...this.index.memberIds(roomId)].map((id) => ({ id, name: this.index.nameOf(id) ?? '?' }));
   }
 
   isMember(roomId: number, userId: number): boolean {
-    return this.db.get('SELECT 1 FROM members WHERE room_id = ? AND user_id = ?', [roomId, userId]) !== null;
+    return this.index.isMember(roomId, userId);
   }
 
   addMember(roomId: number, userId: number): void {
+    const at = now();
     this.db.run('INSERT OR IGNORE INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)', [
       roomId,
       userId,
-      now(),
+      at,
     ]);
     this.db.run('DELETE FROM invites WHERE room_id = ? AND user_id = ?', [roomId, userId]);
+    this.index.addMember(roomId, userId, at);
   }
 
   removeMember(roomId: number, userId: number): void {
     this.db.run('DELETE FROM members WHERE room_id = ? AND user_id = ?', [roomId, userId]);
+    this.index.removeMember(roomId, userId);
   }
 
   roomsOf(userId: number): Room[] {
@@ -193,13 +235,62 @@ export class Store {
 
   // --- messages ---
 
-  addMessage(roomId: number | null, fromId: number, toId: number | null, text: string): StoredMessage {
-    const at = now();
-    const id = this.insert(
+  /**
+   * Stores a message with the others saved in this turn of the event loop, all in one transaction (group
+   * commit): resolves once that transaction has committed, so whoever waits for it replies only about a
+   * message that is on disk; rejects if it could not be stored.
+   */
+  saveMessage(
+    roomId: number | null,
+    fromId: number,
+    toId: number | null,
+    text: string,
+  ): Promise<StoredMessage> {
+    return new Promise((resolve, reject) => {
+      const message = { roomId, fromId, toId, text, at: now(), resolve, reject };
+      if (this.queued.push(message) === 1) {
+        setImmediate(() => {
+          this.commitMessages();
+        });
+      }
+    });
+  }
+
+  /**
+   * Commits the messages saved so far in one transaction, then settles each, in the order they were saved.
+   * If the transaction fails, each is tried in a transaction of its own, so one message that cannot be
+   * stored (its room was deleted meanwhile) fails alone.
+   */
+  commitMessages(): void {
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    let ids: number[] | null = null;
+    try {
+      ids = this.transaction(() => batch.map((m) => this.insertQueued(m)));
+    } catch (error) {
+      if (batch.length === 1) batch[0]?.reject(error);
+    }
+    if (ids === null && batch.length === 1) return;
+    batch.forEach((m, i) => {
+      let id = ids?.[i];
+      if (id === undefined) {
+        try {
+          id = this.transaction(() => this.insertQueued(m));
+        } catch (error) {
+          m.reject(error);
+          return;
+        }
+      }
+      m.resolve({ id, roomId: m.roomId, fromId: m.fromId, toId: m.toId, text: m.text, at: m.at });
+    });
+  }
+
+  private insertQueued(m: QueuedMessage): number {
+    this.insertMessage ??= this.db.prepare(
       'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)',
-      [roomId, fromId, toId, text, at],
     );
-    return { id, roomId, fromId, toId, text, at };
+    return Number(this.insertMessage.run([m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
   }
 
   roomHistory(roomId: number, count: number): StoredMessage[] {

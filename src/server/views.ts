@@ -8,7 +8,7 @@ export class Views {
   ) {}
 
   nameOf(userId: number | null): string | null {
-    return userId === null ? null : (this.store.userById(userId)?.name ?? null);
+    return userId === null ? null : this.store.nameOf(userId);
   }
 
   user(user: User): object {
@@ -20,14 +20,15 @@ export class Views {
   }
 
   room(room: Room): object {
-    const members = this.store.memberIds(room.id);
+    let online = 0;
+    for (const id of this.store.memberIds(room.id)) if (this.isOnline(id)) online++;
     return {
       name: room.name,
       owner: this.nameOf(room.ownerId),
       locked: room.passwordHash !== null,
       inviteOnly: room.inviteOnly,
-      members: members.length,
-      online: members.filter((id) => this.isOnline(id)).length,
+      members: this.store.memberCount(room.id),
+      online,
       capacity: room.capacity,
     };
   }

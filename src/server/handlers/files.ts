@@ -199,7 +199,7 @@ async function finishUpload(
 }
 
 function offer(server: ServerContext, file: StoredFile, from: User, view: object): void {
-  const recipients = file.roomId === null ? [file.toId ?? 0] : server.store.memberIds(file.roomId);
+  const recipients = file.roomId === null ? [file.toId ?? 0] : [...server.store.memberIds(file.roomId)];
   for (const id of recipients) {
     if (id === from.id) continue;
     if (!server.sendEvent(id, 'FILE', { file: view })) {

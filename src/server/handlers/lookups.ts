@@ -37,7 +37,7 @@ export function ownedRoom(server: ServerContext, name: string, user: User): Room
 }
 
 export function checkCapacity(server: ServerContext, room: Room): void {
-  if (room.capacity !== null && server.store.memberIds(room.id).length >= room.capacity) {
+  if (room.capacity !== null && server.store.memberCount(room.id) >= room.capacity) {
     throw new ChatError(403, 'ROOM_FULL', `${room.name} is full (${room.capacity} members)`);
   }
 }

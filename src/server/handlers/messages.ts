@@ -27,17 +27,25 @@ function checkText(text: string): string {
 const MAX_HISTORY = 200;
 
 export const messageHandlers: HandlerTable = {
-  SAY: ({ server, user }, args) => {
+  // The reply waits for the message's commit (Store.saveMessage): a message acknowledged is on disk.
+  SAY: async ({ server, user }, args) => {
     const room = memberRoom(server, args.string('room'), user);
-    const message = server.store.addMessage(room.id, user.id, null, checkText(args.string('text')));
+    const message = await server.store
+      .saveMessage(room.id, user.id, null, checkText(args.string('text')))
+      .catch((error: unknown) => {
+        // Deleted while the message waited for its commit: the message has no room to go to.
+        if (!server.store.roomById(room.id))
+          throw new ChatError(404, 'NO_SUCH_ROOM', `${room.name} was deleted; nothing was stored`);
+        throw error;
+      });
     return ok({ id: message.id, at: message.at }, () => {
       server.roomEvent(room, 'MSG', server.views.message(message, room.name), user.id);
     });
   },
 
-  TELL: ({ server, user }, args) => {
+  TELL: async ({ server, user }, args) => {
     const to = userNamed(server, args.string('user'));
-    const message = server.store.addMessage(null, user.id, to.id, checkText(args.string('text')));
+    const message = await server.store.saveMessage(null, user.id, to.id, checkText(args.string('text')));
     return ok({ id: message.id, at: message.at }, () => {
       if (!server.sendEvent(to.id, 'DM', server.views.message(message))) {
         server.notify(to.id, { kind: 'dm', from: user.name, text: message.text });

@@ -96,8 +96,7 @@ export const roomHandlers: HandlerTable = {
 
   DELETE: ({ server, user }, args) => {
     const room = ownedRoom(server, args.string('room'), user);
-    const members = server.store.memberIds(room.id);
-    const others = members.filter((id) => id !== user.id);
+    const others = [...server.store.memberIds(room.id)].filter((id) => id !== user.id);
     if (others.length > 0 && args.optionalString('force') !== 'force') {
       throw new ChatError(
         409,

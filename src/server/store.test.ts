@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from './store.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chatlab-store-'));
+  store = new Store(dir);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Everything the index answers about the rooms, to compare a running store with one reopened from disk. */
+function seen(s: Store, rooms: string[]): object {
+  return rooms.map((name) => {
+    const room = s.roomByName(name.toUpperCase());
+    return room && { room, members: s.members(room.id), count: s.memberCount(room.id) };
+  });
+}
+
+describe('store: names, rooms and members from memory', () => {
+  it('answers as the database does after a restart', () => {
+    const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) =>
+      store.addUser(n, `${n}@example.org`, 'hash', null),
+    );
+    if (!alice || !bob || !carol || !dave) throw new Error('users');
+    const general = store.addRoom('General', alice.id, null, 10, false);
+    const gone = store.addRoom('gone', bob.id, null, null, true);
+    for (const u of [dave, bob, carol]) store.addMember(general.id, u.id);
+    store.addMember(general.id, bob.id); // already a member: nothing changes
+    store.addMember(gone.id, carol.id);
+    store.removeMember(general.id, bob.id);
+    store.addMember(general.id, bob.id); // back, now last
+    store.setOwner(general.id, carol.id);
+    store.deleteRoom(gone.id);
+    const rooms = ['general', 'gone'];
+    const running = seen(store, rooms);
+    expect(running).toEqual([
+      {
+        room: expect.objectContaining({ name: 'General', ownerId: carol.id }),
+        // In joining order; joins within one millisecond go by user id, as SQLite sorts them.
+        members: expect.arrayContaining([alice, bob, carol, dave].map((u) => ({ id: u.id, name: u.name }))),
+        count: 4,
+      },
+      null,
+    ]);
+    expect(store.isMember(general.id, dave.id)).toBe(true);
+    expect(store.isMember(gone.id, carol.id)).toBe(false);
+    expect(store.nameOf(dave.id)).toBe('dave');
+    store.close();
+    store = new Store(dir);
+    expect(seen(store, rooms)).toEqual(running);
+  });
+
+  it('hands out copies: changing a room it returned changes nothing kept', () => {
+    const alice = store.addUser('alice', 'alice@example.org', 'hash', null);
+    const room = store.addRoom('general', alice.id, null, null, false);
+    room.ownerId = 999;
+    const read = store.roomById(room.id);
+    if (!read) throw new Error('room');
+    read.name = 'other';
+    expect(store.roomByName('general')).toMatchObject({ name: 'general', ownerId: alice.id });
+  });
+});
