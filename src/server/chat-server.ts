@@ -272,7 +272,9 @@ export class ChatServer implements ServerContext {
         serveHttp(socket, first, this);
         return;
       }
-      conn.event('HELLO', this.greeting);
+      // Written at once, not queued with the turn's replies: the greeting is a segment of its own on the wire,
+      // the frame a student finds the server's name and version in, also when a request came in first.
+      conn.write(encodeEvent('HELLO', this.greeting));
       this.dispatcher.attach(conn, first);
     };
     const onFirst = (chunk: Buffer): void => {
