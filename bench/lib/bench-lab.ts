@@ -9,6 +9,7 @@ import {
   ImageSet,
   Lab,
   parseClients,
+  serverCommand,
   Progress,
   removeProject,
   type StartedLab,
@@ -21,10 +22,12 @@ export interface BenchLabSpec {
   project: string;
   subnet: string;
   clients: string;
+  /** More `chatlab server` options for the lab's server (a benchmark's load is not a student's). */
+  serverArgs?: readonly string[];
 }
 
 export function benchTopology(spec: BenchLabSpec, captures: string): Topology {
-  return buildTopology({
+  const topology = buildTopology({
     ...DEFAULT_LAB_CONFIG,
     project: spec.project,
     subnet: spec.subnet,
@@ -32,6 +35,9 @@ export function benchTopology(spec: BenchLabSpec, captures: string): Topology {
     hostPort: null,
     captures,
   });
+  if (spec.serverArgs === undefined) return topology;
+  const command = [...serverCommand(topology.port), ...spec.serverArgs];
+  return { ...topology, server: { ...topology.server, command } };
 }
 
 export function labProgress(log: (message: string) => void, prefix: string): Progress {
