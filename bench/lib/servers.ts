@@ -104,6 +104,8 @@ export interface ChatlabServerOptions {
   nodeArgs?: readonly string[];
   /** The bundle to run (default this checkout's dist/chatlab.mjs). */
   program?: string;
+  /** Requests a second each connection may send (`--rate`; default the server's own, 20). */
+  ratePerConnection?: number;
 }
 
 /** `node dist/chatlab.mjs server` on 127.0.0.1 with a fresh, seeded data folder and no request log. */
@@ -126,6 +128,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
     // Every benchmark client comes from 127.0.0.1.
     '--max-per-address',
     String(options.maxConnections),
+    ...(options.ratePerConnection === undefined ? [] : ['--rate', String(options.ratePerConnection)]),
   ];
   const child = start(process.execPath, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
   await waitForPort(options.port, child, 'the chatlab server');
