@@ -148,7 +148,10 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
     const tmpfsAtMax =
       tmpfs === undefined || chatlabMax === undefined
         ? undefined
-        : await step(tmpfs, stepFor(connections, chatlabMax.targetDeliveriesPerSecond));
+        : await step(
+            tmpfs,
+            stepFor(connections, chatlabMax.targetDeliveriesPerSecond, FANOUT_SERVER_RATE - 1),
+          );
     for (const t of targets) get(t).peakRssBytes = t.peakRss();
     return { connections, servers: targets.map(get), ...(tmpfsAtMax === undefined ? {} : { tmpfsAtMax }) };
   } finally {
