@@ -4,6 +4,8 @@
 // fan-out steps run on one and the other in turn (A B B A ...), repeated; medians of the server's CPU µs per
 // delivery, p99 and RSS, and the ratio flag / no flag.
 //   npx tsx bench/experiments/semi-space.ts [rounds, default 3] [N ..., default 100 1000] [--semi <MiB>, default 1]
+//     [--flag-first]
+// --flag-first starts the server with the flag first (the two processes' RSS can depend on which started first).
 import { fmt, median, mib, ratio } from '../lib/stats.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
 import { stepFor, FANOUT_SERVER_RATE, type StepSummary } from '../benchmarks/fanout-plan.js';
@@ -21,10 +23,12 @@ const rounds = Number(positional[0] ?? 3);
 const sizes = positional.length > 1 ? positional.slice(1).map(Number) : [100, 1000];
 const RATES = [5_000, 50_000, 200_000];
 const TIMING: StepTiming = { warmupMs: 700, durationMs: 2500, drainMs: 800 };
-const VARIANTS = [
-  { name: 'default', nodeArgs: '' },
-  { name: `semi ${semi} MiB`, nodeArgs: `--max-semi-space-size=${semi}` },
-];
+const DEFAULT = { name: 'default', nodeArgs: '' };
+const FLAG = { name: `semi ${semi} MiB`, nodeArgs: `--max-semi-space-size=${semi}` };
+const flagFirst = process.argv.includes('--flag-first');
+const VARIANTS = flagFirst ? [FLAG, DEFAULT] : [DEFAULT, FLAG];
+/** Which of VARIANTS is the default and which the flag, for the ratios. */
+const [D, F] = flagFirst ? [1, 0] : [0, 1];
 
 const bundle = await loadGeneratorBundle();
 const rows: string[][] = [
@@ -63,8 +67,8 @@ for (const n of sizes) {
           fmt(med(i, 'p99'), 2),
           mib(med(i, 'serverRssBytes')),
           `${(runs[i] ?? []).filter((s) => s.held).length}/${rounds}`,
-          i === 0 ? '' : fmt(ratio(med(1, 'serverCpuUsPerDelivery'), med(0, 'serverCpuUsPerDelivery')), 2),
-          i === 0 ? '' : fmt(ratio(med(1, 'serverRssBytes'), med(0, 'serverRssBytes')), 2),
+          i === D ? '' : fmt(ratio(med(F, 'serverCpuUsPerDelivery'), med(D, 'serverCpuUsPerDelivery')), 2),
+          i === D ? '' : fmt(ratio(med(F, 'serverRssBytes'), med(D, 'serverRssBytes')), 2),
         ]);
       });
     }
