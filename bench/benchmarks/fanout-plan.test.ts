@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { LatencyHistogram } from '../lib/histogram.js';
 import type { StepResult } from '../load/load-generator.js';
-import { between, ladderFor, MAX_RATE_PER_CONNECTION, stepFor, summarize } from './fanout-plan.js';
+import {
+  between,
+  FANOUT_SERVER_RATE,
+  ladderFor,
+  MAX_RATE_PER_CONNECTION,
+  stepFor,
+  summarize,
+} from './fanout-plan.js';
 
 describe('rates', () => {
   it('spreads a delivery target over N connections and N - 1 receivers', () => {
@@ -20,6 +27,14 @@ describe('rates', () => {
     expect(ladderFor(1000)[0]?.deliveriesPerSecond).toBe(10_000);
     expect(ladderFor(10, Number.POSITIVE_INFINITY).at(-1)?.deliveriesPerSecond).toBeCloseTo(1_000_000);
     expect(between(100, stepFor(100, 10_000), stepFor(100, 40_000)).deliveriesPerSecond).toBeCloseTo(20_000);
+  });
+
+  it("runs chatlab's ladder to its top at every N: the rate the benchmark starts chatlab with is above it", () => {
+    for (const n of [10, 100, 1000]) {
+      const ladder = ladderFor(n, FANOUT_SERVER_RATE - 1);
+      expect(ladder.some((s) => s.capped)).toBe(false);
+      expect(ladder.at(-1)?.deliveriesPerSecond).toBeCloseTo(1_000_000);
+    }
   });
 });
 

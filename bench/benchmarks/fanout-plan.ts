@@ -1,7 +1,16 @@
 import type { StepResult } from '../load/load-generator.js';
 
-/** chatlab answers `429 RATE_LIMITED` above 20 requests/s per connection (docs/PROTOCOL.md §8). */
+/**
+ * chatlab answers `429 RATE_LIMITED` above 20 requests/s per connection by default (docs/PROTOCOL.md §8): the
+ * reference step stays within it, so that small rooms are compared at a load a default server takes.
+ */
 export const MAX_RATE_PER_CONNECTION = 19;
+/**
+ * The per-connection request rate the fan-out benchmark starts chatlab's server with (`--rate`, burst twice
+ * that): far above the ladder's top for the smallest room (1M deliveries/s at N = 10 is 11,112 messages/s per
+ * connection), so the ladder, not the rate limit, finds where chatlab stops holding.
+ */
+export const FANOUT_SERVER_RATE = 100_000;
 /** Below this a connection sends less than once in 100 s: a step would measure a handful of messages. */
 export const MIN_RATE_PER_CONNECTION = 0.01;
 /** The fan-out targets, in deliveries (messages received) per second over the whole room. */

@@ -5,7 +5,7 @@ import { CpuMeter, readProcessUsage } from '../lib/proc-stats.js';
 import { BENCH_PASSWORD, freePort, startChatlab, startNgircd, type BenchServer } from '../lib/servers.js';
 import { LoadGenerator } from '../load/load-generator.js';
 import type { ConnectReport } from '../load/load-messages.js';
-import { summarize, type RateStep, type StepSummary } from './fanout-plan.js';
+import { FANOUT_SERVER_RATE, summarize, type RateStep, type StepSummary } from './fanout-plan.js';
 
 export const ROOM = 'bench';
 const PREFIX = 'u';
@@ -46,6 +46,8 @@ export class FanoutTarget {
             prefix: PREFIX,
             rooms: [ROOM],
             maxConnections: 5000,
+            // Its default rate limit (20 requests/s a connection) would cap the ladder before chatlab's limit.
+            ratePerConnection: FANOUT_SERVER_RATE,
             dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
           });
     const generator = LoadGenerator.start(processes, () => start(process.execPath, [bundle]));

@@ -20,7 +20,7 @@ import { start } from '../lib/command.js';
 import { CpuMeter } from '../lib/proc-stats.js';
 import { ROOT_DIR } from '../lib/paths.js';
 import { onThisMachine, rawTransfer } from '../lib/raw-tcp.js';
-import { BENCH_PASSWORD, freePort, startChatlab } from '../lib/servers.js';
+import { BENCH_PASSWORD, freePort, serverNodeArgs, startChatlab } from '../lib/servers.js';
 import { fmt, median, ratio } from '../lib/stats.js';
 
 const log = (message: string): void => {
@@ -116,7 +116,7 @@ const server = await startChatlab({
   prefix: 'u',
   rooms: [ROOM],
   maxConnections: 10,
-  nodeArgs,
+  nodeArgs: [...serverNodeArgs(), ...nodeArgs],
   program,
 });
 const alice = ScriptClient.open('alice', port);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/lab/index.js';
 import { Store } from '../../src/server/store.js';
 import type { RunningProcess } from '../../src/util/process.js';
 import { start } from './command.js';
@@ -100,10 +101,21 @@ export interface ChatlabServerOptions {
   maxConnections: number;
   /** Where the data folder goes: tmpfs (/dev/shm, like the lab's /data) or the disk (default tmpdir). */
   dataRoot?: string;
-  /** Options for node itself, before the program (e.g. `--cpu-prof`). */
+  /** Options for node itself, before the program (e.g. `--cpu-prof`; default `serverNodeArgs()`). */
   nodeArgs?: readonly string[];
   /** The bundle to run (default this checkout's dist/chatlab.mjs). */
   program?: string;
+  /** Requests a second each connection may send (`--rate`; default the server's own, 20). */
+  ratePerConnection?: number;
+}
+
+/**
+ * Node's flags for the server: the lab's (`SERVER_NODE_FLAGS`, a small young generation), or
+ * `CHATLAB_BENCH_NODE_ARGS` when set (space-separated; empty for none), to compare both in one session.
+ */
+export function serverNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const given = env.CHATLAB_BENCH_NODE_ARGS;
+  return given === undefined ? [...SERVER_NODE_FLAGS] : given.split(' ').filter(Boolean);
 }
 
 /** `node dist/chatlab.mjs server` on 127.0.0.1 with a fresh, seeded data folder and no request log. */
@@ -111,7 +123,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
   const data = mkdtempSync(join(options.dataRoot ?? tmpdir(), 'chatlab-bench-'));
   seedChatlab(data, options.prefix, options.users, options.rooms);
   const args = [
-    ...(options.nodeArgs ?? []),
+    ...(options.nodeArgs ?? serverNodeArgs()),
     options.program ?? join(ROOT_DIR, 'dist', 'chatlab.mjs'),
     'server',
     '--host',
@@ -126,6 +138,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
     // Every benchmark client comes from 127.0.0.1.
     '--max-per-address',
     String(options.maxConnections),
+    ...(options.ratePerConnection === undefined ? [] : ['--rate', String(options.ratePerConnection)]),
   ];
   const child = start(process.execPath, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
   await waitForPort(options.port, child, 'the chatlab server');

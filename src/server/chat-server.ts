@@ -28,6 +28,11 @@ export interface ServerOptions {
   udp?: boolean;
 }
 
+/** A reset peer's error: 'close' follows and cleans up. */
+function ignoreError(): void {
+  // nothing to do
+}
+
 /**
  * The chat server: one event loop, no thread or process per client (docs/PROTOCOL.md). It owns the
  * connections and who is online; the request handlers do the rest.
@@ -47,6 +52,10 @@ export class ChatServer implements ServerContext {
   private readonly udp: DatagramListener | undefined;
   private readonly dispatcher: RequestDispatcher;
   private nextTransfer = 1;
+  /** The request log, one function for every connection. */
+  private readonly logLine = (line: string): void => {
+    this.log(line);
+  };
 
   constructor(private readonly options: ServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -131,6 +140,11 @@ export class ChatServer implements ServerContext {
     this.store.close();
   }
 
+  /** Connections waiting for a login, each with its timer (docs/PROTOCOL.md §8); logged-in ones hold none. */
+  get awaitingLogin(): number {
+    return this.dispatcher.loginTimers;
+  }
+
   log(line: string): void {
     this.options.log?.(`${new Date().toISOString()} ${line}`);
   }
@@ -212,17 +226,8 @@ export class ChatServer implements ServerContext {
 
   /** Counts a new connection in, or tells it BYE when the server or its address holds too many already. */
   private accept(socket: PeerSocket, transport: Transport): Connection | undefined {
-    const conn = new Connection(
-      socket,
-      this.limits,
-      (line) => {
-        this.log(line);
-      },
-      transport,
-    );
-    socket.on('error', () => {
-      // a reset peer: 'close' follows and cleans up
-    });
+    const conn = new Connection(socket, this.limits, this.logLine, transport);
+    socket.on('error', ignoreError);
     if (this.connections.size >= this.limits.maxConnections) {
       this.log(`${conn.remote} - CONNECT 503`);
       conn.bye(
@@ -243,7 +248,8 @@ export class ChatServer implements ServerContext {
     this.perAddress.set(conn.address, fromAddress + 1);
     this.connections.add(conn);
     this.log(`${conn.remote} - CONNECT${transport === 'udp' ? ' UDP' : ''}`);
-    socket.once('close', () => {
+    // 'on', not 'once': a socket closes once, and 'once' would wrap the listener in two more objects.
+    socket.on('close', () => {
       this.connections.delete(conn);
       const left = (this.perAddress.get(conn.address) ?? 1) - 1;
       if (left > 0) this.perAddress.set(conn.address, left);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { Connection, FLUSH_AT_BYTES } from './connection.js';
+import { Connection, FLUSH_AT_BYTES, type Upload } from './connection.js';
+import type { PartialFile } from './file-store.js';
 
 /** A socket that records each write: what a Connection hands the kernel, one entry per system call. */
 class RecordingSocket extends EventEmitter {
@@ -89,5 +90,48 @@ describe('connection: frames of one turn written together', () => {
     expect(socket.writes.map((w) => w.length)).toEqual([FLUSH_AT_BYTES]);
     expect(roomy.queued).toBe(0);
     expect(roomy.isOpen).toBe(true);
+  });
+});
+
+describe('connection: transfers', () => {
+  const upload = (transfer: number, discarded: number[]): Upload => ({
+    transfer,
+    tag: null,
+    partial: {
+      discard: () => {
+        discarded.push(transfer);
+      },
+    } as unknown as PartialFile,
+    name: 'f',
+    sha256: '',
+    roomId: null,
+    toId: null,
+  });
+
+  it('keeps uploads and downloads by transfer, and stopTransfers discards the uploads and stops the downloads', () => {
+    const { conn } = connection();
+    const discarded: number[] = [];
+    const stopped: number[] = [];
+    expect(conn.uploadCount).toBe(0);
+    expect(conn.upload(1)).toBeUndefined();
+    conn.addUpload(upload(1, discarded));
+    conn.addUpload(upload(2, discarded));
+    conn.addDownload(3, () => stopped.push(3));
+    conn.addDownload(4, () => stopped.push(4));
+    expect(conn.uploadCount).toBe(2);
+    expect(conn.upload(2)?.transfer).toBe(2);
+    conn.removeUpload(2);
+    conn.removeDownload(4);
+    expect(conn.upload(2)).toBeUndefined();
+    expect(conn.uploadCount).toBe(1);
+    conn.stopTransfers();
+    expect(discarded).toEqual([1]);
+    expect(stopped).toEqual([3]);
+    expect(conn.uploadCount).toBe(0);
+    conn.stopTransfers(); // nothing left: nothing discarded or stopped twice
+    expect(discarded).toEqual([1]);
+    expect(stopped).toEqual([3]);
+    conn.addUpload(upload(5, discarded)); // after the last one went, a new one is kept again
+    expect(conn.uploadCount).toBe(1);
   });
 });

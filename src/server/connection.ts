@@ -62,6 +62,8 @@ const BYE_LINGER_MS = 2000;
  */
 export const FLUSH_AT_BYTES = 64 * 1024;
 
+const noLog = (): void => undefined;
+
 /** TCP connections with frames queued this turn of the event loop, written out together once it ends. */
 const toFlush: Connection[] = [];
 
@@ -78,9 +80,10 @@ function flushAll(): void {
  */
 export class Connection {
   user: User | null = null;
-  readonly uploads = new Map<number, Upload>();
-  /** Downloads in progress, by transfer number; each is stopped with its function. */
-  readonly downloads = new Map<number, () => void>();
+  /** Uploads in progress, by transfer number; made by the first (most connections never send a file). */
+  private uploads: Map<number, Upload> | null = null;
+  /** Downloads in progress, by transfer number, each stopped with its function; made by the first. */
+  private downloads: Map<number, () => void> | null = null;
   readonly lines: FloodGuard;
   readonly address: string;
   readonly remote: string;
@@ -97,13 +100,50 @@ export class Connection {
     readonly socket: PeerSocket,
     private readonly limits: ConnectionLimits,
     /** The server's request log. */
-    private readonly log: (line: string) => void = () => undefined,
+    private readonly log: (line: string) => void = noLog,
     readonly transport: Transport = 'tcp',
   ) {
     this.dataChunk = transport === 'udp' ? UDP_LIMITS.dataChunk : LIMITS.dataChunk;
     this.address = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
     this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
     this.lines = new FloodGuard(limits.requestsPerSecond, limits.requestBurst, limits.refusalsPerSecond);
+  }
+
+  /** The upload `transfer` in progress, if any. */
+  upload(transfer: number): Upload | undefined {
+    return this.uploads?.get(transfer);
+  }
+
+  /** Uploads in progress. */
+  get uploadCount(): number {
+    return this.uploads?.size ?? 0;
+  }
+
+  addUpload(upload: Upload): void {
+    (this.uploads ??= new Map()).set(upload.transfer, upload);
+  }
+
+  /** Forgets the upload (finished, cancelled or failed); the last one forgotten takes the map with it. */
+  removeUpload(transfer: number): void {
+    if (this.uploads?.delete(transfer) && this.uploads.size === 0) this.uploads = null;
+  }
+
+  /** A download in progress, stopped with `stop`. */
+  addDownload(transfer: number, stop: () => void): void {
+    (this.downloads ??= new Map()).set(transfer, stop);
+  }
+
+  removeDownload(transfer: number): void {
+    if (this.downloads?.delete(transfer) && this.downloads.size === 0) this.downloads = null;
+  }
+
+  /** Ends every transfer: partial uploads are thrown away, downloads stop. */
+  stopTransfers(): void {
+    const { uploads, downloads } = this;
+    this.uploads = null;
+    this.downloads = null;
+    if (uploads) for (const upload of uploads.values()) upload.partial.discard();
+    if (downloads) for (const stop of downloads.values()) stop();
   }
 
   get isOpen(): boolean {

@@ -9,8 +9,8 @@ const WINDOW_MS = 1000;
  * Every line a connection sends (requests, unknown verbs, bad frames) takes a token; and the replies that
  * refuse lines are capped, so a flood of short lines cannot make the server write far more than it read.
  */
-export class FloodGuard {
-  private readonly bucket: TokenBucket;
+export class FloodGuard extends TokenBucket {
+  // A token bucket itself rather than holding one: one object a connection, not two.
   private windowStart = 0;
   private refused = 0;
   /** Lines dropped without a reply since the connection opened, for the log. */
@@ -22,12 +22,12 @@ export class FloodGuard {
     /** Refusals answered in one second; the ones past it get no reply. */
     readonly refusalsPerWindow = REFUSALS_PER_WINDOW,
   ) {
-    this.bucket = new TokenBucket(rate, burst);
+    super(rate, burst);
   }
 
   /** Takes a token for a line; throws the 429 to send when there is none. */
   admit(): void {
-    const allowed = this.bucket.take();
+    const allowed = this.take();
     if (!allowed.ok) {
       throw new ChatError(429, 'RATE_LIMITED', `too many requests; wait ${allowed.retryAfter} s`, {
         retryAfter: allowed.retryAfter,

@@ -9,7 +9,7 @@ import {
 } from '../protocol/index.js';
 import type { Connection } from './connection.js';
 import type { HandlerTable, Outcome, RequestContext, ServerContext } from './handler.js';
-import { fileHandlers, onData, stopTransfers } from './handlers/files.js';
+import { fileHandlers, onData } from './handlers/files.js';
 import { inviteHandlers } from './handlers/invites.js';
 import { messageHandlers } from './handlers/messages.js';
 import { roomHandlers } from './handlers/rooms.js';
@@ -39,7 +39,8 @@ interface Pipeline {
   queue: Decoded[];
   head: number;
   busy: boolean;
-  loginTimer: NodeJS.Timeout;
+  /** Runs while nobody is logged in on the connection: cleared by a login, made again by a request after LOGOUT. */
+  loginTimer: NodeJS.Timeout | null;
 }
 
 const backlog = (p: Pipeline): number => p.queue.length - p.head;
@@ -53,6 +54,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 export class RequestDispatcher {
   private readonly pipelines = new WeakMap<Connection, Pipeline>();
+  /** Connections whose login timer runs. */
+  private timers = 0;
 
   constructor(private readonly server: ServerContext) {}
 
@@ -80,18 +83,25 @@ export class RequestDispatcher {
 
   disconnected(conn: Connection): void {
     const pipeline = this.pipelines.get(conn);
-    if (pipeline) clearTimeout(pipeline.loginTimer);
-    stopTransfers(conn);
+    if (pipeline) this.stopLoginTimer(pipeline);
+    conn.stopTransfers();
+  }
+
+  /** Connections whose login timer runs: attached and not logged in (a logged-in connection holds none). */
+  get loginTimers(): number {
+    return this.timers;
   }
 
   private loginTimer(conn: Connection): NodeJS.Timeout {
-    const { loginTimeoutMs } = this.server.limits;
-    return setTimeout(() => {
-      if (!conn.user) {
-        this.server.log(`${conn.remote} - TIMEOUT 401`);
-        conn.bye('LOGIN_TIMEOUT', `no login within ${loginTimeoutMs / 1000} s; reconnect and log in`);
-      }
-    }, loginTimeoutMs).unref();
+    this.timers++;
+    return setTimeout(loginTimedOut, this.server.limits.loginTimeoutMs, this.server, conn).unref();
+  }
+
+  private stopLoginTimer(pipeline: Pipeline): void {
+    if (pipeline.loginTimer === null) return;
+    clearTimeout(pipeline.loginTimer);
+    pipeline.loginTimer = null;
+    this.timers--;
   }
 
   private async pump(conn: Connection, pipeline: Pipeline): Promise<void> {
@@ -141,8 +151,12 @@ export class RequestDispatcher {
         await onData(this.server, conn, item);
         return;
       case 'request':
-        if (!conn.user) pipeline.loginTimer.refresh();
+        if (!conn.user) {
+          if (pipeline.loginTimer) pipeline.loginTimer.refresh();
+          else pipeline.loginTimer = this.loginTimer(conn);
+        }
         await this.request(conn, item.tag, item.verb, item.args);
+        if (conn.user) this.stopLoginTimer(pipeline); // a logged-in connection holds no timer
         return;
       default:
         this.answer(conn, item.kind, null, {
@@ -213,6 +227,14 @@ export class RequestDispatcher {
     };
     return handler(ctx, args);
   }
+}
+
+/** A connection's login timer ran out (shared by every connection: no closure each). */
+function loginTimedOut(server: ServerContext, conn: Connection): void {
+  if (conn.user) return;
+  const { loginTimeoutMs } = server.limits;
+  server.log(`${conn.remote} - TIMEOUT 401`);
+  conn.bye('LOGIN_TIMEOUT', `no login within ${loginTimeoutMs / 1000} s; reconnect and log in`);
 }
 
 /** Resolves once the peer has taken the replies written to it, or the connection closed. */

@@ -54,3 +54,33 @@ describe('sessions of dead connections', () => {
     expect(await (await fixture.connect()).call('LOGIN', 'alice alice-pw1')).toHaveProperty('user');
   });
 });
+
+describe('the login timer', () => {
+  it('runs only while nobody is logged in on the connection: a login clears it, a request after LOGOUT starts it again', async () => {
+    expect(fixture.server.awaitingLogin).toBe(0);
+    const client = await fixture.connect();
+    expect(fixture.server.awaitingLogin).toBe(1);
+    await client.call('REGISTER', 'alice alice@example.org alice-pw1');
+    expect(fixture.server.awaitingLogin).toBe(1); // registered, not logged in
+    await client.call('LOGIN', 'alice alice-pw1');
+    expect(fixture.server.awaitingLogin).toBe(0);
+    await client.call('LOGOUT');
+    expect(fixture.server.awaitingLogin).toBe(0); // LOGOUT itself came from a logged-in connection
+    await client.call('PING');
+    expect(fixture.server.awaitingLogin).toBe(1);
+    await client.call('LOGIN', 'alice alice-pw1');
+    expect(fixture.server.awaitingLogin).toBe(0);
+  });
+
+  it('is stopped when a connection closes before logging in', async () => {
+    const raw = await fixture.raw();
+    raw.write(encodeRequest(1, 'PING', ''));
+    await raw.until('1 200 OK');
+    expect(fixture.server.awaitingLogin).toBe(1);
+    raw.socket.destroy();
+    for (let i = 0; fixture.server.awaitingLogin > 0; i++) {
+      if (i > 300) throw new Error('the login timer still runs after the connection closed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+});

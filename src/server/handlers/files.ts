@@ -46,7 +46,7 @@ export const fileHandlers: HandlerTable = {
     const target = args.string('target');
     const roomId = target.startsWith('#') ? memberRoom(server, target.slice(1), user).id : null;
     const toId = roomId === null ? userNamed(server, target.slice(1)).id : null;
-    if (conn.uploads.size >= server.limits.maxTransfersPerConnection) {
+    if (conn.uploadCount >= server.limits.maxTransfersPerConnection) {
       throw new ChatError(
         409,
         'TOO_MANY_TRANSFERS',
@@ -66,7 +66,7 @@ export const fileHandlers: HandlerTable = {
       }
       return finishUpload(server, conn, upload).then((file) => ({ status: 201 as const, ...file }));
     }
-    conn.uploads.set(upload.transfer, upload);
+    conn.addUpload(upload);
     return { status: 100, body: { transfer: upload.transfer, chunk: conn.dataChunk } };
   },
 
@@ -99,10 +99,10 @@ export const fileHandlers: HandlerTable = {
   },
 
   CANCEL: ({ conn }, args) => {
-    const upload = conn.uploads.get(args.int('transfer'));
+    const upload = conn.upload(args.int('transfer'));
     if (!upload)
       throw new ChatError(404, 'NO_SUCH_TRANSFER', `no upload ${args.int('transfer')} in progress`);
-    conn.uploads.delete(upload.transfer);
+    conn.removeUpload(upload.transfer);
     upload.partial.discard();
     return ok({ transfer: upload.transfer, received: upload.partial.received });
   },
@@ -110,7 +110,7 @@ export const fileHandlers: HandlerTable = {
 
 /** A DATA frame from the client: bytes of one of its uploads. */
 export async function onData(server: ServerContext, conn: Connection, frame: DataFrame): Promise<void> {
-  const upload = conn.uploads.get(frame.transfer);
+  const upload = conn.upload(frame.transfer);
   if (!upload) {
     conn.reply(null, 404, {
       code: 'NO_SUCH_TRANSFER',
@@ -129,26 +129,18 @@ export async function onData(server: ServerContext, conn: Connection, frame: Dat
     }
     if (!upload.partial.write(frame.offset, frame.data)) await upload.partial.drained();
     if (!upload.partial.complete) return;
-    conn.uploads.delete(upload.transfer);
+    conn.removeUpload(upload.transfer);
     const { body, after } = await finishUpload(server, conn, upload);
     server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD 201`);
     conn.reply(upload.tag, 201, body);
     after();
   } catch (error) {
-    conn.uploads.delete(upload.transfer);
+    conn.removeUpload(upload.transfer);
     upload.partial.discard();
     const refusal = error instanceof ChatError ? error : new ChatError(500, 'INTERNAL', String(error));
     server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD ${refusal.status}`);
     conn.reply(upload.tag, refusal.status, refusal.toBody());
   }
-}
-
-/** Ends a connection's transfers: partial uploads are thrown away, downloads stop. */
-export function stopTransfers(conn: Connection): void {
-  for (const upload of conn.uploads.values()) upload.partial.discard();
-  conn.uploads.clear();
-  for (const stop of conn.downloads.values()) stop();
-  conn.downloads.clear();
 }
 
 async function finishUpload(
@@ -235,7 +227,7 @@ function streamFile(server: ServerContext, conn: Connection, file: StoredFile, t
   const stop = (): void => {
     stream.destroy();
   };
-  conn.downloads.set(transfer, stop);
+  conn.addDownload(transfer, stop);
   stream.on('data', (read) => {
     const bytes = Buffer.isBuffer(read) ? read : Buffer.from(read);
     // A DATA frame carries at most conn.dataChunk bytes: over UDP one datagram's worth.
@@ -253,9 +245,11 @@ function streamFile(server: ServerContext, conn: Connection, file: StoredFile, t
       conn.socket.once('drain', () => stream.resume());
     }
   });
-  stream.on('end', () => conn.downloads.delete(transfer));
+  stream.on('end', () => {
+    conn.removeDownload(transfer);
+  });
   stream.on('error', (error) => {
-    conn.downloads.delete(transfer);
+    conn.removeDownload(transfer);
     conn.bye('INTERNAL', `reading file ${file.id} failed: ${error.message}`);
   });
 }
