@@ -64,12 +64,11 @@ function assignedLab(folder: string): AssignedLab {
   return { lab: { name: spec.name, folder }, clients };
 }
 
-/** A GradeError or LabError as its one-line message, hint and code; anything else as unexpected. */
+/** A GradeError as its one-line message and code, a LabError as the lab commands print it; else unexpected. */
 export function failed(name: string, error: unknown): void {
   process.exitCode = 1;
   if (error instanceof GradeError) console.error(`${name} failed: ${error.message} [${error.code}]`);
-  else if (error instanceof LabError)
-    console.error(`${name} failed: ${error.message}\n  ${error.hint} [${error.code}]`);
+  else if (error instanceof LabError) console.error(`${name} failed: ${error.describe()}`);
   else {
     console.error(`${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.CHATLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);

@@ -6,7 +6,7 @@ import { LabError } from './lab-error.js';
 import { LabFileProblems } from './lab-file-problems.js';
 import { parseImpairment, type Impairment } from './impairment.js';
 import { LAB_FILE_IMAGES, projectName, type LabFileHost, type LabFileSpec } from './lab-file.js';
-import { LAB_FILE_PLACEHOLDERS } from './lab-file-topology.js';
+import { LAB_FILE_PLACEHOLDERS, PLACEHOLDER } from './lab-file-topology.js';
 import { FRAMINGS, LAB_IMAGES } from './topology.js';
 
 const TOP_KEYS = ['name', 'subnet', 'app', 'hosts', 'capture'];
@@ -122,7 +122,7 @@ function readHost(p: LabFileProblems, dir: string, name: string, node: Node | nu
 /** The `${CHATLAB_...}` names in `text` that are not LAB_FILE_PLACEHOLDERS (a typo would reach the program as is). */
 function unknownPlaceholders(text: string): string[] {
   const known: readonly string[] = LAB_FILE_PLACEHOLDERS;
-  return [...text.matchAll(/\$\{(CHATLAB_[A-Za-z0-9_]*)\}/g)]
+  return [...text.matchAll(PLACEHOLDER)]
     .map((match) => match[1] ?? '')
     .filter((name) => !known.includes(name));
 }

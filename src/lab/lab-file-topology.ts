@@ -32,6 +32,9 @@ export interface LabFileReaddress {
 /** What `${NAME}` in a lab file's commands and environment values becomes (docs/LAB.md, "Bring your own chat"). */
 export const LAB_FILE_PLACEHOLDERS = ['CHATLAB_PORT', 'CHATLAB_SERVER_IP', 'CHATLAB_SUBNET'] as const;
 
+/** A `${CHATLAB_...}` in a lab file's text, known or not: the lab-file check and the filling read the same. */
+export const PLACEHOLDER = /\$\{(CHATLAB_[A-Za-z0-9_]*)\}/g;
+
 const usesPort = (host: LabFileHost): boolean =>
   [...(host.command ?? []), ...Object.values(host.environment)].some((text) =>
     text.includes('${CHATLAB_PORT}'),
@@ -85,7 +88,7 @@ export function readdress(spec: LabFileSpec, change: LabFileReaddress): LabFileS
 function placeholders(values: Readonly<Record<(typeof LAB_FILE_PLACEHOLDERS)[number], string>>) {
   const known = new Map<string, string>(Object.entries(values));
   return (text: string): string =>
-    text.replace(/\$\{(CHATLAB_[A-Z_]+)\}/g, (whole, name: string) => known.get(name) ?? whole);
+    text.replace(PLACEHOLDER, (whole, name: string) => known.get(name) ?? whole);
 }
 
 const SERVER_HOST_NUMBER = 10;
