@@ -1,15 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectEngine, removeProject } from '../../src/lab/index.js';
+import { connectEngine, LAB_IMAGES, removeProject } from '../../src/lab/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { prepareDocker } from '../lib/bench-lab.js';
+import { engineFloor, type FloorStart } from '../lib/engine-floor.js';
 import { run } from '../lib/command.js';
 import { ROOT_DIR } from '../lib/paths.js';
 import { fmt, median } from '../lib/stats.js';
 
 const PROJECT = 'chatlab-bench-start';
 const SUBNET = '10.77.51.0/24';
+const FLOOR_PREFIX = 'chatlab-bench-floor';
+const FLOOR_SUBNET = '10.77.54.0/24';
 
 interface Start {
   clients: number;
@@ -91,9 +94,25 @@ export const labstart: Benchmark = {
     await removeProject(await connectEngine(), PROJECT);
     const sizes = context.quick ? [3, 10] : [3, 10, 30];
     const repeats = context.quick ? 1 : 2;
+    const docker = await connectEngine();
     const starts: Start[] = [];
+    const floors: (FloorStart & { clients: number })[] = [];
+    // A, B, A, B: lab:up, then the engine's floor for the same containers, for each size and repeat.
     for (let rep = 0; rep < repeats; rep++)
-      for (const clients of sizes) starts.push(await once(context, clients));
+      for (const clients of sizes) {
+        starts.push(await once(context, clients));
+        const floor = await engineFloor(docker, {
+          prefix: FLOOR_PREFIX,
+          subnet: FLOOR_SUBNET,
+          hostImage: LAB_IMAGES.client,
+          captureImage: LAB_IMAGES.capture,
+          hosts: clients + 1,
+        });
+        floors.push({ ...floor, clients });
+        context.log(`labstart: ${clients} clients: engine floor ${fmt(floor.upSeconds, 1)} s`);
+      }
+    const floorSeconds = (clients: number): number =>
+      median(floors.filter((f) => f.clients === clients).map((f) => f.upSeconds));
     const upSeconds = (clients: number): number =>
       median(starts.filter((s) => s.clients === clients).map((s) => s.upSeconds));
     const rows = sizes.map((clients) => {
@@ -116,6 +135,8 @@ export const labstart: Benchmark = {
         fmt(wait, 1),
         fmt((up / (clients + 1)) * 1000, 0),
         fmt(median(mine.map((s) => s.downSeconds)), 1),
+        fmt(floorSeconds(clients), 1),
+        fmt(up / floorSeconds(clients), 2),
       ];
     });
     return {
@@ -129,6 +150,8 @@ export const labstart: Benchmark = {
           'ready wait s',
           'ms/host',
           'lab:down s',
+          'engine floor s',
+          'lab:up / floor',
         ],
         ...rows,
       ],
@@ -136,8 +159,9 @@ export const labstart: Benchmark = {
         `lab:up as a person runs it (node scripts/run.mjs lab up, as npm does: bootstrap check, then the bundle: Docker check, image check, compose up, waits for the server's health check and every sniffer), images already built; medians of ${repeats}.`,
         "compose up / ready wait: lab:up's own step timings; ms/host: lab:up time / hosts (each host is a container and its tcpdump sidecar).",
         `Lab: project ${PROJECT}, subnet ${SUBNET}, no published port; lab:down after each start.`,
+        `engine floor: the same containers (images, network, addresses, init, a sidecar in each host's network namespace) created and started through the Engine API with everything in parallel, every program a sleep (no compose, no health check, no readiness wait), interleaved with lab:up; lab:up / floor is what chatlab and compose add to what this engine needs to start that many containers.`,
       ],
-      data: { project: PROJECT, subnet: SUBNET, starts },
+      data: { project: PROJECT, subnet: SUBNET, starts, floors },
       headlines: Object.fromEntries(
         sizes.filter((n) => n === 3 || n === 30).map((n) => [`labstart.${n}`, upSeconds(n)]),
       ),

@@ -1,0 +1,73 @@
+import type Docker from 'dockerode';
+
+/** What one engine-floor start took: every container created and running, then all removed. */
+export interface FloorStart {
+  containers: number;
+  upSeconds: number;
+  downSeconds: number;
+}
+
+export interface FloorSpec {
+  /** A name prefix for the network and containers, removed before and after. */
+  prefix: string;
+  subnet: string;
+  hostImage: string;
+  captureImage: string;
+  /** Hosts (the server and the clients); each gets a sidecar in its network namespace, as the lab has. */
+  hosts: number;
+}
+
+/** 10.77.51.0/24 + 10 -> 10.77.51.10 (a /24 is all the benchmark uses). */
+function addressIn(subnet: string, host: number): string {
+  return `${subnet.split('/')[0]?.split('.').slice(0, 3).join('.') ?? ''}.${host}`;
+}
+
+async function removeFloor(docker: Docker, prefix: string): Promise<void> {
+  const stale = await docker.listContainers({ all: true, filters: { name: [`^/${prefix}-`] } });
+  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const networks = await docker.listNetworks({ filters: { name: [prefix] } });
+  await Promise.all(networks.filter((n) => n.Name === prefix).map((n) => docker.getNetwork(n.Id).remove()));
+}
+
+/**
+ * The engine's own floor for a lab's containers: the same images, network, addresses, `init` and sidecars in
+ * their host's network namespace as `lab:up` starts, created and started straight through the Engine API
+ * with everything in parallel (each sidecar as soon as its host runs), every program a `sleep`. No compose,
+ * no health check, no readiness wait: what starting that many containers costs this engine on this machine,
+ * so lab:up's time can be read against it.
+ */
+export async function engineFloor(docker: Docker, spec: FloorSpec): Promise<FloorStart> {
+  await removeFloor(docker, spec.prefix);
+  const started = performance.now();
+  await docker.createNetwork({
+    Name: spec.prefix,
+    Driver: 'bridge',
+    IPAM: { Config: [{ Subnet: spec.subnet, Gateway: addressIn(spec.subnet, 1) }] },
+  });
+  const sleep = ['sleep', '3600'];
+  await Promise.all(
+    Array.from({ length: spec.hosts }, async (_, i) => {
+      const host = await docker.createContainer({
+        name: `${spec.prefix}-h${i}`,
+        Image: spec.hostImage,
+        Cmd: sleep,
+        HostConfig: { Init: true, NetworkMode: spec.prefix },
+        NetworkingConfig: {
+          EndpointsConfig: { [spec.prefix]: { IPAMConfig: { IPv4Address: addressIn(spec.subnet, 10 + i) } } },
+        },
+      });
+      await host.start();
+      const sidecar = await docker.createContainer({
+        name: `${spec.prefix}-c${i}`,
+        Image: spec.captureImage,
+        Cmd: sleep,
+        HostConfig: { Init: true, NetworkMode: `container:${host.id}`, CapAdd: ['NET_ADMIN', 'NET_RAW'] },
+      });
+      await sidecar.start();
+    }),
+  );
+  const upSeconds = (performance.now() - started) / 1000;
+  const down = performance.now();
+  await removeFloor(docker, spec.prefix);
+  return { containers: 2 * spec.hosts, upSeconds, downSeconds: (performance.now() - down) / 1000 };
+}
