@@ -21,7 +21,8 @@ export { parseServerAddress } from './connection/server-address.js';
 
 // reconnect/: the same session over connections that come and go.
 export { ReconnectingClient } from './reconnect/reconnecting-client.js';
-export { formatSeconds, ReconnectPolicy } from './reconnect/reconnect-policy.js';
+export { ReconnectPolicy } from './reconnect/reconnect-policy.js';
+export { formatSeconds } from '../util/format-seconds.js';
 export type { ReconnectOptions } from './reconnect/reconnect-policy.js';
 export type {
   ConnectionChange,

@@ -20,7 +20,7 @@ import type {
   ServerIdentity,
   Transport,
 } from './client-types.js';
-import { formatSeconds } from '../reconnect/reconnect-policy.js';
+import { formatSeconds } from '../../util/format-seconds.js';
 
 interface Pending {
   verb: string;

@@ -1,7 +1,7 @@
 import type { ChatClient } from '../connection/chat-client.js';
 import { ClientError } from '../connection/client-error.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
-import { formatSeconds } from './reconnect-policy.js';
+import { formatSeconds } from '../../util/format-seconds.js';
 
 /**
  * Finds a connection that died without closing (the network was cut: no FIN, no reset ever arrives):
