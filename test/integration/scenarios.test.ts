@@ -8,7 +8,7 @@ import { buildTopology, readLabConfig, writeLabCompose } from '../../src/lab/ind
 import { type Answers, compareWithTshark } from '../../src/report/index.js';
 import { runTshark } from '../../src/report/tshark/tshark-runner.js';
 import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
-import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
+import { analyseTcpRecords } from '../../src/report/analysis/tcp/analyse-records.js';
 import { readPcapFile } from '../../src/pcap/index.js';
 import { listScenarios, ScenarioRunner, type RunRecord, type RunResult } from '../../src/scenario/index.js';
 import { ETHERNET, streamBytes, tcpFrames, type TcpFrame } from './capture-frames.js';

@@ -6,7 +6,7 @@ import { cp } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { encodePcap, readPcapFile } from '../../src/pcap/index.js';
 import { writeReport } from '../../src/report/index.js';
-import { analyseTcpRecords } from '../../src/report/tcp-analysis/analyse-records.js';
+import { analyseTcpRecords } from '../../src/report/analysis/tcp/analyse-records.js';
 import { allScenarios, lossySession, SCENARIOS } from '../support/tcp-analysis/test-scenarios.js';
 import { compareTcpAnalysis } from '../../src/report/tshark/compare-tcp-analysis.js';
 

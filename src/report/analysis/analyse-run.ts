@@ -19,8 +19,8 @@ import { chooseFraming } from './framing.js';
 import { readProtocolDescription } from './protocol-description.js';
 import { findChatEndpoints } from './chat-endpoints.js';
 import { ReportError } from './report-error.js';
-import { buildTcpAnalysisAnswer } from '../tcp-analysis/tcp-analysis-answer.js';
-import type { TcpAnalyser } from '../tcp-analysis/tcp-analyser.js';
+import { buildTcpAnalysisAnswer } from './tcp/tcp-analysis-answer.js';
+import type { TcpAnalyser } from './tcp/tcp-analyser.js';
 import { MERGED_FILE, RunFolder } from './run-folder.js';
 
 const DISSECTED: ReadonlySet<number> = new Set(Object.values(LinkType));

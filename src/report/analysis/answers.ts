@@ -1,5 +1,5 @@
 import type { CaptureHealth } from './capture-health.js';
-import type { TcpAnalysisAnswer } from '../tcp-analysis/tcp-analysis-answer.js';
+import type { TcpAnalysisAnswer } from './tcp/tcp-analysis-answer.js';
 
 /**
  * The machine-readable answers to the lab's questions A-F (`../shared/LAB.md`), as written to

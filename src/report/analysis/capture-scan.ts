@@ -9,8 +9,8 @@ import {
   type TcpStream,
 } from '../../pcap/index.js';
 import { HealthCollector } from './capture-health.js';
-import { TcpAnalyser } from '../tcp-analysis/tcp-analyser.js';
-import { UdpLossFinder } from '../tcp-analysis/udp-loss.js';
+import { TcpAnalyser } from './tcp/tcp-analyser.js';
+import { UdpLossFinder } from './tcp/udp-loss.js';
 
 /**
  * The TCP segments that carried payload, in frame order, as columns (a 100 MB capture has some 180,000):

@@ -7,8 +7,8 @@ import { healthNote, sectionHealth } from './section-health.js';
 import { sectionF } from './section-f.js';
 import { sectionsAToD } from './sections-a-to-d.js';
 import { sectionsExtra } from './sections-extra.js';
-import { tcpAnalysisSection } from '../tcp-analysis/section-tcp-analysis.js';
-import type { AnalysedStream } from '../tcp-analysis/tcp-analyser.js';
+import { tcpAnalysisSection } from './tcp/section-tcp-analysis.js';
+import type { AnalysedStream } from '../analysis/tcp/tcp-analyser.js';
 import type { CommandPaths } from './tshark-commands.js';
 
 export interface DocumentContext {

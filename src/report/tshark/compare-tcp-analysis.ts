@@ -1,4 +1,4 @@
-import { TCP_ANALYSIS_FLAGS, type TcpFrameAnalysis } from '../tcp-analysis/tcp-flags.js';
+import { TCP_ANALYSIS_FLAGS, type TcpFrameAnalysis } from '../analysis/tcp/tcp-flags.js';
 import { tsharkFields } from './tshark-runner.js';
 
 /** One frame where chatlab's TCP analysis and tshark's tcp.analysis.* fields differ. */

@@ -1,5 +1,5 @@
 import { SyntheticCapture } from './test-captures.js';
-import type { TcpAnalysisFlag } from '../../../src/report/tcp-analysis/tcp-flags.js';
+import type { TcpAnalysisFlag } from '../../../src/report/analysis/tcp/tcp-flags.js';
 
 /** A synthetic capture and the frames where the test put each event. */
 export interface TcpScenario {

@@ -1,4 +1,4 @@
-import { b, c } from '../document/document.js';
+import { b, c } from '../document.js';
 import type { TcpAnalysisMessages } from './tcp-analysis-messages.js';
 
 /** As frases da seção de análise do TCP em português do Brasil. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type MergedFrame, type Packet, payloadBytes } from '../../pcap/index.js';
+import { type MergedFrame, type Packet, payloadBytes } from '../../../pcap/index.js';
 
 /** A datagram the sender's capture has and the receiver's lacks. */
 export interface LostDatagram {

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { twoClientSession } from '../../../test/support/test-session.js';
-import { writeReport } from '../write-report.js';
-import { lossySession } from '../../../test/support/tcp-analysis/test-scenarios.js';
+import { twoClientSession } from '../../test/support/test-session.js';
+import { writeReport } from './write-report.js';
+import { lossySession } from '../../test/support/tcp-analysis/test-scenarios.js';
 
 let dir: string | undefined;
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import { dissect, type PcapRecord, TcpReassembler } from '../../pcap/index.js';
+import { dissect, type PcapRecord, TcpReassembler } from '../../../pcap/index.js';
 import { TcpAnalyser } from './tcp-analyser.js';
 
 /** The TCP analysis of a list of records on its own (tests, and captures outside a run folder). */

@@ -1,4 +1,4 @@
-import { findLayer, type Packet } from '../../pcap/index.js';
+import { findLayer, type Packet } from '../../../pcap/index.js';
 import { type GraphPoint, gtSeq, leSeq, ltSeq, TcpDirectionState } from './tcp-direction-state.js';
 import type { TcpAnalysisFlag, TcpFrameAnalysis } from './tcp-flags.js';
 

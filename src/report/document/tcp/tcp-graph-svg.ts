@@ -1,5 +1,5 @@
-import { escapeHtml } from '../document/inline-markup.js';
-import type { GraphPoint } from './tcp-direction-state.js';
+import { escapeHtml } from '../inline-markup.js';
+import type { GraphPoint } from '../../analysis/tcp/tcp-direction-state.js';
 
 export interface GraphLabels {
   readonly time: string;

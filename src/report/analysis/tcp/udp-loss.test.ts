@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildUdpFrame, dissect, type MergedFrame } from '../../pcap/index.js';
+import { buildUdpFrame, dissect, type MergedFrame } from '../../../pcap/index.js';
 import { UdpLossFinder } from './udp-loss.js';
 
 const ALICE = '10.77.0.11';

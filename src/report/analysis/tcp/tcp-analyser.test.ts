@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dissect, type PcapRecord, TcpReassembler } from '../../pcap/index.js';
+import { dissect, type PcapRecord, TcpReassembler } from '../../../pcap/index.js';
 import { analyseTcpRecords } from './analyse-records.js';
 import { TcpAnalyser } from './tcp-analyser.js';
 import { buildTcpAnalysisAnswer } from './tcp-analysis-answer.js';
@@ -11,7 +11,7 @@ import {
   type TcpScenario,
   timeoutScenario,
   zeroWindowScenario,
-} from '../../../test/support/tcp-analysis/test-scenarios.js';
+} from '../../../../test/support/tcp-analysis/test-scenarios.js';
 
 function flagged(scenario: TcpScenario): Map<number, string[]> {
   const out = new Map<number, string[]>();

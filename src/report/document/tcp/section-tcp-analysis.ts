@@ -1,8 +1,8 @@
-import type { Answers } from '../analysis/answers.js';
-import { b, type Block, c, type Section } from '../document/document.js';
-import type { Messages } from '../document/i18n/en.js';
-import type { AnalysedStream } from './tcp-analyser.js';
-import { ANOMALIES, type TcpStreamAnalysis } from './tcp-analysis-answer.js';
+import type { Answers } from '../../analysis/answers.js';
+import { b, type Block, c, type Section } from '../document.js';
+import type { Messages } from '../i18n/en.js';
+import type { AnalysedStream } from '../../analysis/tcp/tcp-analyser.js';
+import { ANOMALIES, type TcpStreamAnalysis } from '../../analysis/tcp/tcp-analysis-answer.js';
 import { tcpAnalysisEn, type TcpAnalysisMessages } from './tcp-analysis-messages.js';
 import { tcpAnalysisPtBR } from './tcp-analysis-messages-pt-br.js';
 import { tcpGraphSvg } from './tcp-graph-svg.js';

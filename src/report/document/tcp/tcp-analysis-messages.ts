@@ -1,5 +1,5 @@
-import { b, c } from '../document/document.js';
-import type { TcpAnalysisFlag } from './tcp-flags.js';
+import { b, c } from '../document.js';
+import type { TcpAnalysisFlag } from '../../analysis/tcp/tcp-flags.js';
 
 type Explained = Extract<
   TcpAnalysisFlag,
