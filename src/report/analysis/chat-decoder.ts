@@ -108,77 +108,46 @@ function toItem(
     case 'reply': {
       const line = lineOf(bytes, decoded);
       const summary = cut(line, SUMMARY_LENGTH);
-      const json = jsonOf(line);
       const { tag, code: status, reason } = decoded;
-      const message =
-        json === undefined
-          ? {
-              id,
-              time,
-              stream: stream.id,
-              direction,
-              frame,
-              frames,
-              start,
-              end,
-              kind: 'reply' as const,
-              summary,
-              tag,
-              status,
-              reason,
-            }
-          : {
-              id,
-              time,
-              stream: stream.id,
-              direction,
-              frame,
-              frames,
-              start,
-              end,
-              kind: 'reply' as const,
-              summary,
-              tag,
-              status,
-              reason,
-              json,
-            };
+      // `json` is undefined when the line has no JSON body: JSON.stringify leaves it out of answers.json.
+      const json = jsonOf(line);
+      const message = {
+        id,
+        time,
+        stream: stream.id,
+        direction,
+        frame,
+        frames,
+        start,
+        end,
+        kind: 'reply' as const,
+        summary,
+        tag,
+        status,
+        reason,
+        json,
+      };
       return { timestampNs, body: decoded.body, message };
     }
     case 'event': {
       const line = lineOf(bytes, decoded);
       const summary = cut(line, SUMMARY_LENGTH);
-      const json = jsonOf(line);
       const { event } = decoded;
-      const message =
-        json === undefined
-          ? {
-              id,
-              time,
-              stream: stream.id,
-              direction,
-              frame,
-              frames,
-              start,
-              end,
-              kind: 'event' as const,
-              summary,
-              event,
-            }
-          : {
-              id,
-              time,
-              stream: stream.id,
-              direction,
-              frame,
-              frames,
-              start,
-              end,
-              kind: 'event' as const,
-              summary,
-              event,
-              json,
-            };
+      const json = jsonOf(line);
+      const message = {
+        id,
+        time,
+        stream: stream.id,
+        direction,
+        frame,
+        frames,
+        start,
+        end,
+        kind: 'event' as const,
+        summary,
+        event,
+        json,
+      };
       // Of the events' bodies only the greeting's is read (A): the others are not kept (72,000 MSG on 100 MB).
       return event === 'HELLO' ? { timestampNs, body: decoded.body, message } : { timestampNs, message };
     }

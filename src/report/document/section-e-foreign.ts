@@ -1,7 +1,7 @@
 import type { Answers, ChatMessage, Listings } from '../analysis/answers.js';
 import { type Block, c, type Section } from './document.js';
 import type { Messages } from './i18n/en.js';
-import { firstJoined, firstSegments, SEGMENT_ROWS } from './section-e.js';
+import { firstJoined, segmentsTable } from './section-e.js';
 
 const HEX_SHOWN = 96;
 const TEXT_SHOWN = 160;
@@ -57,23 +57,12 @@ export function sectionEForeign({ E }: Answers, m: Messages, listings: Listings)
         .join('\n'),
     });
   }
-  const shown = firstSegments(listings, SEGMENT_ROWS);
-  blocks.push({
-    type: 'table',
-    caption: m.eSegmentsTitle(shown.length, E.segments.count),
-    head: m.eSegmentsHeadForeign,
-    rows: shown.map((s) => [
-      String(s.frame),
-      s.time.toFixed(6),
-      `${s.src.host} → ${s.dst.host}`,
-      c(`${s.src.port} → ${s.dst.port}`),
-      m.n(s.payloadLength),
+  blocks.push(
+    segmentsTable(m, listings, E.segments.count, m.eSegmentsHeadForeign, (s) => [
       [c(cut(s.payloadText ?? '', TEXT_SHOWN)), ...(s.retransmission ? [m.eRetransmission] : [])].join(' '),
       c(cut(s.payloadHex ?? '', HEX_SHOWN)),
     ]),
-    numeric: [0, 1, 4],
-    nowrap: [2, 3],
-  });
+  );
   const base = { id: 'answer-e', title: m.eTitle, question: m.eQuestion, blocks };
   if (E.protocol === null)
     return { ...base, answer: m.eAnswerForeign(E.messages.count, E.segments.count, framing) };

@@ -15,6 +15,35 @@ export function firstSegments(listings: Listings, count: number): Segment[] {
 }
 
 /**
+ * E's table of the first SEGMENT_ROWS segments: frame, time, hosts, ports and length, then the columns the
+ * caller adds for each segment (chatlab's messages, or a foreign protocol's text and bytes).
+ */
+export function segmentsTable(
+  m: Messages,
+  listings: Listings,
+  total: number,
+  head: readonly string[],
+  more: (segment: Segment) => string[],
+): Block {
+  const shown = firstSegments(listings, SEGMENT_ROWS);
+  return {
+    type: 'table',
+    caption: m.eSegmentsTitle(shown.length, total),
+    head,
+    rows: shown.map((s) => [
+      String(s.frame),
+      s.time.toFixed(6),
+      `${s.src.host} → ${s.dst.host}`,
+      c(`${s.src.port} → ${s.dst.port}`),
+      m.n(s.payloadLength),
+      ...more(s),
+    ]),
+    numeric: [0, 1, 4],
+    nowrap: [2, 3],
+  };
+}
+
+/**
  * The first segment that completes more than one message (messages glued in one segment): the frame
  * where two messages end first, since the messages are in the order of the frames that complete them.
  */
@@ -65,25 +94,14 @@ export function sectionE(answers: Answers, m: Messages, listings: Listings): Sec
     if (conformance.problems.some((p) => p.answer !== null))
       blocks.push({ type: 'note', text: m.eProblemsNote });
   }
-  const shown = firstSegments(listings, SEGMENT_ROWS);
-  blocks.push({
-    type: 'table',
-    caption: m.eSegmentsTitle(shown.length, E.segments.count),
-    head: m.eSegmentsHead,
-    rows: shown.map((s) => [
-      String(s.frame),
-      s.time.toFixed(6),
-      `${s.src.host} → ${s.dst.host}`,
-      c(`${s.src.port} → ${s.dst.port}`),
-      m.n(s.payloadLength),
+  blocks.push(
+    segmentsTable(m, listings, E.segments.count, m.eSegmentsHead, (s) => [
       [
         ...s.messages.map((x) => `${c(x.summary)}${x.complete ? '' : ` ${m.eContinues}`}`),
         ...(s.retransmission ? [m.eRetransmission] : []),
       ].join(' '),
     ]),
-    numeric: [0, 1, 4],
-    nowrap: [2, 3],
-  });
+  );
   const tone = conformance.ok ? 'ok' : 'warn';
   return { id: 'answer-e', title: m.eTitle, question: m.eQuestion, answer, tone, blocks };
 }
