@@ -219,12 +219,20 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     return this.queue.wait(event, predicate, options);
   }
 
-  /** Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. */
-  async upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }> {
+  /**
+   * Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. `sha256`
+   * is the bytes' digest when the caller computed it already (`readFileHashed`), else it is computed here.
+   */
+  async upload(
+    target: string,
+    bytes: Buffer,
+    fileName: string,
+    sha256 = sha256Hex(bytes),
+  ): Promise<{ file: FileInfo }> {
     let stop = false;
     let sending: Promise<void> | undefined;
     let transfer: number | undefined;
-    const args = `${target} ${bytes.length} ${sha256Hex(bytes)} ${fileName}`;
+    const args = `${target} ${bytes.length} ${sha256} ${fileName}`;
     try {
       const reply = await this.send('UPLOAD', args, (interim, deadline) => {
         if (interim.code !== 100 || sending) return;

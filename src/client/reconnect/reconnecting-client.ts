@@ -139,10 +139,17 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   /** As ChatClient.upload; an upload cut short by a lost connection fails saying so (nothing is stored). */
-  async upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }> {
+  async upload(
+    target: string,
+    bytes: Buffer,
+    fileName: string,
+    sha256?: string,
+  ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
     const hint = 'a transfer cut short is never stored: send it again';
-    return cutShort(conn, `the upload of ${fileName}`, hint, () => conn.upload(target, bytes, fileName));
+    return cutShort(conn, `the upload of ${fileName}`, hint, () =>
+      conn.upload(target, bytes, fileName, sha256),
+    );
   }
 
   /** As ChatClient.download; a download cut short by a lost connection fails saying so (nothing is kept). */
