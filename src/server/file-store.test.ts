@@ -54,7 +54,8 @@ describe('an upload joined in reserved write buffers', () => {
     const dropped = store.begin(10);
     expect(dropped.reserve(10)).toHaveLength(10);
     dropped.discard();
-    await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; existsSync(dropped.path) && waited < 2000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(dropped.path)).toBe(false);
   });
 });

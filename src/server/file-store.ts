@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ChatError } from '../protocol/index.js';
+import { WriteBlocks } from '../util/write-blocks.js';
 
 /**
  * Bytes of an upload handed to the disk and not yet written past which the upload's next DATA frame waits:
@@ -20,23 +21,6 @@ import { ChatError } from '../protocol/index.js';
  * (to libuv's thread pool and back) after every 64 KiB frame (issue 14).
  */
 const WRITE_BEHIND = 1024 * 1024;
-
-/**
- * One of an upload's write buffers, where the DATA frames that arrived split across socket reads are joined
- * (`PartialFile.reserve`): reused once the disk has written every frame in it, so that those frames, most of
- * them (a 64 KiB frame and its header do not fit in one 64 KiB read), cost no new buffer each (issue 14: each
- * was 64 KiB of memory outside the heap, and the garbage collections they brought).
- */
-const BLOCK = 1024 * 1024;
-/** Write buffers an upload keeps for reuse. */
-const SPARE_BLOCKS = 2;
-
-interface Block {
-  readonly bytes: Buffer;
-  used: number;
-  /** Frames joined in it and not yet written to the disk. */
-  refs: number;
-}
 
 /**
  * Stored files live in `<data>/files/<id>`: named by number only, so no name a client sends can reach
@@ -106,10 +90,8 @@ export class PartialFile {
   private readonly hash: Hash = createHash('sha256');
   private readonly stream: WriteStream;
   private failure: ChatError | null = null;
-  /** The write buffer frames are joined in now, those kept for reuse, and every one by its memory. */
-  private block: Block | null = null;
-  private spare: Block[] = [];
-  private blocks = new Map<ArrayBufferLike, Block>();
+  /** Where DATA frames split across socket reads are joined (`reserve`). */
+  private readonly blocks = new WriteBlocks();
 
   constructor(
     readonly path: string,
@@ -143,27 +125,7 @@ export class PartialFile {
    * `dataBuffer`): they are this upload's until `write` has handed them to the disk and the disk has written them.
    */
   reserve(length: number): Buffer | undefined {
-    if (length > BLOCK || this.failure) return undefined;
-    let block = this.block;
-    if (block === null || block.used + length > BLOCK) {
-      if (block !== null) this.retire(block);
-      block = this.spare.pop() ?? { bytes: Buffer.allocUnsafeSlow(BLOCK), used: 0, refs: 0 };
-      block.used = 0;
-      this.blocks.set(block.bytes.buffer, block);
-      this.block = block;
-    }
-    block.refs += 1;
-    const bytes = block.bytes.subarray(block.used, block.used + length);
-    block.used += length;
-    return bytes;
-  }
-
-  /** A write buffer no longer joined in: kept for reuse once the disk has written all of it. */
-  private retire(block: Block): void {
-    if (this.block === block) this.block = null;
-    if (block.refs > 0) return;
-    this.blocks.delete(block.bytes.buffer);
-    if (this.spare.length < SPARE_BLOCKS) this.spare.push(block);
+    return this.failure ? undefined : this.blocks.reserve(length);
   }
 
   /** Appends bytes; returns false when the disk is behind and the sender should wait for `drained`. */
@@ -185,12 +147,8 @@ export class PartialFile {
     }
     this.received += bytes.length;
     this.hash.update(bytes);
-    const block = this.blocks.get(bytes.buffer);
-    if (block === undefined) return this.stream.write(bytes);
-    return this.stream.write(bytes, () => {
-      block.refs -= 1;
-      if (block.refs === 0 && this.block !== block) this.retire(block);
-    });
+    const written = this.blocks.written(bytes);
+    return written ? this.stream.write(bytes, written) : this.stream.write(bytes);
   }
 
   /** Resolves when the disk has caught up, or when writing failed (a full disk): `write` then throws. */
@@ -217,9 +175,7 @@ export class PartialFile {
   }
 
   discard(): void {
-    this.block = null;
-    this.spare = [];
-    this.blocks = new Map();
+    this.blocks.clear();
     this.stream.destroy();
     rmSync(this.path, { force: true });
     // A stream destroyed before its file was opened still opens it ('wx') and then closes: remove it again

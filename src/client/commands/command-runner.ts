@@ -121,9 +121,13 @@ export class CommandRunner implements SessionState {
         const { folder } = await downloadTarget(command.path, this.downloadDir);
         const spool = await DownloadSpool.open(folder);
         try {
-          const { file } = await this.client.downloadTo(command.fileId, (bytes) => {
-            spool.write(bytes);
-          });
+          const { file } = await this.client.downloadTo(
+            command.fileId,
+            (bytes) => {
+              spool.write(bytes);
+            },
+            (length) => spool.reserve(length),
+          );
           const where = await downloadPath(file.name, file.id, {
             requested: command.path,
             downloadDir: this.downloadDir,

@@ -72,7 +72,11 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
    */
   lastActivityAt = Date.now();
 
-  private readonly decoder = new FrameDecoder({ maxLine: LIMITS.serverLine });
+  private readonly decoder = new FrameDecoder({
+    maxLine: LIMITS.serverLine,
+    // A DATA frame split across socket reads is joined where its download says (its spool's write buffers).
+    dataBuffer: (transfer, length) => this.downloads.get(transfer)?.reserve(length),
+  });
   private readonly queue = new EventQueue();
   private readonly pending = new Map<number, Pending>();
   private readonly downloads = new Map<number, DownloadSink>();
@@ -274,15 +278,22 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   /**
    * As `download`, but hands the bytes to `spool` as they arrive, in order, instead of keeping the file in
    * memory (`/get` writes them to disk as they come); resolves once the last came and the SHA-256 matched.
+   * `reserve`, when given, lends the buffers a DATA frame split across socket reads is joined in (the spool's
+   * write buffers: `DownloadSpool.reserve`), handed to `spool` like any other bytes.
    */
-  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
-    const { file } = await this.receive(fileId, spool);
+  async downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }> {
+    const { file } = await this.receive(fileId, spool, reserve);
     return { file };
   }
 
   private async receive(
     fileId: number,
     spool?: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo; data: Buffer }> {
     let sink: DownloadSink | undefined;
     const reply = await this.send('DOWNLOAD', String(fileId), (final) => {
@@ -294,6 +305,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       const created = new DownloadSink(readFileInfo(final.body.file), {
         ...(this.udp ? { idleMs: this.udp.replyTimeoutMs } : {}),
         ...(spool ? { spool } : {}),
+        ...(spool && reserve ? { reserve } : {}),
       });
       // Registered before the next frame is decoded: data frames may follow in the same segment.
       this.downloads.set(transfer, created);

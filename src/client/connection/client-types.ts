@@ -71,7 +71,11 @@ export interface ChatSession {
   waitForEvent(event: string, predicate?: EventPredicate, options?: WaitOptions): Promise<EventFrame>;
   upload(target: string, bytes: Buffer, fileName: string, sha256?: string): Promise<{ file: FileInfo }>;
   download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
-  downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }>;
+  downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }>;
   quit(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;

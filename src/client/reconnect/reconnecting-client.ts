@@ -160,10 +160,16 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   /** As ChatClient.downloadTo; a download cut short by a lost connection fails saying so. */
-  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
+  async downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
     const hint = 'nothing was saved: get it again';
-    return cutShort(conn, `the download of file ${fileId}`, hint, () => conn.downloadTo(fileId, spool));
+    return cutShort(conn, `the download of file ${fileId}`, hint, () =>
+      conn.downloadTo(fileId, spool, reserve),
+    );
   }
 
   /** Sends QUIT if connected, and ends the session (no more reconnecting). */
