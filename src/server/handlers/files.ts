@@ -234,9 +234,13 @@ function streamFile(server: ServerContext, conn: Connection, file: StoredFile, t
   conn.addDownload(transfer, stop);
   stream.on('data', (read) => {
     const bytes = Buffer.isBuffer(read) ? read : Buffer.from(read);
-    // One DATA frame a read: over UDP one datagram's worth.
-    const more = conn.writeData(transfer, offset, bytes);
-    offset += bytes.length;
+    // A DATA frame carries at most conn.dataChunk bytes: over UDP one datagram's worth.
+    let more = true;
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const piece = bytes.subarray(at, at + chunk);
+      more = conn.writeData(transfer, offset, piece);
+      offset += piece.length;
+    }
     if (!more && conn.queued > 0 && conn.isOpen) {
       stream.pause();
       conn.socket.once('drain', () => stream.resume());
