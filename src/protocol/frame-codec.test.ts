@@ -139,6 +139,31 @@ describe('frame codec fixtures', () => {
   });
 });
 
+describe('frame decoder dataBuffer', () => {
+  it('joins a data frame split across pushes in the buffer given for its transfer; one in a single push is a view', () => {
+    const given: [number, number][] = [];
+    const target = Buffer.alloc(10);
+    const decoder = new FrameDecoder({
+      dataBuffer: (transfer, length) => {
+        given.push([transfer, length]);
+        return target;
+      },
+    });
+    const whole = encodeData(3, 0, Buffer.from('0123456789'));
+    const [first] = decoder.push(whole);
+    expect(first).toMatchObject({ kind: 'data', transfer: 3, offset: 0 });
+    expect(first?.kind === 'data' && first.data.buffer === whole.buffer).toBe(true);
+    expect(given).toEqual([]);
+    const split = encodeData(4, 10, Buffer.from('abcdefghij'));
+    expect(decoder.push(split.subarray(0, 15))).toEqual([]);
+    const [second] = decoder.push(split.subarray(15));
+    expect(second).toMatchObject({ kind: 'data', transfer: 4, offset: 10 });
+    expect(second?.kind === 'data' && second.data).toBe(target);
+    expect(target.toString()).toBe('abcdefghij');
+    expect(given).toEqual([[4, 10]]);
+  });
+});
+
 describe('frame decoder refusals', () => {
   it('accepts CRLF line ends (nc -C, telnet) and ignores blank lines', () => {
     const out = new FrameDecoder().push(Buffer.from('\r\n\nPING\r\n'));

@@ -32,6 +32,12 @@ export interface FrameDecoderOptions {
   oversizedAt?: 'limit' | 'lf';
   /** With `oversizedAt: 'lf'`: give up waiting for the LF after this many bytes (default 1 MiB). */
   maxSkip?: number;
+  /**
+   * Where the bytes of a data frame that arrived in several pieces are joined: a buffer of exactly `length`
+   * bytes that nothing else uses (the server's upload gives a slice of the file's write buffer, issue 14),
+   * or undefined for a new one. Bytes that arrived in one piece are never copied.
+   */
+  dataBuffer?: (transfer: number, length: number) => Buffer | undefined;
 }
 
 /** A frame begun and not finished: what `FrameDecoder.unfinished` says. */
@@ -63,6 +69,7 @@ export class FrameDecoder {
   private skipping = false;
   private readonly oversizedAt: 'limit' | 'lf';
   private readonly maxSkip: number;
+  private readonly dataBuffer: FrameDecoderOptions['dataBuffer'];
   /** Stream offset where the oversized line being skipped began (for `oversizedAt: 'lf'`). */
   private skipStart = -1;
   /** The tag of that line, when one could be read. */
@@ -74,6 +81,7 @@ export class FrameDecoder {
     this.oversizedAt = options.oversizedAt ?? 'limit';
     this.maxSkip = options.maxSkip ?? LIMITS.serverLine;
     this.maxData = options.maxData ?? LIMITS.dataChunk;
+    this.dataBuffer = options.dataBuffer;
   }
 
   /** Bytes received but not yet part of a whole frame. */
@@ -229,7 +237,11 @@ export class FrameDecoder {
 
   private readData(pending: PendingData): Decoded | undefined {
     if (this.queue.length < pending.length) return undefined;
-    const data = this.queue.take(pending.length);
+    const { dataBuffer } = this;
+    const data =
+      dataBuffer === undefined
+        ? this.queue.take(pending.length)
+        : this.queue.take(pending.length, (n) => dataBuffer(pending.transfer, n));
     this.data = null;
     return {
       kind: 'data',

@@ -13,6 +13,7 @@ import {
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ChatError } from '../protocol/index.js';
+import { WriteBlocks } from '../util/write-blocks.js';
 
 /**
  * Bytes of an upload handed to the disk and not yet written past which the upload's next DATA frame waits:
@@ -89,6 +90,8 @@ export class PartialFile {
   private readonly hash: Hash = createHash('sha256');
   private readonly stream: WriteStream;
   private failure: ChatError | null = null;
+  /** Where DATA frames split across socket reads are joined (`reserve`). */
+  private readonly blocks = new WriteBlocks();
 
   constructor(
     readonly path: string,
@@ -117,6 +120,14 @@ export class PartialFile {
     return this.received === this.size;
   }
 
+  /**
+   * `length` bytes of a write buffer, for the next DATA frame of this upload to be joined in (FrameDecoder's
+   * `dataBuffer`): they are this upload's until `write` has handed them to the disk and the disk has written them.
+   */
+  reserve(length: number): Buffer | undefined {
+    return this.failure ? undefined : this.blocks.reserve(length);
+  }
+
   /** Appends bytes; returns false when the disk is behind and the sender should wait for `drained`. */
   write(offset: number, bytes: Buffer): boolean {
     if (this.failure) throw this.failure;
@@ -136,7 +147,8 @@ export class PartialFile {
     }
     this.received += bytes.length;
     this.hash.update(bytes);
-    return this.stream.write(bytes);
+    const written = this.blocks.written(bytes);
+    return written ? this.stream.write(bytes, written) : this.stream.write(bytes);
   }
 
   /** Resolves when the disk has caught up, or when writing failed (a full disk): `write` then throws. */
@@ -163,6 +175,7 @@ export class PartialFile {
   }
 
   discard(): void {
+    this.blocks.clear();
     this.stream.destroy();
     rmSync(this.path, { force: true });
     // A stream destroyed before its file was opened still opens it ('wx') and then closes: remove it again

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeData, encodeRequest } from '../protocol/index.js';
+import { encodeData, encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -154,5 +154,65 @@ describe('file transfer', () => {
     await raw.until(/\n7 404 Not Found \{"code":"NO_SUCH_ROOM"/);
     expect((await bob.call('FILES')).files).toEqual([]);
     expect(bob.events.filter((e) => e.event === 'FILE')).toEqual([]);
+  });
+});
+
+describe('downloads read from the disk into one buffer, reused', () => {
+  it('a client that stops reading for a while still gets every byte, whole and in order', async () => {
+    // More than the kernel's buffers on 127.0.0.1 hold, so that bytes wait in the server's socket.
+    await fixture.stop();
+    fixture = await ServerFixture.start({ maxFileSize: 40 * MiB });
+    const alice = await fixture.user('alice');
+    await (await fixture.user('bob')).quit();
+    const big = randomBytes(24 * MiB + 12_345);
+    const { file } = await alice.upload('@bob', big, 'big.bin');
+    const raw = await fixture.raw();
+    const decoder = new FrameDecoder({ maxLine: LIMITS.serverLine });
+    const parts: Buffer[] = [];
+    let received = 0;
+    const offsets: number[] = [];
+    raw.socket.on('data', (chunk: Buffer) => {
+      for (const frame of decoder.push(chunk)) {
+        if (frame.kind !== 'data') continue;
+        offsets.push(frame.offset - received);
+        parts.push(Buffer.from(frame.data));
+        received += frame.data.length;
+      }
+    });
+    raw.write('1 LOGIN bob bob-pw1\n');
+    await raw.until('1 200 OK');
+    raw.socket.pause();
+    raw.write(`2 DOWNLOAD ${file.id}\n`);
+    // The kernel's buffers fill and the server waits: the bytes it wrote must not change under the socket.
+    await new Promise((r) => setTimeout(r, 300));
+    raw.socket.resume();
+    for (let waited = 0; received < big.length && waited < 10_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(offsets.every((gap) => gap === 0)).toBe(true);
+    expect(Buffer.concat(parts).equals(big)).toBe(true);
+  });
+
+  it('a stored file shorter than recorded ends the download with * BYE INTERNAL, not a wait for ever', async () => {
+    const alice = await fixture.user('alice');
+    await (await fixture.user('bob')).quit();
+    const { file } = await alice.upload('@bob', randomBytes(MiB), 'cut.bin');
+    truncateSync(join(fixture.dataDir, 'files', String(file.id)), 100_000);
+    const raw = await fixture.raw();
+    raw.write(`1 LOGIN bob bob-pw1\n2 DOWNLOAD ${file.id}\n`);
+    await raw.until(
+      /\* BYE \{"code":"INTERNAL","message":"reading file \d+ failed: the file ends at 100000 bytes/,
+    );
+  });
+
+  it('a stored file changed on disk after its upload is refused by the downloader (the digest stored at upload)', async () => {
+    const alice = await fixture.user('alice');
+    const bob = await fixture.user('bob');
+    const bytes = randomBytes(200_000);
+    const { file } = await alice.upload('@bob', bytes, 'changed.bin');
+    const changed = Buffer.from(bytes);
+    changed[123_456] = (changed[123_456] ?? 0) ^ 1;
+    writeFileSync(join(fixture.dataDir, 'files', String(file.id)), changed);
+    await expect(bob.download(file.id)).rejects.toMatchObject({ code: 'CLIENT_TRANSFER_MISMATCH' });
+    expect((await bob.call('FILES')).files).toMatchObject([{ id: file.id, sha256: sha(bytes) }]);
   });
 });

@@ -64,7 +64,11 @@ export class RequestDispatcher {
       decoder:
         conn.transport === 'udp'
           ? new DatagramDecoder({ maxLine: LIMITS.requestLine })
-          : new FrameDecoder({ maxLine: LIMITS.requestLine }),
+          : new FrameDecoder({
+              maxLine: LIMITS.requestLine,
+              // A DATA frame split across socket reads is joined in its upload's write buffer, not a new one.
+              dataBuffer: (transfer, length) => conn.upload(transfer)?.partial.reserve(length),
+            }),
       queue: [],
       head: 0,
       busy: false,

@@ -33,6 +33,24 @@ describe('ByteQueue', () => {
     expect(() => queue.take(1)).toThrow(RangeError);
   });
 
+  it('joins bytes across chunks into the buffer `into` gives, and asks for none for bytes in one chunk', () => {
+    const queue = queueOf('abc', 'def', 'gh');
+    const asked: number[] = [];
+    const into = (n: number): Buffer => {
+      asked.push(n);
+      return Buffer.alloc(n);
+    };
+    expect(queue.take(2, into).toString()).toBe('ab');
+    const joined = queue.take(4, into);
+    expect(joined.toString()).toBe('cdef');
+    expect(asked).toEqual([4]);
+    // A buffer of the wrong size is not used: a new one is.
+    const wrong = Buffer.alloc(1);
+    queueOf('x', 'y').take(2, () => wrong);
+    expect(wrong.toString()).toBe('\0');
+    expect(queue.take(2, () => undefined).toString()).toBe('gh');
+  });
+
   it('clear forgets the queued bytes and keeps the position', () => {
     const queue = queueOf('abc', 'def');
     queue.consume(2);

@@ -67,9 +67,9 @@ export class ByteQueue {
 
   /**
    * Removes and returns the first `n` bytes (n must not exceed `length`): a view into the pushed chunk when
-   * they lie in one, else a copy.
+   * they lie in one, else a copy: into `into(n)` when it gives a buffer of `n` bytes, else into a new one.
    */
-  take(n: number): Buffer {
+  take(n: number, into?: (n: number) => Buffer | undefined): Buffer {
     const first = this.chunks[0];
     if (first !== undefined) {
       const inFirst = first.length - this.head;
@@ -85,7 +85,8 @@ export class ByteQueue {
       }
     }
     if (n > this.available) throw new RangeError(`take(${n}) with only ${this.available} bytes queued`);
-    const out = Buffer.allocUnsafe(n);
+    const given = into?.(n);
+    const out = given?.length === n ? given : Buffer.allocUnsafe(n);
     let filled = 0;
     for (const chunk of this.chunks) {
       if (filled === n) break;

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReplyFrame } from '../../protocol/index.js';
 import { ChatError } from '../../protocol/index.js';
 import type { ChatSession } from '../connection/client-types.js';
 import { downloadPath, downloadTarget } from '../connection/download-path.js';
 import { DownloadSpool } from '../connection/download-spool.js';
+import { readFileHashed } from '../connection/read-hashed.js';
 import { ReconnectingClient } from '../reconnect/reconnecting-client.js';
 import type { SessionState } from './runner-restore.js';
 import { restoreSession, sawMessage } from './runner-restore.js';
@@ -105,12 +105,13 @@ export class CommandRunner implements SessionState {
         this.client.sendLine(command.line);
         return local(`sent: ${command.line}`);
       case 'send': {
-        const bytes = await readFile(command.path).catch((error: unknown) => {
+        // Read and hashed in one pass: the UPLOAD line carries the digest, so both come before any byte goes.
+        const { bytes, sha256 } = await readFileHashed(command.path).catch((error: unknown) => {
           const why =
             (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(error);
           throw new Error(`cannot read ${command.path}: ${why}`);
         });
-        const { file } = await this.client.upload(command.target, bytes, path.basename(command.path));
+        const { file } = await this.client.upload(command.target, bytes, path.basename(command.path), sha256);
         return local(`sent ${file.name} (${file.size} bytes) to ${command.target} as file ${file.id}`, {
           file,
         });
@@ -120,9 +121,13 @@ export class CommandRunner implements SessionState {
         const { folder } = await downloadTarget(command.path, this.downloadDir);
         const spool = await DownloadSpool.open(folder);
         try {
-          const { file } = await this.client.downloadTo(command.fileId, (bytes) => {
-            spool.write(bytes);
-          });
+          const { file } = await this.client.downloadTo(
+            command.fileId,
+            (bytes) => {
+              spool.write(bytes);
+            },
+            (length) => spool.reserve(length),
+          );
           const where = await downloadPath(file.name, file.id, {
             requested: command.path,
             downloadDir: this.downloadDir,

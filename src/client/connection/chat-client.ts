@@ -72,7 +72,11 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
    */
   lastActivityAt = Date.now();
 
-  private readonly decoder = new FrameDecoder({ maxLine: LIMITS.serverLine });
+  private readonly decoder = new FrameDecoder({
+    maxLine: LIMITS.serverLine,
+    // A DATA frame split across socket reads is joined where its download says (its spool's write buffers).
+    dataBuffer: (transfer, length) => this.downloads.get(transfer)?.reserve(length),
+  });
   private readonly queue = new EventQueue();
   private readonly pending = new Map<number, Pending>();
   private readonly downloads = new Map<number, DownloadSink>();
@@ -219,12 +223,20 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     return this.queue.wait(event, predicate, options);
   }
 
-  /** Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. */
-  async upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }> {
+  /**
+   * Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. `sha256`
+   * is the bytes' digest when the caller computed it already (`readFileHashed`), else it is computed here.
+   */
+  async upload(
+    target: string,
+    bytes: Buffer,
+    fileName: string,
+    sha256 = sha256Hex(bytes),
+  ): Promise<{ file: FileInfo }> {
     let stop = false;
     let sending: Promise<void> | undefined;
     let transfer: number | undefined;
-    const args = `${target} ${bytes.length} ${sha256Hex(bytes)} ${fileName}`;
+    const args = `${target} ${bytes.length} ${sha256} ${fileName}`;
     try {
       const reply = await this.send('UPLOAD', args, (interim, deadline) => {
         if (interim.code !== 100 || sending) return;
@@ -266,15 +278,22 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   /**
    * As `download`, but hands the bytes to `spool` as they arrive, in order, instead of keeping the file in
    * memory (`/get` writes them to disk as they come); resolves once the last came and the SHA-256 matched.
+   * `reserve`, when given, lends the buffers a DATA frame split across socket reads is joined in (the spool's
+   * write buffers: `DownloadSpool.reserve`), handed to `spool` like any other bytes.
    */
-  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
-    const { file } = await this.receive(fileId, spool);
+  async downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }> {
+    const { file } = await this.receive(fileId, spool, reserve);
     return { file };
   }
 
   private async receive(
     fileId: number,
     spool?: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo; data: Buffer }> {
     let sink: DownloadSink | undefined;
     const reply = await this.send('DOWNLOAD', String(fileId), (final) => {
@@ -286,6 +305,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       const created = new DownloadSink(readFileInfo(final.body.file), {
         ...(this.udp ? { idleMs: this.udp.replyTimeoutMs } : {}),
         ...(spool ? { spool } : {}),
+        ...(spool && reserve ? { reserve } : {}),
       });
       // Registered before the next frame is decoded: data frames may follow in the same segment.
       this.downloads.set(transfer, created);

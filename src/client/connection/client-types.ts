@@ -69,9 +69,13 @@ export interface ChatSession {
   call(verb: string, args?: string): Promise<Record<string, unknown>>;
   sendLine(line: string): void;
   waitForEvent(event: string, predicate?: EventPredicate, options?: WaitOptions): Promise<EventFrame>;
-  upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }>;
+  upload(target: string, bytes: Buffer, fileName: string, sha256?: string): Promise<{ file: FileInfo }>;
   download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
-  downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }>;
+  downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }>;
   quit(): Promise<void>;
   close(): Promise<void>;
   destroy(): void;

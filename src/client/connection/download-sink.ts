@@ -48,6 +48,8 @@ export interface DownloadOptions {
    * then resolves with an empty buffer once the last byte was handed on and the SHA-256 matched.
    */
   spool?: (bytes: Buffer) => void;
+  /** With `spool`: lends the buffer a DATA frame split across socket reads is joined in (FrameDecoder's `dataBuffer`). */
+  reserve?: (length: number) => Buffer | undefined;
 }
 
 /**
@@ -65,12 +67,14 @@ export class DownloadSink {
   private readonly overUdp: boolean;
   private readonly idle: NodeJS.Timeout | undefined;
   private readonly spool: ((bytes: Buffer) => void) | undefined;
+  private readonly reserveFor: ((length: number) => Buffer | undefined) | undefined;
 
   constructor(
     readonly file: FileInfo,
     options: DownloadOptions = {},
   ) {
     this.spool = options.spool;
+    this.reserveFor = options.spool ? options.reserve : undefined;
     this.data = Buffer.alloc(this.spool ? 0 : file.size);
     this.done = new Promise<Buffer>((resolve, reject) => {
       this.resolve = resolve;
@@ -87,6 +91,11 @@ export class DownloadSink {
       }, ms);
     }
     if (file.size === 0) this.complete();
+  }
+
+  /** Where the next DATA frame, split across socket reads, is to be joined; undefined for a new buffer. */
+  reserve(length: number): Buffer | undefined {
+    return this.finished ? undefined : this.reserveFor?.(length);
   }
 
   get isFinished(): boolean {

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { link, mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { WriteBlocks } from '../../util/write-blocks.js';
 
 /** Bytes handed to the disk and not yet written past which they wait in memory (the disk is behind). */
 const WRITE_BEHIND = 1024 * 1024;
@@ -15,6 +16,8 @@ const WRITE_BEHIND = 1024 * 1024;
  */
 export class DownloadSpool {
   private failure: Error | undefined;
+  /** Where DATA frames split across socket reads are joined (`reserve`). */
+  private readonly blocks = new WriteBlocks();
 
   private constructor(
     readonly path: string,
@@ -35,9 +38,17 @@ export class DownloadSpool {
     return new DownloadSpool(file, stream, made);
   }
 
+  /** `length` bytes of a write buffer for the next bytes to be joined in before `write` (ChatClient.downloadTo). */
+  reserve(length: number): Buffer | undefined {
+    return this.failure === undefined ? this.blocks.reserve(length) : undefined;
+  }
+
   /** Appends bytes (in order); a disk error is thrown by `keep`. */
   write(bytes: Buffer): void {
-    if (this.failure === undefined) this.stream.write(bytes);
+    if (this.failure !== undefined) return;
+    const written = this.blocks.written(bytes);
+    if (written) this.stream.write(bytes, written);
+    else this.stream.write(bytes);
   }
 
   /**
@@ -67,6 +78,7 @@ export class DownloadSpool {
 
   /** Throws the bytes away, and the folders `open` made if they are still empty: the download failed. */
   async discard(): Promise<void> {
+    this.blocks.clear();
     this.stream.destroy();
     await finished(this.stream).catch(() => undefined);
     await rm(this.path, { force: true });

@@ -140,10 +140,17 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   /** As ChatClient.upload; an upload cut short by a lost connection fails saying so (nothing is stored). */
-  async upload(target: string, bytes: Buffer, fileName: string): Promise<{ file: FileInfo }> {
+  async upload(
+    target: string,
+    bytes: Buffer,
+    fileName: string,
+    sha256?: string,
+  ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
     const hint = 'a transfer cut short is never stored: send it again';
-    return cutShort(conn, `the upload of ${fileName}`, hint, () => conn.upload(target, bytes, fileName));
+    return cutShort(conn, `the upload of ${fileName}`, hint, () =>
+      conn.upload(target, bytes, fileName, sha256),
+    );
   }
 
   /** As ChatClient.download; a download cut short by a lost connection fails saying so (nothing is kept). */
@@ -154,10 +161,16 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   }
 
   /** As ChatClient.downloadTo; a download cut short by a lost connection fails saying so. */
-  async downloadTo(fileId: number, spool: (bytes: Buffer) => void): Promise<{ file: FileInfo }> {
+  async downloadTo(
+    fileId: number,
+    spool: (bytes: Buffer) => void,
+    reserve?: (length: number) => Buffer | undefined,
+  ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
     const hint = 'nothing was saved: get it again';
-    return cutShort(conn, `the download of file ${fileId}`, hint, () => conn.downloadTo(fileId, spool));
+    return cutShort(conn, `the download of file ${fileId}`, hint, () =>
+      conn.downloadTo(fileId, spool, reserve),
+    );
   }
 
   /** Sends QUIT if connected, and ends the session (no more reconnecting). */
