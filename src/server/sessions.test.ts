@@ -20,7 +20,10 @@ describe("a session's memory", () => {
   it("holds the account's id and name, not its row (no password hash); NAME, LOGOUT and LOGIN go on working", async () => {
     const alice = await fixture.user('alice');
     const id = fixture.server.store.userByName('alice')?.id ?? -1;
-    expect(fixture.server.online(id)?.user).toEqual({ id, name: 'alice' });
+    const conn = fixture.server.online(id);
+    expect(conn?.user).toEqual({ id, name: 'alice' });
+    // Nor the frames it handled: its LOGIN line, password and all, is let go once answered.
+    expect(conn && fixture.server.framesHeld(conn)).toBe(0);
     expect(await alice.call('NAME', 'Alice A.')).toMatchObject({
       user: { name: 'alice', display: 'Alice A.', email: expect.stringContaining('@') as unknown },
     });
