@@ -11,8 +11,14 @@ import { spawn } from 'node:child_process';
  *   (TurboFan) compiles SQLite's hottest functions on background threads, and the glibc arenas of those threads
  *   keep 30-40 MiB after the compilations; SQLite's CPU per committed insert is the same either way (its time
  *   is in the JavaScript glue and the system calls).
+ * - `--heap-growing-percent=20`: after a full collection V8 lets the old generation grow to 1.2 times what
+ *   survived, not 1.5 to 4 times: about 1 KiB less per idle connection, the same CPU per delivery.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--liftoff-only'];
+export const SERVER_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--liftoff-only',
+  '--heap-growing-percent=20',
+];
 
 /**
  * Set in a server's environment, it runs as started: `chatlab server` sets it for the server it starts again
