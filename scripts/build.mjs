@@ -23,7 +23,8 @@ const banner = [
   'const __dirname = __chatlabDirname(__filename);',
 ].join('\n');
 
-const programs = { chatlab: 'src/cli/main.ts' };
+// chatlab-server: the server alone, for the lab's server and `chatlab server` (src/cli/server-main.ts).
+const programs = { chatlab: 'src/cli/main.ts', 'chatlab-server': 'src/cli/server-main.ts' };
 for (const [name, entry] of Object.entries(programs)) {
   const outfile = join(dist, `${name}.mjs`);
   await build({

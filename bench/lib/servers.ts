@@ -104,7 +104,7 @@ export interface ChatlabServerOptions {
   dataRoot?: string;
   /** Options for node itself, before the program (e.g. `--cpu-prof`; default `serverNodeArgs()`). */
   nodeArgs?: readonly string[];
-  /** The bundle to run (default this checkout's dist/chatlab.mjs). */
+  /** The bundle to run (default this checkout's dist/chatlab-server.mjs, the server alone, as the lab runs it). */
   program?: string;
   /** Requests a second each connection may send (`--rate`; default the server's own, 20). */
   ratePerConnection?: number;
@@ -125,7 +125,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
   seedChatlab(data, options.prefix, options.users, options.rooms);
   const args = [
     ...(options.nodeArgs ?? serverNodeArgs()),
-    options.program ?? join(ROOT_DIR, 'dist', 'chatlab.mjs'),
+    options.program ?? join(ROOT_DIR, 'dist', 'chatlab-server.mjs'),
     'server',
     '--host',
     '127.0.0.1',

@@ -136,7 +136,7 @@ export function serverCommand(port: number): string[] {
   return [
     'node',
     ...SERVER_NODE_FLAGS,
-    '/app/chatlab.mjs',
+    '/app/chatlab-server.mjs',
     'server',
     '--host',
     '0.0.0.0',

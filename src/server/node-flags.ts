@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Node's flags for chatlab's server, in one place: the lab's server command and image, the benchmarks, and
@@ -20,6 +22,19 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
   '--heap-growing-percent=20',
 ];
 
+/** The server's own bundle, beside chatlab's in dist/ (src/cli/server-main.ts). */
+export const SERVER_BUNDLE = 'chatlab-server.mjs';
+
+/**
+ * The script a server started again runs: the server's own bundle when `script` is the bundled chatlab and the
+ * server's is beside it (it loads none of the rest of the CLI), else `script` itself (`src/cli/main.ts` under tsx).
+ */
+export function serverScript(script: string, exists: (path: string) => boolean = existsSync): string {
+  if (basename(script) !== 'chatlab.mjs') return script;
+  const server = join(dirname(script), SERVER_BUNDLE);
+  return exists(server) ? server : script;
+}
+
 /**
  * Set in a server's environment, it runs as started: `chatlab server` sets it for the server it starts again
  * with SERVER_NODE_FLAGS, and the benchmarks for a server they start with flags of their own.
@@ -28,18 +43,20 @@ export const SERVER_AS_STARTED = 'CHATLAB_SERVER_AS_STARTED';
 
 /**
  * The node arguments to run `chatlab server` again with SERVER_NODE_FLAGS (the flags, this process's own node
- * options, the script and its arguments), or null when it runs with them already (given on the command line or in
+ * options, the script (`serverScript`) and its arguments), or null when it runs with them already (given on the command line or in
  * NODE_OPTIONS) or SERVER_AS_STARTED is set. Node options given by hand come after ours, so they win.
  */
 export function relaunchArgs(
   execArgv: readonly string[],
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  script: (path: string) => string = serverScript,
 ): string[] | null {
   if (env[SERVER_AS_STARTED] !== undefined) return null;
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (SERVER_NODE_FLAGS.every((flag) => given.includes(flag))) return null;
-  return [...SERVER_NODE_FLAGS, ...execArgv, ...argv.slice(1)];
+  const [, path = '', ...args] = argv;
+  return [...SERVER_NODE_FLAGS, ...execArgv, script(path), ...args];
 }
 
 /**
