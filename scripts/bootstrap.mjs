@@ -34,7 +34,8 @@ if (stale) {
  */
 function distIsStale() {
   const bundle = join(root, 'dist', 'chatlab.mjs');
-  if (!existsSync(bundle) || !existsSync(join(root, 'dist', 'node-sqlite3-wasm.wasm'))) return true;
+  const others = ['chatlab-server.mjs', 'node-sqlite3-wasm.wasm'].map((name) => join(root, 'dist', name));
+  if (!existsSync(bundle) || others.some((file) => !existsSync(file))) return true;
   const built = statSync(bundle).mtimeMs;
   const newer = (path) => {
     const stat = statSync(path);

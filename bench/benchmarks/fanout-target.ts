@@ -35,6 +35,8 @@ export class FanoutTarget {
     connections: number,
     bundle: string,
     processes: number,
+    /** chatlab only: Node's flags and the bundle to run (default `serverNodeArgs()`, this checkout's dist). */
+    chatlab: { nodeArgs?: readonly string[]; program?: string } = {},
   ): Promise<FanoutTarget> {
     const port = await freePort();
     const server =
@@ -49,6 +51,7 @@ export class FanoutTarget {
             // Its default rate limit (20 requests/s a connection) would cap the ladder before chatlab's limit.
             ratePerConnection: FANOUT_SERVER_RATE,
             dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+            ...chatlab,
           });
     const generator = LoadGenerator.start(processes, () => start(process.execPath, [bundle]));
     try {

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../src/lab/index.js';
+import { SERVER_AS_STARTED } from '../../src/server/node-flags.js';
 import { Store } from '../../src/server/store.js';
 import type { RunningProcess } from '../../src/util/process.js';
 import { start } from './command.js';
@@ -103,7 +104,7 @@ export interface ChatlabServerOptions {
   dataRoot?: string;
   /** Options for node itself, before the program (e.g. `--cpu-prof`; default `serverNodeArgs()`). */
   nodeArgs?: readonly string[];
-  /** The bundle to run (default this checkout's dist/chatlab.mjs). */
+  /** The bundle to run (default this checkout's dist/chatlab-server.mjs, the server alone, as the lab runs it). */
   program?: string;
   /** Requests a second each connection may send (`--rate`; default the server's own, 20). */
   ratePerConnection?: number;
@@ -124,7 +125,7 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
   seedChatlab(data, options.prefix, options.users, options.rooms);
   const args = [
     ...(options.nodeArgs ?? serverNodeArgs()),
-    options.program ?? join(ROOT_DIR, 'dist', 'chatlab.mjs'),
+    options.program ?? join(ROOT_DIR, 'dist', 'chatlab-server.mjs'),
     'server',
     '--host',
     '127.0.0.1',
@@ -140,7 +141,14 @@ export async function startChatlab(options: ChatlabServerOptions): Promise<Bench
     String(options.maxConnections),
     ...(options.ratePerConnection === undefined ? [] : ['--rate', String(options.ratePerConnection)]),
   ];
-  const child = start(process.execPath, args, { stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
+  // Run as started, with the flags given here: `chatlab server` would otherwise start itself again with the lab's
+  // flags, in a process other than the one measured.
+  const child = start(process.execPath, args, {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'inherit',
+    env: { [SERVER_AS_STARTED]: '1' },
+  });
   await waitForPort(options.port, child, 'the chatlab server');
   return started('chatlab', 'chatlab', options.port, child, () => {
     rmSync(data, { recursive: true, force: true });

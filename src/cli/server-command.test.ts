@@ -1,11 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient } from '../client/index.js';
+import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
 
 // `chatlab server` run as a person runs it: a child process, its output read, stopped with SIGTERM.
 
@@ -46,7 +47,67 @@ const exited = (c: ChildProcessWithoutNullStreams): Promise<number | null> =>
     }),
   );
 
+/** The processes `pid` started, as Linux lists them. */
+function childrenOf(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return existsSync(file) ? readFileSync(file, 'utf8').split(' ').filter(Boolean).map(Number) : [];
+}
+
+const isRunning = (pid: number): boolean => existsSync(`/proc/${pid}`);
+
+async function gone(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 10_000 && isRunning(pid); waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
+  return !isRunning(pid);
+}
+
 describe('chatlab server', () => {
+  it("started by hand, runs again with the server's node flags, passes SIGTERM on and exits as the server does", async () => {
+    const server = chatlab([
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      join(dataDir, 'flags'),
+    ]);
+    await until(server.output, /listening on 127\.0\.0\.1:\d+ /, 'the start line');
+    const [pid] = childrenOf(server.child.pid ?? 0);
+    expect(pid).toBeDefined();
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    // node, our flags, the node options it was given (tsx, here), the script and its arguments
+    expect(cmdline.slice(1)).toEqual([
+      ...SERVER_NODE_FLAGS,
+      '--import',
+      'tsx',
+      expect.stringMatching(/src\/cli\/main\.ts$/),
+      ...['server', '--host', '127.0.0.1', '--port', '0', '--data', join(dataDir, 'flags')],
+    ]);
+    const code = exited(server.child);
+    server.child.kill('SIGTERM');
+    expect(await code).toBe(0);
+    expect(server.output()).toContain('chatlab-server stopping');
+    expect(await gone(pid ?? 0)).toBe(true);
+  }, 30_000);
+
+  it('stops the server it started again when it is killed without passing a signal on', async () => {
+    const server = chatlab([
+      'server',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      join(dataDir, 'orphan'),
+    ]);
+    await until(server.output, /listening on 127\.0\.0\.1:\d+ /, 'the start line');
+    const [pid] = childrenOf(server.child.pid ?? 0);
+    expect(pid).toBeDefined();
+    server.child.kill('SIGKILL');
+    expect(await gone(pid ?? 0)).toBe(true);
+  }, 30_000);
+
   it('prints its name, version and port, logs each request, applies --rate, and stops on SIGTERM', async () => {
     const server = chatlab([
       'server',

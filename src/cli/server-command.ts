@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_PORT, PROTOCOL_NAME } from '../protocol/index.js';
 import { DEFAULT_LIMITS, startServer } from '../server/index.js';
+import { relaunch, relaunchArgs, stopWithParent } from '../server/node-flags.js';
 import { SERVER_APP, VERSION } from '../version.js';
 
 function atLeastOne(value: string): number {
@@ -88,6 +89,9 @@ Examples:
   $ chatlab server --udp`,
     )
     .action(async (flags: ServerFlags) => {
+      // Started by hand without the server's node flags: run again with them (src/server/node-flags.ts).
+      const again = relaunchArgs(process.execArgv, process.argv, process.env);
+      if (again !== null) await relaunch(again);
       const dataDir = resolve(flags.data);
       const server = await startServer({
         host: flags.host,
@@ -123,6 +127,7 @@ Examples:
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      stopWithParent(stop);
     });
 }
 

@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../server/node-flags.js';
 import {
   allHosts,
   capturedHosts,
@@ -123,12 +124,8 @@ function labels(host: LabHost, role: string): string[] {
   return ['    labels:', `      chatlab.host: ${host.name}`, `      chatlab.role: ${role}`];
 }
 
-/**
- * Node's flags for chatlab's server: a young generation of 1 MiB semi-spaces instead of up to 16 MiB, which holds
- * the server's RSS and memory per connection down without costing CPU per delivery (bench/README.md, "Server
- * memory: the young generation").
- */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+/** Node's flags for chatlab's server (src/server/node-flags.ts), in its command here and in the image's. */
+export { SERVER_NODE_FLAGS };
 
 /**
  * The command a server container runs: the bundled chatlab, listening on every address, data in /data, on TCP
@@ -139,7 +136,7 @@ export function serverCommand(port: number): string[] {
   return [
     'node',
     ...SERVER_NODE_FLAGS,
-    '/app/chatlab.mjs',
+    '/app/chatlab-server.mjs',
     'server',
     '--host',
     '0.0.0.0',

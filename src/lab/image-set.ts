@@ -13,6 +13,8 @@ import { allHosts, LAB_IMAGES, RUNTIME_IMAGES, type Runtime, type Topology } fro
 type Role = keyof typeof LAB_IMAGES | Runtime;
 const ROLES: readonly Role[] = ['server', 'client', 'capture'];
 const DIST_FILES = ['chatlab.mjs', 'node-sqlite3-wasm.wasm'];
+/** The server's image runs the server alone (src/cli/server-main.ts). */
+const SERVER_DIST_FILES = [...DIST_FILES, 'chatlab-server.mjs'];
 const IMAGES: Record<Role, string> = { ...LAB_IMAGES, ...RUNTIME_IMAGES };
 
 /** chatlab's own images always; a stock runtime (images/<runtime>/Dockerfile) only when a host uses it. */
@@ -26,7 +28,8 @@ export function rolesFor(topology: Topology | undefined): Role[] {
 
 /** Only chatlab's server and client carry the bundled chatlab. */
 function distFiles(role: Role): string[] {
-  return role === 'server' || role === 'client' ? DIST_FILES : [];
+  if (role === 'server') return SERVER_DIST_FILES;
+  return role === 'client' ? DIST_FILES : [];
 }
 
 interface BuildEvent {
@@ -56,7 +59,7 @@ export class ImageSet {
   }
 
   async ensure(topology?: Topology): Promise<void> {
-    for (const file of DIST_FILES) {
+    for (const file of SERVER_DIST_FILES) {
       if (!existsSync(join(this.#dist, file))) {
         throw new LabError(
           'LAB_NO_DIST',

@@ -145,6 +145,11 @@ export class ChatServer implements ServerContext {
     return this.dispatcher.loginTimers;
   }
 
+  /** Frames a connection's pipeline holds, handled or not: 0 once it is idle (it keeps no request it handled). */
+  framesHeld(conn: Connection): number {
+    return this.dispatcher.framesHeld(conn);
+  }
+
   log(line: string): void {
     this.options.log?.(`${new Date().toISOString()} ${line}`);
   }

@@ -2,7 +2,15 @@ import type { StatusCode } from '../protocol/index.js';
 import { encodeEvent, encodeReply, LIMITS, UDP_LIMITS, writeDataFrame } from '../protocol/index.js';
 import type { PartialFile } from './file-store.js';
 import { FloodGuard } from './flood-guard.js';
-import type { User } from './store.js';
+
+/**
+ * Who is logged in on a connection: what the server uses of the account, not its row (no password hash, no
+ * e-mail): a request that needs more reads it from the store.
+ */
+export interface Session {
+  readonly id: number;
+  readonly name: string;
+}
 
 /** An upload this connection is sending: its bytes arrive as DATA frames. */
 export interface Upload {
@@ -79,7 +87,7 @@ function flushAll(): void {
  * is disconnected (docs/PROTOCOL.md §8).
  */
 export class Connection {
-  user: User | null = null;
+  user: Session | null = null;
   /** Uploads in progress, by transfer number; made by the first (most connections never send a file). */
   private uploads: Map<number, Upload> | null = null;
   /** Downloads in progress, by transfer number, each stopped with its function; made by the first. */

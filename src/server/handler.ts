@@ -1,9 +1,9 @@
 import type { Arguments, StatusCode } from '../protocol/index.js';
-import type { Connection, Transport } from './connection.js';
+import type { Connection, Session, Transport } from './connection.js';
 import type { FileStore } from './file-store.js';
 import type { FailureCounter } from './rate-limiter.js';
 import type { ServerLimits } from './server-limits.js';
-import type { Room, Store, User } from './store.js';
+import type { Room, Store } from './store.js';
 import type { Views } from './views.js';
 
 /** A notification for a user (docs/PROTOCOL.md §6). */
@@ -70,7 +70,7 @@ export interface RequestContext {
   readonly conn: Connection;
   readonly tag: number | null;
   /** The logged-in user; only requests that need a session reach a handler through it. */
-  readonly user: User;
+  readonly user: Session;
 }
 
 /** A handler's answer: the reply, and what to do once the reply is on its way (events to others). */

@@ -44,6 +44,8 @@ interface Pipeline {
 }
 
 const backlog = (p: Pipeline): number => p.queue.length - p.head;
+/** The queue of a pipeline with no frame waiting: shared, never pushed to (frames arrive as a new array). */
+const NO_FRAMES: Decoded[] = [];
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -69,7 +71,7 @@ export class RequestDispatcher {
               // A DATA frame split across socket reads is joined in its upload's write buffer, not a new one.
               dataBuffer: (transfer, length) => conn.upload(transfer)?.partial.reserve(length),
             }),
-      queue: [],
+      queue: NO_FRAMES,
       head: 0,
       busy: false,
       loginTimer: this.loginTimer(conn),
@@ -77,7 +79,11 @@ export class RequestDispatcher {
     this.pipelines.set(conn, pipeline);
     const onBytes = (chunk: Buffer): void => {
       if (!conn.isOpen) return; // closing: nothing more is handled (Connection.bye reads on to see the close)
-      for (const item of pipeline.decoder.push(chunk)) pipeline.queue.push(item);
+      const decoded = pipeline.decoder.push(chunk);
+      if (backlog(pipeline) === 0) {
+        pipeline.queue = decoded.length > 0 ? decoded : NO_FRAMES;
+        pipeline.head = 0;
+      } else for (const item of decoded) pipeline.queue.push(item);
       if (backlog(pipeline) > MAX_QUEUED_FRAMES || conn.queued > MAX_PENDING_REPLIES) conn.socket.pause();
       void this.pump(conn, pipeline);
     };
@@ -89,6 +95,11 @@ export class RequestDispatcher {
     const pipeline = this.pipelines.get(conn);
     if (pipeline) this.stopLoginTimer(pipeline);
     conn.stopTransfers();
+  }
+
+  /** Frames the connection's pipeline holds, handled or not (handled ones are let go: 0 once it is idle). */
+  framesHeld(conn: Connection): number {
+    return this.pipelines.get(conn)?.queue.length ?? 0;
   }
 
   /** Connections whose login timer runs: attached and not logged in (a logged-in connection holds none). */
@@ -115,7 +126,11 @@ export class RequestDispatcher {
       let turn = 0;
       while (backlog(pipeline) > 0 && conn.isOpen) {
         const item = pipeline.queue[pipeline.head++];
-        if (pipeline.head > 1024) {
+        if (pipeline.head === pipeline.queue.length) {
+          // Handled frames are not kept: an idle connection holds no request (a LOGIN's password) in memory.
+          pipeline.queue = NO_FRAMES;
+          pipeline.head = 0;
+        } else if (pipeline.head > 1024) {
           pipeline.queue = pipeline.queue.slice(pipeline.head);
           pipeline.head = 0;
         }

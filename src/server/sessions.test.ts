@@ -16,6 +16,26 @@ afterEach(async () => {
 const online = async (): Promise<unknown> =>
   (await (await fixture.user(`u${Date.now() % 100000}`)).call('USERS', 'online')).users;
 
+describe("a session's memory", () => {
+  it("holds the account's id and name, not its row (no password hash); NAME, LOGOUT and LOGIN go on working", async () => {
+    const alice = await fixture.user('alice');
+    const id = fixture.server.store.userByName('alice')?.id ?? -1;
+    const conn = fixture.server.online(id);
+    expect(conn?.user).toEqual({ id, name: 'alice' });
+    // Nor the frames it handled: its LOGIN line, password and all, is let go once answered.
+    expect(conn && fixture.server.framesHeld(conn)).toBe(0);
+    expect(await alice.call('NAME', 'Alice A.')).toMatchObject({
+      user: { name: 'alice', display: 'Alice A.', email: expect.stringContaining('@') as unknown },
+    });
+    expect(fixture.server.online(id)?.user).toEqual({ id, name: 'alice' });
+    expect(await alice.call('WHOIS', 'alice')).toMatchObject({ user: { display: 'Alice A.', online: true } });
+    await alice.call('LOGOUT');
+    expect(fixture.server.online(id)).toBeUndefined();
+    expect(await alice.call('LOGIN', 'alice alice-pw1')).toMatchObject({ user: { display: 'Alice A.' } });
+    expect(fixture.server.online(id)?.user).toEqual({ id, name: 'alice' });
+  });
+});
+
 describe('sessions of dead connections', () => {
   it('lets a LOGIN take over a session whose connection turns out dead when probed', async () => {
     await (await fixture.user('alice')).quit();

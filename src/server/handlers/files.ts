@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
 import type { DataFrame } from '../../protocol/index.js';
 import { ChatError } from '../../protocol/index.js';
-import type { Connection, Upload } from '../connection.js';
+import type { Connection, Session, Upload } from '../connection.js';
 import type { HandlerTable, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
-import type { StoredFile, User } from '../store.js';
+import type { StoredFile } from '../store.js';
 import { forbiddenInName } from '../text-rules.js';
 import { memberRoom, userNamed } from './lookups.js';
 
@@ -190,7 +190,7 @@ async function finishUpload(
   };
 }
 
-function offer(server: ServerContext, file: StoredFile, from: User, view: object): void {
+function offer(server: ServerContext, file: StoredFile, from: Session, view: object): void {
   const recipients = file.roomId === null ? [file.toId ?? 0] : [...server.store.memberIds(file.roomId)];
   for (const id of recipients) {
     if (id === from.id) continue;
@@ -200,7 +200,7 @@ function offer(server: ServerContext, file: StoredFile, from: User, view: object
   }
 }
 
-function entitled(server: ServerContext, file: StoredFile, user: User): boolean {
+function entitled(server: ServerContext, file: StoredFile, user: Session): boolean {
   if (file.fromId === user.id || file.toId === user.id) return true;
   return file.roomId !== null && server.store.isMember(file.roomId, user.id);
 }

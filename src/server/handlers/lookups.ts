@@ -1,5 +1,6 @@
 import { ChatError } from '../../protocol/index.js';
 import type { Outcome, RequestContext, ServerContext } from '../handler.js';
+import type { Session } from '../connection.js';
 import type { Room, User } from '../store.js';
 
 /** Lookups that refuse with the protocol's status codes when what was named is not there or not allowed. */
@@ -16,7 +17,7 @@ export function userNamed(server: ServerContext, name: string): User {
   return user;
 }
 
-export function memberRoom(server: ServerContext, name: string, user: User): Room {
+export function memberRoom(server: ServerContext, name: string, user: Session): Room {
   const room = roomNamed(server, name);
   if (!server.store.isMember(room.id, user.id)) {
     throw new ChatError(403, 'NOT_A_MEMBER', `you are not a member of ${room.name}; JOIN it first`);
@@ -24,7 +25,7 @@ export function memberRoom(server: ServerContext, name: string, user: User): Roo
   return room;
 }
 
-export function ownedRoom(server: ServerContext, name: string, user: User): Room {
+export function ownedRoom(server: ServerContext, name: string, user: Session): Room {
   const room = roomNamed(server, name);
   if (room.ownerId !== user.id) {
     throw new ChatError(

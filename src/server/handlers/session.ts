@@ -105,7 +105,8 @@ export const sessionHandlers: HandlerTable = {
     }
     // Closed while the password was checked: a session now would outlive its connection.
     if (!conn.isOpen) throw new ChatError(401, 'AUTH_REQUIRED', 'the connection closed during LOGIN');
-    conn.user = user;
+    // The session keeps the id and the name (the index's string, shared), not the row with its password hash.
+    conn.user = { id: user.id, name: server.store.nameOf(user.id) ?? user.name };
     server.startSession(conn, user.id);
     const pending = server.store.pendingNotifications(user.id);
     return ok(
@@ -132,7 +133,7 @@ export const sessionHandlers: HandlerTable = {
       conn.end();
     }),
 
-  NAME: ({ server, conn, user }, args) => {
+  NAME: ({ server, user }, args) => {
     const display = args.string('display').trim();
     if (display.length === 0 || display.length > 64 || /\p{Cc}/u.test(display)) {
       throw new ChatError(400, 'BAD_DISPLAY_NAME', 'a display name has 1 to 64 printable characters');
@@ -153,8 +154,9 @@ export const sessionHandlers: HandlerTable = {
         `${display} is another user's name; pick another display name`,
       );
     }
+    const row = server.store.userById(user.id);
+    if (!row) throw new ChatError(401, 'AUTH_REQUIRED', 'your account is gone; log in again');
     server.store.setDisplay(user.id, display);
-    conn.user = { ...user, display };
-    return ok({ user: server.views.profile(conn.user) });
+    return ok({ user: server.views.profile({ ...row, display }) });
   },
 };
