@@ -145,6 +145,10 @@ export class ChatServer implements ServerContext {
     return this.dispatcher.loginTimers;
   }
 
+  get logging(): boolean {
+    return this.options.log !== undefined;
+  }
+
   log(line: string): void {
     this.options.log?.(`${new Date().toISOString()} ${line}`);
   }
