@@ -4,7 +4,7 @@ import sqlite from 'node-sqlite3-wasm';
 import type { Notification, Room, Row, StoredFile, StoredMessage, User } from './store-rows.js';
 import { str, toFile, toMessage, toNotification, toRoom, toUser } from './store-rows.js';
 import { StoreIndex } from './store-index.js';
-import { SCHEMA } from './store-schema.js';
+import { MESSAGES_DIRECT_INDEX, SCHEMA } from './store-schema.js';
 
 export type { Notification, Room, StoredFile, StoredMessage, User } from './store-rows.js';
 
@@ -30,6 +30,9 @@ export class Store {
   /** Messages saved this turn of the event loop, committed together when it ends. */
   private queued: QueuedMessage[] = [];
   private insertMessage: sqlite.Statement | null = null;
+  /** BEGIN, COMMIT and ROLLBACK, prepared once: `exec` would parse each anew, twice a turn's commit. */
+  private control: { begin: sqlite.Statement; commit: sqlite.Statement; rollback: sqlite.Statement } | null =
+    null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -43,7 +46,22 @@ export class Store {
     this.db.exec('PRAGMA synchronous=NORMAL');
     this.db.exec('PRAGMA foreign_keys=ON');
     this.db.exec(SCHEMA);
+    this.migrate();
     this.load();
+  }
+
+  /** Brings a data folder made by an earlier version up to SCHEMA. */
+  private migrate(): void {
+    const direct = this.db.get(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'messages_direct'",
+    );
+    if (direct !== null && !/\bWHERE\b/i.test(str(direct.sql))) {
+      // The index on every message (before it was partial): rebuilt on the direct messages alone.
+      this.transaction(() => {
+        this.db.exec('DROP INDEX messages_direct');
+        this.db.exec(MESSAGES_DIRECT_INDEX);
+      });
+    }
   }
 
   /** Fills the index from the database. */
@@ -63,18 +81,25 @@ export class Store {
     this.commitMessages();
     this.insertMessage?.finalize();
     this.insertMessage = null;
+    if (this.control) for (const statement of Object.values(this.control)) statement.finalize();
+    this.control = null;
     this.db.close();
   }
 
   /** Runs `work` in one transaction. */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN');
+    const control = (this.control ??= {
+      begin: this.db.prepare('BEGIN'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+    });
+    control.begin.run();
     try {
       const result = work();
-      this.db.exec('COMMIT');
+      control.commit.run();
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) control.rollback.run();
       throw error;
     }
   }
