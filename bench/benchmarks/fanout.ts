@@ -9,8 +9,10 @@ import {
   P99_LIMIT_MS,
   REFERENCE_DELIVERIES,
   stepFor,
+  WARMUP_DELIVERIES,
   type RateStep,
   type StepSummary,
+  warmupStep,
 } from './fanout-plan.js';
 import { FanoutTarget, type FanoutLabel, type StepTiming } from './fanout-target.js';
 
@@ -74,6 +76,19 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
       );
       return s;
     };
+
+    // Warm-up, not measured: each server's JIT compiles its hot code first (fanout-plan.ts: WARMUP_DELIVERIES).
+    const warm = warmupStep(connections);
+    for (const t of targets) {
+      const s = await t.step(
+        warm,
+        { warmupMs: 0, durationMs: quick ? 2000 : 4000, drainMs: 800 },
+        TEXT_BYTES,
+      );
+      context.log(
+        `fanout: N=${connections} ${t.label}: warmed up at ${fmt(s.targetDeliveriesPerSecond, 0)} deliveries/s (not measured)`,
+      );
+    }
 
     // Reference: the same moderate load on each server, interleaved, repeated.
     const reference = stepFor(connections, REFERENCE_DELIVERIES);
@@ -314,7 +329,8 @@ export const fanout: Benchmark = {
       table: tableFor(sizes),
       notes: [
         ...tmpfs,
-        `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (for small rooms 19 msg/s per connection: within chatlab's default rate limit, 20 requests/s); medians of ${context.quick ? 1 : 3} interleaved runs.`,
+        `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (for small rooms 19 msg/s per connection: within chatlab's default rate limit, 20 requests/s); medians of ${context.quick ? 1 : 3} interleaved runs, after one unmeasured warm-up step per server (${fmt(WARMUP_DELIVERIES, 0)} deliveries/s, ${context.quick ? 2 : 4} s: the JITs' warm-up is not counted).`,
+        "Server CPU: the sum of its threads' /proc/<pid>/task/<tid>/schedstat over the window (ns; /proc/<pid>/stat counts 10 ms ticks).",
         `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429, in 2 of 3 runs; "(top)": the ladder's top (1M deliveries/s) was reached, the server may hold more.`,
         `The benchmark starts chatlab with --rate ${fmt(FANOUT_SERVER_RATE, 0)} (requests/s per connection; its default, 20, would stop the ladder at 19 msg/s per connection: 1,710 deliveries/s at N=10, 188,100 at N=100), so the ladder finds chatlab's own limit; ngircd runs with flood control off (MaxPenaltyTime = 0).`,
         'wait %: share of the window the server was runnable but waiting for a CPU (/proc/<pid>/schedstat): how busy the machine was.',

@@ -2,8 +2,9 @@
 // servers at once, interleaved (the order turns each round), repeated; medians of the server's CPU µs per
 // delivery and each one's ratio to ngircd. For A/B work on the server: each `name=path` is a chatlab bundle
 // (copy dist/chatlab.mjs and its .wasm to a folder before a change), started as the benchmark starts chatlab.
-//   npx tsx bench/experiments/fanout-ab.ts [--n 10,100] [--rounds 5] [--ms 2500] [--no-ngircd] [--no-floor]
-//     [--rate <deliveries/s>] [name=path/chatlab.mjs ...]   (no name=path: dist/chatlab.mjs as `chatlab`)
+//   npx tsx bench/experiments/fanout-ab.ts [--n 10,100] [--rounds 5] [--ms 2500] [--warm 4000] [--no-ngircd] [--no-floor]
+//     [--rate <deliveries/s>] [name=path/chatlab.mjs[#node,flags] ...]   (none: dist/chatlab.mjs as `chatlab`)
+// `#node,flags` starts that server with these node flags (commas for spaces; `#` alone: none) instead of the lab's.
 // The servers' pids are printed once they are up, to attach `strace -c -f -p` or `perf stat -p` meanwhile.
 import { fmt, median, ratio } from '../lib/stats.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
@@ -11,6 +12,7 @@ import {
   stepFor,
   REFERENCE_DELIVERIES,
   FANOUT_SERVER_RATE,
+  warmupStep,
   type StepSummary,
 } from '../benchmarks/fanout-plan.js';
 import { FanoutTarget, type StepTiming } from '../benchmarks/fanout-target.js';
@@ -30,10 +32,12 @@ const timing: StepTiming = { warmupMs: 700, durationMs: Number(option('--ms', '2
 const variants = args
   .filter((a) => a.includes('='))
   .map((a) => {
-    const [name = '', path = ''] = a.split('=');
-    return { name, path };
+    const at = a.indexOf('=');
+    const [name, rest] = [a.slice(0, at), a.slice(at + 1)];
+    const [path = '', nodeArgs] = rest.split('#');
+    return { name, path, nodeArgs };
   });
-if (variants.length === 0) variants.push({ name: 'chatlab', path: '' });
+if (variants.length === 0) variants.push({ name: 'chatlab', path: '', nodeArgs: undefined });
 
 const bundle = await loadGeneratorBundle();
 const rows: string[][] = [
@@ -42,7 +46,13 @@ const rows: string[][] = [
 for (const n of sizes) {
   const targets: FanoutTarget[] = [];
   try {
+    const defaultArgs = process.env.CHATLAB_BENCH_NODE_ARGS;
     for (const v of variants) {
+      // `name=path#node flags`: this server with these flags (read by startChatlab) instead of the lab's.
+      if (v.nodeArgs === undefined) {
+        if (defaultArgs === undefined) delete process.env.CHATLAB_BENCH_NODE_ARGS;
+        else process.env.CHATLAB_BENCH_NODE_ARGS = defaultArgs;
+      } else process.env.CHATLAB_BENCH_NODE_ARGS = v.nodeArgs.replaceAll(',', ' ');
       targets.push(
         await FanoutTarget.open('chatlab', n, bundle, 2, {
           name: v.name,
@@ -50,9 +60,16 @@ for (const n of sizes) {
         }),
       );
     }
+    if (defaultArgs === undefined) delete process.env.CHATLAB_BENCH_NODE_ARGS;
+    else process.env.CHATLAB_BENCH_NODE_ARGS = defaultArgs;
     if (!args.includes('--no-ngircd')) targets.push(await FanoutTarget.open('ngircd', n, bundle, 2));
     if (!args.includes('--no-floor')) targets.push(await FanoutTarget.open('node-floor', n, bundle, 2));
     log(`N=${n}: ${targets.map((t) => `${t.label} pid ${t.server.pid}`).join(', ')}`);
+    // As the benchmark does: an unmeasured warm-up step for each (fanout-plan.ts: WARMUP_DELIVERIES).
+    const warmMs = Number(option('--warm', '4000'));
+    if (warmMs > 0)
+      for (const t of targets)
+        await t.step(warmupStep(n), { warmupMs: 0, durationMs: warmMs, drainMs: 800 }, 64);
     // The reference step, as the benchmark's, but with chatlab's raised limit when --rate asks for more.
     const step = stepFor(n, rate, rate === REFERENCE_DELIVERIES ? undefined : FANOUT_SERVER_RATE - 1);
     const runs = new Map<FanoutTarget, StepSummary[]>(targets.map((t) => [t, []]));
