@@ -41,21 +41,21 @@ export class FanoutTarget {
    * Starts the server (`chatlab` with its data folder on disk, as `chatlab server` and the lab's Docker
    * volume keep it, `chatlab-tmpfs` with it on /dev/shm, `ngircd`, or `node-floor`, the minimal IRC relay on
    * Node) and connects N users to the room. `program`: another chatlab bundle than dist/chatlab.mjs (an A/B
-   * experiment), `name` the label it is shown with.
+   * experiment), `name` the label it is shown with, `relayArgs` options for the floor relay (`--nagle`).
    */
   static async open(
     label: FanoutLabel,
     connections: number,
     bundle: string,
     processes: number,
-    options: { program?: string; name?: string } = {},
+    options: { program?: string; name?: string; relayArgs?: readonly string[] } = {},
   ): Promise<FanoutTarget> {
     const port = await freePort();
     const server =
       label === 'ngircd'
         ? await startNgircd(port)
         : label === 'node-floor'
-          ? await startFloorRelay(port, await floorRelayBundle())
+          ? await startFloorRelay(port, await floorRelayBundle(), options.relayArgs)
           : await startChatlab({
               port,
               users: connections,

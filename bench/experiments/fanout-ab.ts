@@ -4,6 +4,7 @@
 // (copy dist/chatlab.mjs and its .wasm to a folder before a change), started as the benchmark starts chatlab.
 //   npx tsx bench/experiments/fanout-ab.ts [--n 10,100] [--rounds 5] [--ms 2500] [--warm 4000] [--no-ngircd] [--no-floor]
 //     [--rate <deliveries/s>] [name=path/chatlab.mjs[#node,flags] ...]   (none: dist/chatlab.mjs as `chatlab`)
+// --nagle-floor adds the floor relay with Nagle's algorithm on (no TCP_NODELAY), as ngircd runs.
 // `#node,flags` starts that server with these node flags (commas for spaces; `#` alone: none) instead of the lab's.
 // The servers' pids are printed once they are up, to attach `strace -c -f -p` or `perf stat -p` meanwhile.
 import { fmt, median, ratio } from '../lib/stats.js';
@@ -64,6 +65,10 @@ for (const n of sizes) {
     else process.env.CHATLAB_BENCH_NODE_ARGS = defaultArgs;
     if (!args.includes('--no-ngircd')) targets.push(await FanoutTarget.open('ngircd', n, bundle, 2));
     if (!args.includes('--no-floor')) targets.push(await FanoutTarget.open('node-floor', n, bundle, 2));
+    if (args.includes('--nagle-floor'))
+      targets.push(
+        await FanoutTarget.open('node-floor', n, bundle, 2, { name: 'floor-nagle', relayArgs: ['--nagle'] }),
+      );
     log(`N=${n}: ${targets.map((t) => `${t.label} pid ${t.server.pid}`).join(', ')}`);
     // As the benchmark does: an unmeasured warm-up step for each (fanout-plan.ts: WARMUP_DELIVERIES).
     const warmMs = Number(option('--warm', '4000'));

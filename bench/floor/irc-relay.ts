@@ -3,8 +3,9 @@
 // 001, JOIN #room -> the JOIN echo, 353 and 366, PRIVMSG #room -> the line to every other member of the room,
 // PING -> PONG, QUIT. No storage, no accounts, no limits, no checks beyond these: what is left of a server's CPU
 // per delivery is Node's own (a turn of the event loop per read, a JS `socket.write` and a write(2) per delivery).
-// Its sockets are chatlab's (TCP_NODELAY), so chatlab/floor is chatlab's own cost, not Nagle's.
-//   node irc-relay.mjs <port> [host, default 127.0.0.1]
+// Its sockets are chatlab's (TCP_NODELAY), so chatlab/floor is chatlab's own cost, not Nagle's; `--nagle` leaves
+// Nagle's algorithm on, as ngircd does (an experiment: what TCP_NODELAY costs).
+//   node irc-relay.mjs <port> [host, default 127.0.0.1] [--nagle]
 // Bundled with esbuild (lib/bundle.ts: floorRelayBundle) and run as a child process, as the servers are.
 import { createServer, type Socket } from 'node:net';
 
@@ -108,9 +109,9 @@ function socketClient(socket: Socket): Client {
 }
 
 /** Listens on host:port; resolves once listening. */
-export function startRelay(port: number, host = '127.0.0.1'): Promise<() => void> {
+export function startRelay(port: number, host = '127.0.0.1', noDelay = true): Promise<() => void> {
   const relay = new Relay();
-  const server = createServer({ noDelay: true }, (socket) => {
+  const server = createServer({ noDelay }, (socket) => {
     const client = socketClient(socket);
     socket.setEncoding('latin1'); // IRC is bytes; latin1 keeps them as they came
     socket.on('data', (text: string) => {
@@ -132,7 +133,8 @@ export function startRelay(port: number, host = '127.0.0.1'): Promise<() => void
 // Run as a program (the bundle), not when a test imports the module.
 if (process.argv[1]?.endsWith('irc-relay.mjs') === true) {
   const port = Number(process.argv[2]);
-  const stop = await startRelay(port, process.argv[3] ?? '127.0.0.1');
+  const [host = '127.0.0.1'] = process.argv.slice(3).filter((a) => !a.startsWith('--'));
+  const stop = await startRelay(port, host, !process.argv.includes('--nagle'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       stop();

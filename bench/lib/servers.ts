@@ -195,8 +195,12 @@ export async function startNgircd(port: number): Promise<BenchServer> {
  * The floor (floor/irc-relay.ts, bundled): a minimal IRC relay on Node, no storage, driven as ngircd is. Run
  * with the server's node flags (`serverNodeArgs`), as chatlab is.
  */
-export async function startFloorRelay(port: number, bundle: string): Promise<BenchServer> {
-  const child = start(process.execPath, [...serverNodeArgs(), bundle, String(port)], {
+export async function startFloorRelay(
+  port: number,
+  bundle: string,
+  relayArgs: readonly string[] = [],
+): Promise<BenchServer> {
+  const child = start(process.execPath, [...serverNodeArgs(), bundle, String(port), ...relayArgs], {
     stdin: 'ignore',
     stdout: 'ignore',
     stderr: 'inherit',

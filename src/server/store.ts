@@ -21,7 +21,12 @@ const now = (): string => new Date().toISOString();
 /**
  * Everything the server keeps across restarts, in one SQLite file (`<data>/chatlab.db`) through
  * node-sqlite3-wasm: SQLite compiled to WebAssembly, so nothing native is built anywhere. WAL journal with
- * synchronous=NORMAL: a killed server loses no committed write. What every message reads (names, rooms,
+ * synchronous=NORMAL: a killed server loses no committed write (a commit is in the WAL file, written with
+ * pwrite, before the reply); the WAL is fsync'd at each checkpoint (every 1000 pages, SQLite's default), so
+ * a power loss or a kernel crash can lose the last commits since then, not the database. A room message's
+ * commit writes three pages to the WAL (the messages table, its room index, sqlite_sequence for
+ * AUTOINCREMENT), each a frame header and a page: six pwrite64 calls; the index of direct messages is partial
+ * (store-schema.ts) so that a room message does not touch it. What every message reads (names, rooms,
  * members) is served from memory (StoreIndex), loaded at start and changed with the database.
  */
 export class Store {
