@@ -18,6 +18,20 @@ export const LADDER = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200
 /** Deliveries/s of the reference step every N is compared at (capped by the rate limit for small rooms). */
 export const REFERENCE_DELIVERIES = 5_000;
 export const P99_LIMIT_MS = 100;
+/**
+ * Deliveries/s of the warm-up step every server gets once its room is full, before the reference steps, not
+ * measured. chatlab and the Node floor run on a JIT: their first thousands of messages run code not yet
+ * optimized, and V8 compiles SQLite's WebAssembly functions with TurboFan on its worker threads as they get
+ * hot; a fresh server's CPU per delivery at N = 10 fell by a third over its first 15 s of load. The figures
+ * compared are those of a server in its steady state, as one that has run for a while (ngircd, compiled
+ * ahead of time, is the same warm or cold).
+ */
+export const WARMUP_DELIVERIES = 20_000;
+
+/** The warm-up step at N: WARMUP_DELIVERIES, above the reference's per-connection cap (chatlab's raised limit). */
+export function warmupStep(connections: number): RateStep {
+  return stepFor(connections, WARMUP_DELIVERIES, FANOUT_SERVER_RATE - 1);
+}
 
 /** One rate to try: each of N connections sends `ratePerConnection`, each message reaches N - 1 others. */
 export interface RateStep {

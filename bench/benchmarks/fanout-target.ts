@@ -2,13 +2,24 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { start } from '../lib/command.js';
 import { CpuMeter, readProcessUsage } from '../lib/proc-stats.js';
-import { BENCH_PASSWORD, freePort, startChatlab, startNgircd, type BenchServer } from '../lib/servers.js';
+import { floorRelayBundle } from '../lib/bundle.js';
+import {
+  BENCH_PASSWORD,
+  freePort,
+  startChatlab,
+  startFloorRelay,
+  startNgircd,
+  type BenchServer,
+} from '../lib/servers.js';
 import { LoadGenerator } from '../load/load-generator.js';
 import type { ConnectReport } from '../load/load-messages.js';
 import { FANOUT_SERVER_RATE, summarize, type RateStep, type StepSummary } from './fanout-plan.js';
 
 export const ROOM = 'bench';
 const PREFIX = 'u';
+
+/** The servers the fan-out benchmark drives: chatlab (disk, tmpfs), ngircd, and the Node floor. */
+export type FanoutLabel = 'chatlab' | 'chatlab-tmpfs' | 'ngircd' | 'node-floor';
 
 export interface StepTiming {
   warmupMs: number;
@@ -28,31 +39,40 @@ export class FanoutTarget {
 
   /**
    * Starts the server (`chatlab` with its data folder on disk, as `chatlab server` and the lab's Docker
-   * volume keep it, `chatlab-tmpfs` with it on /dev/shm, or `ngircd`) and connects N users to the room.
+   * volume keep it, `chatlab-tmpfs` with it on /dev/shm, `ngircd`, or `node-floor`, the minimal IRC relay on
+   * Node) and connects N users to the room. `program`: another chatlab bundle than dist/chatlab-server.mjs (an
+   * A/B experiment), `nodeArgs` Node's flags for it (default `serverNodeArgs()`), `name` the label it is shown with, `relayArgs` options for the floor relay (`--nagle`).
    */
   static async open(
-    label: 'chatlab' | 'chatlab-tmpfs' | 'ngircd',
+    label: FanoutLabel,
     connections: number,
     bundle: string,
     processes: number,
-    /** chatlab only: Node's flags and the bundle to run (default `serverNodeArgs()`, this checkout's dist). */
-    chatlab: { nodeArgs?: readonly string[]; program?: string } = {},
+    options: {
+      program?: string;
+      nodeArgs?: readonly string[];
+      name?: string;
+      relayArgs?: readonly string[];
+    } = {},
   ): Promise<FanoutTarget> {
     const port = await freePort();
     const server =
       label === 'ngircd'
         ? await startNgircd(port)
-        : await startChatlab({
-            port,
-            users: connections,
-            prefix: PREFIX,
-            rooms: [ROOM],
-            maxConnections: 5000,
-            // Its default rate limit (20 requests/s a connection) would cap the ladder before chatlab's limit.
-            ratePerConnection: FANOUT_SERVER_RATE,
-            dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
-            ...chatlab,
-          });
+        : label === 'node-floor'
+          ? await startFloorRelay(port, await floorRelayBundle(), options.relayArgs)
+          : await startChatlab({
+              port,
+              users: connections,
+              prefix: PREFIX,
+              rooms: [ROOM],
+              maxConnections: 5000,
+              // Its default rate limit (20 requests/s a connection) would cap the ladder before chatlab's limit.
+              ratePerConnection: FANOUT_SERVER_RATE,
+              dataRoot: label === 'chatlab-tmpfs' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
+              ...(options.program === undefined ? {} : { program: options.program }),
+              ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+            });
     const generator = LoadGenerator.start(processes, () => start(process.execPath, [bundle]));
     try {
       const report = await generator.connect({
@@ -71,7 +91,7 @@ export class FanoutTarget {
           `${label}: ${report.failed} of ${connections} connections failed: ${report.errorSamples.join('; ')}`,
         );
       }
-      return new FanoutTarget(label, server, generator, processes, report);
+      return new FanoutTarget(options.name ?? label, server, generator, processes, report);
     } catch (error) {
       await generator.close().catch(() => undefined);
       await server.stop();

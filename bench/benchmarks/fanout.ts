@@ -9,14 +9,16 @@ import {
   P99_LIMIT_MS,
   REFERENCE_DELIVERIES,
   stepFor,
+  WARMUP_DELIVERIES,
   type RateStep,
   type StepSummary,
+  warmupStep,
 } from './fanout-plan.js';
-import { FanoutTarget, type StepTiming } from './fanout-target.js';
+import { FanoutTarget, type FanoutLabel, type StepTiming } from './fanout-target.js';
 
 const TEXT_BYTES = 64;
 
-interface ServerFigures {
+export interface ServerFigures {
   label: string;
   connectSeconds: number;
   reference: StepSummary[];
@@ -28,7 +30,7 @@ interface ServerFigures {
   peakRssBytes: number;
 }
 
-interface SizeFigures {
+export interface SizeFigures {
   connections: number;
   servers: ServerFigures[];
   /** chatlab with its data folder on tmpfs, at the highest rate chatlab (disk) held. */
@@ -40,10 +42,10 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
   const timing: StepTiming = quick
     ? { warmupMs: 500, durationMs: 1500, drainMs: 700 }
     : { warmupMs: 700, durationMs: 2500, drainMs: 800 };
-  const labels =
+  const labels: readonly FanoutLabel[] =
     connections === 100
-      ? (['chatlab', 'ngircd', 'chatlab-tmpfs'] as const)
-      : (['chatlab', 'ngircd'] as const);
+      ? ['chatlab', 'ngircd', 'node-floor', 'chatlab-tmpfs']
+      : ['chatlab', 'ngircd', 'node-floor'];
   const targets: FanoutTarget[] = [];
   try {
     for (const label of labels) {
@@ -75,6 +77,19 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
       return s;
     };
 
+    // Warm-up, not measured: each server's JIT compiles its hot code first (fanout-plan.ts: WARMUP_DELIVERIES).
+    const warm = warmupStep(connections);
+    for (const t of targets) {
+      const s = await t.step(
+        warm,
+        { warmupMs: 0, durationMs: quick ? 2000 : 4000, drainMs: 800 },
+        TEXT_BYTES,
+      );
+      context.log(
+        `fanout: N=${connections} ${t.label}: warmed up at ${fmt(s.targetDeliveriesPerSecond, 0)} deliveries/s (not measured)`,
+      );
+    }
+
     // Reference: the same moderate load on each server, interleaved, repeated.
     const reference = stepFor(connections, REFERENCE_DELIVERIES);
     for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
@@ -83,7 +98,8 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
 
     // Ladder: step the rate up, interleaving the servers, until each stops holding. ngircd has no
     // per-connection rate limit (flood control off); chatlab's is raised to FANOUT_SERVER_RATE, above the top.
-    const ladderTargets = targets.filter((t) => t.label !== 'chatlab-tmpfs');
+    // The references (chatlab-tmpfs, the node-floor) are measured at the reference load only.
+    const ladderTargets = targets.filter((t) => t.label === 'chatlab' || t.label === 'ngircd');
     const maxRate = (t: FanoutTarget): number =>
       t.label === 'ngircd' ? Number.POSITIVE_INFINITY : FANOUT_SERVER_RATE - 1;
     const ladders = new Map(ladderTargets.map((t) => [t, ladderFor(connections, maxRate(t))]));
@@ -162,8 +178,12 @@ async function measureSize(context: BenchContext, connections: number, bundle: s
 const med = (steps: readonly StepSummary[], key: keyof StepSummary): number =>
   median(steps.map((s) => s[key] as number));
 
-/** chatlab's figures over ngircd's at one N (reference load medians, max held), when both were measured. */
-function chatlabOverNgircd(size: SizeFigures):
+/** One server's figures over another's at one N (reference load medians, max held), when both were measured. */
+function over(
+  size: SizeFigures,
+  label: string,
+  base: string,
+):
   | {
       p50: number;
       p99: number;
@@ -174,30 +194,42 @@ function chatlabOverNgircd(size: SizeFigures):
       connect: number;
     }
   | undefined {
-  const chatlab = size.servers.find((s) => s.label === 'chatlab');
-  const irc = size.servers.find((s) => s.label === 'ngircd');
-  if (chatlab === undefined || irc === undefined) return undefined;
-  const over = (key: keyof StepSummary): number =>
-    ratio(med(chatlab.reference, key), med(irc.reference, key));
+  const a = size.servers.find((s) => s.label === label);
+  const b = size.servers.find((s) => s.label === base);
+  if (a === undefined || b === undefined) return undefined;
+  const div = (key: keyof StepSummary): number => ratio(med(a.reference, key), med(b.reference, key));
   return {
-    p50: over('p50'),
-    p99: over('p99'),
-    cores: over('serverCores'),
-    cpuPerDelivery: over('serverCpuUsPerDelivery'),
-    rss: over('serverRssBytes'),
+    p50: div('p50'),
+    p99: div('p99'),
+    cores: div('serverCores'),
+    cpuPerDelivery: div('serverCpuUsPerDelivery'),
+    rss: div('serverRssBytes'),
     maxHeld: ratio(
-      chatlab.maxHeld?.deliveriesPerSecond ?? Number.NaN,
-      irc.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+      a.maxHeld?.deliveriesPerSecond ?? Number.NaN,
+      b.maxHeld?.deliveriesPerSecond ?? Number.NaN,
     ),
-    connect: ratio(chatlab.connectSeconds, irc.connectSeconds),
+    connect: ratio(a.connectSeconds, b.connectSeconds),
   };
 }
 
-/** The headline figures (lib/headlines.ts): CPU per delivery (ratio) and chatlab's max held at each N, its RSS at the largest. */
-function headlinesFor(sizes: readonly SizeFigures[]): Record<string, number> {
+/** The ratio rows under each N: chatlab/ngircd (the goal), node-floor/ngircd (Node's own part), chatlab/node-floor. */
+const RATIOS = [
+  ['chatlab', 'ngircd'],
+  ['node-floor', 'ngircd'],
+  ['chatlab', 'node-floor'],
+] as const;
+
+/**
+ * The headline figures (lib/headlines.ts): CPU per delivery (ratio) and chatlab's max held at each N, its RSS at
+ * the largest; and the floor's CPU per delivery over ngircd's (no target: what Node itself costs).
+ */
+export function headlinesFor(sizes: readonly SizeFigures[]): Record<string, number> {
   const headlines: Record<string, number> = {};
   for (const size of sizes) {
-    const r = chatlabOverNgircd(size);
+    const floor = over(size, 'node-floor', 'ngircd');
+    if (floor !== undefined)
+      headlines[`fanout.floorCpuPerDelivery.${size.connections}`] = floor.cpuPerDelivery;
+    const r = over(size, 'chatlab', 'ngircd');
     if (r === undefined) continue;
     headlines[`fanout.cpuPerDelivery.${size.connections}`] = r.cpuPerDelivery;
     const chatlab = size.servers.find((s) => s.label === 'chatlab');
@@ -209,7 +241,7 @@ function headlinesFor(sizes: readonly SizeFigures[]): Record<string, number> {
   return headlines;
 }
 
-function tableFor(sizes: readonly SizeFigures[]): string[][] {
+export function tableFor(sizes: readonly SizeFigures[]): string[][] {
   const rows = [
     [
       'N',
@@ -238,18 +270,20 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         fmt(med(s.reference, 'serverWaitShare') * 100, 0),
         fmt(med(s.reference, 'serverCpuUsPerDelivery'), 2),
         mib(med(s.reference, 'serverRssBytes')),
-        s.label === 'chatlab-tmpfs'
+        s.label === 'chatlab-tmpfs' || s.label === 'node-floor'
           ? 'n/a'
           : `${fmt(s.maxHeld?.deliveriesPerSecond ?? Number.NaN, 0)}${s.maxIsCap ? ' (top)' : ''}`,
         fmt(s.maxHeld?.ratePerConnection ?? Number.NaN, 3),
         fmt(s.connectSeconds, 1),
       ]);
     }
-    const r = chatlabOverNgircd(size);
-    if (r !== undefined) {
+    for (const [label, base] of RATIOS) {
+      const r = over(size, label, base);
+      if (r === undefined) continue;
+      const ladders = label === 'chatlab' && base === 'ngircd'; // the others have no ladder
       rows.push([
         String(size.connections),
-        'chatlab/ngircd',
+        `${label}/${base}`,
         '',
         fmt(r.p50, 2),
         fmt(r.p99, 2),
@@ -257,7 +291,7 @@ function tableFor(sizes: readonly SizeFigures[]): string[][] {
         '',
         fmt(r.cpuPerDelivery, 2),
         fmt(r.rss, 2),
-        fmt(r.maxHeld, 3),
+        ladders ? fmt(r.maxHeld, 3) : '',
         '',
         fmt(r.connect, 1),
       ]);
@@ -295,11 +329,13 @@ export const fanout: Benchmark = {
       table: tableFor(sizes),
       notes: [
         ...tmpfs,
-        `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (for small rooms 19 msg/s per connection: within chatlab's default rate limit, 20 requests/s); medians of ${context.quick ? 1 : 3} interleaved runs.`,
+        `ref = ${fmt(REFERENCE_DELIVERIES, 0)} deliveries/s (for small rooms 19 msg/s per connection: within chatlab's default rate limit, 20 requests/s); medians of ${context.quick ? 1 : 3} interleaved runs, after one unmeasured warm-up step per server (${fmt(WARMUP_DELIVERIES, 0)} deliveries/s, ${context.quick ? 2 : 4} s: the JITs' warm-up is not counted).`,
+        "Server CPU: the sum of its threads' /proc/<pid>/task/<tid>/schedstat over the window (ns; /proc/<pid>/stat counts 10 ms ticks).",
         `max held = highest rate with p99 < ${P99_LIMIT_MS} ms, >= 99.9 % delivered, no error or 429, in 2 of 3 runs; "(top)": the ladder's top (1M deliveries/s) was reached, the server may hold more.`,
         `The benchmark starts chatlab with --rate ${fmt(FANOUT_SERVER_RATE, 0)} (requests/s per connection; its default, 20, would stop the ladder at 19 msg/s per connection: 1,710 deliveries/s at N=10, 188,100 at N=100), so the ladder finds chatlab's own limit; ngircd runs with flood control off (MaxPenaltyTime = 0).`,
         'wait %: share of the window the server was runnable but waiting for a CPU (/proc/<pid>/schedstat): how busy the machine was.',
         'chatlab keeps its data folder on disk (a temp folder), as `chatlab server` and the lab (a Docker volume) do; chatlab-tmpfs: the same with it on /dev/shm, to show what the disk costs.',
+        'node-floor: a minimal IRC relay on Node (bench/floor/irc-relay.ts: no storage, no accounts, one socket.write per delivery, TCP_NODELAY as chatlab), driven as ngircd is, at the reference load only. node-floor/ngircd is what Node itself costs (a turn of the event loop per read, a JS write per delivery); chatlab/node-floor is what chatlab adds (parsing, checks, the SQLite commit of every message, its reply).',
         generatorBound.length === 0
           ? 'The load generator kept its schedule in every step.'
           : `Steps where the load generator was near its limit (send lag p99 > 50 ms or its CPU > 80 %): ${generatorBound.join(', ')}.`,

@@ -34,6 +34,13 @@ export const GOALS: readonly Goal[] = [
     digits: 2,
     atMost: 1,
   })),
+  ...FANOUT_SIZES.map((n): Goal => ({
+    id: `fanout.floorCpuPerDelivery.${n}`,
+    benchmark: 'fanout',
+    what: `fan-out N=${n}: the floor (a minimal Node relay)/ngircd, CPU per delivery`,
+    unit: 'x',
+    digits: 2,
+  })),
   ...([100, 1000] as const).map((n): Goal => ({
     id: `fanout.maxHeld.${n}`,
     benchmark: 'fanout',

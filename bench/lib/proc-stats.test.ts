@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseProcStat, parseProcStatus, parseSchedstat, readProcessUsage } from './proc-stats.js';
+import {
+  parseProcStat,
+  parseProcStatus,
+  parseSchedstat,
+  readProcessUsage,
+  readThreadsCpuSeconds,
+} from './proc-stats.js';
 import { parseTcpdumpStats } from './tcpdump-stats.js';
 
 // A /proc/<pid>/stat line (proc(5)) whose command name holds a space and a parenthesis.
@@ -27,6 +33,15 @@ describe('/proc parsing', () => {
     const usage = readProcessUsage(process.pid);
     expect(usage.rssBytes).toBeGreaterThan(0);
     expect(usage.cpuSeconds).toBeGreaterThan(0);
+  });
+
+  it("sums this process's threads' CPU to the nanosecond, about what /proc/<pid>/stat says in ticks", () => {
+    const precise = readThreadsCpuSeconds(process.pid);
+    const ticks = readProcessUsage(process.pid).cpuSeconds;
+    expect(precise).toBeGreaterThan(0);
+    // Ticks are sampled, and a thread that ended took its time out of the sum: close, not equal.
+    expect(precise).toBeLessThan(ticks * 1.5 + 0.1);
+    expect(readThreadsCpuSeconds(-1)).toBeNaN();
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runSync } from '../../src/util/process.js';
 
 /** What /proc says about one process: CPU time used so far and resident memory. */
@@ -90,17 +90,37 @@ function readWaitSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds a process's threads have run, to the nanosecond: the sum of their /proc/<pid>/task/<tid>/schedstat.
+ * /proc/<pid>/stat counts in clock ticks (10 ms): a server using 1.5 % of a core over a 2.5 s window is 4 ticks
+ * there, a figure off by up to 25 %. A thread that ended meanwhile takes its time with it: NaN when the threads
+ * cannot be read, for the caller to fall back on /proc/<pid>/stat.
+ */
+export function readThreadsCpuSeconds(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')).runNs;
+    return ns / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU use of a process between two moments, as a fraction of one core. */
 export class CpuMeter {
   #start: { cpu: number; wait: number; at: number };
+  /** Whether the threads' schedstat (ns) can be read; else /proc/<pid>/stat (clock ticks). */
+  readonly #precise: boolean;
 
   constructor(private readonly pid: number) {
+    this.#precise = Number.isFinite(readThreadsCpuSeconds(pid));
     this.#start = this.#now();
   }
 
   #now(): { cpu: number; wait: number; at: number } {
     return {
-      cpu: readProcessUsage(this.pid).cpuSeconds,
+      cpu: this.#precise ? readThreadsCpuSeconds(this.pid) : readProcessUsage(this.pid).cpuSeconds,
       wait: readWaitSeconds(this.pid),
       at: performance.now(),
     };

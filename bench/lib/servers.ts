@@ -199,6 +199,24 @@ export async function startNgircd(port: number): Promise<BenchServer> {
   });
 }
 
+/**
+ * The floor (floor/irc-relay.ts, bundled): a minimal IRC relay on Node, no storage, driven as ngircd is. Run
+ * with the server's node flags (`serverNodeArgs`), as chatlab is.
+ */
+export async function startFloorRelay(
+  port: number,
+  bundle: string,
+  relayArgs: readonly string[] = [],
+): Promise<BenchServer> {
+  const child = start(process.execPath, [...serverNodeArgs(), bundle, String(port), ...relayArgs], {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'inherit',
+  });
+  await waitForPort(port, child, 'the floor relay');
+  return started('irc', 'node-floor', port, child, () => undefined);
+}
+
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

@@ -150,6 +150,10 @@ export class ChatServer implements ServerContext {
     return this.dispatcher.framesHeld(conn);
   }
 
+  get logging(): boolean {
+    return this.options.log !== undefined;
+  }
+
   log(line: string): void {
     this.options.log?.(`${new Date().toISOString()} ${line}`);
   }

@@ -72,11 +72,14 @@ export const FLUSH_AT_BYTES = 64 * 1024;
 
 const noLog = (): void => undefined;
 
-/** TCP connections with frames queued this turn of the event loop, written out together once it ends. */
+/**
+ * TCP connections with frames queued in this callback of the event loop (a socket's read, the turn's commit,
+ * a timer) and the promise jobs it set off, written out together once they are done.
+ */
 const toFlush: Connection[] = [];
 
 function flushAll(): void {
-  // Frames queued while flushing (none are: flushing only writes) would wait for the next turn's flush.
+  // Frames queued while flushing (none are: flushing only writes) would wait for the next flush.
   for (let i = 0; i < toFlush.length; i++) toFlush[i]?.flush();
   toFlush.length = 0;
 }
@@ -100,7 +103,7 @@ export class Connection {
   /** The largest DATA payload sent to this peer and taken from it (docs/PROTOCOL.md §1, §10). */
   readonly dataChunk: number;
   private closing = false;
-  /** TCP frames queued this turn (`queue`), written to the socket in one write when the turn ends. */
+  /** TCP frames queued (`queue`), written to the socket in one write once the callback's work is done. */
   private pending: Buffer[] | null = null;
   private pendingBytes = 0;
 
@@ -183,8 +186,12 @@ export class Connection {
   }
 
   /**
-   * Queues a whole frame (a reply, an event) to go with the others queued this turn of the event loop: a TCP
-   * peer gets them in one write when the turn ends, not one write (and one system call) each. In order with
+   * Queues a whole frame (a reply, an event) to go with the others queued in this callback of the event loop:
+   * a TCP peer gets them in one write, not one write (and one system call) each. The write goes out as a
+   * `process.nextTick` once the callback and the promise jobs it set off are done (a tick queued from a
+   * promise job runs after the promise jobs): the replies and events of the turn's group commit (every
+   * `SAY` of the turn, each delivery to each member) all go out at the end of the commit's callback, with no
+   * further turn of the event loop (a `setImmediate` would cost one a message at a low rate). In order with
    * `write`, refused the same way.
    */
   queue(bytes: Buffer): void {
@@ -195,13 +202,13 @@ export class Connection {
     }
     if (this.pending === null) {
       this.pending = [bytes];
-      if (toFlush.push(this) === 1) setImmediate(flushAll);
+      if (toFlush.push(this) === 1) process.nextTick(flushAll);
     } else this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     if (this.pendingBytes >= FLUSH_AT_BYTES) this.flush();
   }
 
-  /** Writes the frames queued this turn to the socket, in one write. */
+  /** Writes the frames queued so far to the socket, in one write. */
   flush(): void {
     const { pending } = this;
     if (pending === null) return;

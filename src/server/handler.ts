@@ -50,6 +50,8 @@ export interface ServerContext {
   readonly limits: ServerLimits;
   readonly loginFailures: FailureCounter;
   readonly registrations: FailureCounter;
+  /** Whether there is a request log: when false, a caller need not build the line at all. */
+  readonly logging: boolean;
   log(line: string): void;
   // who is online
   online(userId: number): Connection | undefined;

@@ -205,8 +205,9 @@ export class RequestDispatcher {
       }
     }
     // One line per request: time, address, user, request type, result. Never arguments: they hold
-    // passwords and message text.
-    this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${what} ${outcome.status}`);
+    // passwords and message text. Not built at all without a log (`--no-log`).
+    if (this.server.logging)
+      this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${what} ${outcome.status}`);
     conn.reply(tag, outcome.status, outcome.body);
   }
 

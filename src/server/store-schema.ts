@@ -3,6 +3,15 @@
  * AUTOINCREMENT: a deleted room's or file's id is never given again, so nothing still in flight for it (an
  * upload, a file offer) can land on a newcomer.
  */
+/**
+ * Direct messages by sender, receiver and id (HISTORY @user). Partial: only the rows with no room, so a room's
+ * message, almost every message, is one index page fewer to write in its commit (two writes to the WAL: a
+ * frame's header and its page). A data folder made before it had the index on every row: `Store` replaces it
+ * (`store.ts: migrate`).
+ */
+export const MESSAGES_DIRECT_INDEX =
+  'CREATE INDEX IF NOT EXISTS messages_direct ON messages(from_id, to_id, id) WHERE room_id IS NULL';
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -44,7 +53,7 @@ CREATE TABLE IF NOT EXISTS messages (
   at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_room ON messages(room_id, id);
-CREATE INDEX IF NOT EXISTS messages_direct ON messages(from_id, to_id, id);
+${MESSAGES_DIRECT_INDEX};
 CREATE TABLE IF NOT EXISTS files (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,

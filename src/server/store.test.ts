@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sqlite from 'node-sqlite3-wasm';
 import { Store } from './store.js';
 
 let dir: string;
@@ -65,5 +66,43 @@ describe('store: names, rooms and members from memory', () => {
     if (!read) throw new Error('room');
     read.name = 'other';
     expect(store.roomByName('general')).toMatchObject({ name: 'general', ownerId: alice.id });
+  });
+});
+
+describe('store: schema upgrades', () => {
+  it('replaces the index of direct messages on every row (before it was partial) with the partial one', () => {
+    store.close();
+    const file = join(dir, 'chatlab.db');
+    const db = new sqlite.Database(file);
+    db.exec('PRAGMA locking_mode=EXCLUSIVE');
+    db.exec('PRAGMA journal_mode=WAL');
+    db.exec('DROP INDEX messages_direct');
+    db.exec('CREATE INDEX messages_direct ON messages(from_id, to_id, id)');
+    db.close();
+    store = new Store(dir);
+    const alice = store.addUser('alice', 'alice@example.org', 'hash', null);
+    const bob = store.addUser('bob', 'bob@example.org', 'hash', null);
+    store.close();
+    const reopened = new sqlite.Database(file);
+    reopened.exec('PRAGMA locking_mode=EXCLUSIVE');
+    const sql = reopened.get("SELECT sql FROM sqlite_master WHERE name = 'messages_direct'")?.sql;
+    reopened.close();
+    expect(sql).toMatch(/WHERE room_id IS NULL$/);
+    store = new Store(dir);
+    expect([store.nameOf(alice.id), store.nameOf(bob.id)]).toEqual(['alice', 'bob']);
+  });
+
+  it('keeps direct messages and their history with the partial index', async () => {
+    const alice = store.addUser('alice', 'alice@example.org', 'hash', null);
+    const bob = store.addUser('bob', 'bob@example.org', 'hash', null);
+    const room = store.addRoom('general', alice.id, null, null, false);
+    const saved = [
+      store.saveMessage(null, alice.id, bob.id, 'hi bob'),
+      store.saveMessage(room.id, alice.id, null, 'hi all'),
+      store.saveMessage(null, bob.id, alice.id, 'hi alice'),
+    ];
+    await Promise.all(saved);
+    expect(store.directHistory(alice.id, bob.id, 10).map((m) => m.text)).toEqual(['hi bob', 'hi alice']);
+    expect(store.roomHistory(room.id, 10).map((m) => m.text)).toEqual(['hi all']);
   });
 });

@@ -4,7 +4,7 @@ import sqlite from 'node-sqlite3-wasm';
 import type { Notification, Room, Row, StoredFile, StoredMessage, User } from './store-rows.js';
 import { str, toFile, toMessage, toNotification, toRoom, toUser } from './store-rows.js';
 import { StoreIndex } from './store-index.js';
-import { SCHEMA } from './store-schema.js';
+import { MESSAGES_DIRECT_INDEX, SCHEMA } from './store-schema.js';
 
 export type { Notification, Room, StoredFile, StoredMessage, User } from './store-rows.js';
 
@@ -21,7 +21,12 @@ const now = (): string => new Date().toISOString();
 /**
  * Everything the server keeps across restarts, in one SQLite file (`<data>/chatlab.db`) through
  * node-sqlite3-wasm: SQLite compiled to WebAssembly, so nothing native is built anywhere. WAL journal with
- * synchronous=NORMAL: a killed server loses no committed write. What every message reads (names, rooms,
+ * synchronous=NORMAL: a killed server loses no committed write (a commit is in the WAL file, written with
+ * pwrite, before the reply); the WAL is fsync'd at each checkpoint (every 1000 pages, SQLite's default), so
+ * a power loss or a kernel crash can lose the last commits since then, not the database. A room message's
+ * commit writes three pages to the WAL (the messages table, its room index, sqlite_sequence for
+ * AUTOINCREMENT), each a frame header and a page: six pwrite64 calls; the index of direct messages is partial
+ * (store-schema.ts) so that a room message does not touch it. What every message reads (names, rooms,
  * members) is served from memory (StoreIndex), loaded at start and changed with the database.
  */
 export class Store {
@@ -30,6 +35,9 @@ export class Store {
   /** Messages saved this turn of the event loop, committed together when it ends. */
   private queued: QueuedMessage[] = [];
   private insertMessage: sqlite.Statement | null = null;
+  /** BEGIN, COMMIT and ROLLBACK, prepared once: `exec` would parse each anew, twice a turn's commit. */
+  private control: { begin: sqlite.Statement; commit: sqlite.Statement; rollback: sqlite.Statement } | null =
+    null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -43,7 +51,22 @@ export class Store {
     this.db.exec('PRAGMA synchronous=NORMAL');
     this.db.exec('PRAGMA foreign_keys=ON');
     this.db.exec(SCHEMA);
+    this.migrate();
     this.load();
+  }
+
+  /** Brings a data folder made by an earlier version up to SCHEMA. */
+  private migrate(): void {
+    const direct = this.db.get(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'messages_direct'",
+    );
+    if (direct !== null && !/\bWHERE\b/i.test(str(direct.sql))) {
+      // The index on every message (before it was partial): rebuilt on the direct messages alone.
+      this.transaction(() => {
+        this.db.exec('DROP INDEX messages_direct');
+        this.db.exec(MESSAGES_DIRECT_INDEX);
+      });
+    }
   }
 
   /** Fills the index from the database. */
@@ -63,18 +86,25 @@ export class Store {
     this.commitMessages();
     this.insertMessage?.finalize();
     this.insertMessage = null;
+    if (this.control) for (const statement of Object.values(this.control)) statement.finalize();
+    this.control = null;
     this.db.close();
   }
 
   /** Runs `work` in one transaction. */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN');
+    const control = (this.control ??= {
+      begin: this.db.prepare('BEGIN'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+    });
+    control.begin.run();
     try {
       const result = work();
-      this.db.exec('COMMIT');
+      control.commit.run();
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) control.rollback.run();
       throw error;
     }
   }
