@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rolesFor } from './image-set.js';
+import { distFiles, rolesFor } from './image-set.js';
 import { readLabFile } from './lab-file.js';
 import { labFileTopology } from './lab-file-topology.js';
 import { REPO_ROOT } from './paths.js';
@@ -22,5 +23,27 @@ describe('serverReadiness', () => {
     expect(serverReadiness(example('irc'))).toBe('port');
     const udp = example('python-chat');
     expect(serverReadiness({ ...udp, app: { ...udp.app, transport: 'udp' } })).toBe('process');
+  });
+});
+
+describe("the images' build contexts", () => {
+  const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+  const copied = (role: string) =>
+    [...read(`images/${role}/Dockerfile`).matchAll(/^COPY\s+(.+)\s+\S+$/gm)]
+      .flatMap(([, sources = '']) => sources.split(/\s+/))
+      .filter((source) => source.startsWith('dist/'))
+      .map((source) => source.slice('dist/'.length))
+      .sort();
+
+  it("hold what each Dockerfile copies from dist/, in lab:up's context and through .dockerignore", () => {
+    const allowed = read('.dockerignore')
+      .split('\n')
+      .filter((line) => line.startsWith('!dist/'))
+      .map((line) => line.slice('!dist/'.length));
+    for (const role of ['server', 'client', 'capture'] as const) {
+      expect({ role, copied: copied(role) }).toEqual({ role, copied: [...distFiles(role)].sort() });
+      for (const file of copied(role)) expect(allowed).toContain(file);
+    }
+    expect(copied('server')).toContain('chatlab-server.mjs');
   });
 });

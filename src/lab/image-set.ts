@@ -27,7 +27,7 @@ export function rolesFor(topology: Topology | undefined): Role[] {
 }
 
 /** Only chatlab's server and client carry the bundled chatlab. */
-function distFiles(role: Role): string[] {
+export function distFiles(role: Role): string[] {
   if (role === 'server') return SERVER_DIST_FILES;
   return role === 'client' ? DIST_FILES : [];
 }
