@@ -123,9 +123,7 @@ export class CommandRunner implements SessionState {
         try {
           const { file } = await this.client.downloadTo(
             command.fileId,
-            (bytes) => {
-              spool.write(bytes);
-            },
+            (bytes) => spool.write(bytes),
             (length) => spool.reserve(length),
           );
           const where = await downloadPath(file.name, file.id, {

@@ -151,6 +151,35 @@ describe('download', () => {
     expect((await client.waitForEvent('MSG')).body.text).toBe('DATA 2 0 1');
   });
 
+  it('reads no more while the spool is behind (a slow disk), then takes the rest', async () => {
+    const { client, conn } = await open();
+    const bytes = fileOf(64 * 65536);
+    const file = { id: 4, name: 'big.bin', size: bytes.length, sha256: sha256(bytes) };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const spooled: Buffer[] = [];
+    const downloading = client.downloadTo(4, (piece) => {
+      spooled.push(Buffer.from(piece));
+      return spooled.length === 1 ? held : undefined; // the disk falls behind at the first frame
+    });
+    const request = await conn.nextRequest('DOWNLOAD');
+    const frames: Buffer[] = [
+      Buffer.from(`${request.tag} 200 OK ${JSON.stringify({ file, transfer: 3 })}\n`),
+    ];
+    for (let at = 0; at < bytes.length; at += 65536)
+      frames.push(encodeData(3, at, bytes.subarray(at, at + 65536)));
+    void conn.write(Buffer.concat(frames)); // 4 MiB: more than the sockets hold while nobody reads
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only what one socket read brought was taken (the frames already decoded with the first one).
+    const whileHeld = spooled.length;
+    expect(whileHeld).toBeLessThan(16);
+    release();
+    const { file: got } = await downloading;
+    expect(got).toEqual(file);
+    expect(spooled.length).toBe(64);
+    expect(Buffer.concat(spooled).equals(bytes)).toBe(true);
+  });
+
   it('downloads a 0-byte file from the reply alone', async () => {
     const { client, conn } = await open();
     const downloading = client.download(1);

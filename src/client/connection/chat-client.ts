@@ -8,7 +8,7 @@ import { CLIENT_APP, VERSION } from '../../version.js';
 import { ClientError, connectFailure, greetingFailure } from './client-error.js';
 import { writeData } from './data-writer.js';
 import { DatagramSocket } from './datagram-socket.js';
-import type { FileInfo } from './download-sink.js';
+import type { FileInfo, Spool } from './download-sink.js';
 import { DownloadSink, readFileInfo, sha256Hex } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
@@ -283,7 +283,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
    */
   async downloadTo(
     fileId: number,
-    spool: (bytes: Buffer) => void,
+    spool: Spool,
     reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo }> {
     const { file } = await this.receive(fileId, spool, reserve);
@@ -292,7 +292,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
 
   private async receive(
     fileId: number,
-    spool?: (bytes: Buffer) => void,
+    spool?: Spool,
     reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo; data: Buffer }> {
     let sink: DownloadSink | undefined;
@@ -316,6 +316,19 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     if (reply.code >= 400) throw replyError(reply);
     if (!sink) throw new ClientError('CLIENT_BAD_STREAM', `DOWNLOAD answered ${reply.code} ${reply.reason}`);
     return { file: sink.file, data: await sink.done };
+  }
+
+  /**
+   * Reads nothing more from a TCP connection until `behind` (a download's spool, when the disk is behind the
+   * network) settles: the server's socket then fills and its download waits, instead of the file piling up in
+   * this process's memory. Over UDP nothing waits for a reader, so nothing is held.
+   */
+  private holdReading(behind: Promise<void> | undefined): void {
+    if (behind === undefined || this.udp) return;
+    this.socket.pause();
+    void behind.then(() => {
+      if (!this.socket.destroyed) this.socket.resume();
+    });
   }
 
   /** Sends QUIT, waits for its reply and for the server to close the connection. */
@@ -422,7 +435,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       }
       case 'data': {
         const sink = this.downloads.get(frame.transfer);
-        if (sink) sink.push(frame);
+        if (sink) this.holdReading(sink.push(frame));
         else this.emit('data', frame);
         return;
       }

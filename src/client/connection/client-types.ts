@@ -1,6 +1,6 @@
 /** The types of ChatClient's options, greeting, close reason and emitted events. */
 import type { DataFrame, EventFrame, ReplyFrame } from '../../protocol/index.js';
-import type { FileInfo } from './download-sink.js';
+import type { FileInfo, Spool } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 
 export interface ConnectOptions {
@@ -73,7 +73,7 @@ export interface ChatSession {
   download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
   downloadTo(
     fileId: number,
-    spool: (bytes: Buffer) => void,
+    spool: Spool,
     reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo }>;
   quit(): Promise<void>;

@@ -37,6 +37,9 @@ export function readFileInfo(value: unknown): FileInfo {
 
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
+/** Takes a download's bytes as they arrive; a promise when it wants no more until it settles. */
+export type Spool = (bytes: Buffer) => Promise<void> | void;
+
 export interface DownloadOptions {
   /**
    * Over UDP (docs/PROTOCOL.md §10): the download fails with CLIENT_TIMEOUT when no DATA frame came for this
@@ -45,9 +48,10 @@ export interface DownloadOptions {
   idleMs?: number;
   /**
    * Where the bytes go as they arrive, in order (a file on disk), instead of into one buffer in memory: `done`
-   * then resolves with an empty buffer once the last byte was handed on and the SHA-256 matched.
+   * then resolves with an empty buffer once the last byte was handed on and the SHA-256 matched. A promise it
+   * returns says it is behind: `push` returns it, and the connection reads no more until it settles.
    */
-  spool?: (bytes: Buffer) => void;
+  spool?: Spool;
   /** With `spool`: lends the buffer a DATA frame split across socket reads is joined in (FrameDecoder's `dataBuffer`). */
   reserve?: (length: number) => Buffer | undefined;
 }
@@ -66,7 +70,7 @@ export class DownloadSink {
   private finished = false;
   private readonly overUdp: boolean;
   private readonly idle: NodeJS.Timeout | undefined;
-  private readonly spool: ((bytes: Buffer) => void) | undefined;
+  private readonly spool: Spool | undefined;
   private readonly reserveFor: ((length: number) => Buffer | undefined) | undefined;
 
   constructor(
@@ -102,8 +106,9 @@ export class DownloadSink {
     return this.finished;
   }
 
-  push(frame: DataFrame): void {
-    if (this.finished) return;
+  /** Takes the next DATA frame; returns the spool's promise when it is behind (read no more until it settles). */
+  push(frame: DataFrame): Promise<void> | undefined {
+    if (this.finished) return undefined;
     const end = frame.offset + frame.data.length;
     this.idle?.refresh();
     if (frame.offset !== this.received) {
@@ -114,12 +119,15 @@ export class DownloadSink {
     } else if (end > this.file.size) {
       this.fail(`data frames go past the announced size of ${this.file.size} bytes (to ${end})`);
     } else {
-      if (this.spool) this.spool(frame.data);
+      let behind: Promise<void> | void = undefined;
+      if (this.spool) behind = this.spool(frame.data);
       else frame.data.copy(this.data, frame.offset);
       this.hash.update(frame.data);
       this.received = end;
       if (end === this.file.size) this.complete();
+      return behind ?? undefined;
     }
+    return undefined;
   }
 
   /** Ends the download early, e.g. when the connection closes. */

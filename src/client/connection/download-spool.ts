@@ -43,12 +43,23 @@ export class DownloadSpool {
     return this.failure === undefined ? this.blocks.reserve(length) : undefined;
   }
 
-  /** Appends bytes (in order); a disk error is thrown by `keep`. */
-  write(bytes: Buffer): void {
-    if (this.failure !== undefined) return;
+  /**
+   * Appends bytes (in order); a disk error is thrown by `keep`. Returns a promise when more than WRITE_BEHIND
+   * bytes wait for the disk, settled once they are written (or the file failed): the caller reads no more from
+   * the network until then, so a disk slower than the network does not pile the file up in memory.
+   */
+  write(bytes: Buffer): Promise<void> | undefined {
+    if (this.failure !== undefined) return undefined;
     const written = this.blocks.written(bytes);
-    if (written) this.stream.write(bytes, written);
-    else this.stream.write(bytes);
+    const room = written ? this.stream.write(bytes, written) : this.stream.write(bytes);
+    if (room) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done).off('close', done);
+        resolve();
+      };
+      this.stream.once('drain', done).once('close', done);
+    });
   }
 
   /**

@@ -5,7 +5,7 @@ import type { RequestOptions } from '../connection/chat-client.js';
 import { ChatClient } from '../connection/chat-client.js';
 import { ClientError } from '../connection/client-error.js';
 import type { ByeReason, ConnectOptions, ServerIdentity } from '../connection/client-types.js';
-import type { FileInfo } from '../connection/download-sink.js';
+import type { FileInfo, Spool } from '../connection/download-sink.js';
 import type { EventPredicate, WaitOptions } from '../connection/event-queue.js';
 import { EventQueue } from '../connection/event-queue.js';
 import { Heartbeat } from './heartbeat.js';
@@ -163,7 +163,7 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   /** As ChatClient.downloadTo; a download cut short by a lost connection fails saying so. */
   async downloadTo(
     fileId: number,
-    spool: (bytes: Buffer) => void,
+    spool: Spool,
     reserve?: (length: number) => Buffer | undefined,
   ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
