@@ -105,4 +105,26 @@ describe('store: schema upgrades', () => {
     expect(store.directHistory(alice.id, bob.id, 10).map((m) => m.text)).toEqual(['hi bob', 'hi alice']);
     expect(store.roomHistory(room.id, 10).map((m) => m.text)).toEqual(['hi all']);
   });
+
+  it("gives a pair's last messages in both directions, oldest first, whatever else was said", async () => {
+    const [ana, bia, caio] = ['ana', 'bia', 'caio'].map((n) =>
+      store.addUser(n, `${n}@example.org`, 'hash', null),
+    );
+    if (!ana || !bia || !caio) throw new Error('users');
+    const room = store.addRoom('lab', ana.id, null, null, false);
+    const said: Promise<unknown>[] = [];
+    for (let i = 1; i <= 6; i++) {
+      said.push(
+        store.saveMessage(null, i % 2 === 1 ? ana.id : bia.id, i % 2 === 1 ? bia.id : ana.id, `ab${i}`),
+      );
+      said.push(store.saveMessage(null, ana.id, caio.id, `ac${i}`));
+      said.push(store.saveMessage(room.id, bia.id, null, `room${i}`));
+    }
+    said.push(store.saveMessage(null, bia.id, ana.id, 'ab7'), store.saveMessage(null, bia.id, ana.id, 'ab8'));
+    await Promise.all(said);
+    expect(store.directHistory(ana.id, bia.id, 4).map((m) => m.text)).toEqual(['ab5', 'ab6', 'ab7', 'ab8']);
+    expect(store.directHistory(bia.id, ana.id, 3).map((m) => m.text)).toEqual(['ab6', 'ab7', 'ab8']);
+    expect(store.directHistory(ana.id, caio.id, 2).map((m) => m.text)).toEqual(['ac5', 'ac6']);
+    expect(store.directHistory(bia.id, caio.id, 5)).toEqual([]);
+  });
 });

@@ -331,10 +331,17 @@ export class Store {
     ).reverse();
   }
 
+  /**
+   * The last `count` messages between two users, oldest first: each direction's newest from the partial index
+   * messages_direct, merged (with one OR over both directions SQLite took messages_room instead and read every
+   * direct message of the server, newest first, until it had `count` of this pair).
+   */
   directHistory(a: number, b: number, count: number): StoredMessage[] {
+    const newest =
+      'SELECT * FROM (SELECT * FROM messages WHERE room_id IS NULL AND from_id = ? AND to_id = ? ORDER BY id DESC LIMIT ?)';
     return this.many(
-      'SELECT * FROM messages WHERE room_id IS NULL AND ((from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)) ORDER BY id DESC LIMIT ?',
-      [a, b, b, a, count],
+      `${newest} UNION ALL ${newest} ORDER BY id DESC LIMIT ?`,
+      [a, b, count, b, a, count, count],
       toMessage,
     ).reverse();
   }
