@@ -105,6 +105,26 @@ export class Lab {
     }
     const pending = new Set<LabContainer>([server, ...sniffers]);
     const readiness = { kind: serverReadiness(topology), server: topology.server.name };
+    try {
+      await this.#waitUntilReady(docker, pending, readiness);
+    } catch (error) {
+      if (!(error instanceof LabError && error.code === 'LAB_TIMEOUT')) throw error;
+      const waiting = await Promise.all(
+        [...pending].map(async (c) => ({
+          service: c.service,
+          state: (await stateOf(docker, c.id).catch(() => undefined))?.health ?? 'gone',
+          output: await logsOf(docker, c.id, 3).catch(() => ''),
+        })),
+      );
+      throw notReadyError(error.message, waiting);
+    }
+  }
+
+  async #waitUntilReady(
+    docker: Docker,
+    pending: Set<LabContainer>,
+    readiness: { kind: 'http' | 'port' | 'process'; server: string },
+  ): Promise<void> {
     await this.#progress.waitFor(
       'the server health check and the tcpdump sidecars',
       async () => {
@@ -123,6 +143,30 @@ export class Lab {
       100,
     );
   }
+}
+
+/**
+ * lab:up's timeout, saying which containers were not ready, in what state, and the last lines each wrote: what
+ * tells a server that never listened from a sniffer that never started.
+ */
+export function notReadyError(
+  timedOut: string,
+  waiting: readonly { service: string; state: string; output: string }[],
+): LabError {
+  const names = waiting.map((w) => `${w.service} (${w.state})`).join(', ');
+  const details = waiting
+    .map((w) => {
+      const lines = w.output.trim() === '' ? '(no output yet)' : w.output.trimEnd();
+      return `--- ${w.service}, last lines:\n${lines}`;
+    })
+    .join('\n');
+  return new LabError(
+    'LAB_TIMEOUT',
+    `${timedOut.replace(/\.$/, '')}: not ready: ${names === '' ? 'none' : names}.`,
+    'Their last output is below and `npm run lab:logs` shows all of it; the containers are left running. ' +
+      'On a busy machine `npm run lab:down` and `npm run lab:up` again.',
+    details,
+  );
 }
 
 /** `readiness` is serverReadiness(): for 'port' the server's sidecar carries the health check (nc -z). */
