@@ -147,8 +147,7 @@ export class PartialFile {
     }
     this.received += bytes.length;
     this.hash.update(bytes);
-    const written = this.blocks.written(bytes);
-    return written ? this.stream.write(bytes, written) : this.stream.write(bytes);
+    return this.blocks.write(this.stream, bytes);
   }
 
   /** Resolves when the disk has caught up, or when writing failed (a full disk): `write` then throws. */

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { WriteBlocks } from './write-blocks.js';
 
@@ -36,5 +37,25 @@ describe('WriteBlocks', () => {
     const a = blocks.reserve(10) ?? Buffer.alloc(0);
     blocks.clear();
     expect(blocks.written(a)).toBeUndefined();
+  });
+
+  it('writes through a stream, freeing a slice only once the stream has written it', () => {
+    const pending: (() => void)[] = [];
+    const stream = new Writable({
+      highWaterMark: 100,
+      write: (_chunk, _encoding, callback) => {
+        pending.push(() => {
+          callback();
+        });
+      },
+    });
+    const blocks = new WriteBlocks(100, 2);
+    const a = blocks.reserve(100) ?? Buffer.alloc(0);
+    expect(blocks.write(stream, a)).toBe(false); // 100 bytes held: the stream is at its high-water mark
+    expect(blocks.reserve(10)?.buffer).not.toBe(a.buffer); // a is not written yet
+    pending.shift()?.();
+    expect(blocks.write(stream, Buffer.alloc(5))).toBe(true); // bytes it did not hand out go as they are
+    const again = blocks.reserve(100);
+    expect(again?.buffer).toBe(a.buffer); // a's buffer came back once written
   });
 });

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+
 /**
  * Write buffers for bytes on their way to the disk (issue 14): a DATA frame that arrived split across socket
  * reads, most of them (a 64 KiB frame and its header do not fit in one 64 KiB read), is joined in a slice of one
@@ -50,6 +52,15 @@ export class WriteBlocks {
       block.refs -= 1;
       this.release(block);
     };
+  }
+
+  /**
+   * Hands `bytes` to the disk through `stream`: a slice `reserve` gave is freed once the stream has written it.
+   * Returns what the stream's `write` says (false: it holds more than its high-water mark).
+   */
+  write(stream: Writable, bytes: Buffer): boolean {
+    const written = this.written(bytes);
+    return written ? stream.write(bytes, written) : stream.write(bytes);
   }
 
   /** Forgets every buffer (the bytes were thrown away). */

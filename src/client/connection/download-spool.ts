@@ -50,9 +50,7 @@ export class DownloadSpool {
    */
   write(bytes: Buffer): Promise<void> | undefined {
     if (this.failure !== undefined) return undefined;
-    const written = this.blocks.written(bytes);
-    const room = written ? this.stream.write(bytes, written) : this.stream.write(bytes);
-    if (room) return undefined;
+    if (this.blocks.write(this.stream, bytes)) return undefined;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done).off('close', done);
