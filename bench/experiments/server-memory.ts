@@ -15,7 +15,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_NODE_FLAGS } from '../../src/lab/index.js';
+import { SERVER_NODE_FLAGS } from '../../src/server/node-flags.js';
 import { FANOUT_SERVER_RATE, stepFor, type StepSummary } from '../benchmarks/fanout-plan.js';
 import { FanoutTarget, type StepTiming } from '../benchmarks/fanout-target.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_NODE_FLAGS } from '../../src/lab/index.js';
+import { SERVER_NODE_FLAGS } from '../../src/server/node-flags.js';
 import { SERVER_AS_STARTED } from '../../src/server/node-flags.js';
 import { Store } from '../../src/server/store.js';
 import type { RunningProcess } from '../../src/util/process.js';

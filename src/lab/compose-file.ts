@@ -124,9 +124,6 @@ function labels(host: LabHost, role: string): string[] {
   return ['    labels:', `      chatlab.host: ${host.name}`, `      chatlab.role: ${role}`];
 }
 
-/** Node's flags for chatlab's server (src/server/node-flags.ts), in its command here and in the image's. */
-export { SERVER_NODE_FLAGS };
-
 /**
  * The command a server container runs: the bundled chatlab, listening on every address, data in /data, on TCP
  * (chat, and the status page its health check reads) and on UDP at the same port (docs/PROTOCOL.md §10), so a

@@ -16,13 +16,7 @@ export {
   type Topology,
   type Transport,
 } from './topology.js';
-export {
-  OFFLOADS_OFF,
-  renderCompose,
-  REGISTRY_BASES,
-  SERVER_NODE_FLAGS,
-  serverCommand,
-} from './compose-file.js';
+export { OFFLOADS_OFF, renderCompose, REGISTRY_BASES, serverCommand } from './compose-file.js';
 export { composeFileFor, writeLabCompose } from './lab-compose.js';
 export { splitLabFlag, topologyFromArgs } from './lab-args.js';
 export { LAB_FILE_NAME, readLabFile, type LabFileSpec } from './lab-file.js';
