@@ -48,13 +48,10 @@ export function decodeChatStream(
       maxLine: direction === 'client-to-server' ? LIMITS.requestLine : LIMITS.serverLine,
       oversizedAt: 'lf', // as wireshark/chatlab.lua shows it: in the frame where the line ends
     });
-    let expected = 0;
+    const { end, gap } = capturedRun(stream, direction, bytes);
+    if (gap) gaps.push(gap);
     for (const chunk of bytes.chunks) {
-      if (chunk.start !== expected) {
-        gaps.push({ stream: stream.id, direction, frame: chunk.frames[0] ?? 0, offset: expected });
-        break;
-      }
-      expected = chunk.end;
+      if (chunk.end > end) break;
       for (const decoded of decoder.push(chunk.data)) {
         items.push(toItem(stream, direction, bytes, decoded, timeOf));
       }
@@ -218,6 +215,25 @@ function httpItem(
       end,
     },
   };
+}
+
+/**
+ * How far one direction's bytes were captured from its start without a hole, and where the first hole begins
+ * (decoding of that direction stops there), if there is one.
+ */
+export function capturedRun(
+  stream: TcpStream,
+  direction: Direction,
+  bytes: TcpDirection,
+): { end: number; gap?: StreamGap } {
+  let end = 0;
+  for (const chunk of bytes.chunks) {
+    if (chunk.start !== end) {
+      return { end, gap: { stream: stream.id, direction, frame: chunk.frames[0] ?? 0, offset: end } };
+    }
+    end = chunk.end;
+  }
+  return { end };
 }
 
 /** The frame that delivered the last missing byte of `[start, end)`: where Wireshark shows the message. */

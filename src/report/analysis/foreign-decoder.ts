@@ -1,6 +1,6 @@
 import type { TcpDirection, TcpStream } from '../../pcap/index.js';
 import type { Direction, ReportFraming } from './answers.js';
-import { type ChatItem, completingFrame, type StreamGap } from './chat-decoder.js';
+import { capturedRun, type ChatItem, completingFrame, type StreamGap } from './chat-decoder.js';
 import { parseIrcLine } from './irc-line.js';
 
 // eslint-disable-next-line no-control-regex -- the control characters are what it finds
@@ -25,14 +25,8 @@ export function decodeForeignStream(
   const gaps: StreamGap[] = [];
   for (const direction of ['client-to-server', 'server-to-client'] as const) {
     const bytes = stream.direction(direction);
-    let end = 0;
-    for (const chunk of bytes.chunks) {
-      if (chunk.start !== end) {
-        gaps.push({ stream: stream.id, direction, frame: chunk.frames[0] ?? 0, offset: end });
-        break;
-      }
-      end = chunk.end;
-    }
+    const { end, gap } = capturedRun(stream, direction, bytes);
+    if (gap) gaps.push(gap);
     const ranges =
       framing === 'segment'
         ? segments(bytes, end)
