@@ -96,23 +96,29 @@ export const labstart: Benchmark = {
     const repeats = context.quick ? 1 : 2;
     const docker = await connectEngine();
     const starts: Start[] = [];
-    const floors: (FloorStart & { clients: number })[] = [];
-    // A, B, A, B: lab:up, then the engine's floor for the same containers, for each size and repeat.
+    const floors: (FloorStart & { clients: number; sidecars: boolean })[] = [];
+    // A, B, C, A, B, C: lab:up, then the engine's floor for the same containers, then for the hosts alone,
+    // for each size and repeat.
     for (let rep = 0; rep < repeats; rep++)
       for (const clients of sizes) {
         starts.push(await once(context, clients));
-        const floor = await engineFloor(docker, {
-          prefix: FLOOR_PREFIX,
-          subnet: FLOOR_SUBNET,
-          hostImage: LAB_IMAGES.client,
-          captureImage: LAB_IMAGES.capture,
-          hosts: clients + 1,
-        });
-        floors.push({ ...floor, clients });
-        context.log(`labstart: ${clients} clients: engine floor ${fmt(floor.upSeconds, 1)} s`);
+        for (const sidecars of [true, false]) {
+          const floor = await engineFloor(docker, {
+            prefix: FLOOR_PREFIX,
+            subnet: FLOOR_SUBNET,
+            hostImage: LAB_IMAGES.client,
+            captureImage: LAB_IMAGES.capture,
+            hosts: clients + 1,
+            sidecars,
+          });
+          floors.push({ ...floor, clients, sidecars });
+          context.log(
+            `labstart: ${clients} clients: engine floor${sidecars ? '' : ', hosts alone,'} ${fmt(floor.upSeconds, 1)} s`,
+          );
+        }
       }
-    const floorSeconds = (clients: number): number =>
-      median(floors.filter((f) => f.clients === clients).map((f) => f.upSeconds));
+    const floorSeconds = (clients: number, sidecars = true): number =>
+      median(floors.filter((f) => f.clients === clients && f.sidecars === sidecars).map((f) => f.upSeconds));
     const upSeconds = (clients: number): number =>
       median(starts.filter((s) => s.clients === clients).map((s) => s.upSeconds));
     const rows = sizes.map((clients) => {
@@ -137,6 +143,7 @@ export const labstart: Benchmark = {
         fmt(median(mine.map((s) => s.downSeconds)), 1),
         fmt(floorSeconds(clients), 1),
         fmt(up / floorSeconds(clients), 2),
+        fmt(floorSeconds(clients, false), 1),
       ];
     });
     return {
@@ -152,6 +159,7 @@ export const labstart: Benchmark = {
           'lab:down s',
           'engine floor s',
           'lab:up / floor',
+          'hosts alone s',
         ],
         ...rows,
       ],
@@ -160,6 +168,7 @@ export const labstart: Benchmark = {
         "compose up / ready wait: lab:up's own step timings; ms/host: lab:up time / hosts (each host is a container and its tcpdump sidecar).",
         `Lab: project ${PROJECT}, subnet ${SUBNET}, no published port; lab:down after each start.`,
         `engine floor: the same containers (images, network, addresses, init, a sidecar in each host's network namespace) created and started through the Engine API with everything in parallel, every program a sleep (no compose, no health check, no readiness wait), interleaved with lab:up; lab:up / floor is what chatlab and compose add to what this engine needs to start that many containers.`,
+        "hosts alone: the engine's floor for the hosts without their sidecars, interleaved too: what a lab with one capture container for all its hosts (instead of a sidecar each) would still need before compose and readiness.",
       ],
       data: { project: PROJECT, subnet: SUBNET, starts, floors },
       headlines: Object.fromEntries(

@@ -15,6 +15,11 @@ export interface FloorSpec {
   captureImage: string;
   /** Hosts (the server and the clients); each gets a sidecar in its network namespace, as the lab has. */
   hosts: number;
+  /**
+   * false: the hosts alone, no sidecar (what a lab would still start with one capture container for all
+   * its hosts instead of a sidecar each).
+   */
+  sidecars: boolean;
 }
 
 /** 10.77.51.0/24 + 10 -> 10.77.51.10 (a /24 is all the benchmark uses). */
@@ -57,6 +62,7 @@ export async function engineFloor(docker: Docker, spec: FloorSpec): Promise<Floo
         },
       });
       await host.start();
+      if (!spec.sidecars) return;
       const sidecar = await docker.createContainer({
         name: `${spec.prefix}-c${i}`,
         Image: spec.captureImage,
@@ -69,5 +75,9 @@ export async function engineFloor(docker: Docker, spec: FloorSpec): Promise<Floo
   const upSeconds = (performance.now() - started) / 1000;
   const down = performance.now();
   await removeFloor(docker, spec.prefix);
-  return { containers: 2 * spec.hosts, upSeconds, downSeconds: (performance.now() - down) / 1000 };
+  return {
+    containers: (spec.sidecars ? 2 : 1) * spec.hosts,
+    upSeconds,
+    downSeconds: (performance.now() - down) / 1000,
+  };
 }
