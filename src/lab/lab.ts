@@ -175,7 +175,7 @@ async function isReady(
   container: LabContainer,
   readiness: { kind: 'http' | 'port' | 'process'; server: string },
 ): Promise<boolean> {
-  const { health: state, startedAt } = await stateOf(docker, container.id);
+  const { health: state, outputSince } = await stateOf(docker, container.id);
   if (state === 'exited' || state === 'dead' || state === 'unhealthy') {
     throw new LabError(
       'LAB_NOT_RUNNING',
@@ -184,8 +184,8 @@ async function isReady(
       await logsOf(docker, container.id, 20),
     );
   }
-  // What the container said since its last start (a restarted one keeps the lines of its earlier runs).
-  const output = (): Promise<string> => logsOf(docker, container.id, 20, startedAt);
+  // What the container said in this run (a restarted one keeps the lines of its earlier runs).
+  const output = (): Promise<string> => logsOf(docker, container.id, 20, outputSince);
   if (container.role === 'server') {
     if (readiness.kind !== 'http') return state === 'running';
     // chatlab's server says "listening on" once its port accepts (the health check reads the same port's
