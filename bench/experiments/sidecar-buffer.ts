@@ -1,26 +1,40 @@
-// An experiment, not a benchmark: does a larger capture buffer stop the server's sniffer from dropping
-// packets at a high fan-out rate? Starts its own lab, connects 100 users from alice and bob, stops the
-// server's sidecar and, round after round, runs a stand-in sidecar (same image, same namespace, writing to
-// the same bind-mounted folder) with each tcpdump variant around one fan-out step, and prints its counters.
+// An experiment, not a benchmark: how large a capture buffer keeps a sniffer from dropping packets? Starts its
+// own lab, connects 100 users from alice and bob, stops the server's sidecar and, round after round, runs a
+// stand-in sidecar (same image, same namespace, writing to the same bind-mounted folder) with each buffer
+// size around the same load, and prints its counters. The load: one fan-out step (deliveries/s), or with
+// --transfer <MiB> raw TCP from alice to the server at full speed (what a client's sniffer sees while its host
+// sends or fetches a file).
 //   npx tsx bench/experiments/sidecar-buffer.ts [deliveries/s, default 20000] [rounds, default 3]
+//     [--buffers 2048,8192,65536 (KiB, tcpdump -B; default: libpcap's own and 65536)] [--transfer 100]
 import { stepFor } from '../benchmarks/fanout-plan.js';
 import { BenchLab } from '../lib/bench-lab.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
 import { run, start } from '../lib/command.js';
+import { rawTcp } from '../lib/raw-tcp.js';
 import { parseTcpdumpStats } from '../lib/tcpdump-stats.js';
 import { LoadGenerator } from '../load/load-generator.js';
 
 const log = (message: string): void => {
   process.stderr.write(`${message}\n`);
 };
-const deliveries = Number(process.argv[2] ?? 20_000);
-const rounds = Number(process.argv[3] ?? 3);
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  args.splice(at, 2);
+  return value;
+};
+const buffers = option('--buffers');
+const transferMiB = option('--transfer');
+const deliveries = Number(args[0] ?? 20_000);
+const rounds = Number(args[1] ?? 3);
 const NAME = 'chatlab-bench-exp-sniffer';
 const COMMON = ['-i', 'eth0', '-p', '-Z', 'root', '--immediate-mode', '-U'];
-const VARIANTS: Record<string, string[]> = {
-  'as in the lab': COMMON,
-  '-B 65536': [...COMMON, '-B', '65536'],
-};
+const VARIANTS: Record<string, string[]> =
+  buffers === undefined
+    ? { "libpcap's default": COMMON, '-B 65536': [...COMMON, '-B', '65536'] }
+    : Object.fromEntries(buffers.split(',').map((kib) => [`-B ${kib}`, [...COMMON, '-B', kib]]));
 
 const bundle = await loadGeneratorBundle();
 const lab = await BenchLab.start(
@@ -78,24 +92,33 @@ try {
         if (`${logs.stdout}${logs.stderr}`.includes('listening on')) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const step = await generator.run({
-        room: 'bench',
-        ratePerConnection: rate.ratePerConnection,
-        textBytes: 64,
-        warmupMs: 700,
-        durationMs: 2500,
-        drainMs: 800,
-      });
+      const load =
+        transferMiB === undefined
+          ? await generator
+              .run({
+                room: 'bench',
+                ratePerConnection: rate.ratePerConnection,
+                textBytes: 64,
+                warmupMs: 700,
+                durationMs: 2500,
+                drainMs: 800,
+              })
+              .then((step) => `fan-out p99 ${step.latency.percentile(99).toFixed(1)} ms`)
+          : await rawTcp(
+              lab.container('alice'),
+              lab.container('server'),
+              lab.lab.host('server').ip,
+              Number(transferMiB) * 1048576,
+            ).then((raw) => `${transferMiB} MiB at ${raw.mibPerSecond.toFixed(0)} MiB/s`);
       await run('docker', ['stop', '-t', '10', NAME]);
       const logs = await run('docker', ['logs', NAME]);
       const stats = parseTcpdumpStats(`${logs.stdout}${logs.stderr}`);
       drops[variant]?.push(`${stats?.droppedByKernel ?? '?'}/${stats?.receivedByFilter ?? '?'}`);
-      log(
-        `round ${round + 1}, ${variant}: ${JSON.stringify(stats)}, fan-out p99 ${step.latency.percentile(99).toFixed(1)} ms`,
-      );
+      log(`round ${round + 1}, ${variant}: ${JSON.stringify(stats)}, ${load}`);
     }
   }
-  process.stdout.write(`dropped/received at ${deliveries} deliveries/s: ${JSON.stringify(drops)}\n`);
+  const what = transferMiB === undefined ? `${deliveries} deliveries/s` : `a ${transferMiB} MiB transfer`;
+  process.stdout.write(`dropped/received at ${what}: ${JSON.stringify(drops)}\n`);
 } finally {
   await run('docker', ['rm', '-f', NAME], { allowFailure: true });
   await generator?.close().catch(() => undefined);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderCompose } from './compose-file.js';
-import { readLabConfig } from './lab-config.js';
+import { DEFAULT_LAB_CONFIG, readLabConfig } from './lab-config.js';
 import { composeFileFor } from './lab-compose.js';
 import { DEFAULT_COMPOSE_FILE, LAB_STATE_DIR, REPO_ROOT } from './paths.js';
 import { buildTopology } from './topology.js';
@@ -28,6 +28,27 @@ describe('renderCompose', () => {
     expect(bobCapture.indexOf('ethtool')).toBeLessThan(bobCapture.indexOf(tcpdump));
     expect(bobCapture).toContain(`; ${tcpdump}"`);
     expect(text).toContain("volumes: ['../captures:/captures']");
+  });
+
+  it("sizes the sniffers' capture buffers so that a large lab does not take gigabytes of the engine's memory", () => {
+    const buffers = (clients: number): Map<string, number> => {
+      const names = Array.from({ length: clients }, (_, i) => `c${String(i)}`);
+      const text = renderCompose(buildTopology({ ...DEFAULT_LAB_CONFIG, clients: names }), atDefault);
+      return new Map(
+        [...text.matchAll(/tcpdump .* -B (\d+) .* -w \/captures\/([\w-]+)\.pcap/g)].map(
+          ([, kib = '', host = '']) => [host, Number(kib) / 1024] as const,
+        ),
+      );
+    };
+    const small = buffers(3);
+    expect([...small.values()]).toEqual([64, 64, 64, 64]); // the default lab: 64 MiB each, as before
+    const large = buffers(30);
+    expect(large.size).toBe(31);
+    expect(large.get('server')).toBe(64); // it sees every packet of the lab
+    expect(large.get('c0')).toBe(16);
+    const total = [...large.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBe(64 + 30 * 16); // 544 MiB, where 64 each was 1984
+    expect(buffers(10).get('c9')).toBe(44);
   });
 
   it("keeps the server's data folder in a named volume, so a killed and restarted server finds its data", () => {

@@ -71,16 +71,37 @@ export const OFFLOADS_OFF =
   " || echo 'chatlab-capture: WARNING: could not turn offloads off on eth0; the capture may show frames over" +
   " the MTU and incorrect checksums' >&2";
 
+/** The server's sniffer's capture buffer, and a client's in a lab of up to CLIENT_BUFFER_SHARE / 64 clients. */
+export const CAPTURE_BUFFER_MIB = 64;
+/** What the clients' sniffers share in a larger lab, and the least each one gets. */
+const CLIENT_BUFFER_SHARE_MIB = 448;
+const CLIENT_BUFFER_LEAST_MIB = 16;
+
+/**
+ * A sniffer's capture buffer (tcpdump -B), in MiB. The kernel sets it aside whole when tcpdump starts, outside
+ * any container's limit, on the engine's machine (Docker Desktop's VM on a laptop): a 64 MiB buffer for each of
+ * a 30-client lab's 31 sniffers took 2.2 GiB of a machine's memory (bench/README.md, "capture buffers"). The
+ * server's sniffer sees every packet of the lab and keeps 64 MiB; the clients' share 448 MiB (64 each up to 7
+ * clients, 16 at the least, 544 MiB for a 30-client lab). With the default 2 MiB a 5 MiB file transfer once
+ * made the kernel drop about a tenth of the packets, and with 32 MiB a room flooded at 20,000 deliveries/s
+ * still lost a few in a thousand (before the server wrote a connection's frames together); on 2026-12-07
+ * 8 MiB lost none of a 100 MiB transfer at 125 MiB/s nor of the server's view of a room at 200,000
+ * deliveries/s (bench/experiments/sidecar-buffer.ts).
+ */
+export function captureBufferMiB(topology: Topology, host: LabHost): number {
+  if (host.role === 'server') return CAPTURE_BUFFER_MIB;
+  const share = Math.floor(CLIENT_BUFFER_SHARE_MIB / Math.max(1, topology.clients.length));
+  return Math.max(CLIENT_BUFFER_LEAST_MIB, Math.min(CAPTURE_BUFFER_MIB, share));
+}
+
 /**
  * The command of a capture sidecar: offloads off (OFFLOADS_OFF), then tcpdump on real Ethernet frames from
  * eth0 (not `any`, which has no Ethernet header), handed over by the kernel at once (--immediate-mode) and
- * written per packet (-U). A 64 MiB buffer (-B, KiB): with the default 2 MiB, a 5 MiB file transfer made the
- * kernel drop about a tenth of the packets, and with 32 MiB a room flooded at 20,000 deliveries/s still lost
- * a few in a thousand (bench/experiments/sidecar-buffer.ts); 64 MiB lost none.
+ * written per packet (-U), with a buffer of `bufferMiB` (captureBufferMiB).
  */
-export function captureCommand(host: LabHost): string[] {
+export function captureCommand(host: LabHost, bufferMiB: number): string[] {
   const file = `/captures/${host.captureFile}`;
-  const tcpdump = `exec tcpdump -i eth0 -p --immediate-mode -B 65536 -U -Z root -w ${file}`;
+  const tcpdump = `exec tcpdump -i eth0 -p --immediate-mode -B ${bufferMiB * 1024} -U -Z root -w ${file}`;
   return ['sh', '-c', `{ ${OFFLOADS_OFF}; }; ${tcpdump}`];
 }
 
@@ -219,7 +240,7 @@ function captureService(topology: Topology, paths: ComposePaths, host: LabHost):
     `    network_mode: service:${host.name}`,
     '    init: true',
     '    cap_add: [NET_ADMIN, NET_RAW]',
-    ...list('    ', 'command', captureCommand(host)),
+    ...list('    ', 'command', captureCommand(host, captureBufferMiB(topology, host))),
     ...list('    ', 'volumes', [`${pathFrom(paths, topology.captures)}:/captures`]),
     `    depends_on: [${host.name}]`,
     ...labels(host, 'capture'),
