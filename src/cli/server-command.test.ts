@@ -138,6 +138,22 @@ describe('chatlab server', () => {
     expect(server.output()).toContain('chatlab-server stopping');
   }, 30_000);
 
+  it('stops a second server on the same data folder, saying why', async () => {
+    const data = join(dataDir, 'twice');
+    const first = chatlab(['server', '--host', '127.0.0.1', '--port', '0', '--data', data]);
+    try {
+      await until(first.output, / listening on /, 'the first server listening');
+      // The server that holds it is the process `chatlab server` started again with the server's node flags.
+      const second = chatlab(['server', '--host', '127.0.0.1', '--port', '0', '--data', data]);
+      expect(await exited(second.child)).toBe(1);
+      expect(second.output()).toMatch(
+        /^chatlab: the data folder .*twice is in use by another chatlab server \(process \d+ has .*chatlab\.db\.lock\)/m,
+      );
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('applies --max-per-address and --registrations-per-hour', async () => {
     const server = chatlab([
       'server',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite from 'node-sqlite3-wasm';
@@ -126,5 +127,56 @@ describe('store: schema upgrades', () => {
     expect(store.directHistory(bia.id, ana.id, 3).map((m) => m.text)).toEqual(['ab6', 'ab7', 'ab8']);
     expect(store.directHistory(ana.id, caio.id, 2).map((m) => m.text)).toEqual(['ac5', 'ac6']);
     expect(store.directHistory(bia.id, caio.id, 5)).toEqual([]);
+  });
+});
+
+describe('store: one server a data folder', () => {
+  it('refuses a second store on the same folder, and opens it once the first has closed', () => {
+    expect(() => new Store(dir)).toThrow(/the data folder .* is in use by another chatlab server/);
+    store.close();
+    store = new Store(dir);
+  });
+
+  it('refuses a folder whose lock names a live process, and takes over one whose process is gone', () => {
+    store.close();
+    const lock = join(dir, 'chatlab.db.lock');
+    mkdirSync(lock);
+    // A process that is alive, not this one (pid 1), then one that has exited.
+    writeFileSync(join(lock, 'owner'), '1\n');
+    expect(() => new Store(dir)).toThrow(
+      /in use by another chatlab server \(process 1 has .*chatlab\.db\.lock\)/,
+    );
+    // pid 1 again, with a start time that is not its own: a process that got the number since (a container
+    // started again numbers its processes again).
+    writeFileSync(join(lock, 'owner'), '1 123\n');
+    store = new Store(dir);
+    store.close();
+    mkdirSync(lock);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(lock, 'owner'), `${String(gone)}\n`);
+    store = new Store(dir);
+    store.close();
+    expect(existsSync(lock)).toBe(false);
+    store = new Store(dir);
+  });
+});
+
+describe('store: group commit', () => {
+  it('stores the messages of a turn when one of them cannot be, which fails alone', async () => {
+    const alice = store.addUser('alice', 'alice@example.org', 'hash', null);
+    const room = store.addRoom('general', alice.id, null, null, false);
+    const doomed = store.addRoom('doomed', alice.id, null, null, false);
+    const saved = [
+      store.saveMessage(room.id, alice.id, null, 'one'),
+      store.saveMessage(doomed.id, alice.id, null, 'lost'),
+      store.saveMessage(room.id, alice.id, null, 'two'),
+      store.saveMessage(room.id, alice.id, null, 'three'),
+    ];
+    store.deleteRoom(doomed.id); // before the turn ends: its message breaks the turn's transaction
+    const settled = await Promise.allSettled(saved);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(store.roomHistory(room.id, 10).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    // And the next turn stores as usual.
+    expect((await store.saveMessage(room.id, alice.id, null, 'four')).text).toBe('four');
   });
 });

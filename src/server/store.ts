@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import sqlite from 'node-sqlite3-wasm';
 import type { Notification, Room, Row, StoredFile, StoredMessage, User } from './store-rows.js';
 import { str, toFile, toMessage, toNotification, toRoom, toUser } from './store-rows.js';
@@ -18,6 +18,72 @@ interface QueuedMessage extends Omit<StoredMessage, 'id'> {
 
 const now = (): string => new Date().toISOString();
 
+/** In the WebAssembly VFS's `<db>.lock` folder: the pid of the server that holds it. */
+const OWNER_FILE = 'owner';
+
+/** The database files this process has open: a second Store on one of them fails as another process's would. */
+const openHere = new Set<string>();
+
+/**
+ * When a process started, in clock ticks since boot (`/proc/<pid>/stat`, field 22), or '' where there is no
+ * /proc: with the pid, what tells a live owner from another process that got its number since.
+ */
+function startTime(pid: number | 'self'): string {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // After the command's name, in parentheses (which may hold spaces), come fields 3 on.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The process that owns a data folder's `<db>.lock` (the pid, and its start time, written in it), or null when
+ * there is none or it is gone: a server that was killed leaves the folder behind, and a container started
+ * again numbers its processes again (a pid that is this process's own, or another process's that started at
+ * another time, is not the owner).
+ */
+function liveOwner(lock: string): number | null {
+  let pid: number;
+  let started: string;
+  try {
+    const [first = '', second = ''] = readFileSync(join(lock, OWNER_FILE), 'utf8').trim().split(' ');
+    [pid, started] = [Number(first), second];
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  const now = started === '' ? '' : startTime(pid);
+  return now !== '' && now !== started ? null : pid;
+}
+
+/** A second server on a data folder: refused, as two writers would each keep their own WAL index. */
+function inUse(dataDir: string, why: string): Error {
+  return new Error(
+    `the data folder ${dataDir} is in use by another chatlab server (${why}): stop it, or give this one another data folder`,
+  );
+}
+
+/**
+ * Finalizes a prepared statement whose step failed. The wasm library keeps that error for the statement's next
+ * reset and then refuses to bind new values ("Could not reset statement prior to binding new values"), so a
+ * statement that failed once is dropped and prepared again: before, the messages after one that could not be
+ * stored failed too. finalize throws that error again, and finalizes all the same.
+ */
+function drop(statement: sqlite.Statement | null | undefined): void {
+  try {
+    statement?.finalize();
+  } catch {
+    // finalized
+  }
+}
+
 /**
  * Everything the server keeps across restarts, in one SQLite file (`<data>/chatlab.db`) through
  * node-sqlite3-wasm: SQLite compiled to WebAssembly, so nothing native is built anywhere. WAL journal with
@@ -31,6 +97,7 @@ const now = (): string => new Date().toISOString();
  */
 export class Store {
   private readonly db: sqlite.Database;
+  private readonly file: string;
   private readonly index = new StoreIndex();
   /** Messages saved this turn of the event loop, committed together when it ends. */
   private queued: QueuedMessage[] = [];
@@ -41,18 +108,32 @@ export class Store {
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, 'chatlab.db');
-    // The WebAssembly VFS locks with a `<db>.lock` folder; a server that was killed leaves it behind.
-    // One server owns a data folder, so a lock found at start-up is stale.
-    if (existsSync(`${file}.lock`)) rmSync(`${file}.lock`, { recursive: true, force: true });
+    const file = (this.file = resolve(dataDir, 'chatlab.db'));
+    if (openHere.has(file)) throw inUse(dataDir, 'this process has it open');
+    // The WebAssembly VFS locks with a `<db>.lock` folder, not with a lock of the system's: a server that was
+    // killed leaves it behind (stale: removed), and a live one is known by the pid written in it.
+    const lock = `${file}.lock`;
+    const owner = liveOwner(lock);
+    if (owner !== null) throw inUse(dataDir, `process ${String(owner)} has ${lock}`);
+    if (existsSync(lock)) rmSync(lock, { recursive: true, force: true });
     this.db = new sqlite.Database(file);
-    this.db.exec('PRAGMA locking_mode=EXCLUSIVE');
-    this.db.exec('PRAGMA journal_mode=WAL');
-    this.db.exec('PRAGMA synchronous=NORMAL');
-    this.db.exec('PRAGMA foreign_keys=ON');
-    this.db.exec(SCHEMA);
-    this.migrate();
-    this.load();
+    openHere.add(file);
+    try {
+      // EXCLUSIVE before WAL: the WAL index in memory (no -shm file, which the VFS could not share), and the
+      // lock taken at the first read and held until close.
+      this.db.exec('PRAGMA locking_mode=EXCLUSIVE');
+      this.db.exec('PRAGMA journal_mode=WAL');
+      mkdirSync(lock, { recursive: true }); // made by the VFS as the database was read
+      writeFileSync(join(lock, OWNER_FILE), `${String(process.pid)} ${startTime('self')}\n`);
+      this.db.exec('PRAGMA synchronous=NORMAL');
+      this.db.exec('PRAGMA foreign_keys=ON');
+      this.db.exec(SCHEMA);
+      this.migrate();
+      this.load();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   /** Brings a data folder made by an earlier version up to SCHEMA. */
@@ -84,11 +165,18 @@ export class Store {
   close(): void {
     if (!this.db.isOpen) return;
     this.commitMessages();
-    this.insertMessage?.finalize();
+    drop(this.insertMessage);
     this.insertMessage = null;
-    if (this.control) for (const statement of Object.values(this.control)) statement.finalize();
-    this.control = null;
+    this.dropControl();
+    // The VFS removes its lock folder as the database closes, and only if it is empty.
+    rmSync(join(`${this.file}.lock`, OWNER_FILE), { force: true });
     this.db.close();
+    openHere.delete(this.file);
+  }
+
+  private dropControl(): void {
+    if (this.control) for (const statement of Object.values(this.control)) drop(statement);
+    this.control = null;
   }
 
   /** Runs `work` in one transaction. */
@@ -98,13 +186,14 @@ export class Store {
       commit: this.db.prepare('COMMIT'),
       rollback: this.db.prepare('ROLLBACK'),
     });
-    control.begin.run();
     try {
+      control.begin.run();
       const result = work();
       control.commit.run();
       return result;
     } catch (error) {
       if (this.db.inTransaction) control.rollback.run();
+      this.dropControl(); // prepared again at the next transaction (drop says why)
       throw error;
     }
   }
@@ -320,7 +409,13 @@ export class Store {
     this.insertMessage ??= this.db.prepare(
       'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)',
     );
-    return Number(this.insertMessage.run([m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
+    try {
+      return Number(this.insertMessage.run([m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
+    } catch (error) {
+      drop(this.insertMessage);
+      this.insertMessage = null;
+      throw error;
+    }
   }
 
   roomHistory(roomId: number, count: number): StoredMessage[] {
