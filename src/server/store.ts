@@ -59,8 +59,8 @@ function liveOwner(lock: string): number | null {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
   }
-  const now = started === '' ? '' : startTime(pid);
-  return now !== '' && now !== started ? null : pid;
+  const current = started === '' ? '' : startTime(pid);
+  return current !== '' && current !== started ? null : pid;
 }
 
 /** A second server on a data folder: refused, as two writers would each keep their own WAL index. */
@@ -70,15 +70,10 @@ function inUse(dataDir: string, why: string): Error {
   );
 }
 
-/**
- * Finalizes a prepared statement whose step failed. The wasm library keeps that error for the statement's next
- * reset and then refuses to bind new values ("Could not reset statement prior to binding new values"), so a
- * statement that failed once is dropped and prepared again: before, the messages after one that could not be
- * stored failed too. finalize throws that error again, and finalizes all the same.
- */
-function drop(statement: sqlite.Statement | null | undefined): void {
+/** Finalizes a statement; one whose step failed throws that error again, and is finalized all the same. */
+function drop(statement: sqlite.Statement): void {
   try {
-    statement?.finalize();
+    statement.finalize();
   } catch {
     // finalized
   }
@@ -101,10 +96,12 @@ export class Store {
   private readonly index = new StoreIndex();
   /** Messages saved this turn of the event loop, committed together when it ends. */
   private queued: QueuedMessage[] = [];
-  private insertMessage: sqlite.Statement | null = null;
-  /** BEGIN, COMMIT and ROLLBACK, prepared once: `exec` would parse each anew, twice a turn's commit. */
-  private control: { begin: sqlite.Statement; commit: sqlite.Statement; rollback: sqlite.Statement } | null =
-    null;
+  /**
+   * What every commit runs (BEGIN, COMMIT, ROLLBACK, the message INSERT), prepared once and kept by their SQL:
+   * `exec` or `run` would parse each anew. A statement whose step failed is dropped and prepared again at its
+   * next use (runPrepared).
+   */
+  private readonly prepared = new Map<string, sqlite.Statement>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -165,35 +162,44 @@ export class Store {
   close(): void {
     if (!this.db.isOpen) return;
     this.commitMessages();
-    drop(this.insertMessage);
-    this.insertMessage = null;
-    this.dropControl();
+    for (const statement of this.prepared.values()) drop(statement);
+    this.prepared.clear();
     // The VFS removes its lock folder as the database closes, and only if it is empty.
     rmSync(join(`${this.file}.lock`, OWNER_FILE), { force: true });
     this.db.close();
     openHere.delete(this.file);
   }
 
-  private dropControl(): void {
-    if (this.control) for (const statement of Object.values(this.control)) drop(statement);
-    this.control = null;
-  }
-
   /** Runs `work` in one transaction. */
   transaction<T>(work: () => T): T {
-    const control = (this.control ??= {
-      begin: this.db.prepare('BEGIN'),
-      commit: this.db.prepare('COMMIT'),
-      rollback: this.db.prepare('ROLLBACK'),
-    });
+    this.runPrepared('BEGIN');
     try {
-      control.begin.run();
       const result = work();
-      control.commit.run();
+      this.runPrepared('COMMIT');
       return result;
     } catch (error) {
-      if (this.db.inTransaction) control.rollback.run();
-      this.dropControl(); // prepared again at the next transaction (drop says why)
+      if (this.db.inTransaction) this.runPrepared('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a statement kept in `prepared`. The wasm library keeps a failed step's error for the statement's next
+   * reset and then refuses to bind new values ("Could not reset statement prior to binding new values"), so a
+   * statement that failed is dropped, to be prepared again at its next use: before, the messages after one
+   * that could not be stored failed too.
+   */
+  private runPrepared(sql: string, values: Value[] = []): sqlite.RunResult {
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    try {
+      return statement.run(values);
+    } catch (error) {
+      this.prepared.delete(sql);
+      drop(statement);
       throw error;
     }
   }
@@ -406,16 +412,8 @@ export class Store {
   }
 
   private insertQueued(m: QueuedMessage): number {
-    this.insertMessage ??= this.db.prepare(
-      'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)',
-    );
-    try {
-      return Number(this.insertMessage.run([m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
-    } catch (error) {
-      drop(this.insertMessage);
-      this.insertMessage = null;
-      throw error;
-    }
+    const sql = 'INSERT INTO messages (room_id, from_id, to_id, text, at) VALUES (?, ?, ?, ?, ?)';
+    return Number(this.runPrepared(sql, [m.roomId, m.fromId, m.toId, m.text, m.at]).lastInsertRowid);
   }
 
   roomHistory(roomId: number, count: number): StoredMessage[] {
