@@ -71,8 +71,8 @@ export const OFFLOADS_OFF =
   " || echo 'chatlab-capture: WARNING: could not turn offloads off on eth0; the capture may show frames over" +
   " the MTU and incorrect checksums' >&2";
 
-/** The server's sniffer's capture buffer, and a client's in a lab of up to CLIENT_BUFFER_SHARE / 64 clients. */
-export const CAPTURE_BUFFER_MIB = 64;
+/** The server's sniffer's capture buffer, and the most a client's gets (captureBufferMiB). */
+const CAPTURE_BUFFER_MIB = 64;
 /** What the clients' sniffers share in a larger lab, and the least each one gets. */
 const CLIENT_BUFFER_SHARE_MIB = 448;
 const CLIENT_BUFFER_LEAST_MIB = 16;
