@@ -7,7 +7,7 @@ export type ParamKind =
   | 'int' // a non-negative integer
   | 'size' // a byte count: digits, as many as written; past 15 digits it is Infinity, over every limit
   | 'target' // #room or @user
-  | 'sha256' // 64 hex digits
+  | 'sha256' // 64 hex digits, or - (the digest follows the bytes, in a DIGEST line)
   | 'text' // the rest of the line
   | 'options'; // key=value words and flags, the rest of the line
 
@@ -139,7 +139,14 @@ const list: CommandSpec[] = [
     verb: 'UPLOAD',
     auth: true,
     params: [p('target', 'target'), p('size', 'size'), p('sha256', 'sha256'), p('filename', 'text')],
-    summary: 'send a file to #room or @user (then DATA frames)',
+    summary: 'send a file to #room or @user (then DATA frames; with - for <sha256>, then DIGEST)',
+  },
+  {
+    verb: 'DIGEST',
+    auth: true,
+    // Any word: a malformed digest ends the upload it names, answered with the UPLOAD's tag (handlers/files.ts).
+    params: [p('transfer', 'int'), p('sha256', 'token')],
+    summary: 'end an upload whose UPLOAD said - for <sha256>: its SHA-256, after the last DATA frame',
   },
   { verb: 'DOWNLOAD', auth: true, params: [p('file', 'int')], summary: 'download a file offered to you' },
   { verb: 'FILES', auth: true, params: [opt('target', 'target')], summary: 'list files offered to you' },
@@ -165,7 +172,7 @@ const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const INT = /^\d{1,15}$/;
 const DIGITS = /^\d+$/;
 const TARGET = /^[#@][A-Za-z0-9_-]{1,32}$/;
-const SHA256 = /^[0-9a-fA-F]{64}$/;
+export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 export type OptionValue = string | number | true;
 
@@ -256,7 +263,12 @@ function checkWord(
         throw bad('BAD_ARGUMENTS', `<${param.name}> must be #room or @user, not "${word}"`);
       return word;
     case 'sha256':
-      if (!SHA256.test(word)) throw bad('BAD_HASH', '<sha256> must be 64 hexadecimal digits');
+      if (word === '-') return word;
+      if (!SHA256_HEX.test(word))
+        throw bad(
+          'BAD_HASH',
+          '<sha256> must be 64 hexadecimal digits, or - to send it after the bytes (DIGEST)',
+        );
       return word.toLowerCase();
     default:
       if (param.choices && !param.choices.includes(word.toLowerCase())) {

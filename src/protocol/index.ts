@@ -1,5 +1,5 @@
 export { ChatError } from './chat-error.js';
-export { Arguments, COMMANDS, parseArguments, usage } from './commands.js';
+export { Arguments, COMMANDS, parseArguments, SHA256_HEX, usage } from './commands.js';
 export type { CommandSpec, OptionValue, ParamKind, ParamSpec } from './commands.js';
 export type {
   DataFrame,

@@ -18,7 +18,8 @@ export interface Upload {
   tag: number | null;
   partial: PartialFile;
   name: string;
-  sha256: string;
+  /** The SHA-256 the UPLOAD gave; null when it follows the bytes, in a DIGEST line. */
+  sha256: string | null;
   roomId: number | null;
   toId: number | null;
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeData, encodeRequest, FrameDecoder, LIMITS } from '../protocol/index.js';
+import type { RawConnection } from '../../test/support/server-fixture.js';
 import { refusal, ServerFixture } from '../../test/support/server-fixture.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -214,5 +215,94 @@ describe('downloads read from the disk into one buffer, reused', () => {
     writeFileSync(join(fixture.dataDir, 'files', String(file.id)), changed);
     await expect(bob.download(file.id)).rejects.toMatchObject({ code: 'CLIENT_TRANSFER_MISMATCH' });
     expect((await bob.call('FILES')).files).toMatchObject([{ id: file.id, sha256: sha(bytes) }]);
+  });
+});
+
+describe('the digest after the bytes (UPLOAD ... -, then DIGEST)', () => {
+  /** alice logged in on a raw connection, with bob's account made; `2 UPLOAD` opened, its transfer returned. */
+  async function uploading(bytes: Buffer, digest = '-'): Promise<{ raw: RawConnection; transfer: number }> {
+    await (await fixture.user('bob')).quit();
+    const raw = await fixture.raw();
+    raw.write('1 LOGIN alice alice-pw1\n');
+    await raw.until('1 200 OK');
+    raw.write(encodeRequest(2, 'UPLOAD', `@bob ${bytes.length} ${digest} later.bin`));
+    await raw.until('2 100 Continue {"transfer":');
+    return { raw, transfer: Number(/"transfer":(\d+)/.exec(raw.received)?.[1]) };
+  }
+
+  it("stores the file once DIGEST matches, answered with the UPLOAD's tag; DIGEST's own tag gets nothing", async () => {
+    await (await fixture.user('alice')).quit();
+    const bytes = randomBytes(150_000);
+    const { raw, transfer } = await uploading(bytes);
+    for (let at = 0; at < bytes.length; at += 65536)
+      raw.write(encodeData(transfer, at, bytes.subarray(at, at + 65536)));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(raw.received).not.toMatch(/\n2 201/); // the bytes alone do not end it
+    raw.write(encodeRequest(3, 'DIGEST', `${transfer} ${sha(bytes).toUpperCase()}`));
+    raw.write('4 PING\n');
+    await raw.until('4 200');
+    expect(raw.received).toMatch(
+      new RegExp(
+        `\\n2 201 Created \\{"file":\\{"id":\\d+,"name":"later.bin","size":150000,"sha256":"${sha(bytes)}"`,
+      ),
+    );
+    expect(raw.received).not.toMatch(/\n3 /);
+    const bob = await fixture.login('bob');
+    const [offered] = (await bob.call('FILES')).files as { id: number }[];
+    expect((await bob.download(offered?.id ?? -1)).data.equals(bytes)).toBe(true);
+  });
+
+  it('a 0-byte file: 100, then DIGEST at once', async () => {
+    await (await fixture.user('alice')).quit();
+    const { raw, transfer } = await uploading(Buffer.alloc(0));
+    raw.write(`DIGEST ${transfer} ${sha(Buffer.alloc(0))}\n`);
+    await raw.until(/\n2 201 Created \{"file":\{"id":\d+,"name":"later.bin","size":0/);
+  });
+
+  it.each([
+    [
+      'a wrong digest',
+      (b: Buffer) => sha(Buffer.concat([b, Buffer.from('x')])),
+      'full',
+      /2 400 Bad Request \{"code":"HASH_MISMATCH","message":"the bytes received hash to [0-9a-f]{64}, not [0-9a-f]{64}; nothing was stored"/,
+    ],
+    [
+      'a digest that is not 64 hex digits',
+      () => 'abc',
+      'full',
+      /2 400 Bad Request \{"code":"BAD_HASH","message":"<sha256> must be 64 hexadecimal digits; nothing was stored"/,
+    ],
+    [
+      'a DIGEST before the last byte',
+      sha,
+      'half',
+      /2 400 Bad Request \{"code":"BAD_SIZE","message":"DIGEST came after 5000 of the 10000 bytes the UPLOAD announced; nothing was stored"/,
+    ],
+  ])("%s ends the upload with the UPLOAD's tag, and nothing is stored", async (_, digestOf, sent, answer) => {
+    await (await fixture.user('alice')).quit();
+    const bytes = randomBytes(10_000);
+    const { raw, transfer } = await uploading(bytes);
+    raw.write(encodeData(transfer, 0, sent === 'full' ? bytes : bytes.subarray(0, 5000)));
+    raw.write(`DIGEST ${transfer} ${digestOf(bytes)}\n`);
+    await raw.until(answer);
+    // The upload is over: its bytes and a second DIGEST go nowhere.
+    raw.write(`3 DIGEST ${transfer} ${sha(bytes)}\n`);
+    await raw.until(/3 404 Not Found \{"code":"NO_SUCH_TRANSFER"/);
+    expect(readdirSync(join(fixture.dataDir, 'files', 'partial'))).toEqual([]);
+    const bob = await fixture.login('bob');
+    expect((await bob.call('FILES')).files).toEqual([]);
+  });
+
+  it('a DIGEST for no upload in progress gets 404 NO_SUCH_TRANSFER with its own tag, a digest given up front too', async () => {
+    await (await fixture.user('alice')).quit();
+    const bytes = Buffer.from('known up front');
+    const { raw, transfer } = await uploading(bytes, sha(bytes));
+    raw.write(encodeData(transfer, 0, bytes));
+    await raw.until(/\n2 201 Created/);
+    raw.write(`5 DIGEST ${transfer} ${sha(bytes)}\nDIGEST 999 ${sha(bytes)}\n`);
+    await raw.until(
+      `5 404 Not Found {"code":"NO_SUCH_TRANSFER","message":"no upload ${transfer} in progress on this connection;`,
+    );
+    await raw.until('- 404 Not Found {"code":"NO_SUCH_TRANSFER","message":"no upload 999 in progress');
   });
 });

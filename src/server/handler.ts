@@ -80,6 +80,11 @@ export interface Outcome {
   status: StatusCode;
   body?: object;
   after?: () => void;
+  /**
+   * The tag the reply goes with when it is not the request's own: a DIGEST's outcome is its upload's, and
+   * answers the UPLOAD (docs/PROTOCOL.md §4 "Files").
+   */
+  tag?: number | null;
 }
 
 export type Handler = (ctx: RequestContext, args: Arguments) => Outcome | Promise<Outcome>;

@@ -220,7 +220,7 @@ export class RequestDispatcher {
         this.server.log(`${conn.remote} ${conn.user?.name ?? '-'} ${verb} 500 ${String(e)}`);
       });
     }
-    this.answer(conn, verb, tag, outcome);
+    this.answer(conn, verb, outcome.tag === undefined ? tag : outcome.tag, outcome);
     outcome.after?.();
   }
 

@@ -4,7 +4,7 @@ import { ChatError } from '../../protocol/index.js';
 import type { ChatSession } from '../connection/client-types.js';
 import { downloadPath, downloadTarget } from '../connection/download-path.js';
 import { DownloadSpool } from '../connection/download-spool.js';
-import { readFileHashed } from '../connection/read-hashed.js';
+import { fileSource } from '../connection/upload-source.js';
 import { ReconnectingClient } from '../reconnect/reconnecting-client.js';
 import type { SessionState } from './runner-restore.js';
 import { restoreSession, sawMessage } from './runner-restore.js';
@@ -105,13 +105,13 @@ export class CommandRunner implements SessionState {
         this.client.sendLine(command.line);
         return local(`sent: ${command.line}`);
       case 'send': {
-        // Read and hashed in one pass: the UPLOAD line carries the digest, so both come before any byte goes.
-        const { bytes, sha256 } = await readFileHashed(command.path).catch((error: unknown) => {
+        // Read as it is sent, hashed on the way (the digest follows the bytes): the first byte goes at once.
+        const source = await fileSource(command.path).catch((error: unknown) => {
           const why =
             (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(error);
           throw new Error(`cannot read ${command.path}: ${why}`);
         });
-        const { file } = await this.client.upload(command.target, bytes, path.basename(command.path), sha256);
+        const { file } = await this.client.upload(command.target, source, path.basename(command.path));
         return local(`sent ${file.name} (${file.size} bytes) to ${command.target} as file ${file.id}`, {
           file,
         });

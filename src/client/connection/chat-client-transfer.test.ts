@@ -28,20 +28,27 @@ const fileOf = (size: number): Buffer => {
 };
 
 describe('upload', () => {
-  it('announces size and hash, sends chunks of at most 64 KiB on 100, and chat keeps flowing', async () => {
+  it('announces the size, sends chunks of at most 64 KiB on 100, then their DIGEST, and chat keeps flowing', async () => {
     const { client, conn } = await open();
     const bytes = fileOf(200_000);
     const uploading = client.upload('#lab', bytes, 'notes of lab 1.bin');
     const upload = await conn.nextRequest('UPLOAD');
-    expect(upload.args).toBe(`#lab 200000 ${sha256(bytes)} notes of lab 1.bin`);
+    expect(upload.args).toBe('#lab 200000 - notes of lab 1.bin');
     await conn.write(`${upload.tag} 100 Continue {"transfer":5,"chunk":65536}\n`);
     const saying = client.call('SAY', 'lab still chatting');
 
     const received: Buffer[] = [];
     const offsets: number[] = [];
     let sayTag: number | null = null;
-    while (received.reduce((n, b) => n + b.length, 0) < bytes.length || sayTag === null) {
+    let digest: { tag: number | null; args: string } | undefined;
+    while (digest === undefined || sayTag === null) {
       const frame = await conn.next();
+      if (frame.kind === 'request' && frame.verb === 'DIGEST') {
+        // Only once every byte has gone.
+        expect(Buffer.concat(received).length).toBe(bytes.length);
+        digest = frame;
+        continue;
+      }
       if (frame.kind === 'request') {
         expect(frame.verb).toBe('SAY');
         sayTag = frame.tag;
@@ -55,6 +62,7 @@ describe('upload', () => {
     }
     expect(offsets).toEqual([0, 65536, 131072, 196608]);
     expect(Buffer.concat(received).equals(bytes)).toBe(true);
+    expect(digest).toMatchObject({ tag: null, args: `5 ${sha256(bytes)}` });
     expect(await saying).toEqual({ id: 1 });
 
     const file = {
@@ -69,18 +77,57 @@ describe('upload', () => {
     expect(await uploading).toEqual({ file });
   });
 
-  it('sends a 0-byte file with no data frame', async () => {
+  it('with the SHA-256 given, the UPLOAD line carries it and no DIGEST follows the bytes', async () => {
     const { client, conn } = await open();
-    const uploading = client.upload('@bob', Buffer.alloc(0), 'empty');
+    const bytes = fileOf(70_000);
+    const uploading = client.upload('#lab', bytes, 'known.bin', { sha256: sha256(bytes) });
     const upload = await conn.nextRequest('UPLOAD');
-    expect(upload.args).toBe(`@bob 0 ${sha256(Buffer.alloc(0))} empty`);
-    const file = { id: 4, name: 'empty', size: 0, sha256: sha256(Buffer.alloc(0)) };
+    expect(upload.args).toBe(`#lab 70000 ${sha256(bytes)} known.bin`);
+    await conn.write(`${upload.tag} 100 Continue {"transfer":6,"chunk":65536}\n`);
+    const first = await conn.next();
+    const second = await conn.next();
+    expect([first, second].map((f) => (f.kind === 'data' ? f.offset : f.kind))).toEqual([0, 65536]);
+    const file = { id: 5, name: 'known.bin', size: 70_000, sha256: sha256(bytes) };
     await conn.write(`${upload.tag} 201 Created ${JSON.stringify({ file })}\n`);
     expect((await uploading).file).toEqual(file);
     const ping = client.request('PING');
-    expect((await conn.next()).kind).toBe('request'); // the PING, not a data frame
+    expect(await conn.next()).toMatchObject({ kind: 'request', verb: 'PING' }); // not a DIGEST
     await conn.write(`3 200 OK\n`);
     await ping;
+  });
+
+  it('sends a 0-byte file with no data frame: its DIGEST follows the 100 at once', async () => {
+    const { client, conn } = await open();
+    const uploading = client.upload('@bob', Buffer.alloc(0), 'empty');
+    const upload = await conn.nextRequest('UPLOAD');
+    expect(upload.args).toBe('@bob 0 - empty');
+    await conn.write(`${upload.tag} 100 Continue {"transfer":7,"chunk":65536}\n`);
+    expect(await conn.next()).toMatchObject({
+      kind: 'request',
+      verb: 'DIGEST',
+      args: `7 ${sha256(Buffer.alloc(0))}`,
+    });
+    const file = { id: 4, name: 'empty', size: 0, sha256: sha256(Buffer.alloc(0)) };
+    await conn.write(`${upload.tag} 201 Created ${JSON.stringify({ file })}\n`);
+    expect((await uploading).file).toEqual(file);
+  });
+
+  it('a source that fails while it is read fails the upload with its error and CANCELs the transfer', async () => {
+    const { client, conn } = await open();
+    const broken = {
+      size: 3 * 65536,
+      async *chunks() {
+        yield fileOf(65536);
+        await Promise.resolve();
+        throw new Error('cannot read big.bin: input/output error');
+      },
+    };
+    const uploading = rejection(client.upload('@bob', broken, 'big.bin'));
+    const upload = await conn.nextRequest('UPLOAD');
+    await conn.write(`${upload.tag} 100 Continue {"transfer":8,"chunk":65536}\n`);
+    expect(await conn.next()).toMatchObject({ kind: 'data', transfer: 8, offset: 0 });
+    expect(await conn.next()).toMatchObject({ kind: 'request', verb: 'CANCEL', args: '8' });
+    expect((await uploading).message).toBe('cannot read big.bin: input/output error');
   });
 
   it('rejects a refusal with its ChatError and sends nothing', async () => {

@@ -112,7 +112,8 @@ describe('ChatClient over UDP', () => {
     expect(sha256(down.data)).toBe(file.sha256);
     expect((await bob.download(file.id)).data.equals(bytes)).toBe(true);
     expect(sent).toEqual([]); // every DATA frame went to the download
-    expect(fixture.logLines.filter((l) => / alice UPLOAD (100|201)$/.test(l))).toHaveLength(2);
+    // The UPLOAD's 100, and the DIGEST that ended the upload with its 201.
+    expect(fixture.logLines.filter((l) => / alice (UPLOAD 100|DIGEST 201)$/.test(l))).toHaveLength(2);
   });
 
   it('sends DATA in datagrams of at most 1200 bytes of payload, each a whole frame', async () => {
@@ -149,9 +150,19 @@ describe('ChatClient over UDP', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('an upload whose last DATA datagram was lost times out and is CANCELed; nothing is stored', async () => {
+  it('an upload whose last DATA datagram was lost ends at its DIGEST with 400 BAD_SIZE; nothing is stored', async () => {
     const fixture = await udpLab();
-    const { client } = await aliceLosing(fixture, 'to server', /^DATA \d+ 2400 /);
+    const { client, relay } = await aliceLosing(fixture, 'to server', /^DATA \d+ 2400 /);
+    const failed = await refusal(client.upload('@alice', randomBytes(3000), 'tail.bin'));
+    expect(failed).toMatchObject({ status: 400, code: 'BAD_SIZE' });
+    expect(failed.message).toMatch(/^DIGEST came after 2400 of the 3000 bytes the UPLOAD announced/);
+    expect(relay.dropped).toHaveLength(1);
+    expect(await client.call('FILES')).toEqual({ files: [] });
+  });
+
+  it('an upload whose DIGEST was lost times out and is CANCELed; nothing is stored', async () => {
+    const fixture = await udpLab();
+    const { client } = await aliceLosing(fixture, 'to server', /^DIGEST /);
     const failed = await refusal(client.upload('@alice', randomBytes(3000), 'tail.bin'));
     expect(failed.code).toBe('CLIENT_TIMEOUT');
     expect(failed.message).toMatch(/^no reply to UPLOAD \(tag \d+\) .* may have been lost/);

@@ -6,10 +6,12 @@ import type { Decoded, EventFrame, ReplyFrame } from '../../protocol/index.js';
 import { encodeRequest, FrameDecoder, LIMITS } from '../../protocol/index.js';
 import { CLIENT_APP, VERSION } from '../../version.js';
 import { ClientError, connectFailure, greetingFailure } from './client-error.js';
-import { writeData } from './data-writer.js';
+import { writeUpload } from './data-writer.js';
+import type { UploadSource } from './upload-source.js';
+import { bytesSource } from './upload-source.js';
 import { DatagramSocket } from './datagram-socket.js';
 import type { FileInfo, Spool } from './download-sink.js';
-import { DownloadSink, readFileInfo, sha256Hex } from './download-sink.js';
+import { DownloadSink, readFileInfo } from './download-sink.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
 import { checkLineLength, readBye, replyError } from './reply-error.js';
@@ -40,6 +42,8 @@ interface Deadline {
   hold(): void;
   /** The wait for the reply starts again. */
   arm(): void;
+  /** No reply is awaited any more: the request fails with `error` (an upload whose file could not be read). */
+  abandon(error: Error): void;
 }
 
 /** What differs over UDP (docs/PROTOCOL.md §10). */
@@ -224,19 +228,24 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   }
 
   /**
-   * Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. `sha256`
-   * is the bytes' digest when the caller computed it already (`readFileHashed`), else it is computed here.
+   * Sends a file to `#room` or `@user` (docs/PROTOCOL.md §4 `UPLOAD`); resolves with the `201` body. The bytes are
+   * hashed as they go and their SHA-256 follows them (`UPLOAD ... -`, then `DIGEST`), so a file read from disk
+   * (`fileSource`) starts going out before it has been read whole. With `options.sha256`, the `UPLOAD` line
+   * carries the digest instead, as one typed by hand would.
    */
   async upload(
     target: string,
-    bytes: Buffer,
+    source: Buffer | UploadSource,
     fileName: string,
-    sha256 = sha256Hex(bytes),
+    options: { sha256?: string } = {},
   ): Promise<{ file: FileInfo }> {
+    const body = Buffer.isBuffer(source) ? bytesSource(source) : source;
     let stop = false;
     let sending: Promise<void> | undefined;
     let transfer: number | undefined;
-    const args = `${target} ${bytes.length} ${sha256} ${fileName}`;
+    /** The source's failure (a file that could not be read): the server still waits for the bytes. */
+    let unread: Error | undefined;
+    const args = `${target} ${body.size} ${options.sha256 ?? '-'} ${fileName}`;
     try {
       const reply = await this.send('UPLOAD', args, (interim, deadline) => {
         if (interim.code !== 100 || sending) return;
@@ -253,9 +262,16 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
           ),
         );
         deadline.hold(); // the final reply is due once the last byte has gone
-        sending = writeData(this.socket, number, bytes, size, () => stop).finally(() => {
-          deadline.arm();
-        });
+        const digest = options.sha256 === undefined;
+        sending = writeUpload(this.socket, number, body, size, () => stop, digest).then(
+          () => {
+            deadline.arm();
+          },
+          (error: unknown) => {
+            unread = error instanceof Error ? error : new Error(String(error));
+            deadline.abandon(unread);
+          },
+        );
       }).finally(() => {
         stop = true;
       });
@@ -263,8 +279,9 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       if (reply.code >= 400) throw replyError(reply);
       return { ...reply.body, file: readFileInfo(reply.body.file) };
     } catch (error) {
-      // Over UDP the server may still wait for bytes that were lost: CANCEL ends its transfer (best effort).
-      if (this.udp && transfer !== undefined && isTimeout(error) && this.writable)
+      // The server still waits for bytes that will not come (the file could not be read, or over UDP some were
+      // lost): CANCEL ends its transfer and throws its bytes away (best effort).
+      if (transfer !== undefined && (unread !== undefined || (this.udp && isTimeout(error))) && this.writable)
         this.request('CANCEL', String(transfer), { quiet: true }).catch(() => undefined);
       throw error;
     }
@@ -470,6 +487,12 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       },
       arm: () => {
         this.arm(tag, pending);
+      },
+      abandon: (error) => {
+        if (this.pending.get(tag) !== pending) return;
+        this.pending.delete(tag);
+        clearTimeout(pending.timer);
+        pending.reject(error);
       },
     };
     try {

@@ -1,6 +1,7 @@
 /** The types of ChatClient's options, greeting, close reason and emitted events. */
 import type { DataFrame, EventFrame, ReplyFrame } from '../../protocol/index.js';
 import type { FileInfo, Spool } from './download-sink.js';
+import type { UploadSource } from './upload-source.js';
 import type { EventPredicate, WaitOptions } from './event-queue.js';
 
 export interface ConnectOptions {
@@ -69,7 +70,12 @@ export interface ChatSession {
   call(verb: string, args?: string): Promise<Record<string, unknown>>;
   sendLine(line: string): void;
   waitForEvent(event: string, predicate?: EventPredicate, options?: WaitOptions): Promise<EventFrame>;
-  upload(target: string, bytes: Buffer, fileName: string, sha256?: string): Promise<{ file: FileInfo }>;
+  upload(
+    target: string,
+    source: Buffer | UploadSource,
+    fileName: string,
+    options?: { sha256?: string },
+  ): Promise<{ file: FileInfo }>;
   download(fileId: number): Promise<{ file: FileInfo; data: Buffer }>;
   downloadTo(
     fileId: number,

@@ -7,6 +7,7 @@ import { ClientError } from '../connection/client-error.js';
 import type { ByeReason, ConnectOptions, ServerIdentity } from '../connection/client-types.js';
 import type { FileInfo, Spool } from '../connection/download-sink.js';
 import type { EventPredicate, WaitOptions } from '../connection/event-queue.js';
+import type { UploadSource } from '../connection/upload-source.js';
 import { EventQueue } from '../connection/event-queue.js';
 import { Heartbeat } from './heartbeat.js';
 import type { ReconnectingClientEvents, Restorer } from './reconnect-events.js';
@@ -142,14 +143,14 @@ export class ReconnectingClient extends EventEmitter<ReconnectingClientEvents> {
   /** As ChatClient.upload; an upload cut short by a lost connection fails saying so (nothing is stored). */
   async upload(
     target: string,
-    bytes: Buffer,
+    source: Buffer | UploadSource,
     fileName: string,
-    sha256?: string,
+    options?: { sha256?: string },
   ): Promise<{ file: FileInfo }> {
     const conn = await this.connection();
     const hint = 'a transfer cut short is never stored: send it again';
     return cutShort(conn, `the upload of ${fileName}`, hint, () =>
-      conn.upload(target, bytes, fileName, sha256),
+      conn.upload(target, source, fileName, options),
     );
   }
 

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
 import type { DataFrame } from '../../protocol/index.js';
-import { ChatError } from '../../protocol/index.js';
+import { ChatError, SHA256_HEX } from '../../protocol/index.js';
 import type { Connection, Session, Upload } from '../connection.js';
-import type { HandlerTable, ServerContext } from '../handler.js';
+import type { HandlerTable, Outcome, ServerContext } from '../handler.js';
 import { ok } from '../handler.js';
 import type { StoredFile } from '../store.js';
 import { forbiddenInName } from '../text-rules.js';
 import { memberRoom, userNamed } from './lookups.js';
 
-// docs/PROTOCOL.md §4 "Files": UPLOAD answers 100, the bytes follow as DATA frames, and the final 201 (or
-// refusal) goes out with the UPLOAD's tag once the last byte is in and its SHA-256 checked.
+// docs/PROTOCOL.md §4 "Files": UPLOAD answers 100, the bytes follow as DATA frames (then a DIGEST line when the
+// UPLOAD said - for the SHA-256), and the final 201 (or refusal) goes out with the UPLOAD's tag once the last byte
+// is in and its SHA-256 checked.
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
@@ -35,7 +36,9 @@ export const fileHandlers: HandlerTable = {
   UPLOAD: ({ server, conn, user, tag }, args) => {
     const name = checkFileName(args.string('filename'));
     const size = args.int('size');
-    const sha256 = args.string('sha256');
+    const given = args.string('sha256');
+    /** null: the digest follows the bytes, in a DIGEST line. */
+    const sha256 = given === '-' ? null : given;
     if (size > server.limits.maxFileSize) {
       throw new ChatError(
         413,
@@ -55,7 +58,7 @@ export const fileHandlers: HandlerTable = {
     }
     const partial = server.files.begin(size);
     const upload: Upload = { transfer: server.allocateTransfer(), tag, partial, name, sha256, roomId, toId };
-    if (size === 0) {
+    if (size === 0 && sha256 !== null) {
       if (sha256 !== EMPTY_SHA256) {
         partial.discard();
         throw new ChatError(
@@ -64,7 +67,7 @@ export const fileHandlers: HandlerTable = {
           'the SHA-256 given is not that of an empty file; nothing was stored',
         );
       }
-      return finishUpload(server, conn, upload).then((file) => ({ status: 201 as const, ...file }));
+      return finishUpload(server, conn, upload, sha256).then((file) => ({ status: 201 as const, ...file }));
     }
     conn.addUpload(upload);
     return { status: 100, body: { transfer: upload.transfer, chunk: conn.dataChunk } };
@@ -98,6 +101,39 @@ export const fileHandlers: HandlerTable = {
     return ok({ files: files.map((f) => fileView(server, f)) });
   },
 
+  DIGEST: ({ server, conn }, args) => {
+    const transfer = args.int('transfer');
+    const upload = conn.upload(transfer);
+    if (!upload) {
+      throw new ChatError(
+        404,
+        'NO_SUCH_TRANSFER',
+        `no upload ${transfer} in progress on this connection; DIGEST follows the last DATA frame of an UPLOAD that gave - for <sha256>`,
+      );
+    }
+    // From here on the outcome is the upload's, and answers its UPLOAD's tag.
+    const sha256 = args.string('sha256');
+    if (!SHA256_HEX.test(sha256)) {
+      return refuseUpload(
+        conn,
+        upload,
+        new ChatError(400, 'BAD_HASH', '<sha256> must be 64 hexadecimal digits; nothing was stored'),
+      );
+    }
+    if (!upload.partial.complete) {
+      return refuseUpload(
+        conn,
+        upload,
+        new ChatError(
+          400,
+          'BAD_SIZE',
+          `DIGEST came after ${upload.partial.received} of the ${upload.partial.size} bytes the UPLOAD announced; nothing was stored`,
+        ),
+      );
+    }
+    return endUpload(server, conn, upload, sha256.toLowerCase());
+  },
+
   CANCEL: ({ conn }, args) => {
     const upload = conn.upload(args.int('transfer'));
     if (!upload)
@@ -118,6 +154,7 @@ export async function onData(server: ServerContext, conn: Connection, frame: Dat
     });
     return;
   }
+  let outcome: Outcome;
   try {
     if (frame.data.length > conn.dataChunk) {
       // Only over UDP, where the chunk is smaller than the decoder's limit (docs/PROTOCOL.md §10).
@@ -128,33 +165,57 @@ export async function onData(server: ServerContext, conn: Connection, frame: Dat
       );
     }
     if (!upload.partial.write(frame.offset, frame.data)) await upload.partial.drained();
-    if (!upload.partial.complete) return;
-    conn.removeUpload(upload.transfer);
-    const { body, after } = await finishUpload(server, conn, upload);
-    server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD 201`);
-    conn.reply(upload.tag, 201, body);
-    after();
+    // Not the last byte yet; or the last, and a DIGEST line ends the upload.
+    if (!upload.partial.complete || upload.sha256 === null) return;
+    outcome = await endUpload(server, conn, upload, upload.sha256);
   } catch (error) {
-    conn.removeUpload(upload.transfer);
-    upload.partial.discard();
-    const refusal = error instanceof ChatError ? error : new ChatError(500, 'INTERNAL', String(error));
-    server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD ${refusal.status}`);
-    conn.reply(upload.tag, refusal.status, refusal.toBody());
+    outcome = refuseUpload(conn, upload, error);
   }
+  server.log(`${conn.remote} ${conn.user?.name ?? '-'} UPLOAD ${outcome.status}`);
+  conn.reply(upload.tag, outcome.status, outcome.body);
+  outcome.after?.();
+}
+
+/**
+ * Ends an upload whose bytes are all in, checked against `sha256`: 201 and the file stored, or a refusal and
+ * nothing stored. Either answers the UPLOAD's tag.
+ */
+async function endUpload(
+  server: ServerContext,
+  conn: Connection,
+  upload: Upload,
+  sha256: string,
+): Promise<Outcome> {
+  conn.removeUpload(upload.transfer);
+  try {
+    const { body, after } = await finishUpload(server, conn, upload, sha256);
+    return { status: 201, body, after, tag: upload.tag };
+  } catch (error) {
+    return refuseUpload(conn, upload, error);
+  }
+}
+
+/** Ends an upload with a refusal: its bytes are thrown away, and the UPLOAD's tag gets the error. */
+function refuseUpload(conn: Connection, upload: Upload, error: unknown): Outcome {
+  conn.removeUpload(upload.transfer);
+  upload.partial.discard();
+  const refusal = error instanceof ChatError ? error : new ChatError(500, 'INTERNAL', String(error));
+  return { status: refusal.status, body: refusal.toBody(), tag: upload.tag };
 }
 
 async function finishUpload(
   server: ServerContext,
   conn: Connection,
   upload: Upload,
+  expected: string,
 ): Promise<{ body: object; after: () => void }> {
   const sha256 = await upload.partial.finish();
-  if (sha256 !== upload.sha256) {
+  if (sha256 !== expected) {
     upload.partial.discard();
     throw new ChatError(
       400,
       'HASH_MISMATCH',
-      `the bytes received hash to ${sha256}, not ${upload.sha256}; nothing was stored`,
+      `the bytes received hash to ${sha256}, not ${expected}; nothing was stored`,
     );
   }
   const from = conn.user;
