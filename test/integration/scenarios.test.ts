@@ -107,8 +107,10 @@ const TRAFFIC: Record<string, (result: RunResult) => Promise<void>> = {
   },
   files: async (result) => {
     const fromAlice = await serverStream(result, 'from', 'alice');
-    expect(fromAlice).toMatch(/\d+ UPLOAD #team 5242880 [0-9a-f]{64} trace.bin\n/);
-    expect(fromAlice).toMatch(/\d+ UPLOAD @bob 63 [0-9a-f]{64} notes.txt\n/);
+    // The digest follows the bytes (docs/PROTOCOL.md §4 "Files"): `-` in the UPLOAD, then a DIGEST line.
+    expect(fromAlice).toMatch(/\d+ UPLOAD #team 5242880 - trace.bin\n/);
+    expect(fromAlice).toMatch(/\d+ UPLOAD @bob 63 - notes.txt\n/);
+    expect(fromAlice.match(/\nDIGEST \d+ [0-9a-f]{64}\n/g)).toHaveLength(2);
     expect(fromAlice.length).toBeGreaterThan(2 * 5 * MiB); // two uploads of the 5 MiB file
     const toBob = await serverStream(result, 'to', 'bob');
     const toCarol = await serverStream(result, 'to', 'carol');
