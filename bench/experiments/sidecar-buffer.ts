@@ -6,7 +6,7 @@
 // sends or fetches a file).
 //   npx tsx bench/experiments/sidecar-buffer.ts [deliveries/s, default 20000] [rounds, default 3]
 //     [--buffers 2048,8192,65536 (KiB, tcpdump -B; default: libpcap's own and 65536)] [--transfer 100]
-import { stepFor } from '../benchmarks/fanout-plan.js';
+import { FANOUT_SERVER_RATE, stepFor } from '../benchmarks/fanout-plan.js';
 import { BenchLab } from '../lib/bench-lab.js';
 import { loadGeneratorBundle } from '../lib/bundle.js';
 import { run, start } from '../lib/command.js';
@@ -38,7 +38,13 @@ const VARIANTS: Record<string, string[]> =
 
 const bundle = await loadGeneratorBundle();
 const lab = await BenchLab.start(
-  { project: 'chatlab-bench-exp', subnet: '10.77.53.0/24', clients: 'alice,bob' },
+  {
+    project: 'chatlab-bench-exp',
+    subnet: '10.77.53.0/24',
+    clients: 'alice,bob',
+    // As the capture benchmark's: its 100 users sign up from two addresses (the default lets 20 an hour each).
+    serverArgs: ['--registrations-per-hour', '1000', '--rate', String(FANOUT_SERVER_RATE)],
+  },
   log,
 );
 let generator: LoadGenerator | undefined;
