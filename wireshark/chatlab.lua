@@ -76,10 +76,15 @@ local f = {
     FRAMETYPE.RESPONSE, nil, "Frame that carried the final reply to this request"),
   request_in = ProtoField.framenum("chatlab.request_in", "Request in frame", base.NONE, FRAMETYPE.REQUEST, nil,
     "Frame that carried the request this reply answers"),
+  sha256 = ProtoField.string("chatlab.sha256", "SHA-256", base.ASCII,
+    "The file's SHA-256 given by UPLOAD or DIGEST (§4 Files)"),
+  upload_in = ProtoField.framenum("chatlab.upload_in", "Ends the UPLOAD in frame", base.NONE, FRAMETYPE.REQUEST,
+    nil, "In a DIGEST: the frame of the UPLOAD it ends, whose tag gets the final reply (§4 Files)"),
 }
 chatlab.fields = {
   f.kind, f.tag, f.verb, f.args, f.status, f.reason, f.event, f.json, f.error_code, f.app, f.version,
   f.transfer, f.offset, f.length, f.data, f.line, f.http, f.request_verb, f.request_in, f.response_in,
+  f.sha256, f.upload_in,
 }
 
 local e = {
@@ -136,17 +141,20 @@ end
 -- the GUI shows the same thing when it dissects a frame again out of order:
 --   client_spoke[tcp.stream] = true once the client's first line has been seen;
 --   http_streams[tcp.stream] = frame where HTTP was seen (§2: the same port answers HTTP);
---   pending[tcp.stream][tag] = { verb, frame } of requests still waiting for their final reply; untagged
---     requests queue under "-", since their replies all carry the tag "-" (§1 "Tag");
+--   pending[tcp.stream][tag] = { verb, tag, frame, ... } of requests still waiting for their final reply;
+--     untagged requests queue under "-", since their replies all carry the tag "-" (§1 "Tag");
 --   matched[key] = { verb, frame } of the request a reply answers, key naming the reply's bytes;
---   answered[key] = frame of a request's final reply (known once the reply has been seen).
+--   answered[key] = frame of a request's final reply (known once the reply has been seen);
+--   uploads[tcp.stream][transfer] = the UPLOAD request whose 100 Continue gave that transfer, until a DIGEST,
+--     its final reply or a CANCEL ends it (§4 "Files"): what the server calls an upload in progress;
+--   ends_upload[key] = the UPLOAD request a DIGEST ends (none for a DIGEST naming no upload in progress).
 
 local tcp_stream = Field.new("tcp.stream")
 local udp_stream = Field.new("udp.stream")
-local client_spoke, http_streams, pending, matched, answered = {}, {}, {}, {}, {}
+local client_spoke, http_streams, pending, matched, answered, uploads, ends_upload = {}, {}, {}, {}, {}, {}, {}
 
 function chatlab.init()
-  client_spoke, http_streams, pending, matched, answered = {}, {}, {}, {}, {}
+  client_spoke, http_streams, pending, matched, answered, uploads, ends_upload = {}, {}, {}, {}, {}, {}, {}
 end
 
 ---------------------------------------------------------------------------------------------------------
@@ -225,40 +233,136 @@ local function is_digits(s, max)
   return s ~= nil and #s >= 1 and #s <= max and s:match("^%d+$") ~= nil
 end
 
+-- A whole-number JSON member of a flat object, such as "transfer" (as json_string, escaped names never match).
+local function json_uint(json, name)
+  local digits = json:match('"' .. name .. '":(%d+)')
+  return is_digits(digits, 9) and tonumber(digits) or nil
+end
+
+-- The words of `<target> <size> <sha256> <file name>` (§4 "Files") that matter here: the digest word (64
+-- hexadecimal digits, or - when a DIGEST line brings it after the bytes) and where it starts in `args`.
+local function upload_digest(args)
+  local sp, sha = args:match("^ *%S+ +%d+ +()(%S+) ")
+  return sha, sp
+end
+
+-- `DIGEST <transfer> <sha256>` (§4 "Files"): its transfer number and digest word, with their positions in
+-- `args`, as the server's argument parser reads them (src/protocol/commands.ts); nil when it would refuse
+-- them with BAD_ARGUMENTS, and then the DIGEST has a reply of its own.
+local function digest_args(args)
+  local tp, t, sp, sha = args:match("^ *()(%d+) +()(%S+) *$")
+  if not is_digits(t, 15) then return nil end
+  return { transfer = tonumber(t), tp = tp, tlen = #t, sha256 = sha, sp = sp }
+end
+
 ---------------------------------------------------------------------------------------------------------
 -- Matching replies to requests by tag (§1 "Tag"). `ctx` holds the TCP stream and a key for the frame's
 -- bytes. A `100 Continue` is interim: the final reply to UPLOAD follows with the same tag (§4 "Files").
+-- The server answers a connection's requests in order, so untagged requests wait in a queue, first in
+-- first answered.
 
-local function remember_request(ctx, tag, verb, pinfo)
-  if pinfo.visited or ctx.stream == nil then return end
-  local stream = pending[ctx.stream] or {}
+local function pending_of(ctx)
+  local stream = pending[ctx.stream] or { ["-"] = {} }
   pending[ctx.stream] = stream
-  local request = { verb = verb, frame = pinfo.number, key = ctx.key }
-  if tag then
-    stream[tag] = request
+  return stream
+end
+
+-- Puts `request` among those waiting for a final reply: under its tag, or last in the untagged queue.
+local function await_reply(ctx, request)
+  local stream = pending_of(ctx)
+  if request.tag then
+    stream[request.tag] = request
   else
-    stream["-"] = stream["-"] or {}
     table.insert(stream["-"], request)
   end
 end
 
-local function match_reply(ctx, tag, status, pinfo)
+local function remember_request(ctx, tag, verb, pinfo, later)
+  if pinfo.visited or ctx.stream == nil then return end
+  -- `later`: an UPLOAD whose digest follows the bytes, in a DIGEST line (§4 "Files").
+  await_reply(ctx, { verb = verb, tag = tag, frame = pinfo.number, key = ctx.key, later = later })
+end
+
+-- Takes `request` from those waiting for a reply, if it is there.
+local function unqueue(ctx, request)
+  local stream = pending_of(ctx)
+  if request.tag then
+    if stream[request.tag] == request then stream[request.tag] = nil end
+    return
+  end
+  for i, waiting in ipairs(stream["-"]) do
+    if waiting == request then
+      table.remove(stream["-"], i)
+      return
+    end
+  end
+end
+
+-- An upload no longer in progress: its final reply came, or a CANCEL ended it (§4 "Files"). Its DIGEST
+-- only takes it from `uploads` (digest_request): its final reply is still to come.
+local function end_upload(ctx, upload)
+  local in_progress = uploads[ctx.stream]
+  if upload.transfer and in_progress and in_progress[upload.transfer] == upload then
+    in_progress[upload.transfer] = nil
+  end
+  unqueue(ctx, upload)
+end
+
+-- The uploads a reply starts or ends (§4 "Files"): a 100 Continue to UPLOAD gives the transfer number, the
+-- UPLOAD's final reply ends it, and so does the 200 to a CANCEL of it.
+local function follow_upload(ctx, request, status, json)
+  local transfer = json and json_uint(json, "transfer")
+  if request.verb == "UPLOAD" and status == 100 and transfer then
+    request.transfer = transfer
+    uploads[ctx.stream] = uploads[ctx.stream] or {}
+    uploads[ctx.stream][transfer] = request
+    -- An untagged UPLOAD ... - gets its final reply where its DIGEST stands among the untagged requests,
+    -- not before the replies to the ones sent while its bytes go: out of the queue until that DIGEST.
+    if request.tag == nil and request.later then unqueue(ctx, request) end
+  elseif request.verb == "UPLOAD" and status >= 200 then
+    end_upload(ctx, request)
+  elseif request.verb == "CANCEL" and status == 200 and transfer then
+    local upload = uploads[ctx.stream] and uploads[ctx.stream][transfer]
+    if upload then end_upload(ctx, upload) end
+  end
+end
+
+local function match_reply(ctx, tag, status, json, pinfo)
   if pinfo.visited or ctx.stream == nil then return matched[ctx.key] end
-  local stream = pending[ctx.stream]
-  if stream == nil then return nil end
+  local stream = pending_of(ctx)
   local final = status >= 200
   local request
   if tag == "-" then
     local queue = stream["-"]
-    request = queue and queue[1]
+    request = queue[1]
     if request and final then table.remove(queue, 1) end
   else
     request = stream[tag]
     if request and final then stream[tag] = nil end
   end
   if request and final then answered[request.key] = pinfo.number end
+  if request then follow_upload(ctx, request, status, json) end
   matched[ctx.key] = request
   return request
+end
+
+-- A DIGEST naming an upload in progress is part of that upload, as its DATA frames are: it waits for no
+-- reply of its own, and the UPLOAD's tag gets the upload's final reply (201 or a refusal: either way the
+-- upload is over, so a second DIGEST naming it gets a 404). One naming no upload the dissector saw start on
+-- this connection (a capture begun mid-upload included) waits for its own reply (404 NO_SUCH_TRANSFER) like
+-- any request. Returns the UPLOAD request it ends, or nil.
+local function digest_request(ctx, tag, transfer, pinfo)
+  if pinfo.visited or ctx.stream == nil then return ends_upload[ctx.key] end
+  local upload = transfer and uploads[ctx.stream] and uploads[ctx.stream][transfer]
+  if upload then
+    uploads[ctx.stream][transfer] = nil
+    -- Back in the untagged queue, in this DIGEST's place (see follow_upload).
+    if upload.tag == nil and upload.later then await_reply(ctx, upload) end
+  else
+    await_reply(ctx, { verb = "DIGEST", tag = tag, frame = pinfo.number, key = ctx.key })
+  end
+  ends_upload[ctx.key] = upload
+  return upload
 end
 
 ---------------------------------------------------------------------------------------------------------
@@ -314,11 +418,16 @@ local function dissect_reply(tvb, pinfo, item, line, off, ctx)
   if #reason > 0 then item:add(f.reason, tvb(off + rp - 1, #reason), trimmed) end
   if json then add_json(item, tvb, pinfo, off + rp - 1 + brace - 1, json) end
   check_direction(item, pinfo, "server")
-  local request = match_reply(ctx, tag, status, pinfo)
+  local request = match_reply(ctx, tag, status, json, pinfo)
   if request then
     item:add(f.request_verb, request.verb):set_generated()
     item:add(f.request_in, request.frame):set_generated()
   end
+  -- The transfer a reply gives (100 to UPLOAD, 200 to DOWNLOAD) or ends (the UPLOAD's final reply), so
+  -- chatlab.transfer == T finds every frame of one transfer.
+  local transfer = json and json_uint(json, "transfer")
+  if not transfer and request and request.verb == "UPLOAD" and status >= 200 then transfer = request.transfer end
+  if transfer then item:add(f.transfer, transfer):set_generated() end
   if STATUS[status] == nil then
     status_item:add_proto_expert_info(e.reason, "Status code " .. code .. " is not one of §5")
   elseif STATUS[status] ~= trimmed then
@@ -355,11 +464,31 @@ local function dissect_request(tvb, pinfo, item, line, off, ctx)
   local args = rest:sub(2)
   if #args > 0 then item:add_packet_field(f.args, tvb(off + ap, #args), ENC_UTF_8) end
   check_direction(item, pinfo, "client")
-  remember_request(ctx, tag, upper, pinfo)
-  -- Known from the first pass on: shown by Wireshark, and by tshark with -2.
-  if answered[ctx.key] then item:add(f.response_in, answered[ctx.key]):set_generated() end
   local summary = "Request " .. (tag or "-") .. " " .. upper
   if #args > 0 then summary = summary .. " " .. shorten(args, 60) end
+  -- A position p in `args` is tvb offset off + ap + p - 1.
+  if upper == "DIGEST" then
+    local d = digest_args(args)
+    if d and d.tlen <= 9 then item:add(f.transfer, tvb(off + ap + d.tp - 1, d.tlen), d.transfer) end
+    if d then item:add(f.sha256, tvb(off + ap + d.sp - 1, #d.sha256), d.sha256) end
+    local upload = digest_request(ctx, tag, d and d.transfer, pinfo)
+    if upload then
+      item:add(f.upload_in, upload.frame):set_generated()
+      summary = "Request " .. (tag or "-") .. " DIGEST " .. d.transfer .. " " .. shorten(d.sha256, 16)
+        .. " (ends UPLOAD " .. (upload.tag or "-") .. ")"
+    end
+    -- No response_in when it ends an upload: the final reply is the UPLOAD's.
+    if answered[ctx.key] then item:add(f.response_in, answered[ctx.key]):set_generated() end
+    return summary
+  end
+  local sha, sp
+  if upper == "UPLOAD" then sha, sp = upload_digest(args) end
+  if sha and sha:match("^%x+$") and #sha == 64 then
+    item:add(f.sha256, tvb(off + ap + sp - 1, 64), sha)
+  end
+  remember_request(ctx, tag, upper, pinfo, sha == "-")
+  -- Known from the first pass on: shown by Wireshark, and by tshark with -2.
+  if answered[ctx.key] then item:add(f.response_in, answered[ctx.key]):set_generated() end
   return summary
 end
 

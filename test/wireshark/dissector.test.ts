@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { ChatClient } from '../../src/client/index.js';
 import { type ChatServer, startServer } from '../../src/server/index.js';
 import { RawConnection } from '../support/server-fixture.js';
 import { SERVER_APP, VERSION } from '../../src/version.js';
+import { ClientRelay } from './client-relay.js';
 import { LoopbackCapture } from './loopback-capture.js';
 import { dissectedKey, projectFrames } from './project-decoder.js';
 import {
@@ -129,6 +130,7 @@ describe('a chat session with a 200 KB file, captured and read by tshark', () =>
       '4 CREATE',
       '5 SAY',
       '6 UPLOAD',
+      '- DIGEST', // the client's upload gives - for the SHA-256, which follows the bytes (PROTOCOL.md §4)
       '7 QUIT',
     ]);
     expect(requests.find((f) => f.verb === 'SAY')?.args).toBe('general hello');
@@ -210,8 +212,8 @@ describe('a chat session with a 200 KB file, captured and read by tshark', () =>
   it('agrees frame by frame with the project’s own reassembly and FrameDecoder', async () => {
     const ours = await projectFrames(file, port);
     expect(frames.map(dissectedKey)).toEqual(ours);
-    // alice: 7 requests, 8 replies, 2 events, 4 data frames; bob: 6 requests, 6 replies, 3 events, 4 data.
-    expect(ours).toHaveLength(21 + 19);
+    // alice: 8 requests, 8 replies, 2 events, 4 data frames; bob: 6 requests, 6 replies, 3 events, 4 data.
+    expect(ours).toHaveLength(22 + 19);
   });
 
   it('follows the chatlab.port preference', async () => {
@@ -220,6 +222,193 @@ describe('a chat session with a 200 KB file, captured and read by tshark', () =>
     expect(port).not.toBe(3300);
     expect(out.trim()).toBe('');
   });
+});
+
+const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+/** A pattern met once `line` has begun `n` lines of the text (a line's start, as `^` in multiline mode). */
+const nth = (line: string, n: number): RegExp => new RegExp(`(?:^${line}.*\\n[^]*){${n - 1}}^${line}`, 'm');
+const requestsAndReplies = (frames: DissectedFrame[]): string[] =>
+  frames
+    .filter((f) => f.kind === 'request' || f.kind === 'reply')
+    .map((f) =>
+      f.kind === 'request'
+        ? `${f.tag ?? '-'} ${f.verb ?? ''}`
+        : `${f.tag ?? '-'} ${String(f.status)} ${f.requestVerb ?? '?'}`,
+    );
+
+describe('an upload whose SHA-256 follows the bytes (UPLOAD ... -, then DIGEST, PROTOCOL.md §4)', () => {
+  it(
+    "dissects chatlab's client's DIGEST as part of its upload, and an untagged request after it gets its own reply",
+    async () => {
+      const payload = randomBytes(100 * 1024);
+      let transfer = NaN;
+      const file = await capture('digest', port, async () => {
+        // Through a relay, so that raw lines can be written on the client's own connection.
+        const relay = await ClientRelay.start(port);
+        try {
+          const dora = await ChatClient.connect({ host: HOST, port: relay.port });
+          await dora.call('REGISTER', 'dora dora@example.org s3cret!');
+          await dora.call('LOGIN', 'dora s3cret!');
+          await dora.call('CREATE', 'digests');
+          await dora.upload('#digests', payload, 'd.bin');
+          const upstream = await relay.upstream;
+          transfer = Number(/^\d+ 100 Continue \{"transfer":(\d+)/m.exec(upstream.received)?.[1]);
+          upstream.write('PING\n'); // untagged, as typed in nc
+          await upstream.until(/^- 200 /m);
+          upstream.write(`DIGEST ${transfer} ${sha256(payload)}\n`); // its upload is over: a 404 of its own
+          await upstream.until(/^- 404 /m);
+          await dora.quit();
+          await upstream.untilClosed();
+        } finally {
+          await relay.close();
+        }
+      });
+      expect(Number.isInteger(transfer)).toBe(true);
+      const frames = await dissectedFrames(file, port);
+      expect(new Set(frames.map((f) => f.stream)).size).toBe(1);
+      expect(requestsAndReplies(frames)).toEqual([
+        '1 HELLO',
+        '1 200 HELLO',
+        '2 REGISTER',
+        '2 201 REGISTER',
+        '3 LOGIN',
+        '3 200 LOGIN',
+        '4 CREATE',
+        '4 201 CREATE',
+        '5 UPLOAD',
+        '5 100 UPLOAD',
+        '- DIGEST',
+        '5 201 UPLOAD', // the DIGEST's outcome, with the UPLOAD's tag
+        '- PING',
+        '- 200 PING', // not taken by the DIGEST before it
+        '- DIGEST',
+        '- 404 DIGEST',
+        '6 QUIT',
+        '6 200 QUIT',
+      ]);
+      const requests = ofKind(frames, 'request');
+      const replies = ofKind(frames, 'reply');
+      const upload = requests.find((f) => f.verb === 'UPLOAD');
+      const [digest, late] = requests.filter((f) => f.verb === 'DIGEST');
+      const ping = requests.find((f) => f.verb === 'PING');
+      expect(upload?.args).toBe(`#digests ${payload.length} - d.bin`);
+      expect(digest).toMatchObject({ transfer, sha256: sha256(payload), uploadIn: upload?.frame });
+      expect(late).toMatchObject({ transfer, sha256: sha256(payload) });
+      expect(late?.uploadIn).toBeUndefined();
+      // Each reply names the frame of its request; the transfer's replies name the transfer.
+      const created = replies.find((f) => f.status === 201 && f.tag === upload?.tag);
+      expect(created).toMatchObject({ requestIn: upload?.frame, transfer });
+      expect(replies.find((f) => f.status === 100)).toMatchObject({ requestIn: upload?.frame, transfer });
+      expect(replies.find((f) => f.tag === '-' && f.status === 200)?.requestIn).toBe(ping?.frame);
+      expect(replies.find((f) => f.status === 404)).toMatchObject({
+        requestIn: late?.frame,
+        errorCode: 'NO_SUCH_TRANSFER',
+      });
+
+      const info = await infoColumn(file, port);
+      expect(info.get(digest?.frame ?? 0)?.split('; ')).toContain(
+        `Request - DIGEST ${transfer} ${sha256(payload).slice(0, 16)}... (ends UPLOAD ${upload?.tag ?? ''})`,
+      );
+      // Read twice, the requests point at their final replies: the UPLOAD at its 201, the DIGEST that ends it at
+      // none (it has no reply of its own), the late DIGEST at its 404.
+      const responses = await fieldRows(
+        file,
+        port,
+        'chatlab.verb == "UPLOAD" || chatlab.verb == "DIGEST"',
+        ['chatlab.verb', 'chatlab.response_in'],
+        { twoPass: true },
+      );
+      expect(responses).toEqual([
+        [['UPLOAD'], [String(created?.frame)]],
+        [['DIGEST'], []],
+        [['DIGEST'], [String(replies.find((f) => f.status === 404)?.frame)]],
+      ]);
+      const byTransfer = await fieldRows(file, port, `chatlab.transfer == ${transfer}`, ['chatlab.kind']);
+      expect(byTransfer.flatMap(([kinds = []]) => kinds)).toEqual(
+        expect.arrayContaining(['reply', 'data', 'request']),
+      );
+      expect(frames.map(dissectedKey)).toEqual(await projectFrames(file, port));
+    },
+    SLOW,
+  );
+
+  it(
+    'matches the untagged replies of an upload typed by hand, with requests during it and a CANCEL',
+    async () => {
+      const file = await capture('digest-raw', port, async () => {
+        const raw = await rawConnection(port);
+        raw.write('1 REGISTER erin erin@example.org s3cret!\n2 LOGIN erin s3cret!\n3 CREATE erins\n');
+        await raw.until(/^3 201 /m);
+        raw.write('UPLOAD #erins 5 - a.txt\n');
+        await raw.until(nth('- 100 ', 1));
+        const first = /^- 100 Continue \{"transfer":(\d+)/m.exec(raw.received)?.[1] ?? '';
+        raw.write(`DATA ${first} 0 5\nhello`);
+        raw.write('PING\n'); // while the upload waits for its DIGEST
+        await raw.until(nth('- 200 ', 1));
+        raw.write(`DIGEST ${first} ${sha256('hello')}\n`);
+        await raw.until(/^- 201 /m);
+        raw.write('PING\n');
+        await raw.until(nth('- 200 ', 2));
+        raw.write('UPLOAD #erins 5 - b.txt\n');
+        await raw.until(nth('- 100 ', 2));
+        const second = [...raw.received.matchAll(/^- 100 Continue \{"transfer":(\d+)/gm)][1]?.[1] ?? '';
+        raw.write(`CANCEL ${second}\n`);
+        await raw.until(nth('- 200 ', 3));
+        raw.write(`DIGEST ${second} ${sha256('hello')}\n`); // cancelled: a 404 of its own
+        await raw.until(/^- 404 /m);
+        raw.write('QUIT\n');
+        await raw.untilClosed();
+      });
+      const frames = await dissectedFrames(file, port);
+      expect(requestsAndReplies(frames)).toEqual([
+        '1 REGISTER',
+        '2 LOGIN',
+        '3 CREATE',
+        '1 201 REGISTER',
+        '2 200 LOGIN',
+        '3 201 CREATE',
+        '- UPLOAD',
+        '- 100 UPLOAD',
+        '- PING',
+        '- 200 PING', // the UPLOAD waits for its DIGEST; this reply is the PING's
+        '- DIGEST',
+        '- 201 UPLOAD',
+        '- PING',
+        '- 200 PING',
+        '- UPLOAD',
+        '- 100 UPLOAD',
+        '- CANCEL',
+        '- 200 CANCEL',
+        '- DIGEST',
+        '- 404 DIGEST', // its upload was cancelled
+        '- QUIT',
+        '- 200 QUIT',
+      ]);
+      const requests = ofKind(frames, 'request');
+      const digests = requests.filter((f) => f.verb === 'DIGEST');
+      const uploads = requests.filter((f) => f.verb === 'UPLOAD');
+      expect(digests[0]?.uploadIn).toBe(uploads[0]?.frame);
+      expect(digests[1]?.uploadIn).toBeUndefined();
+      // Each reply names the frame of its own request.
+      const [register, login, create, upload, ping, , again, second, cancel, late, quit] = requests.map(
+        (f) => f.frame,
+      );
+      expect(ofKind(frames, 'reply').map((f) => f.requestIn)).toEqual([
+        register,
+        login,
+        create,
+        upload,
+        ping,
+        upload,
+        again,
+        second,
+        cancel,
+        late,
+        quit,
+      ]);
+    },
+    SLOW,
+  );
 });
 
 describe('raw requests to the server', () => {

@@ -33,6 +33,8 @@ export interface DissectedFrame {
   length?: number;
   requestVerb?: string;
   requestIn?: number;
+  sha256?: string;
+  uploadIn?: number;
   http?: string;
 }
 
@@ -118,15 +120,18 @@ export async function dissectedFrames(
 
 /**
  * `tshark -T fields` for the frames the filter keeps: one row per frame, one entry per field, each the
- * list of that field's values in the frame (a frame may carry several chat frames).
+ * list of that field's values in the frame (a frame may carry several chat frames). `twoPass` reads the
+ * capture twice (`-2`), for what is only known once later frames are seen (`chatlab.response_in`).
  */
 export async function fieldRows(
   file: string,
   port: number,
   filter: string,
   fields: readonly string[],
+  { twoPass = false } = {},
 ): Promise<string[][][]> {
   const out = await run('tshark', [
+    ...(twoPass ? ['-2'] : []),
     ...tsharkArgs(file, port, filter),
     '-T',
     'fields',
@@ -187,6 +192,8 @@ function toFrame(frame: number, stream: number, tree: unknown): DissectedFrame {
     length: num('length'),
     requestVerb: text('request_verb'),
     requestIn: num('request_in'),
+    sha256: text('sha256'),
+    uploadIn: num('upload_in'),
     http: text('http'),
   };
   for (const [key, value] of Object.entries(optional)) {
