@@ -151,7 +151,8 @@ const WORDS =
 /**
  * Writes a lab-like chat session as the server's capture (`server.pcap`, link type EN10MB) of at least
  * `targetBytes`: three clients connect, log in and join a room, then chat (each SAY answered and fanned
- * out as MSG events) with a 2 MiB file uploaded and downloaded every few thousand messages. Deterministic.
+ * out as MSG events) with a 2 MiB file uploaded (`UPLOAD ... -`, DATA, `DIGEST`, as chatlab's client sends it)
+ * and downloaded every few thousand messages. Deterministic.
  */
 export async function writeSyntheticCapture(
   path: string,
@@ -213,12 +214,14 @@ export async function writeSyntheticCapture(
     const sha = createHash('sha256').update(bytes).digest('hex');
     let tag = up.nextTag();
     const upload = ++transfer;
-    await up.line(true, `${tag} UPLOAD #${ROOM} ${bytes.length} ${sha} photo-${files}.bin`);
+    // As chatlab's client uploads: the digest after the bytes, in an untagged DIGEST (docs/PROTOCOL.md §4 "Files").
+    await up.line(true, `${tag} UPLOAD #${ROOM} ${bytes.length} - photo-${files}.bin`);
     await up.line(false, `${tag} 100 Continue {"transfer":${upload},"chunk":65536}`);
     for (let offset = 0; offset < bytes.length; offset += 65536) {
       const chunk = bytes.subarray(offset, offset + 65536);
       await up.send(true, Buffer.concat([Buffer.from(`DATA ${upload} ${offset} ${chunk.length}\n`), chunk]));
     }
+    await up.line(true, `DIGEST ${upload} ${sha}`);
     const id = ++fileId;
     const file = `{"id":${id},"name":"photo-${files}.bin","size":${bytes.length},"sha256":"${sha}","from":"${up.client.name}","to":"#${ROOM}"}`;
     await up.line(false, `${tag} 201 Created {"file":${file}}`);

@@ -71,4 +71,49 @@ describe('reply oracle', () => {
     expect(judge('1 QUIT\n2 PING\n', '1 200 OK\n')).toBe('waiting');
     expect(judge('1 QUIT\n2 PING\n', '1 200 OK\n', true)).toBe('closed');
   });
+
+  describe('DIGEST (docs/PROTOCOL.md §4 "Files")', () => {
+    const upload = `1 UPLOAD @bob 3 - f.txt\n`;
+    const opened = '1 100 Continue {"transfer":7,"chunk":65536}\n';
+    const notFound = (tag: string): string => `${tag} 404 Not Found ${error('NO_SUCH_TRANSFER')}\n`;
+
+    it("answers a DIGEST for an upload in progress with the UPLOAD's tag, and none of its own", () => {
+      const sent = `${upload}DATA 7 0 3\nabc3 DIGEST 7 ${SHA}\n2 PING\n`;
+      expect(judge(sent, `${opened}1 201 Created {"file":{}}\n2 200 OK\n`)).toBe('done');
+      expect(judge(sent, `${opened}1 400 Bad Request ${error('HASH_MISMATCH')}\n2 200 OK\n`)).toBe('done');
+      // The last byte alone does not end an upload whose UPLOAD said -.
+      expect(judge(`${upload}DATA 7 0 3\nabc`, opened, true)).toBe('done');
+      expect(judge(sent, `${opened}${notFound('3')}2 200 OK\n`)).toMatch(
+        /request 3 DIGEST .* answered 3 404 .*; expected the final reply to UPLOAD with tag 1/,
+      );
+    });
+
+    it('expects BAD_SIZE for a DIGEST before the last byte and BAD_HASH for one that is no digest', () => {
+      const early = `${upload}DATA 7 0 2\nabDIGEST 7 ${SHA}\n`;
+      expect(judge(early, `${opened}1 400 Bad Request ${error('BAD_SIZE')}\n`)).toBe('done');
+      expect(judge(early, `${opened}1 201 Created {}\n`)).toMatch(/expected 1 400 BAD_SIZE/);
+      const malformed = `${upload}DATA 7 0 3\nabcDIGEST 7 abc\n`;
+      expect(judge(malformed, `${opened}1 400 Bad Request ${error('BAD_HASH')}\n`)).toBe('done');
+      expect(judge(malformed, `${opened}1 400 Bad Request ${error('HASH_MISMATCH')}\n`)).toMatch(
+        /expected 1 400 BAD_HASH/,
+      );
+    });
+
+    it('expects 404 NO_SUCH_TRANSFER with its own tag for a DIGEST that names no upload in progress', () => {
+      expect(judge(`5 DIGEST 9 ${SHA}\nDIGEST 9 ${SHA}\n`, `${notFound('5')}${notFound('-')}`)).toBe('done');
+      expect(judge(`5 DIGEST 9 ${SHA}\n`, '5 200 OK\n')).toMatch(/expected 5 404 NO_SUCH_TRANSFER/);
+      // The first DIGEST ended the upload: the second names none.
+      const twice = `${upload}DATA 7 0 3\nabcDIGEST 7 ${SHA}\n6 DIGEST 7 ${SHA}\n`;
+      expect(judge(twice, `${opened}1 201 Created {}\n${notFound('6')}`)).toBe('done');
+      expect(judge(twice, `${opened}1 201 Created {}\n6 201 Created {}\n`)).toMatch(/expected 6 404/);
+      // Arguments the parser refuses get the DIGEST's own tag, whatever the code.
+      expect(judge('4 DIGEST x y\n', `4 400 Bad Request ${error('BAD_ARGUMENTS')}\n`)).toBe('done');
+    });
+
+    it('keeps the upload going after a DIGEST refused before the handler (401, logged out)', () => {
+      const sent = `${upload}DATA 7 0 3\nabc3 DIGEST 7 ${SHA}\nDIGEST 7 ${SHA}\n`;
+      const unauthorized = `3 401 Unauthorized ${error('AUTH_REQUIRED')}\n`;
+      expect(judge(sent, `${opened}${unauthorized}1 201 Created {}\n`)).toBe('done');
+    });
+  });
 });

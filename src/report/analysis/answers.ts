@@ -268,6 +268,8 @@ export type ProblemCode =
   | 'UNKNOWN_TRANSFER'
   | 'DATA_OUT_OF_ORDER'
   | 'DATA_BEYOND_SIZE'
+  /** A DIGEST sent before the last byte of its upload (over TCP: the client's, whatever the network did). */
+  | 'DIGEST_BEFORE_END'
   | 'CAPTURE_GAP'
   /** Any application but chatlab: a message that matches none of its direction's patterns in the protocol description. */
   | 'NOT_IN_PROTOCOL';

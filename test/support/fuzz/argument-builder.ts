@@ -144,6 +144,11 @@ export class ArgumentBuilder {
           this.bad(rng.pick(faults), 'BAD_HASH');
           return;
         }
+        // Often `-`, as chatlab's client sends: the digest follows the bytes, in a DIGEST line (§4 "Files").
+        if (rng.chance(0.5)) {
+          this.push(param, '-');
+          return;
+        }
         // Mostly the hash of as many zero bytes as the size says: the fuzz then sends zeros (frame-generator.ts).
         const size = this.values.get('size');
         const hash =

@@ -5,6 +5,7 @@ import type {
   RequestFrame,
   StatusCode,
 } from '../../../src/protocol/index.js';
+import { createHash } from 'node:crypto';
 import {
   COMMANDS,
   encodeData,
@@ -15,7 +16,7 @@ import {
 } from '../../../src/protocol/index.js';
 import type { Vocabulary } from './argument-builder.js';
 import { ArgumentBuilder } from './argument-builder.js';
-import { mixCase, randomText, randomWord } from './random-text.js';
+import { HEX_CHARS, mixCase, randomText, randomWord } from './random-text.js';
 import type { Rng } from './rng.js';
 
 /** A generated frame: its bytes on the wire and the frame the decoder must read back from them. */
@@ -40,6 +41,8 @@ export interface OpenTransfer {
   transfer: number;
   size: number;
   received: number;
+  /** Its UPLOAD gave `-` for the SHA-256: a DIGEST line ends it. */
+  digestFollows?: boolean;
 }
 
 export interface GeneratorOptions {
@@ -135,7 +138,10 @@ export class FrameGenerator {
     const { rng } = this;
     const max = this.options.maxPayload ?? 65536;
     const open = this.options.transfers ?? [];
-    if (open.length > 0 && rng.chance(0.7)) return this.nextBytes(rng.pick(open), max);
+    // An upload that said `-` and has all its bytes waits for its DIGEST: one more byte would end it, so rarely.
+    const filling = open.filter((t) => t.digestFollows !== true || t.received < t.size);
+    if (open.length > 0 && rng.chance(0.7))
+      return this.nextBytes(rng.pick(filling.length > 0 && rng.chance(0.9) ? filling : open), max);
     const length = rng.chance(0.05) ? max : Math.max(1, rng.size(max));
     const data = rng.bytes(length);
     const { maxTransfer } = this.options;
@@ -146,6 +152,38 @@ export class FrameGenerator {
       [1, rng.range(0, 999_999_999_999_999)],
     ]);
     return { frame: { kind: 'data', transfer, offset, data }, bytes: encodeData(transfer, offset, data) };
+  }
+
+  /**
+   * A DIGEST for an open upload (docs/PROTOCOL.md §4 "Files"), mostly one whose UPLOAD said `-` and whose bytes
+   * are all in: mostly the SHA-256 of as many zero bytes as its size (what the fuzz sends), sometimes another,
+   * or not a digest at all.
+   */
+  digest(): Generated {
+    const { rng } = this;
+    const open = this.options.transfers ?? [];
+    const followed = open.filter((t) => t.digestFollows === true);
+    const full = followed.filter((t) => t.received === t.size);
+    const upload = rng.pick(
+      full.length > 0 && rng.chance(0.7) ? full : followed.length > 0 && rng.chance(0.9) ? followed : open,
+    );
+    const sha256 = rng.weighted<() => string>([
+      [
+        7,
+        () =>
+          createHash('sha256')
+            .update(Buffer.alloc(Math.min(upload.size, 1 << 20)))
+            .digest('hex'),
+      ],
+      [1, () => randomWord(rng, HEX_CHARS, 64).padEnd(64, '0')],
+      [1, () => rng.pick(['-', 'abc', 'g'.repeat(64), `${'0'.repeat(64)}0`])],
+    ])();
+    const tag = rng.chance(0.5) ? null : rng.range(0, 999);
+    const args = `${upload.transfer} ${rng.chance(0.2) ? sha256.toUpperCase() : sha256}`;
+    return {
+      frame: { kind: 'request', tag, verb: 'DIGEST', args },
+      bytes: encodeRequest(tag, 'DIGEST', args),
+    };
   }
 
   /**

@@ -48,6 +48,7 @@ export function hostileCase(seed: number, options: CaseOptions): FuzzCase {
         [6, () => gen.request()],
         [3, () => gen.frame()],
         [options.transfers?.length ? 4 : 0, () => gen.data()],
+        [options.transfers?.length ? 2 : 0, () => gen.digest()],
       ])();
       parts.push(frame.frame.kind === 'request' ? `request ${frame.frame.verb}` : frame.frame.kind);
       chunks.push(frame.bytes);

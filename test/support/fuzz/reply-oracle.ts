@@ -1,5 +1,5 @@
-import type { DataFrame, Decoded, Frame, ReplyFrame } from '../../../src/protocol/index.js';
-import { COMMANDS, parseArguments, STATUS } from '../../../src/protocol/index.js';
+import type { Arguments, DataFrame, Decoded, Frame, ReplyFrame } from '../../../src/protocol/index.js';
+import { COMMANDS, parseArguments, SHA256_HEX, STATUS } from '../../../src/protocol/index.js';
 
 /** What a server may answer (docs/PROTOCOL.md §5): 500 is a bug, 503 and 507 do not happen here. */
 const ANSWERS = new Set([100, 200, 201, 202, 400, 401, 403, 404, 409, 413, 429]);
@@ -16,11 +16,14 @@ const CLOSE_REASONS = new Set([
   'SERVER_SHUTDOWN',
 ]);
 const UPLOAD_SPEC = COMMANDS.get('UPLOAD');
+const DIGEST_SPEC = COMMANDS.get('DIGEST');
 
 interface Upload {
   tag: number | null;
   size: number;
   received: number;
+  /** The UPLOAD gave `-` for the SHA-256: the last byte does not end it, a DIGEST line does. */
+  digestFollows: boolean;
 }
 
 export type OracleState = 'waiting' | 'done' | 'closed';
@@ -30,7 +33,9 @@ export type OracleState = 'waiting' | 'done' | 'closed';
  * The items are what the server's own decoder makes of the bytes sent, in order; the server handles them one
  * after the other, so its replies come in the same order:
  * - a bad line: `- 400` or `- 413` with the problem's code; a fatal one: `* BYE` with its code, then the close;
- * - a request: one reply with its tag (an accepted UPLOAD: `100` now and its final reply after its last byte);
+ * - a request: one reply with its tag (an accepted UPLOAD: `100` now and its final reply after its last byte,
+ *   or after its DIGEST when it gave `-` for the SHA-256);
+ * - a DIGEST naming an upload in progress: that upload's final reply, with the UPLOAD's tag (§4 "Files");
  * - a data frame: nothing while an upload fills, its final reply when full or out of place, or `- 404`.
  * Events other than BYE are not answers and are skipped.
  */
@@ -96,7 +101,8 @@ export class ReplyOracle {
     const upload = this.uploads.get(item.transfer);
     if (!upload || item.offset !== upload.received) return false;
     const received = upload.received + item.data.length;
-    if (received >= upload.size) return false;
+    // Its last byte ends an upload whose UPLOAD gave the SHA-256; one that said `-` waits for its DIGEST.
+    if (received > upload.size || (received === upload.size && !upload.digestFollows)) return false;
     upload.received = received;
     return true;
   }
@@ -125,6 +131,10 @@ export class ReplyOracle {
     }
     if (frame.kind !== 'reply') throw wrong('a reply');
     this.count(frame);
+    if (item.kind === 'request' && item.verb === 'DIGEST') {
+      this.digest(item.tag, item.args, frame, wrong);
+      return;
+    }
     if (item.kind === 'data') {
       const upload = this.uploads.get(item.transfer);
       this.uploads.delete(item.transfer);
@@ -142,11 +152,57 @@ export class ReplyOracle {
     if (frame.tag !== item.tag || (frame.code === 100 && item.verb !== 'UPLOAD'))
       throw wrong(`a reply with tag ${item.tag ?? '-'}`);
     if (frame.code === 100 && UPLOAD_SPEC) {
-      const size = parseArguments(UPLOAD_SPEC, item.args).int('size');
-      this.uploads.set(Number(frame.body.transfer), { tag: item.tag, size, received: 0 });
+      const args = parseArguments(UPLOAD_SPEC, item.args);
+      this.uploads.set(Number(frame.body.transfer), {
+        tag: item.tag,
+        size: args.int('size'),
+        received: 0,
+        digestFollows: args.string('sha256') === '-',
+      });
     }
     if (item.verb === 'CANCEL' && frame.code === 200) this.uploads.delete(Number(frame.body.transfer));
     if (item.verb === 'QUIT' && frame.code === 200) this.ended = 'QUIT';
+  }
+
+  /**
+   * DIGEST (docs/PROTOCOL.md §4 "Files"): naming an upload in progress, it ends it, and the UPLOAD's tag gets
+   * the final reply (BAD_HASH for a digest that is not 64 hex digits, BAD_SIZE before the last byte); naming
+   * none, its own tag gets 404 NO_SUCH_TRANSFER. Arguments the parser refuses, and a connection not logged in
+   * (401, before the handler: the upload goes on), are answered with its own tag too.
+   */
+  private digest(tag: number | null, raw: string, frame: ReplyFrame, wrong: (e: string) => Error): void {
+    let args: Arguments | null = null;
+    try {
+      if (DIGEST_SPEC) args = parseArguments(DIGEST_SPEC, raw);
+    } catch {
+      // refused before the handler, with the DIGEST's own tag
+    }
+    const transfer = args?.int('transfer') ?? -1;
+    const upload = this.uploads.get(transfer);
+    const own = frame.tag === tag && frame.code !== 100;
+    const is = (status: number, code: string): boolean => frame.code === status && frame.body.code === code;
+    if (!args || !upload) {
+      if (!own || (args && !is(404, 'NO_SUCH_TRANSFER') && !is(401, 'AUTH_REQUIRED')))
+        throw wrong(`${tag ?? '-'} 404 NO_SUCH_TRANSFER`);
+      if (args) this.tally(`DIGEST ${frame.code}`);
+      return;
+    }
+    // §4 counts an upload whose UPLOAD gave the digest as none in progress for DIGEST (404, the upload goes
+    // on); the server ends it as one that said `-`, with BAD_HASH or BAD_SIZE. Either passes (issue: which?).
+    if (own && (is(401, 'AUTH_REQUIRED') || (!upload.digestFollows && is(404, 'NO_SUCH_TRANSFER')))) {
+      this.tally(`DIGEST ${frame.code}`);
+      return;
+    }
+    this.uploads.delete(transfer);
+    const refusal = !SHA256_HEX.test(args.string('sha256'))
+      ? 'BAD_HASH'
+      : upload.received < upload.size
+        ? 'BAD_SIZE'
+        : null;
+    this.tally(`DIGEST ends upload ${frame.code}${frame.code >= 400 ? ` ${String(frame.body.code)}` : ''}`);
+    if (frame.tag !== upload.tag || frame.code === 100)
+      throw wrong(`the final reply to UPLOAD with tag ${upload.tag ?? '-'}`);
+    if (refusal !== null && !is(400, refusal)) throw wrong(`${upload.tag ?? '-'} 400 ${refusal}`);
   }
 
   private tally(answer: string): void {

@@ -223,6 +223,8 @@ export const en = {
     UNKNOWN_TRANSFER: (d) => `data for transfer ${String(d.transfer)}, which no reply opened`,
     DATA_OUT_OF_ORDER: (d) => `data at offset ${String(d.offset)}; expected offset ${String(d.expected)}`,
     DATA_BEYOND_SIZE: (d) => `data up to byte ${String(d.end)} of a file of ${String(d.size)} bytes`,
+    DIGEST_BEFORE_END: (d) =>
+      `DIGEST after ${String(d.sent)} of the ${String(d.size)} bytes of transfer ${String(d.transfer)}; it follows the last byte`,
     CAPTURE_GAP: (d) => `bytes from stream offset ${String(d.offset)} were never captured (decoding stopped)`,
   } as Record<string, (detail: Readonly<Record<string, string | number>>) => string>,
 

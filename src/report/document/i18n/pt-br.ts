@@ -225,6 +225,8 @@ export const ptBR: Messages = {
     DATA_OUT_OF_ORDER: (d) =>
       `dados na posição ${String(d.offset)}; esperava-se a posição ${String(d.expected)}`,
     DATA_BEYOND_SIZE: (d) => `dados até o byte ${String(d.end)} de um arquivo de ${String(d.size)} bytes`,
+    DIGEST_BEFORE_END: (d) =>
+      `DIGEST após ${String(d.sent)} dos ${String(d.size)} bytes da transferência ${String(d.transfer)}; ele vem depois do último byte`,
     CAPTURE_GAP: (d) =>
       `os bytes a partir da posição ${String(d.offset)} do fluxo nunca foram capturados (a decodificação parou)`,
   },
