@@ -1,0 +1,106 @@
+// An experiment, not a benchmark: two builds of the client uploading the same 100 MiB file in one lab,
+// alternated (A B A B ...), so that the lab's noise (the upload leg moves by 0.5 s from round to round on these
+// machines) falls on both alike. The lab's own client (its image, this checkout's dist/ or CHATLAB_DIST) is B;
+// A is another build's chatlab.mjs (its folder), copied into alice's container. Each `/send` is timed from the command to its
+// completion line, as `benchmarks/transfer.ts` times it; the server (the lab's) stores every copy. Each round also
+// sends the same number of bytes over raw TCP alice -> server (`lib/raw-tcp.ts`), and every transfer prints how
+// busy the machine's CPUs were meanwhile: a transfer near 100 % is bound by the CPUs, not by the network.
+//   npx tsx bench/experiments/upload-ab.ts <other chatlab.mjs> [rounds, default 6] [MiB, default 100]
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
+import { run, start } from '../lib/command.js';
+import { rawTcp } from '../lib/raw-tcp.js';
+import { fmt, median, ratio } from '../lib/stats.js';
+import { ScriptProcess } from '../../src/lab/index.js';
+
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+const [other, roundsArg, mibArg] = process.argv.slice(2);
+if (other === undefined) throw new Error('usage: upload-ab.ts <other chatlab.mjs> [rounds] [MiB]');
+const rounds = Number(roundsArg ?? 6);
+const size = Number(mibArg ?? 100) * 1048576;
+const FILE = '/tmp/upload-ab.bin';
+
+/** The machine's CPU time, busy and in all, in ticks (/proc/stat's first line; containers share the kernel). */
+function cpuTicks(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/ +/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
+  return { busy: total - idle, total };
+}
+
+await prepareDocker(log);
+const lab = await BenchLab.start(
+  { project: 'chatlab-bench-exp', subnet: '10.77.53.0/24', clients: 'alice' },
+  log,
+);
+const clients: ScriptProcess[] = [];
+try {
+  const alice = lab.container('alice');
+  // The whole folder: the bundle loads its .wasm from beside it.
+  await run('docker', ['cp', dirname(other), `${alice}:/tmp/other`]);
+  await dockerExec(alice, ['sh', '-c', `head -c ${size} /dev/urandom > ${FILE}`]);
+  const server = `${lab.lab.host('server').ip}:${lab.lab.topology.port}`;
+  const builds = { A: `/tmp/other/${basename(other)}`, B: '/app/chatlab.mjs' };
+  const sessions = Object.fromEntries(
+    Object.entries(builds).map(([name, program]) => {
+      const argv = ['exec', '-i', alice, 'node', program, 'client', '--server', server, '--script'];
+      const client = new ScriptProcess(name, start('docker', argv));
+      clients.push(client);
+      return [name, client];
+    }),
+  ) as Record<keyof typeof builds, ScriptProcess>;
+  const say = async (client: ScriptProcess, text: string): Promise<Record<string, unknown>> => {
+    const done = (await client.command(text, { timeoutMs: 300_000, what: text })) as Record<string, unknown>;
+    if (done.type === 'error') throw new Error(`${client.name}: ${text} -> ${JSON.stringify(done)}`);
+    return done;
+  };
+  for (const [name, client] of Object.entries(sessions)) {
+    const user = `user${name.toLowerCase()}`;
+    await say(client, `/register ${user} ${user}@bench.test secret-${user}`);
+    await say(client, `/login ${user} secret-${user}`);
+  }
+  const times: Record<string, number[]> = { A: [], B: [], raw: [] };
+  const busy: Record<string, number[]> = { A: [], B: [], raw: [] };
+  const timed = async (name: string, transfer: () => Promise<unknown>): Promise<void> => {
+    const before = cpuTicks();
+    const started = performance.now();
+    await transfer();
+    const ms = performance.now() - started;
+    const after = cpuTicks();
+    const share = (after.busy - before.busy) / (after.total - before.total);
+    times[name]?.push(ms);
+    busy[name]?.push(share);
+    log(
+      `${name}: ${fmt(ms, 0)} ms (${fmt(size / 1048576 / (ms / 1000), 1)} MiB/s), CPUs ${fmt(100 * share, 0)} % busy`,
+    );
+  };
+  const serverIp = lab.lab.host('server').ip;
+  for (let round = 0; round < rounds; round++) {
+    log(`round ${round + 1}`);
+    await timed('raw', () => rawTcp(alice, lab.container('server'), serverIp, size));
+    for (const name of round % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
+      const client = sessions[name as keyof typeof builds];
+      await timed(name, () => say(client, `/send @user${name.toLowerCase()} ${FILE}`));
+    }
+  }
+  const medianMs = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  const medianBusy = Object.fromEntries(Object.entries(busy).map(([k, v]) => [k, median(v)]));
+  for (const name of ['raw', 'A', 'B'])
+    log(
+      `median ${name}: ${fmt(medianMs[name] ?? NaN, 0)} ms, CPUs ${fmt(100 * (medianBusy[name] ?? NaN), 0)} % busy`,
+    );
+  log(
+    `B/A time ${fmt(ratio(medianMs.B ?? NaN, medianMs.A ?? NaN), 3)}; raw/B time (the upload leg's ratio) ${fmt(ratio(medianMs.raw ?? NaN, medianMs.B ?? NaN), 3)}`,
+  );
+  process.stdout.write(`${JSON.stringify({ rounds, bytes: size, times, busy, medianMs, medianBusy })}\n`);
+} finally {
+  for (const client of clients) await client.close().catch(() => undefined);
+  await lab.stop();
+}
