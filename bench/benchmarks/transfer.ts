@@ -2,6 +2,7 @@ import type { ScriptLine } from '../../src/client/index.js';
 import type { ScriptProcess } from '../../src/lab/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
+import { run } from '../lib/command.js';
 import { rawTcp, type RawTransfer } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
 
@@ -30,6 +31,15 @@ interface Round {
 
 const mibps = (ms: number): number => SIZE / 1048576 / (ms / 1000);
 
+/**
+ * Writes what earlier transfers left in the page cache to the disk (`sync`, untimed) before the next timed one:
+ * each chat transfer stores 200 MiB (the server's copy, bob's), which the kernel would otherwise write back at
+ * a moment of its own choosing, during whichever transfer came next, raw or chat (bench/README.md, "transfer").
+ */
+async function settleDisk(): Promise<void> {
+  await run('sync', []);
+}
+
 type ClientOutput = Record<string, unknown>;
 
 /** Types one line and resolves with the output that completes it (`"line": n`), or throws on an error. */
@@ -50,6 +60,7 @@ class Session {
 
 async function chatTransfer(alice: Session, bob: Session, round: number): Promise<ChatTransfer> {
   const offers = bob.client.lines.length;
+  await settleDisk();
   let started = performance.now();
   const sent = await alice.do(`/send #${ROOM} ${FILE}`);
   const uploadMs = performance.now() - started;
@@ -61,6 +72,7 @@ async function chatTransfer(alice: Session, bob: Session, round: number): Promis
     (o.data as { file?: { id?: number } }).file?.id === id &&
     bob.client.lines.indexOf(o) >= offers;
   await bob.client.next(offer, { what: `the FILE offer of file ${id}` });
+  await settleDisk();
   started = performance.now();
   await bob.do(`/get ${id} ${GOT}`);
   const downloadMs = performance.now() - started;
@@ -99,9 +111,12 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
     await b.do(`/join ${ROOM}`);
     const rounds: Round[] = [];
     for (let round = 1; round <= (context.quick ? 1 : 3); round++) {
+      await settleDisk();
       const rawAliceBob = await rawTcp(alice, bob, bobIp, SIZE);
       const chat = await chatTransfer(a, b, round);
+      await settleDisk();
       const rawAliceServer = await rawTcp(alice, server, serverIp, SIZE);
+      await settleDisk();
       const rawServerBob = await rawTcp(server, bob, bobIp, SIZE);
       context.log(
         `transfer: round ${round}: raw alice->bob ${fmt(rawAliceBob.mibPerSecond)} MiB/s, chat ${fmt(chat.mibPerSecond)} MiB/s ` +

@@ -6,7 +6,7 @@
 // sends the same number of bytes over raw TCP alice -> server (`lib/raw-tcp.ts`), and every transfer prints how
 // busy the machine's CPUs were meanwhile: a transfer near 100 % is bound by the CPUs, not by the network.
 //   npx tsx bench/experiments/upload-ab.ts <other chatlab.mjs> [rounds, default 6] [MiB, default 100]
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
 import { run, start } from '../lib/command.js';
@@ -22,6 +22,56 @@ if (other === undefined) throw new Error('usage: upload-ab.ts <other chatlab.mjs
 const rounds = Number(roundsArg ?? 6);
 const size = Number(mibArg ?? 100) * 1048576;
 const FILE = '/tmp/upload-ab.bin';
+
+/** CPU ticks (user + system) of every process now, by pid, with its name. */
+function processTicks(): Map<number, { name: string; ticks: number }> {
+  const out = new Map<number, { name: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(Number(entry), {
+        name: stat.slice(stat.indexOf('(') + 1, close),
+        ticks: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** What a process is, from its command line: chatlab's server or client, or the rest. */
+function role(pid: number): string {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (argv.includes('server')) return 'server';
+    if (argv.includes('client'))
+      return argv.some((a) => a.startsWith('/tmp/other')) ? 'client A' : 'client B';
+    return String(pid);
+  } catch {
+    return String(pid);
+  }
+}
+
+/** The processes that used the most CPU between two `processTicks`, as "name ticks" (ticks of 10 ms). */
+function topUsers(
+  before: Map<number, { ticks: number }>,
+  after: Map<number, { name: string; ticks: number }>,
+): string {
+  return [...after]
+    .map(([pid, p]) => ({
+      name: `${p.name}[${role(pid)}]`,
+      used: p.ticks - (before.get(pid)?.ticks ?? p.ticks),
+    }))
+    .filter((p) => p.used > 0)
+    .sort((a, b) => b.used - a.used)
+    .slice(0, 6)
+    .map((p) => `${p.name} ${p.used}`)
+    .join(', ');
+}
 
 /** The machine's CPU time, busy and in all, in ticks (/proc/stat's first line; containers share the kernel). */
 function cpuTicks(): { busy: number; total: number } {
@@ -69,16 +119,20 @@ try {
   const times: Record<string, number[]> = { A: [], B: [], raw: [] };
   const busy: Record<string, number[]> = { A: [], B: [], raw: [] };
   const timed = async (name: string, transfer: () => Promise<unknown>): Promise<void> => {
+    // What earlier transfers left in the page cache goes to the disk now, not during this one.
+    await run('sync', []);
+    const users = processTicks();
     const before = cpuTicks();
     const started = performance.now();
     await transfer();
     const ms = performance.now() - started;
     const after = cpuTicks();
     const share = (after.busy - before.busy) / (after.total - before.total);
+    const top = topUsers(users, processTicks());
     times[name]?.push(ms);
     busy[name]?.push(share);
     log(
-      `${name}: ${fmt(ms, 0)} ms (${fmt(size / 1048576 / (ms / 1000), 1)} MiB/s), CPUs ${fmt(100 * share, 0)} % busy`,
+      `${name}: ${fmt(ms, 0)} ms (${fmt(size / 1048576 / (ms / 1000), 1)} MiB/s), CPUs ${fmt(100 * share, 0)} % busy; ticks: ${top}`,
     );
   };
   const serverIp = lab.lab.host('server').ip;
