@@ -29,6 +29,9 @@ interface Captured {
 export class TestConnection {
   private clientSeq = 1000;
   private serverSeq = 5000;
+  /** Each end's IPv4 identification counter, moved for every segment it sends, as Linux does per socket. */
+  private clientIpId: number;
+  private serverIpId: number;
 
   constructor(
     private readonly session: TestSession,
@@ -36,7 +39,10 @@ export class TestConnection {
     readonly clientPort: number,
     readonly server: TestHost,
     readonly serverPort: number,
-  ) {}
+  ) {
+    this.clientIpId = (clientPort * 7) & 0xffff || 1;
+    this.serverIpId = (clientPort * 13) & 0xffff || 1;
+  }
 
   /** SYN, SYN-ACK, ACK. */
   open(): this {
@@ -69,8 +75,25 @@ export class TestConnection {
     return this.session.frame(
       fromClient ? this.client : this.server,
       fromClient ? this.server : this.client,
-      (src, dst) => buildTcpFrame({ ...this.spec(fromClient, src, dst), seq, flags: 'PA', payload }),
+      (src, dst) =>
+        buildTcpFrame({
+          ...this.spec(fromClient, src, dst),
+          seq,
+          flags: 'PA',
+          payload,
+          ipId: this.nextIpId(fromClient, 'PA'),
+        }),
     );
+  }
+
+  /**
+   * The next IPv4 identification of one end. Linux sends a SYN-ACK from the listener with identification 0
+   * (an atomic datagram, RFC 6864), so two SYN-ACKs can be byte for byte the same.
+   */
+  private nextIpId(fromClient: boolean, flags: string): number {
+    if (flags === 'SA') return 0;
+    if (fromClient) return (this.clientIpId = (this.clientIpId + 1) & 0xffff);
+    return (this.serverIpId = (this.serverIpId + 1) & 0xffff);
   }
 
   /** FIN from the client, FIN-ACK from the server, last ACK. */
@@ -87,7 +110,14 @@ export class TestConnection {
     return this.session.frame(
       fromClient ? this.client : this.server,
       fromClient ? this.server : this.client,
-      (src, dst) => buildTcpFrame({ ...this.spec(fromClient, src, dst), seq, flags, payload }),
+      (src, dst) =>
+        buildTcpFrame({
+          ...this.spec(fromClient, src, dst),
+          seq,
+          flags,
+          payload,
+          ipId: this.nextIpId(fromClient, flags),
+        }),
     );
   }
 

@@ -105,7 +105,10 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
       `the captures in ${runDir} hold no frame: was tcpdump running while you chatted?`,
     );
   }
-  const scan = scanCapture(merged);
+  const duplicating = new Set(
+    (folder.runInfo?.impairments ?? []).filter((change) => change.duplicates).map((change) => change.host),
+  );
+  const scan = scanCapture(merged, duplicating);
   const endpoints = findChatEndpoints(scan, folder.runInfo);
   warnings.push(...endpoints.warnings);
   const framing = chooseFraming(options.framing, folder.runInfo, endpoints.chatStreams);
@@ -148,7 +151,7 @@ export async function analyseRun(runDir: string, options: AnalyseOptions = {}): 
         firstFrameAt: first === undefined ? null : new Date(Number(first / 1_000_000n)).toISOString(),
       },
       warnings,
-      impairments: folder.runInfo?.impairments ?? [],
+      impairments: (folder.runInfo?.impairments ?? []).map(({ step, host, text }) => ({ step, host, text })),
     },
     ...aToD,
     E,

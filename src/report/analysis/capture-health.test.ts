@@ -145,6 +145,54 @@ describe('capture health', () => {
     expect(get('FRAME_OVER_MTU').status).toBe('ok');
   });
 
+  it('tells two packets with the same bytes from one packet seen twice, as a real lossy lab shows them', async () => {
+    // From a real run of examples/python-chat with bob:loss=5%: bob's SYN-ACK was lost, so the server's timer
+    // sent it again, and bob's retransmitted SYN got another, in the same millisecond. Both have IPv4
+    // identification 0 (Linux's listener), so they are byte for byte the same, and both bob and the server
+    // captured both. A data segment sent again gets a new identification.
+    const s = new TestSession();
+    const b = s.connect(BOB, 40002).open();
+    b.send(false, '* HELLO pychat\n');
+    b.retransmit(false, '* HELLO pychat\n', '* HELLO pychat\n'.length);
+    const synAck = (r: PcapRecord) => r.data[47] === 0x12;
+    const mutate: Mutate = (host, records) => {
+      const at = records.findIndex(synAck);
+      const copy = records[at];
+      if (host === 'alice' || copy === undefined) return records;
+      records.splice(at + 1, 0, { ...copy, timestampNs: copy.timestampNs + 194_000n });
+      return records;
+    };
+    const { get } = await health(await writeMutated(s, mutate, runJsonFor([SERVER, ALICE, BOB])));
+    expect(get('DUPLICATE_FRAMES')).toMatchObject({ status: 'ok', count: 0 });
+  });
+
+  it('counts the copies a declared duplicate= impairment makes apart from a capture that recorded twice', async () => {
+    const { session } = twoClientSession();
+    const toBob = (r: PcapRecord) => r.data.includes('* HELLO') && r.data.readUInt8(33) === 12; // dst .12
+    const toAlice = (r: PcapRecord) => r.data.includes('* HELLO') && r.data.readUInt8(33) === 11;
+    const mutate: Mutate = (host, records) => {
+      const at = records.findIndex(host === 'bob' ? toBob : toAlice);
+      const copy = records[at];
+      if (host === 'server' || copy === undefined) return records;
+      records.splice(at + 1, 0, { ...copy, timestampNs: copy.timestampNs + 2_000n });
+      return records;
+    };
+    const runJson = {
+      ...(runJsonFor([SERVER, ALICE, BOB]) as object),
+      impairments: [{ step: 0, host: 'bob', impairment: { duplicatePercent: 1 }, text: 'duplication 1 %' }],
+    };
+    const { get, dir } = await health(await writeMutated(session, mutate, runJson));
+    // bob's link duplicates by the run's own declaration: his copy is real; alice's is the capture's.
+    expect(get('DUPLICATE_FRAMES')).toMatchObject({
+      status: 'warning',
+      count: 1,
+      hosts: { alice: 1 },
+      detail: { declaredCopies: 1, declaredHosts: 'bob' },
+    });
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/1 more at bob, made by the declared duplication/);
+  });
+
   it('sees clocks that disagree, and connections whose SYN the capture missed', async () => {
     const s = new TestSession();
     const late = s.connect(ALICE, 40001); // no open(): the capture started after the handshake

@@ -121,6 +121,14 @@ export class HealthCollector {
   #transportVerified = 0;
   #largest = 0;
   readonly #recent = new Map<string, RecentFrames>();
+  readonly #duplicating: ReadonlySet<string>;
+  /** Copies at hosts whose declared impairment duplicates packets: real, counted apart. */
+  #declaredCopies = 0;
+
+  /** `duplicatingHosts`: hosts whose link the run declared to duplicate packets (netem `duplicate`). */
+  constructor(duplicatingHosts: ReadonlySet<string> = new Set()) {
+    this.#duplicating = duplicatingHosts;
+  }
 
   observe(frame: MergedFrame, packet: Packet): void {
     const ip = findLayer(packet, 'ipv4') ?? findLayer(packet, 'ipv6');
@@ -140,7 +148,12 @@ export class HealthCollector {
       this.#transportVerified += 1;
       if (check.status === 'incorrect') this.#badTransport.add(frame);
     }
-    this.#noteDuplicate(frame);
+    const ipv4 = findLayer(packet, 'ipv4');
+    // Only an IPv4 identification tells one packet seen twice from two packets with the same bytes: a
+    // sender's counter moves for every datagram it sends (Linux: per connected socket). Identification 0
+    // (RFC 6864 atomic datagrams: Linux's SYN-ACKs, RSTs, unconnected UDP) repeats: a SYN-ACK sent again by
+    // its timer and again for the retransmitted SYN in the same millisecond is byte for byte the same.
+    if (ipv4 !== undefined && ipv4.fields.identification !== 0) this.#noteDuplicate(frame);
     // TCP only: its sequence numbers and IP identification make equal bytes the same packet.
     if (packet.tcp !== undefined) this.#noteSkew(frame);
   }
@@ -152,7 +165,9 @@ export class HealthCollector {
     for (const host of frame.hosts) {
       let recent = this.#recent.get(host);
       if (recent === undefined) this.#recent.set(host, (recent = new RecentFrames()));
-      if (recent.seen(key, frame.data, frame.timestampNs)) twice.push(host);
+      if (!recent.seen(key, frame.data, frame.timestampNs)) continue;
+      if (this.#duplicating.has(host)) this.#declaredCopies += 1;
+      else twice.push(host);
     }
     if (twice.length > 0) this.#duplicates.add(frame, twice);
   }
@@ -184,7 +199,15 @@ export class HealthCollector {
       dropsCheck(sniffers),
       offloadsCheck(sniffers),
       handshakeCheck(handshakeMissing),
-      check('DUPLICATE_FRAMES', this.#duplicates, { windowMs: Number(DUPLICATE_WINDOW_NS / 1_000_000n) }),
+      check('DUPLICATE_FRAMES', this.#duplicates, {
+        windowMs: Number(DUPLICATE_WINDOW_NS / 1_000_000n),
+        ...(this.#duplicating.size === 0
+          ? {}
+          : {
+              declaredCopies: this.#declaredCopies,
+              declaredHosts: [...this.#duplicating].sort().join(', '),
+            }),
+      }),
       check('CLOCKS_DISAGREE', this.#skewed, {
         maxSkewMs: Number(this.#maxSkewNs / 1000n) / 1000,
         toleranceMs: Number(CLOCK_TOLERANCE_NS / 1_000_000n),

@@ -118,8 +118,12 @@ const UDP_PAYLOAD_KEPT = 64 * 1024 * 1024;
 /**
  * Dissects every merged frame once: counts, addresses, TCP reassembly. Linear in the number of frames.
  * From a `FrameTable`, each frame is made as it is read and left behind; `scan.frames` reads the table.
+ * `duplicatingHosts`: hosts whose link the run declared to duplicate packets (their copies are real).
  */
-export function scanCapture(capture: FrameTable | readonly MergedFrame[]): CaptureScan {
+export function scanCapture(
+  capture: FrameTable | readonly MergedFrame[],
+  duplicatingHosts: ReadonlySet<string> = new Set(),
+): CaptureScan {
   const table = capture instanceof FrameTable ? capture : null;
   const list = table === null ? (capture as readonly MergedFrame[]) : null;
   const first = table?.timestampNs(1) ?? list?.[0]?.timestampNs ?? null;
@@ -138,7 +142,7 @@ export function scanCapture(capture: FrameTable | readonly MergedFrame[]): Captu
     segments: new PayloadSegments(),
     handshakes: new Map(),
     streamFrames: new Map(),
-    health: new HealthCollector(),
+    health: new HealthCollector(duplicatingHosts),
     // Only flagged frames kept: the answer counts the ACKs' RTTs per stream (180,000 on 100 MB).
     tcpAnalysis: new TcpAnalyser(first, false),
     udpLoss: new UdpLossFinder(),

@@ -100,8 +100,13 @@ export interface RunInfo {
   readonly steps: readonly unknown[];
   /** tcpdump's own count of packets the kernel dropped, per host (null where it was not read). */
   readonly captures: readonly Readonly<SnifferRecord>[];
-  /** Changes of the hosts' links during the run: from which step, which host, what (`none`: cleared). */
-  readonly impairments: readonly Readonly<Pick<ImpairmentChange, 'step' | 'host' | 'text'>>[];
+  /**
+   * Changes of the hosts' links during the run: from which step, which host, what (`none`: cleared), and
+   * whether the link duplicates packets (netem's copies are real frames, not a capture's mistake).
+   */
+  readonly impairments: readonly Readonly<
+    Pick<ImpairmentChange, 'step' | 'host' | 'text'> & { duplicates: boolean }
+  >[];
 }
 
 /**
@@ -151,6 +156,10 @@ export function parseRunInfo(text: string, file = 'run.json'): RunInfo {
           step: typeof change.step === 'number' ? change.step : 0,
           host: typeof change.host === 'string' ? change.host : '?',
           text: typeof change.text === 'string' ? change.text : '?',
+          duplicates:
+            isObject(change.impairment) &&
+            typeof change.impairment.duplicatePercent === 'number' &&
+            change.impairment.duplicatePercent > 0,
         }))
       : [],
   };

@@ -103,6 +103,8 @@ export interface SegmentOptions {
 
 export class SyntheticConnection {
   private readonly next = { client: 1, server: 1 };
+  /** Each side's IPv4 identification, moved for every segment it sends (Linux, per socket). */
+  private readonly ipId = { client: 0x2000, server: 0x6000 };
 
   constructor(
     private readonly capture: SyntheticCapture,
@@ -143,6 +145,9 @@ export class SyntheticConnection {
     const peerIsn = fromClient ? 5000 : 1000;
     const flags = options.flags ?? 'A';
     const ack = options.ack ?? this.next[other];
+    const side = fromClient ? 'client' : 'server';
+    // A SYN-ACK comes from the listener with identification 0 (RFC 6864), as Linux sends it.
+    const ipId = flags === 'SA' ? 0 : (this.ipId[side] = (this.ipId[side] + 1) & 0xffff);
     return this.capture.add(
       us,
       buildTcpFrame({
@@ -157,6 +162,7 @@ export class SyntheticConnection {
         flags,
         window: options.window ?? 64240,
         payload: Buffer.alloc(options.len ?? 0, 'x'),
+        ipId,
         ...(options.options === undefined ? {} : { options: options.options }),
       }),
       fromClient,

@@ -76,9 +76,12 @@ const en: HealthMessages = {
         ? 'every TCP connection starts with its SYN'
         : `${n(k.count, 'en')} connections started before the capture (streams ${String(k.detail.streams)})`,
     DUPLICATE_FRAMES: (k) =>
-      k.count === 0
+      (k.count === 0
         ? 'no copies'
-        : `${n(k.count, 'en')} frames recorded twice by the same host within ${String(k.detail.windowMs)} ms (${hosts(k)})`,
+        : `${n(k.count, 'en')} frames recorded twice by the same host within ${String(k.detail.windowMs)} ms (${hosts(k)})`) +
+      (typeof k.detail.declaredCopies === 'number' && k.detail.declaredCopies > 0
+        ? `; ${n(k.detail.declaredCopies, 'en')} more at ${String(k.detail.declaredHosts)}, made by the declared duplication (real packets)`
+        : ''),
     CLOCKS_DISAGREE: (k) =>
       k.count === 0
         ? `copies of a frame in different hosts' files are at most ${String(k.detail.maxSkewMs)} ms apart`
@@ -94,7 +97,7 @@ const en: HealthMessages = {
     OFFLOADS_ON: `The lab could not turn segmentation and checksum offloads off on these hosts' interfaces, so their frames may be over the MTU or carry checksums nobody filled in. The capture image needs ethtool and the sidecar NET_ADMIN (${c('npm run doctor')} checks both); rebuild with ${c('npm run lab:build')} and run again.`,
     HANDSHAKE_MISSING:
       'The three-way handshake of these connections is not in the capture: start capturing before the clients connect, so C can show SYN, SYN-ACK and ACK.',
-    DUPLICATE_FRAMES: `The same bytes twice in one host's file are one packet seen twice, not a retransmission (a retransmission has a new IP identification). Docker Desktop's bridge on macOS and Windows can do this (docker/for-mac #7363). ${c('editcap -D 10 in.pcap out.pcap')} removes the copies.`,
+    DUPLICATE_FRAMES: `The same bytes twice in one host's file, with the same IPv4 identification, are one packet seen twice, not a retransmission: a sender gives every packet it sends, retransmissions too, a new identification. Packets with identification 0 (SYN-ACKs, resets, unconnected UDP) can be sent twice with the same bytes, so they are not counted. Docker Desktop's bridge on macOS and Windows can do this (docker/for-mac #7363). ${c('editcap -D 10 in.pcap out.pcap')} removes the copies.`,
     CLOCKS_DISAGREE:
       "The hosts' clocks disagree, so times from different hosts' files cannot be compared: synchronise the clocks (NTP) or read times from one host's capture only.",
   },
@@ -161,9 +164,12 @@ const ptBR: HealthMessages = {
         ? 'toda conexão TCP começa com o seu SYN'
         : `${n(k.count, 'pt-BR')} conexões começaram antes da captura (streams ${String(k.detail.streams)})`,
     DUPLICATE_FRAMES: (k) =>
-      k.count === 0
+      (k.count === 0
         ? 'nenhuma cópia'
-        : `${n(k.count, 'pt-BR')} quadros gravados duas vezes pelo mesmo host em ${String(k.detail.windowMs)} ms (${hosts(k)})`,
+        : `${n(k.count, 'pt-BR')} quadros gravados duas vezes pelo mesmo host em ${String(k.detail.windowMs)} ms (${hosts(k)})`) +
+      (typeof k.detail.declaredCopies === 'number' && k.detail.declaredCopies > 0
+        ? `; mais ${n(k.detail.declaredCopies, 'pt-BR')} em ${String(k.detail.declaredHosts)}, feitas pela duplicação declarada (pacotes reais)`
+        : ''),
     CLOCKS_DISAGREE: (k) =>
       k.count === 0
         ? `as cópias de um quadro nos arquivos de hosts diferentes distam no máximo ${String(k.detail.maxSkewMs)} ms`
@@ -179,7 +185,7 @@ const ptBR: HealthMessages = {
     OFFLOADS_ON: `O laboratório não conseguiu desligar os offloads de segmentação e de checksum nas interfaces destes hosts, então seus quadros podem passar do MTU ou ter checksums que ninguém preencheu. A imagem de captura precisa do ethtool e o sidecar de NET_ADMIN (${c('npm run doctor')} verifica os dois); reconstrua com ${c('npm run lab:build')} e rode de novo.`,
     HANDSHAKE_MISSING:
       'O three-way handshake dessas conexões não está na captura: comece a capturar antes de os clientes se conectarem, para que C mostre SYN, SYN-ACK e ACK.',
-    DUPLICATE_FRAMES: `Os mesmos bytes duas vezes no arquivo de um host são um pacote visto duas vezes, não uma retransmissão (uma retransmissão tem nova identificação IP). A bridge do Docker Desktop no macOS e no Windows pode fazer isso (docker/for-mac #7363). ${c('editcap -D 10 entrada.pcap saida.pcap')} remove as cópias.`,
+    DUPLICATE_FRAMES: `Os mesmos bytes duas vezes no arquivo de um host, com a mesma identificação IPv4, são um pacote visto duas vezes, não uma retransmissão: o remetente dá a cada pacote que envia, retransmissões também, uma nova identificação. Pacotes com identificação 0 (SYN-ACKs, resets, UDP não conectado) podem ser enviados duas vezes com os mesmos bytes, então não são contados. A bridge do Docker Desktop no macOS e no Windows pode fazer isso (docker/for-mac #7363). ${c('editcap -D 10 entrada.pcap saida.pcap')} remove as cópias.`,
     CLOCKS_DISAGREE:
       'Os relógios dos hosts discordam, então tempos de arquivos de hosts diferentes não podem ser comparados: sincronize os relógios (NTP) ou leia os tempos da captura de um só host.',
   },
