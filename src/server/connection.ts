@@ -154,7 +154,7 @@ export class Connection {
     const { uploads, downloads } = this;
     this.uploads = null;
     this.downloads = null;
-    if (uploads) for (const upload of uploads.values()) upload.partial.discard();
+    if (uploads) for (const upload of uploads.values()) void upload.partial.discard();
     if (downloads) for (const stop of downloads.values()) stop();
   }
 

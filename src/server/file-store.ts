@@ -173,16 +173,22 @@ export class PartialFile {
     return this.hash.digest('hex');
   }
 
-  discard(): void {
+  /**
+   * Throws the bytes away. Resolves once the file is gone: a stream destroyed before its file was opened
+   * still opens it ('wx') and then closes, so the file is removed again then, or an aborted upload would
+   * leave an empty file in partial/ (and a CANCEL answered before that would not be true yet).
+   */
+  discard(): Promise<void> {
     this.blocks.clear();
     this.stream.destroy();
     rmSync(this.path, { force: true });
-    // A stream destroyed before its file was opened still opens it ('wx') and then closes: remove it again
-    // then, or an aborted upload leaves an empty file in partial/.
-    if (!this.stream.closed)
+    this.settled();
+    if (this.stream.closed) return Promise.resolve();
+    return new Promise((resolve) => {
       this.stream.once('close', () => {
         rmSync(this.path, { force: true });
+        resolve();
       });
-    this.settled();
+    });
   }
 }

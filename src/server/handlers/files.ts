@@ -60,7 +60,7 @@ export const fileHandlers: HandlerTable = {
     const upload: Upload = { transfer: server.allocateTransfer(), tag, partial, name, sha256, roomId, toId };
     if (size === 0 && sha256 !== null) {
       if (sha256 !== EMPTY_SHA256) {
-        partial.discard();
+        void partial.discard();
         throw new ChatError(
           400,
           'HASH_MISMATCH',
@@ -134,12 +134,13 @@ export const fileHandlers: HandlerTable = {
     return endUpload(server, conn, upload, sha256.toLowerCase());
   },
 
-  CANCEL: ({ conn }, args) => {
+  CANCEL: async ({ conn }, args) => {
     const upload = conn.upload(args.int('transfer'));
     if (!upload)
       throw new ChatError(404, 'NO_SUCH_TRANSFER', `no upload ${args.int('transfer')} in progress`);
     conn.removeUpload(upload.transfer);
-    upload.partial.discard();
+    // Answered once the bytes are gone from the disk, so "200" means they are.
+    await upload.partial.discard();
     return ok({ transfer: upload.transfer, received: upload.partial.received });
   },
 };
@@ -198,7 +199,7 @@ async function endUpload(
 /** Ends an upload with a refusal: its bytes are thrown away, and the UPLOAD's tag gets the error. */
 function refuseUpload(conn: Connection, upload: Upload, error: unknown): Outcome {
   conn.removeUpload(upload.transfer);
-  upload.partial.discard();
+  void upload.partial.discard();
   const refusal = error instanceof ChatError ? error : new ChatError(500, 'INTERNAL', String(error));
   return { status: refusal.status, body: refusal.toBody(), tag: upload.tag };
 }
@@ -211,7 +212,7 @@ async function finishUpload(
 ): Promise<{ body: object; after: () => void }> {
   const sha256 = await upload.partial.finish();
   if (sha256 !== expected) {
-    upload.partial.discard();
+    void upload.partial.discard();
     throw new ChatError(
       400,
       'HASH_MISMATCH',
@@ -222,12 +223,12 @@ async function finishUpload(
   if (!from) throw new ChatError(401, 'AUTH_REQUIRED', 'logged out during the upload; nothing was stored');
   if (upload.roomId !== null && !server.store.roomById(upload.roomId)) {
     // Deleted while the bytes were arriving: the file would reference a room that is gone.
-    upload.partial.discard();
+    void upload.partial.discard();
     throw new ChatError(404, 'NO_SUCH_ROOM', 'the room was deleted during the upload; nothing was stored');
   }
   if (upload.roomId !== null && !server.store.isMember(upload.roomId, from.id)) {
     // Left the room while the bytes were arriving: it is no longer theirs to send to.
-    upload.partial.discard();
+    void upload.partial.discard();
     throw new ChatError(403, 'NOT_A_MEMBER', 'you left the room during the upload; nothing was stored');
   }
   const file = server.store.transaction(() => {
