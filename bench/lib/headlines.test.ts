@@ -29,6 +29,17 @@ describe('headlineTable', () => {
     expect(row(table, 'B share')).toEqual(['B share', '0.812', '>= 0.8', 'met']);
   });
 
+  it('shows as many more digits as it takes to tell a figure from its target', () => {
+    const close = headlineTable(
+      new Map<string, BenchStatus>([
+        ['a', { state: 'ran', headlines: { 'a.ratio': 2.00004694, 'a.other': 2 } }],
+      ]),
+      GOAL_SET,
+    );
+    expect(row(close, 'A over its peer')).toEqual(['A over its peer', '2.00005', '<= 2', 'NOT met']);
+    expect(row(close, 'A, another size')).toEqual(['A, another size', '2', '<= 2', 'met']);
+  });
+
   it('says a failed benchmark failed, with the first line of its error, and shows no number', () => {
     expect(row(table, 'C time')).toEqual(['C time', 'c: failed', '<= 10 s', 'failed: Docker is not running']);
   });

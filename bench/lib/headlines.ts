@@ -174,9 +174,26 @@ export function headlineTable(
       rows.push([goal.what, 'not measured', target, 'not measured']);
       continue;
     }
-    const figure = `${fmt(value, goal.digits)}${goal.unit === 'x' ? '' : ` ${goal.unit}`}`;
+    const figure = `${figureText(goal, value)}${goal.unit === 'x' ? '' : ` ${goal.unit}`}`;
     const verdict = target === '-' ? 'measured' : meets(goal, value) ? 'met' : 'NOT met';
     rows.push([goal.what, figure, target, verdict]);
   }
   return rows;
+}
+
+/**
+ * The figure with the goal's digits, or with as many more (up to 4) as it takes to tell it from the target:
+ * 0.20005 against "<= 0.2" shows 0.20005, not a "0.2" beside "NOT met".
+ */
+function figureText(goal: Goal, value: number): string {
+  const limit = goal.atMost ?? goal.atLeast;
+  let digits = goal.digits;
+  while (
+    limit !== undefined &&
+    value !== limit &&
+    digits < goal.digits + 4 &&
+    Number(value.toFixed(digits)) === limit
+  )
+    digits += 1;
+  return fmt(value, digits);
 }
