@@ -84,6 +84,9 @@ class PcapFileWriter {
 class Flow {
   #clientSeq = 1_000_000;
   #serverSeq = 7_000_000;
+  /** Each end's IPv4 identification, moved for every segment it sends, as Linux does per socket. */
+  #clientIpId = 0x1000;
+  #serverIpId = 0x7000;
   #tag = 0;
 
   constructor(
@@ -110,11 +113,21 @@ class Flow {
       flags,
       options: TS_OPTIONS,
       payload,
+      // A SYN-ACK comes from the listener with identification 0 (RFC 6864), as Linux sends it.
+      ipId: flags === 'SA' ? 0 : fromClient ? this.#nextClientIpId() : this.#nextServerIpId(),
     });
     const step = (flags.includes('S') || flags.includes('F') ? 1 : 0) + payload.length;
     if (fromClient) this.#clientSeq = (this.#clientSeq + step) >>> 0;
     else this.#serverSeq = (this.#serverSeq + step) >>> 0;
     await this.pcap.add(frame);
+  }
+
+  #nextClientIpId(): number {
+    return (this.#clientIpId = (this.#clientIpId + 1) & 0xffff);
+  }
+
+  #nextServerIpId(): number {
+    return (this.#serverIpId = (this.#serverIpId + 1) & 0xffff);
   }
 
   async open(): Promise<void> {
