@@ -3,7 +3,8 @@
 // machines) falls on both alike. The lab's own client (its image, this checkout's dist/ or CHATLAB_DIST) is B;
 // A is another build's chatlab.mjs (its folder), copied into alice's container. Each `/send` is timed from the command to its
 // completion line, as `benchmarks/transfer.ts` times it; the server (the lab's) stores every copy. Each round also
-// sends the same number of bytes over raw TCP alice -> server (`lib/raw-tcp.ts`), and every transfer prints how
+// sends the same number of bytes over raw TCP alice -> server (`lib/raw-tcp.ts`; timed as `transfer` times it, from
+// the receiver's first byte to the sender's FIN, without the two `docker exec`), and every transfer prints how
 // busy the machine's CPUs were meanwhile: a transfer near 100 % is bound by the CPUs, not by the network.
 //   npx tsx bench/experiments/upload-ab.ts <other chatlab.mjs> [rounds, default 6] [MiB, default 100]
 import { readdirSync, readFileSync } from 'node:fs';
@@ -118,14 +119,15 @@ try {
   }
   const times: Record<string, number[]> = { A: [], B: [], raw: [] };
   const busy: Record<string, number[]> = { A: [], B: [], raw: [] };
-  const timed = async (name: string, transfer: () => Promise<unknown>): Promise<void> => {
+  /** `transfer` may give its own time (raw TCP: the receiver's first byte to FIN, without `docker exec`). */
+  const timed = async (name: string, transfer: () => Promise<number | undefined>): Promise<void> => {
     // What earlier transfers left in the page cache goes to the disk now, not during this one.
     await run('sync', []);
     const users = processTicks();
     const before = cpuTicks();
     const started = performance.now();
-    await transfer();
-    const ms = performance.now() - started;
+    const own = await transfer();
+    const ms = own ?? performance.now() - started;
     const after = cpuTicks();
     const share = (after.busy - before.busy) / (after.total - before.total);
     const top = topUsers(users, processTicks());
@@ -138,10 +140,14 @@ try {
   const serverIp = lab.lab.host('server').ip;
   for (let round = 0; round < rounds; round++) {
     log(`round ${round + 1}`);
-    await timed('raw', () => rawTcp(alice, lab.container('server'), serverIp, size));
+    // As `transfer` times it: two `docker exec` and two Node start-ups (0.2-0.3 s) are not the transfer.
+    await timed('raw', async () => (await rawTcp(alice, lab.container('server'), serverIp, size)).receiveMs);
     for (const name of round % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
       const client = sessions[name as keyof typeof builds];
-      await timed(name, () => say(client, `/send @user${name.toLowerCase()} ${FILE}`));
+      await timed(name, async () => {
+        await say(client, `/send @user${name.toLowerCase()} ${FILE}`);
+        return undefined;
+      });
     }
   }
   const medianMs = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
