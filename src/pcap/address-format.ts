@@ -1,21 +1,34 @@
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Texts of the addresses seen last: a capture has few hosts and formats their addresses once a frame. */
-const CACHE_LIMIT = 4096;
-const macs = new Map<number, string>();
-const ipv4s = new Map<number, string>();
+/**
+ * Texts of the addresses seen last, in a direct-mapped cache (a capture has few hosts and formats their
+ * addresses twice a frame): an address's slot holds its last text, found without a Map or a heap number.
+ */
+const SLOTS = 256;
+const macHigh = new Int32Array(SLOTS);
+const macLow = new Int32Array(SLOTS);
+const macTexts: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+const ipv4Keys = new Int32Array(SLOTS);
+const ipv4Texts: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
 
-function remember(cache: Map<number, string>, key: number, text: string): string {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, text);
-  return text;
+/** The slot of a 32-bit value (and 16 more bits). */
+function slotOf(low: number, high = 0): number {
+  return (Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b) >>> 24) & (SLOTS - 1);
 }
 
 /** `aa:bb:cc:dd:ee:ff`, as Wireshark prints `eth.src`. */
 export function formatMac(data: Buffer, offset: number, length = 6): string {
   if (length === 6 && offset + 6 <= data.length) {
-    const key = data.readUInt32BE(offset) * 65536 + data.readUInt16BE(offset + 4);
-    return macs.get(key) ?? remember(macs, key, macText(data, offset, 6));
+    const high = data.readUInt16BE(offset);
+    const low = data.readInt32BE(offset + 2);
+    const slot = slotOf(low, high);
+    const text = macTexts[slot];
+    if (text !== undefined && macHigh[slot] === high && macLow[slot] === low) return text;
+    const made = macText(data, offset, 6);
+    macHigh[slot] = high;
+    macLow[slot] = low;
+    macTexts[slot] = made;
+    return made;
   }
   return macText(data, offset, length);
 }
@@ -31,8 +44,14 @@ function macText(data: Buffer, offset: number, length: number): string {
 /** Dotted quad. */
 export function formatIpv4(data: Buffer, offset: number): string {
   if (offset + 4 <= data.length) {
-    const key = data.readUInt32BE(offset);
-    return ipv4s.get(key) ?? remember(ipv4s, key, ipv4Text(data, offset));
+    const key = data.readInt32BE(offset);
+    const slot = slotOf(key);
+    const text = ipv4Texts[slot];
+    if (text !== undefined && ipv4Keys[slot] === key) return text;
+    const made = ipv4Text(data, offset);
+    ipv4Keys[slot] = key;
+    ipv4Texts[slot] = made;
+    return made;
   }
   return ipv4Text(data, offset);
 }

@@ -2,7 +2,6 @@ import {
   checkIpv4Checksum,
   checkTransportChecksum,
   findLayer,
-  headHash,
   type MergedFrame,
   type Packet,
 } from '../../pcap/index.js';
@@ -57,6 +56,23 @@ const DUPLICATE_WINDOW_NS = 5_000_000n;
 /** Copies of one frame in two hosts' files further apart than this mean their clocks disagree. */
 const CLOCK_TOLERANCE_NS = 50_000_000n;
 
+/**
+ * A key of a frame's bytes for the duplicate check: its length and four words where an Ethernet frame's
+ * IPv4 total length and identification, header checksum, TCP sequence number and TCP checksum lie (what
+ * tells two packets of a window apart), hashed. Equal keys are confirmed by comparing the bytes, so only
+ * equal bytes must give equal keys: any fixed choice of bytes does. 30 bits: a small integer, which a Map
+ * keys without making a heap number for each frame.
+ */
+function duplicateKey(data: Buffer): number {
+  const length = data.length;
+  let hash = Math.imul(length ^ 0x9e3779b9, 0x85ebca6b);
+  if (length >= 20) hash = Math.imul(hash ^ data.readInt32LE(16), 0x5bd1e995);
+  if (length >= 28) hash = Math.imul(hash ^ data.readInt32LE(24), 0x5bd1e995);
+  if (length >= 40) hash = Math.imul(hash ^ data.readInt32LE(36), 0x5bd1e995);
+  if (length >= 52) hash = Math.imul(hash ^ data.readInt32LE(48), 0x5bd1e995);
+  return (hash ^ (hash >>> 15)) & 0x3fffffff;
+}
+
 class Tally {
   count = 0;
   readonly hosts: Record<string, number> = {};
@@ -69,37 +85,38 @@ class Tally {
 }
 
 /**
- * One host's frames of the last DUPLICATE_WINDOW_NS, in time order, with how many of each key: a frame
- * is compared byte by byte only with the earlier ones of its key (a queue with a head, not shift()).
+ * One host's frames of the last DUPLICATE_WINDOW_NS, in time order (a queue with a head, not shift()): a
+ * frame is compared byte by byte only with the earlier ones of its key. `#latest` has, for each key, the
+ * place of its latest frame in the queue, so a frame leaving the window changes no Map: a key whose
+ * latest frame is before the head has none left in the window. Rebuilt when the queue is compacted.
  */
 class RecentFrames {
   readonly #frames: { key: number; data: Buffer; timestampNs: bigint }[] = [];
   #head = 0;
-  readonly #keys = new Map<number, number>();
+  readonly #latest = new Map<number, number>();
 
   /** Whether the same bytes came within the window; then remembers this frame. */
   seen(key: number, data: Buffer, timestampNs: bigint): boolean {
     const oldest = timestampNs - DUPLICATE_WINDOW_NS;
     for (let first = this.#frames[this.#head]; first !== undefined; first = this.#frames[this.#head]) {
       if (first.timestampNs >= oldest) break;
-      const left = (this.#keys.get(first.key) ?? 1) - 1;
-      if (left === 0) this.#keys.delete(first.key);
-      else this.#keys.set(first.key, left);
       this.#head += 1;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#frames.length) {
       this.#frames.splice(0, this.#head);
       this.#head = 0;
+      this.#latest.clear();
+      for (let i = 0; i < this.#frames.length; i += 1) this.#latest.set(this.#frames[i]?.key ?? 0, i);
     }
     let twice = false;
-    if (this.#keys.has(key)) {
+    if ((this.#latest.get(key) ?? -1) >= this.#head) {
       for (let i = this.#head; i < this.#frames.length && !twice; i += 1) {
         const seen = this.#frames[i];
         twice = seen !== undefined && seen.key === key && seen.data.equals(data);
       }
     }
+    this.#latest.set(key, this.#frames.length);
     this.#frames.push({ key, data, timestampNs });
-    this.#keys.set(key, (this.#keys.get(key) ?? 0) + 1);
     return twice;
   }
 }
@@ -159,8 +176,7 @@ export class HealthCollector {
   }
 
   #noteDuplicate(frame: MergedFrame): void {
-    // Length and first 64 bytes, hashed; equal keys are confirmed by comparing the bytes.
-    const key = headHash(frame.data, 64);
+    const key = duplicateKey(frame.data);
     const twice: string[] = [];
     for (const host of frame.hosts) {
       let recent = this.#recent.get(host);
