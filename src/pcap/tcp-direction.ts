@@ -21,14 +21,16 @@ class Chunk implements StreamChunk {
   readonly #array: ArrayBufferLike;
   readonly #offset: number;
 
+  /** `offset`: where the chunk's first byte lies in `array`. */
   constructor(
     readonly start: number,
     readonly end: number,
-    data: Buffer,
+    array: ArrayBufferLike,
+    offset: number,
     readonly frames: number[],
   ) {
-    this.#array = data.buffer;
-    this.#offset = data.byteOffset;
+    this.#array = array;
+    this.#offset = offset;
   }
 
   get data(): Buffer {
@@ -92,33 +94,38 @@ export class TcpDirection {
     return this.base;
   }
 
-  /** Adds one segment: `seq` is the raw Sequence Number, `payload` the TCP data. */
+  /**
+   * Adds one segment: `seq` is the raw Sequence Number, the TCP data `length` bytes of `payload` from
+   * `offset` (by default all of it: a frame's bytes and its payload's place in them save a view a segment).
+   */
   add(
     frame: number,
     seq: number,
     flags: { syn: boolean; fin: boolean; rst: boolean },
     payload: Buffer,
+    offset = 0,
+    length = payload.length - offset,
   ): void {
     this.counts.segments += 1;
     if (flags.rst) this.rstFrame ??= frame;
     const dataSeq = flags.syn ? (seq + 1) >>> 0 : seq;
     if (this.base === undefined) this.base = dataSeq;
-    else if (flags.syn && payload.length === 0 && dataSeq === this.base) this.counts.retransmissions += 1;
+    else if (flags.syn && length === 0 && dataSeq === this.base) this.counts.retransmissions += 1;
     // Signed 32-bit distance from the next expected sequence number handles wrap-around.
     const start = this.next + ((dataSeq - ((this.base + this.next) >>> 0)) | 0);
-    const end = start + payload.length;
+    const end = start + length;
     if (flags.fin) {
       if (this.finFrame === undefined) this.finFrame = frame;
-      else if (payload.length === 0) this.counts.retransmissions += 1;
+      else if (length === 0) this.counts.retransmissions += 1;
     }
-    if (payload.length === 0 || flags.rst) return;
+    if (length === 0 || flags.rst) return;
     if (start > this.next) {
       this.counts.outOfOrder += 1;
-      this.insertPending({ start, end, data: payload, frame });
+      this.insertPending({ start, end, data: payload.subarray(offset, offset + length), frame });
       return;
     }
-    this.accept({ start, end, data: payload, frame });
-    this.drain();
+    this.accept(start, end, payload, offset, frame);
+    if (this.pending.length > 0) this.drain();
   }
 
   /** Delivers buffered segments across holes that will never fill, recording each hole in `gaps`. */
@@ -129,7 +136,7 @@ export class TcpDirection {
         this.gaps.push({ start: this.next, end: segment.start });
         this.next = segment.start;
       }
-      this.accept(segment);
+      this.accept(segment.start, segment.end, segment.data, 0, segment.frame);
     }
     this.pending = [];
   }
@@ -179,9 +186,11 @@ export class TcpDirection {
     };
   }
 
-  /** Takes a segment starting at or before `next`: duplicate bytes are tagged, new bytes delivered. */
-  private accept(segment: Segment): void {
-    const { start, end, frame } = segment;
+  /**
+   * Takes a segment starting at or before `next`, its bytes from `offset` in `data`: duplicate bytes are
+   * tagged, new bytes delivered.
+   */
+  private accept(start: number, end: number, data: Buffer, offset: number, frame: number): void {
     if (start < this.next) {
       const duplicateEnd = Math.min(end, this.next);
       this.counts.retransmissions += 1;
@@ -189,8 +198,13 @@ export class TcpDirection {
       this.tagFrames(start, duplicateEnd, frame);
     }
     if (end <= this.next) return;
-    const data = segment.data.subarray(this.next - start);
-    const chunk: StreamChunk = new Chunk(this.next, end, data, [frame]);
+    const chunk: StreamChunk = new Chunk(
+      this.next,
+      end,
+      data.buffer,
+      data.byteOffset + offset + (this.next - start),
+      [frame],
+    );
     this.chunks.push(chunk);
     this.next = end;
     this.onChunk?.(chunk);
@@ -200,7 +214,7 @@ export class TcpDirection {
     let taken = 0;
     for (const segment of this.pending) {
       if (segment.start > this.next) break;
-      this.accept(segment);
+      this.accept(segment.start, segment.end, segment.data, 0, segment.frame);
       taken += 1;
     }
     if (taken > 0) this.pending.splice(0, taken);

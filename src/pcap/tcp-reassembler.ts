@@ -60,11 +60,16 @@ export class TcpReassembler {
     stream.lastFrame = packet.frame;
     stream.lastTimestampNs = packet.timestampNs;
     const direction = fromClient ? stream.clientToServer : stream.serverToClient;
-    const payload =
-      packet.payload.length === 0
-        ? NO_BYTES
-        : packet.data.subarray(packet.payload.offset, packet.payload.offset + packet.payload.length);
-    direction.add(packet.frame, tcp.seq, tcp.flags, payload);
+    if (packet.payload.length === 0) direction.add(packet.frame, tcp.seq, tcp.flags, NO_BYTES);
+    else
+      direction.add(
+        packet.frame,
+        tcp.seq,
+        tcp.flags,
+        packet.data,
+        packet.payload.offset,
+        packet.payload.length,
+      );
     return stream;
   }
 

@@ -6,6 +6,7 @@ import {
   type Packet,
   payloadBytes,
   TcpReassembler,
+  type TcpFlags,
   type TcpStream,
 } from '../../pcap/index.js';
 import { HealthCollector } from './capture-health.js';
@@ -149,6 +150,9 @@ export function scanCapture(
     udpFlows: new Map(),
   };
   const udpKept = { bytes: 0 };
+  // By stream id, made into the scan's Maps at the end (ids count up as streams first appear).
+  const streamFrames: number[] = [];
+  const handshakes: Handshake[] = [];
   for (let n = 1; n <= capture.length; n += 1) {
     const frame = (table === null ? list?.[n - 1] : table.frame(n)) as MergedFrame;
     const packet = dissect(frame);
@@ -174,13 +178,21 @@ export function scanCapture(
     const stream = scan.reassembler.push(packet);
     if (stream === undefined || packet.tcp === undefined || packet.ip === undefined) continue;
     scan.tcpAnalysis.push(packet, stream);
-    scan.streamFrames.set(stream, (scan.streamFrames.get(stream) ?? 0) + 1);
+    streamFrames[stream.id] = (streamFrames[stream.id] ?? 0) + 1;
     const fromClient = packet.ip.src === stream.client.ip && packet.tcp.srcPort === stream.client.port;
-    noteHandshake(scan.handshakes, stream, fromClient, packet);
+    let handshake = handshakes[stream.id];
+    if (handshake === undefined) handshakes[stream.id] = handshake = { syn: null, synAck: null, ack: null };
+    noteHandshake(handshake, fromClient, packet.tcp.flags, packet.frame);
     if (packet.payload.length > 0)
       scan.segments.push(frame.index, stream.id, fromClient, packet.payload.length);
   }
   scan.reassembler.finish();
+  for (const stream of scan.reassembler.streams) {
+    const frames = streamFrames[stream.id];
+    const handshake = handshakes[stream.id];
+    if (frames !== undefined) scan.streamFrames.set(stream, frames);
+    if (handshake !== undefined) scan.handshakes.set(stream, handshake);
+  }
   return scan;
 }
 
@@ -245,20 +257,11 @@ function countForHost(
   }
 }
 
-function noteHandshake(
-  handshakes: Map<TcpStream, Handshake>,
-  stream: TcpStream,
-  fromClient: boolean,
-  packet: Packet,
-): void {
-  const flags = packet.tcp?.flags;
-  if (flags === undefined) return;
-  let handshake = handshakes.get(stream);
-  if (handshake === undefined) handshakes.set(stream, (handshake = { syn: null, synAck: null, ack: null }));
-  if (flags.syn && !flags.ack && fromClient) handshake.syn ??= packet.frame;
-  else if (flags.syn && flags.ack && !fromClient) handshake.synAck ??= packet.frame;
+function noteHandshake(handshake: Handshake, fromClient: boolean, flags: TcpFlags, frame: number): void {
+  if (flags.syn && !flags.ack && fromClient) handshake.syn ??= frame;
+  else if (flags.syn && flags.ack && !fromClient) handshake.synAck ??= frame;
   else if (fromClient && flags.ack && handshake.synAck !== null && handshake.ack === null) {
-    handshake.ack = packet.frame;
+    handshake.ack = frame;
   }
 }
 

@@ -10,6 +10,49 @@ const FAST_RETRANSMISSION_NS = 20_000_000n;
 const DEFAULT_OOO_NS = 3_000_000n;
 
 /**
+ * A frame's flags as bits of a number (not a Set made for every TCP frame), in the order the
+ * analysis sets them, which is the order `flags` lists them in.
+ */
+const MARK_ORDER: readonly TcpAnalysisFlag[] = [
+  'zero_window_probe',
+  'zero_window',
+  'lost_segment',
+  'keep_alive',
+  'window_update',
+  'window_full',
+  'keep_alive_ack',
+  'zero_window_probe_ack',
+  'duplicate_ack',
+  'ack_lost_segment',
+  'spurious_retransmission',
+  'fast_retransmission',
+  'retransmission',
+  'out_of_order',
+];
+const F_ZERO_WINDOW_PROBE = 1 << 0;
+const F_ZERO_WINDOW = 1 << 1;
+const F_LOST_SEGMENT = 1 << 2;
+const F_KEEP_ALIVE = 1 << 3;
+const F_WINDOW_UPDATE = 1 << 4;
+const F_WINDOW_FULL = 1 << 5;
+const F_KEEP_ALIVE_ACK = 1 << 6;
+const F_ZERO_WINDOW_PROBE_ACK = 1 << 7;
+const F_DUPLICATE_ACK = 1 << 8;
+const F_ACK_LOST_SEGMENT = 1 << 9;
+const F_SPURIOUS_RETRANSMISSION = 1 << 10;
+const F_FAST_RETRANSMISSION = 1 << 11;
+const F_RETRANSMISSION = 1 << 12;
+const F_OUT_OF_ORDER = 1 << 13;
+
+/** The flags of `marks`, in MARK_ORDER. */
+function flagList(marks: number): TcpAnalysisFlag[] {
+  const flags: TcpAnalysisFlag[] = [];
+  for (let i = 0; i < MARK_ORDER.length; i += 1)
+    if ((marks & (1 << i)) !== 0) flags.push(MARK_ORDER[i] as TcpAnalysisFlag);
+  return flags;
+}
+
+/**
  * How soon after the highest segment a lower one counts as out of order rather than retransmitted:
  * the handshake's RTT, 3 ms without one. A negative RTT (clocks of merged captures) becomes a huge
  * unsigned threshold in packet-tcp.c (guint64 ooo_thres), so everything in time is out of order.
@@ -103,44 +146,44 @@ export class TcpAnalyser {
     const ack = flags.ack ? rev.relative(tcp.ack) : 0;
     const seglen = packet.payload.length;
     const window = !flags.syn && fwd.winScale >= 0 ? tcp.window << fwd.winScale : tcp.window;
-    const marks = new Set<TcpAnalysisFlag>();
+    let marks = 0;
     const result: Omit<TcpFrameAnalysis, 'frame' | 'stream' | 'flags'> = {};
     const synFinRst = flags.syn || flags.fin || flags.rst;
 
     let skipToFinished = false;
     if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
-      marks.add('zero_window_probe');
+      marks |= F_ZERO_WINDOW_PROBE;
       skipToFinished = true;
     }
     if (!skipToFinished) {
-      if (tcp.window === 0 && !synFinRst) marks.add('zero_window');
-      if (fwd.nextseq !== 0 && gtSeq(seq, fwd.nextseq) && !flags.rst) marks.add('lost_segment');
-      if (seglen <= 1 && seq === (fwd.nextseq - 1) >>> 0 && !synFinRst) marks.add('keep_alive');
+      if (tcp.window === 0 && !synFinRst) marks |= F_ZERO_WINDOW;
+      if (fwd.nextseq !== 0 && gtSeq(seq, fwd.nextseq) && !flags.rst) marks |= F_LOST_SEGMENT;
+      if (seglen <= 1 && seq === (fwd.nextseq - 1) >>> 0 && !synFinRst) marks |= F_KEEP_ALIVE;
       const sameSeqAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && !synFinRst;
-      if (sameSeqAck && window !== 0 && window !== fwd.window) marks.add('window_update');
+      if (sameSeqAck && window !== 0 && window !== fwd.window) marks |= F_WINDOW_UPDATE;
       if (
         seglen > 0 &&
         rev.winScale !== -1 &&
         (seq + seglen) >>> 0 === (rev.lastack + rev.window) >>> 0 &&
         !synFinRst
       ) {
-        marks.add('window_full');
+        marks |= F_WINDOW_FULL;
       }
-      if (sameSeqAck && window !== 0 && window === fwd.window && rev.lastFlags.has('keep_alive')) {
-        marks.add('keep_alive_ack');
+      if (sameSeqAck && window !== 0 && window === fwd.window && (rev.lastFlags & F_KEEP_ALIVE) !== 0) {
+        marks |= F_KEEP_ALIVE_ACK;
       } else if (
         seglen === 0 &&
         window === 0 &&
         window === fwd.window &&
         seq === fwd.nextseq &&
         (ack === fwd.lastack || ack === (fwd.lastack + 1) >>> 0) &&
-        rev.lastFlags.has('zero_window_probe') &&
+        (rev.lastFlags & F_ZERO_WINDOW_PROBE) !== 0 &&
         !synFinRst
       ) {
-        marks.add('zero_window_probe_ack');
+        marks |= F_ZERO_WINDOW_PROBE_ACK;
       } else if (sameSeqAck && window !== 0 && window === fwd.window) {
         fwd.dupacknum += 1;
-        marks.add('duplicate_ack');
+        marks |= F_DUPLICATE_ACK;
         result.dupAckNum = fwd.dupacknum;
         result.dupAckFrame = fwd.lastnondupack;
       }
@@ -150,10 +193,10 @@ export class TcpAnalyser {
       fwd.dupacknum = 0;
     }
     if (rev.maxseqtobeacked !== 0 && gtSeq(ack, rev.maxseqtobeacked) && flags.ack) {
-      marks.add('ack_lost_segment');
+      marks |= F_ACK_LOST_SEGMENT;
       rev.maxseqtobeacked = rev.nextseq;
     }
-    if ((seglen > 0 || flags.syn || flags.fin) && !marks.has('keep_alive')) {
+    if ((seglen > 0 || flags.syn || flags.fin) && (marks & F_KEEP_ALIVE) === 0) {
       let notAdvanced = fwd.nextseq !== 0 && ltSeq(seq, fwd.nextseq);
       if (seglen > 1 && (fwd.nextseq - 1) >>> 0 === seq) notAdvanced = false;
       const sinceAck = now - rev.lastackTimeNs;
@@ -164,17 +207,17 @@ export class TcpAnalyser {
       // Wireshark 4.0 tests this before fast retransmission and out-of-order (a copy sent 54 us after the
       // highest segment, under a 68 us first RTT, is spurious in tshark, not out of order).
       if (seglen > 0 && rev.lastack !== 0 && leSeq((seq + seglen) >>> 0, rev.lastack)) {
-        marks.add('spurious_retransmission').add('retransmission');
+        marks |= F_SPURIOUS_RETRANSMISSION | F_RETRANSMISSION;
       } else if (
         notAdvanced &&
         rev.dupacknum >= 2 &&
         rev.lastack === seq &&
         sinceAck < FAST_RETRANSMISSION_NS
       ) {
-        marks.add('fast_retransmission').add('retransmission');
+        marks |= F_FAST_RETRANSMISSION | F_RETRANSMISSION;
       } else if (notAdvanced && sinceNext < oooThreshold && fwd.nextseq !== end) {
-        marks.add('out_of_order');
-      } else if (notAdvanced) marks.add('retransmission');
+        marks |= F_OUT_OF_ORDER;
+      } else if (notAdvanced) marks |= F_RETRANSMISSION;
     }
 
     let nextseq = (seq + seglen) >>> 0;
@@ -185,11 +228,12 @@ export class TcpAnalyser {
       }
       if (seglen > 0) fwd.segments += 1;
       fwd.payloadBytes += seglen;
-      const mark: GraphPoint['mark'] = marks.has('retransmission')
-        ? 'retransmission'
-        : marks.has('out_of_order')
-          ? 'out-of-order'
-          : 'data';
+      const mark: GraphPoint['mark'] =
+        (marks & F_RETRANSMISSION) !== 0
+          ? 'retransmission'
+          : (marks & F_OUT_OF_ORDER) !== 0
+            ? 'out-of-order'
+            : 'data';
       // The point is made only while the graph has room (two a frame otherwise, on 340,000 frames).
       if (this.graphRoom(fwd))
         fwd.graph.push({
@@ -201,7 +245,7 @@ export class TcpAnalyser {
           mark,
         });
     }
-    if (!marks.has('zero_window_probe')) {
+    if ((marks & F_ZERO_WINDOW_PROBE) === 0) {
       if (gtSeq(nextseq, fwd.nextseq) || fwd.nextseq === 0) {
         fwd.nextseq = nextseq;
         fwd.nextseqTimeNs = now;
@@ -235,8 +279,13 @@ export class TcpAnalyser {
       rtt.max = Math.max(rtt.max, result.ackRtt);
       rtt.sum += result.ackRtt;
     }
-    if (marks.size > 0 || (this.keepAcks && result.acksFrame !== undefined)) {
-      this.frames.set(packet.frame, { frame: packet.frame, stream: stream.id, flags: [...marks], ...result });
+    if (marks !== 0 || (this.keepAcks && result.acksFrame !== undefined)) {
+      this.frames.set(packet.frame, {
+        frame: packet.frame,
+        stream: stream.id,
+        flags: flagList(marks),
+        ...result,
+      });
     }
   }
 

@@ -40,7 +40,8 @@ export class TcpDirectionState {
   sawSyn = false;
   dupacknum = 0;
   lastnondupack = 0;
-  lastFlags: ReadonlySet<string> = new Set();
+  /** The flags of this side's last frame, as the analyser's bits. */
+  lastFlags = 0;
   readonly unacked: Unacked[] = [];
   payloadBytes = 0;
   segments = 0;
