@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { encodePcap, type PcapRecord } from '../../pcap/index.js';
+import { buildTcpFrame, encodePcap, type PcapRecord } from '../../pcap/index.js';
 import type { HealthCode } from './capture-health.js';
 import {
   ALICE,
@@ -191,6 +191,28 @@ describe('capture health', () => {
     });
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/1 more at bob, made by the declared duplication/);
+  });
+
+  it('does not take two equal resets, the first lost on its way, for one packet whose copies disagree', async () => {
+    // Resets carry identification 0 and no timestamps: two for the same stray segment are the same bytes.
+    const s = new TestSession();
+    s.connect(BOB, 40002).open().send(true, 'hello\n');
+    for (let i = 0; i < 2; i += 1)
+      s.frame(SERVER, BOB, (src, dst) =>
+        buildTcpFrame({ src: src.ip, dst: dst.ip, srcPort: 3300, dstPort: 40002, seq: 9999, flags: 'R' }),
+      );
+    const isReset = (r: PcapRecord) => ((r.data[47] ?? 0) & 0x04) !== 0;
+    const mutate: Mutate = (host, records) => {
+      if (host === 'alice') return records;
+      // The second reset 300 ms after the first; bob never got the first.
+      const resets = records.filter(isReset);
+      const second = resets[resets.length - 1] as PcapRecord;
+      const kept = host === 'bob' ? records.filter((r) => r !== resets[0]) : records;
+      return kept.map((r) => (r === second ? { ...r, timestampNs: r.timestampNs + 300_000_000n } : r));
+    };
+    const { get } = await health(await writeMutated(s, mutate, runJsonFor([SERVER, ALICE, BOB])));
+    expect(get('CLOCKS_DISAGREE')).toMatchObject({ status: 'ok', count: 0 });
+    expect(get('CLOCKS_DISAGREE').detail.maxSkewMs).toBeLessThan(1);
   });
 
   it('sees clocks that disagree, and connections whose SYN the capture missed', async () => {

@@ -170,9 +170,12 @@ export class HealthCollector {
     // sender's counter moves for every datagram it sends (Linux: per connected socket). Identification 0
     // (RFC 6864 atomic datagrams: Linux's SYN-ACKs, RSTs, unconnected UDP) repeats: a SYN-ACK sent again by
     // its timer and again for the retransmitted SYN in the same millisecond is byte for byte the same.
-    if (ipv4 !== undefined && ipv4.fields.identification !== 0) this.#noteDuplicate(frame);
-    // TCP only: its sequence numbers and IP identification make equal bytes the same packet.
-    if (packet.tcp !== undefined) this.#noteSkew(frame);
+    const identified = ipv4 !== undefined && ipv4.fields.identification !== 0;
+    if (identified) this.#noteDuplicate(frame);
+    // TCP with an identification only: its sequence numbers and identification make equal bytes in two hosts'
+    // files the same packet. Two equal resets (identification 0) up to a second apart, the first lost on its
+    // way, would pass for one packet whose copies disagree by that much.
+    if (packet.tcp !== undefined && identified) this.#noteSkew(frame);
   }
 
   #noteDuplicate(frame: MergedFrame): void {
