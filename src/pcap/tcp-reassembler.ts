@@ -60,16 +60,14 @@ export class TcpReassembler {
     stream.lastFrame = packet.frame;
     stream.lastTimestampNs = packet.timestampNs;
     const direction = fromClient ? stream.clientToServer : stream.serverToClient;
-    if (packet.payload.length === 0) direction.add(packet.frame, tcp.seq, tcp.flags, NO_BYTES);
-    else
-      direction.add(
-        packet.frame,
-        tcp.seq,
-        tcp.flags,
-        packet.data,
-        packet.payload.offset,
-        packet.payload.length,
-      );
+    direction.add(
+      packet.frame,
+      tcp.seq,
+      tcp.flags,
+      packet.data,
+      packet.payload.offset,
+      packet.payload.length,
+    );
     return stream;
   }
 
@@ -90,8 +88,6 @@ export class TcpReassembler {
     }
   }
 }
-
-const NO_BYTES = Buffer.alloc(0);
 
 /** A SYN on a known 4-tuple opens a new connection unless it repeats the stream's own SYN. */
 function isNewConnection(stream: TcpStream, ip: string, port: number, seq: number): boolean {

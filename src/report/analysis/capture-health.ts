@@ -148,7 +148,8 @@ export class HealthCollector {
   }
 
   observe(frame: MergedFrame, packet: Packet): void {
-    const ip = findLayer(packet, 'ipv4') ?? findLayer(packet, 'ipv6');
+    const ipv4 = findLayer(packet, 'ipv4');
+    const ip = ipv4 ?? findLayer(packet, 'ipv6');
     if (ip !== undefined) {
       const datagram = Math.max(frame.originalLength, frame.data.length) - ip.offset;
       this.#largest = Math.max(this.#largest, datagram);
@@ -165,7 +166,6 @@ export class HealthCollector {
       this.#transportVerified += 1;
       if (check.status === 'incorrect') this.#badTransport.add(frame);
     }
-    const ipv4 = findLayer(packet, 'ipv4');
     // Only an IPv4 identification tells one packet seen twice from two packets with the same bytes: a
     // sender's counter moves for every datagram it sends (Linux: per connected socket). Identification 0
     // (RFC 6864 atomic datagrams: Linux's SYN-ACKs, RSTs, unconnected UDP) repeats: a SYN-ACK sent again by

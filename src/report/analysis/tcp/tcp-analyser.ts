@@ -29,20 +29,22 @@ const MARK_ORDER: readonly TcpAnalysisFlag[] = [
   'retransmission',
   'out_of_order',
 ];
-const F_ZERO_WINDOW_PROBE = 1 << 0;
-const F_ZERO_WINDOW = 1 << 1;
-const F_LOST_SEGMENT = 1 << 2;
-const F_KEEP_ALIVE = 1 << 3;
-const F_WINDOW_UPDATE = 1 << 4;
-const F_WINDOW_FULL = 1 << 5;
-const F_KEEP_ALIVE_ACK = 1 << 6;
-const F_ZERO_WINDOW_PROBE_ACK = 1 << 7;
-const F_DUPLICATE_ACK = 1 << 8;
-const F_ACK_LOST_SEGMENT = 1 << 9;
-const F_SPURIOUS_RETRANSMISSION = 1 << 10;
-const F_FAST_RETRANSMISSION = 1 << 11;
-const F_RETRANSMISSION = 1 << 12;
-const F_OUT_OF_ORDER = 1 << 13;
+/** A flag's bit: its place in MARK_ORDER, so the list is the one source of both. */
+const bit = (flag: TcpAnalysisFlag): number => 1 << MARK_ORDER.indexOf(flag);
+const F_ZERO_WINDOW_PROBE = bit('zero_window_probe');
+const F_ZERO_WINDOW = bit('zero_window');
+const F_LOST_SEGMENT = bit('lost_segment');
+const F_KEEP_ALIVE = bit('keep_alive');
+const F_WINDOW_UPDATE = bit('window_update');
+const F_WINDOW_FULL = bit('window_full');
+const F_KEEP_ALIVE_ACK = bit('keep_alive_ack');
+const F_ZERO_WINDOW_PROBE_ACK = bit('zero_window_probe_ack');
+const F_DUPLICATE_ACK = bit('duplicate_ack');
+const F_ACK_LOST_SEGMENT = bit('ack_lost_segment');
+const F_SPURIOUS_RETRANSMISSION = bit('spurious_retransmission');
+const F_FAST_RETRANSMISSION = bit('fast_retransmission');
+const F_RETRANSMISSION = bit('retransmission');
+const F_OUT_OF_ORDER = bit('out_of_order');
 
 /** The flags of `marks`, in MARK_ORDER. */
 function flagList(marks: number): TcpAnalysisFlag[] {
