@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { buildTcpFrame, encodePcap, LinkType } from '../../src/pcap/index.js';
+import { buildTcpFrame, encodePcap, LinkType, LinuxIpIds } from '../../src/pcap/index.js';
 
 /** A lab host of the synthetic session (the addresses the lab gives by default). */
 interface Host {
@@ -84,9 +84,8 @@ class PcapFileWriter {
 class Flow {
   #clientSeq = 1_000_000;
   #serverSeq = 7_000_000;
-  /** Each end's IPv4 identification, moved for every segment it sends, as Linux does per socket. */
-  #clientIpId = 0x1000;
-  #serverIpId = 0x7000;
+  readonly #clientIpIds = new LinuxIpIds(0x1000);
+  readonly #serverIpIds = new LinuxIpIds(0x7000);
   #tag = 0;
 
   constructor(
@@ -113,21 +112,12 @@ class Flow {
       flags,
       options: TS_OPTIONS,
       payload,
-      // A SYN-ACK comes from the listener with identification 0 (RFC 6864), as Linux sends it.
-      ipId: flags === 'SA' ? 0 : fromClient ? this.#nextClientIpId() : this.#nextServerIpId(),
+      ipId: (fromClient ? this.#clientIpIds : this.#serverIpIds).next(flags),
     });
     const step = (flags.includes('S') || flags.includes('F') ? 1 : 0) + payload.length;
     if (fromClient) this.#clientSeq = (this.#clientSeq + step) >>> 0;
     else this.#serverSeq = (this.#serverSeq + step) >>> 0;
     await this.pcap.add(frame);
-  }
-
-  #nextClientIpId(): number {
-    return (this.#clientIpId = (this.#clientIpId + 1) & 0xffff);
-  }
-
-  #nextServerIpId(): number {
-    return (this.#serverIpId = (this.#serverIpId + 1) & 0xffff);
   }
 
   async open(): Promise<void> {

@@ -49,6 +49,21 @@ export function buildTcpFrame(spec: TcpFrameSpec): Buffer {
   return frame;
 }
 
+/**
+ * One end's IPv4 identifications as Linux gives them to a TCP connection's segments: a counter moved for every
+ * segment sent, except the SYN-ACK, which the listener sends with identification 0 (an atomic datagram, RFC
+ * 6864), so two SYN-ACKs can be byte for byte the same. For test traffic that looks like a real capture's.
+ */
+export class LinuxIpIds {
+  constructor(private last: number) {}
+
+  /** The identification of the next segment sent with these flags (letters, as `TcpFrameSpec.flags`). */
+  next(flags: string): number {
+    if (flags === 'SA') return 0;
+    return (this.last = (this.last + 1) & 0xffff);
+  }
+}
+
 export interface UdpFrameSpec {
   readonly src: string;
   readonly dst: string;

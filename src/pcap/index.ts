@@ -39,7 +39,13 @@ export {
   type WritableFrame,
 } from './pcapng-writer.js';
 export { encodePcap, type PcapWriterOptions } from './pcap-writer.js';
-export { buildTcpFrame, buildUdpFrame, type TcpFrameSpec, type UdpFrameSpec } from './frame-builder.js';
+export {
+  buildTcpFrame,
+  buildUdpFrame,
+  LinuxIpIds,
+  type TcpFrameSpec,
+  type UdpFrameSpec,
+} from './frame-builder.js';
 export {
   checkIpv4Checksum,
   checkTransportChecksum,

@@ -1,7 +1,13 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../src/pcap/index.js';
+import {
+  buildTcpFrame,
+  buildUdpFrame,
+  encodePcap,
+  LinuxIpIds,
+  type PcapRecord,
+} from '../../src/pcap/index.js';
 
 /** A host of a synthetic lab. */
 export interface TestHost {
@@ -29,9 +35,8 @@ interface Captured {
 export class TestConnection {
   private clientSeq = 1000;
   private serverSeq = 5000;
-  /** Each end's IPv4 identification counter, moved for every segment it sends, as Linux does per socket. */
-  private clientIpId: number;
-  private serverIpId: number;
+  private readonly clientIpIds: LinuxIpIds;
+  private readonly serverIpIds: LinuxIpIds;
 
   constructor(
     private readonly session: TestSession,
@@ -40,8 +45,8 @@ export class TestConnection {
     readonly server: TestHost,
     readonly serverPort: number,
   ) {
-    this.clientIpId = (clientPort * 7) & 0xffff || 1;
-    this.serverIpId = (clientPort * 13) & 0xffff || 1;
+    this.clientIpIds = new LinuxIpIds((clientPort * 7) & 0xffff || 1);
+    this.serverIpIds = new LinuxIpIds((clientPort * 13) & 0xffff || 1);
   }
 
   /** SYN, SYN-ACK, ACK. */
@@ -86,14 +91,8 @@ export class TestConnection {
     );
   }
 
-  /**
-   * The next IPv4 identification of one end. Linux sends a SYN-ACK from the listener with identification 0
-   * (an atomic datagram, RFC 6864), so two SYN-ACKs can be byte for byte the same.
-   */
   private nextIpId(fromClient: boolean, flags: string): number {
-    if (flags === 'SA') return 0;
-    if (fromClient) return (this.clientIpId = (this.clientIpId + 1) & 0xffff);
-    return (this.serverIpId = (this.serverIpId + 1) & 0xffff);
+    return (fromClient ? this.clientIpIds : this.serverIpIds).next(flags);
   }
 
   /** FIN from the client, FIN-ACK from the server, last ACK. */

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildTcpFrame, buildUdpFrame, encodePcap, type PcapRecord } from '../../../src/pcap/index.js';
+import {
+  buildTcpFrame,
+  buildUdpFrame,
+  encodePcap,
+  LinuxIpIds,
+  type PcapRecord,
+} from '../../../src/pcap/index.js';
 
 const T0 = 1_790_000_000_000_000_000n;
 const WIRE_NS = 10_000n; // the receiver captures a frame 10 us after its sender
@@ -103,8 +109,7 @@ export interface SegmentOptions {
 
 export class SyntheticConnection {
   private readonly next = { client: 1, server: 1 };
-  /** Each side's IPv4 identification, moved for every segment it sends (Linux, per socket). */
-  private readonly ipId = { client: 0x2000, server: 0x6000 };
+  private readonly ipIds = { client: new LinuxIpIds(0x2000), server: new LinuxIpIds(0x6000) };
 
   constructor(
     private readonly capture: SyntheticCapture,
@@ -145,9 +150,7 @@ export class SyntheticConnection {
     const peerIsn = fromClient ? 5000 : 1000;
     const flags = options.flags ?? 'A';
     const ack = options.ack ?? this.next[other];
-    const side = fromClient ? 'client' : 'server';
-    // A SYN-ACK comes from the listener with identification 0 (RFC 6864), as Linux sends it.
-    const ipId = flags === 'SA' ? 0 : (this.ipId[side] = (this.ipId[side] + 1) & 0xffff);
+    const ipId = this.ipIds[fromClient ? 'client' : 'server'].next(flags);
     return this.capture.add(
       us,
       buildTcpFrame({
