@@ -3,7 +3,7 @@ import type { ScriptProcess } from '../../src/lab/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
 import { run } from '../lib/command.js';
-import { rawTcp, type RawTransfer } from '../lib/raw-tcp.js';
+import { rawTcp, type RawTransfer, type RawWork } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
 
 const SPEC = { project: 'chatlab-bench', subnet: '10.77.50.0/24', clients: 'alice,bob' };
@@ -11,6 +11,9 @@ const SIZE = 100 * 1048576;
 const ROOM = 'transfer';
 const FILE = '/tmp/bench-100MiB.bin';
 const GOT = '/tmp/bench-got.bin';
+/** The transfer floor's copies: the server's on its data volume, as chatlab's server stores a file; bob's in /tmp. */
+const FLOOR_STORED = '/data/bench-floor.bin';
+const FLOOR_GOT = '/tmp/bench-floor-got.bin';
 
 interface ChatTransfer {
   uploadMs: number;
@@ -26,6 +29,9 @@ interface Round {
   rawAliceBob: RawTransfer;
   rawAliceServer: RawTransfer;
   rawServerBob: RawTransfer;
+  /** Raw TCP with the work a file transfer cannot skip (the floor): alice -> server, then server -> bob. */
+  floorUp: RawTransfer;
+  floorDown: RawTransfer;
   chat: ChatTransfer;
 }
 
@@ -100,6 +106,12 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
   const bob = lab.container('bob');
   const server = lab.container('server');
   await dockerExec(alice, ['sh', '-c', `head -c ${SIZE} /dev/urandom > ${FILE}`]);
+  const sha256 = (await dockerExec(alice, ['sha256sum', FILE])).stdout.split(' ')[0] ?? '';
+  // The floor: what chatlab must do besides moving the bytes, done by the raw programs. Up: alice reads the file
+  // and hashes it as she sends it; the server hashes and stores it. Down: the server reads its copy (chatlab's
+  // server does not hash it again); bob hashes and stores it.
+  const floorUp: RawWork = { readFrom: FILE, hashAtSender: true, storeTo: FLOOR_STORED, sha256 };
+  const floorDown: RawWork = { readFrom: FLOOR_STORED, hashAtSender: false, storeTo: FLOOR_GOT, sha256 };
   const a = new Session(lab.lab.scriptedClient('alice'));
   const b = new Session(lab.lab.scriptedClient('bob'));
   try {
@@ -118,12 +130,28 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
       const rawAliceServer = await rawTcp(alice, server, serverIp, SIZE);
       await settleDisk();
       const rawServerBob = await rawTcp(server, bob, bobIp, SIZE);
+      await settleDisk();
+      const floorUpRound = await rawTcp(alice, server, serverIp, SIZE, floorUp);
+      await settleDisk();
+      const floorDownRound = await rawTcp(server, bob, bobIp, SIZE, floorDown);
+      await Promise.all([
+        dockerExec(server, ['rm', '-f', FLOOR_STORED]),
+        dockerExec(bob, ['rm', '-f', FLOOR_GOT]),
+      ]);
       context.log(
         `transfer: round ${round}: raw alice->bob ${fmt(rawAliceBob.mibPerSecond)} MiB/s, chat ${fmt(chat.mibPerSecond)} MiB/s ` +
           `(upload ${fmt(chat.uploadMibPerSecond)}, download ${fmt(chat.downloadMibPerSecond)}), raw alice->server ` +
-          `${fmt(rawAliceServer.mibPerSecond)}, server->bob ${fmt(rawServerBob.mibPerSecond)} MiB/s`,
+          `${fmt(rawAliceServer.mibPerSecond)}, server->bob ${fmt(rawServerBob.mibPerSecond)} MiB/s; the floor ` +
+          `${fmt(floorUpRound.mibPerSecond)} up, ${fmt(floorDownRound.mibPerSecond)} down`,
       );
-      rounds.push({ rawAliceBob, rawAliceServer, rawServerBob, chat });
+      rounds.push({
+        rawAliceBob,
+        rawAliceServer,
+        rawServerBob,
+        floorUp: floorUpRound,
+        floorDown: floorDownRound,
+        chat,
+      });
     }
     return rounds;
   } finally {
@@ -155,6 +183,9 @@ export const transfer: Benchmark = {
     // A store-and-forward relay moves every byte twice, one leg after the other: at best it takes the
     // time of both raw legs.
     const relayLimit = 1 / (1 / rawUp + 1 / rawDown);
+    const floorUp = m((r) => r.floorUp.mibPerSecond);
+    const floorDown = m((r) => r.floorDown.mibPerSecond);
+    const floorRelay = 1 / (1 / floorUp + 1 / floorDown);
     return {
       table: [
         ['path', 'chatlab MiB/s', 'raw TCP MiB/s', 'chatlab/raw'],
@@ -162,15 +193,37 @@ export const transfer: Benchmark = {
         ['  against both raw legs in a row', fmt(chat), fmt(relayLimit), fmt(ratio(chat, relayLimit), 3)],
         ['alice -> server (UPLOAD)', fmt(up), fmt(rawUp), fmt(ratio(up, rawUp), 3)],
         ['server -> bob (DOWNLOAD)', fmt(down), fmt(rawDown), fmt(ratio(down, rawDown), 3)],
+        [
+          'the floor, end to end, against both raw legs',
+          fmt(floorRelay),
+          fmt(relayLimit),
+          fmt(ratio(floorRelay, relayLimit), 3),
+        ],
+        ['  alice -> server: read, hash, store', fmt(floorUp), fmt(rawUp), fmt(ratio(floorUp, rawUp), 3)],
+        [
+          '  server -> bob: read, hash, store',
+          fmt(floorDown),
+          fmt(rawDown),
+          fmt(ratio(floorDown, rawDown), 3),
+        ],
+        ['chatlab end to end against the floor', fmt(chat), fmt(floorRelay), fmt(ratio(chat, floorRelay), 3)],
       ],
       notes: [
-        `${SIZE / 1048576} MiB of random bytes; medians of ${rounds.length} rounds, each: raw alice->bob, the chat transfer, raw alice->server, raw server->bob.`,
+        `${SIZE / 1048576} MiB of random bytes; medians of ${rounds.length} rounds, each: raw alice->bob, the chat transfer, raw alice->server, raw server->bob, the floor up and down.`,
         'chatlab: the scriptable client in the containers (`/send`, then `/get`), timed from the command to its completion line: reading the file, SHA-256 on both ends, the server storing it.',
         'raw TCP: `node -e` sender (bytes from memory) and receiver (first byte to FIN) in the same containers; the sniffers capture everything in both cases.',
+        "the floor: the same raw programs doing the work chatlab cannot skip (lib/raw-tcp.ts, RawWork): alice reads the file 2 MiB at a time and hashes it as she sends it, the server hashes it and writes it to its data volume; then the server reads that copy and bob hashes it and writes it to /tmp; each digest checked. No framing, no protocol: what is left between the floor and chatlab is chatlab's own.",
         `Lab: project ${SPEC.project}, subnet ${SPEC.subnet}, torn down afterwards.`,
       ],
-      data: { sizeBytes: SIZE, rounds, medians: { raw, chat, up, down, rawUp, rawDown, relayLimit } },
-      headlines: { 'transfer.storeAndForward': ratio(chat, relayLimit) },
+      data: {
+        sizeBytes: SIZE,
+        rounds,
+        medians: { raw, chat, up, down, rawUp, rawDown, relayLimit, floorUp, floorDown, floorRelay },
+      },
+      headlines: {
+        'transfer.storeAndForward': ratio(chat, relayLimit),
+        'transfer.floor': ratio(floorRelay, relayLimit),
+      },
     };
   },
 };

@@ -74,6 +74,13 @@ export const GOALS: readonly Goal[] = [
     atLeast: 0.8,
   },
   {
+    id: 'transfer.floor',
+    benchmark: 'transfer',
+    what: 'transfer: the floor (raw TCP reading, hashing, storing)/store-and-forward limit',
+    unit: 'x',
+    digits: 3,
+  },
+  {
     id: 'analysis.time',
     benchmark: 'analysis',
     what: 'analysis: writeReport time / tshark with chatlab.lua',
