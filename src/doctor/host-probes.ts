@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -19,7 +20,9 @@ async function versionOf(file: string, args: string[]): Promise<string | null> {
 
 /** The probes of this machine, for the lab of `topology`. */
 export function hostProbes(topology: Topology): DoctorProbes {
-  const docker = dockerClient();
+  let client: Promise<Docker> | undefined;
+  /** The engine's client, made at the first probe that needs it. */
+  const engine = (): Promise<Docker> => (client ??= dockerClient());
   return {
     platform: process.platform,
     canInstall: canUseApt,
@@ -30,7 +33,7 @@ export function hostProbes(topology: Topology): DoctorProbes {
     dockerd: () => hasCommand('dockerd'),
     engine: async (): Promise<EngineState> => {
       try {
-        const version = await docker.version();
+        const version = await (await engine()).version();
         return {
           state: 'answers',
           version: `${version.Version} (API ${version.ApiVersion}, ${version.Os}/${version.Arch})`,
@@ -43,7 +46,7 @@ export function hostProbes(topology: Topology): DoctorProbes {
     },
     compose: () => versionOf('docker', ['compose', 'version', '--short']),
     dockerNetworks: async () => {
-      const networks = await docker.listNetworks();
+      const networks = await (await engine()).listNetworks();
       return networks.map((net) => ({
         name: net.Name,
         subnets: (net.IPAM?.Config ?? []).flatMap((config) =>
@@ -60,7 +63,7 @@ export function hostProbes(topology: Topology): DoctorProbes {
             : [],
         ),
     labRunning: async () => {
-      const containers = await listLabContainers(docker, topology.project);
+      const containers = await listLabContainers(await engine(), topology.project);
       return containers.some((c) => c.state === 'running');
     },
     portFree: (port) =>
@@ -82,7 +85,7 @@ export function hostProbes(topology: Topology): DoctorProbes {
     captureImageHasEthtool: async () => {
       const image = `${LAB_IMAGES.capture}:latest`;
       try {
-        await docker.getImage(image).inspect();
+        await (await engine()).getImage(image).inspect();
       } catch {
         return null;
       }
