@@ -5,6 +5,7 @@ import { connectEngine, LAB_IMAGES, removeProject } from '../../src/lab/index.js
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
 import { prepareDocker } from '../lib/bench-lab.js';
 import { engineFloor, type FloorStart } from '../lib/engine-floor.js';
+import { waitForQuietCpu } from '../lib/proc-stats.js';
 import { run } from '../lib/command.js';
 import { ROOT_DIR } from '../lib/paths.js';
 import { fmt, median } from '../lib/stats.js';
@@ -15,6 +16,8 @@ const FLOOR_PREFIX = 'chatlab-bench-floor';
 const FLOOR_SUBNET = '10.77.54.0/24';
 
 interface Start {
+  /** How long the machine took to be quiet before this start (the last lab's teardown, in the kernel). */
+  settledMs: number;
   clients: number;
   hosts: number;
   upSeconds: number;
@@ -62,15 +65,30 @@ async function labCommand(
   return { seconds, output: result.stdout };
 }
 
+/**
+ * Waits, untimed, for the kernel to finish tearing the last lab down (it releases the network namespaces, veths
+ * and cgroups of 62 containers for seconds after `down` returns): a start timed meanwhile would pay for it.
+ */
+async function settle(context: BenchContext, what: string): Promise<number> {
+  const settled = await waitForQuietCpu();
+  if (!settled.quiet)
+    context.log(
+      `labstart: the machine was still ${fmt(100 * settled.busy, 0)} % busy after ${fmt(settled.waitedMs / 1000, 0)} s; timing ${what} anyway`,
+    );
+  return settled.waitedMs;
+}
+
 async function once(context: BenchContext, clients: number): Promise<Start> {
   const captures = mkdtempSync(join(tmpdir(), `${PROJECT}-`));
   try {
+    const settledMs = await settle(context, `lab:up with ${clients} clients`);
     const up = await labCommand('up', clients, captures).catch(async (error: unknown) => {
       await removeProject(await connectEngine(), PROJECT).catch(() => undefined);
       throw error;
     });
     const down = await labCommand('down', clients, captures);
     const start: Start = {
+      settledMs,
       clients,
       hosts: clients + 1,
       upSeconds: up.seconds,
@@ -96,13 +114,14 @@ export const labstart: Benchmark = {
     const repeats = context.quick ? 1 : 2;
     const docker = await connectEngine();
     const starts: Start[] = [];
-    const floors: (FloorStart & { clients: number; sidecars: boolean })[] = [];
+    const floors: (FloorStart & { clients: number; sidecars: boolean; settledMs: number })[] = [];
     // A, B, C, A, B, C: lab:up, then the engine's floor for the same containers, then for the hosts alone,
     // for each size and repeat.
     for (let rep = 0; rep < repeats; rep++)
       for (const clients of sizes) {
         starts.push(await once(context, clients));
         for (const sidecars of [true, false]) {
+          const settledMs = await settle(context, 'the engine floor');
           const floor = await engineFloor(docker, {
             prefix: FLOOR_PREFIX,
             subnet: FLOOR_SUBNET,
@@ -111,7 +130,7 @@ export const labstart: Benchmark = {
             hosts: clients + 1,
             sidecars,
           });
-          floors.push({ ...floor, clients, sidecars });
+          floors.push({ ...floor, clients, sidecars, settledMs });
           context.log(
             `labstart: ${clients} clients: engine floor${sidecars ? '' : ', hosts alone,'} ${fmt(floor.upSeconds, 1)} s`,
           );
@@ -167,6 +186,7 @@ export const labstart: Benchmark = {
         `lab:up as a person runs it (node scripts/run.mjs lab up, as npm does: bootstrap check, then the bundle: Docker check, image check, compose up, waits for the server's health check and every sniffer), images already built; medians of ${repeats}.`,
         "compose up / ready wait: lab:up's own step timings; ms/host: lab:up time / hosts (each host is a container and its tcpdump sidecar).",
         `Lab: project ${PROJECT}, subnet ${SUBNET}, no published port; lab:down after each start.`,
+        'Before each start (lab:up and the floors alike), untimed: a wait until the CPUs are under 10 % busy for 0.5 s (at most 30 s), as a lab is started on a machine at rest; the kernel releases the network namespaces, veths and cgroups of the last lab for seconds after its down returned.',
         `engine floor: the same containers (images, network, addresses, init, a sidecar in each host's network namespace) created and started through the Engine API with everything in parallel, every program a sleep (no compose, no health check, no readiness wait), interleaved with lab:up; lab:up / floor is what chatlab and compose add to what this engine needs to start that many containers.`,
         "hosts alone: the engine's floor for the hosts without their sidecars, interleaved too: what a lab with one capture container for all its hosts (instead of a sidecar each) would still need before compose and readiness.",
       ],

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
 import { run, start } from '../lib/command.js';
+import { machineCpuTicks } from '../lib/proc-stats.js';
 import { rawTcp } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
 import { ScriptProcess } from '../../src/lab/index.js';
@@ -74,18 +75,6 @@ function topUsers(
     .join(', ');
 }
 
-/** The machine's CPU time, busy and in all, in ticks (/proc/stat's first line; containers share the kernel). */
-function cpuTicks(): { busy: number; total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-    .trim()
-    .split(/ +/)
-    .slice(1)
-    .map(Number);
-  const total = fields.reduce((sum, n) => sum + n, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
-  return { busy: total - idle, total };
-}
-
 await prepareDocker(log);
 const lab = await BenchLab.start(
   { project: 'chatlab-bench-exp', subnet: '10.77.53.0/24', clients: 'alice' },
@@ -124,11 +113,11 @@ try {
     // What earlier transfers left in the page cache goes to the disk now, not during this one.
     await run('sync', []);
     const users = processTicks();
-    const before = cpuTicks();
+    const before = machineCpuTicks();
     const started = performance.now();
     const own = await transfer();
     const ms = own ?? performance.now() - started;
-    const after = cpuTicks();
+    const after = machineCpuTicks();
     const share = (after.busy - before.busy) / (after.total - before.total);
     const top = topUsers(users, processTicks());
     times[name]?.push(ms);

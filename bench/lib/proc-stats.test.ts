@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  parseCpuLine,
   parseProcStat,
   parseProcStatus,
   parseSchedstat,
@@ -23,6 +24,13 @@ describe('/proc parsing', () => {
     const status = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
     expect(parseProcStatus(status)).toEqual({ rssBytes: 102400 * 1024, peakRssBytes: 204800 * 1024 });
     expect(parseProcStatus('Name:\tx\n').rssBytes).toBeNaN();
+  });
+
+  it("reads the machine's busy and total ticks from /proc/stat", () => {
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    const stat = 'cpu  100 5 50 1000 20 1 9 0 0 0\ncpu0 50 2 25 500 10 0 4 0 0 0\n';
+    expect(parseCpuLine(stat)).toEqual({ busy: 165, total: 1185 });
+    expect(() => parseCpuLine('intr 1 2 3')).toThrow('not /proc/stat');
   });
 
   it('reads schedstat', () => {

@@ -142,3 +142,44 @@ export class CpuMeter {
     return { cpuSeconds, cores: cpuSeconds / seconds, waitShare: (end.wait - this.#start.wait) / seconds };
   }
 }
+
+/**
+ * The machine's CPU time from /proc/stat's first line ("cpu  user nice system idle iowait irq softirq steal ..."),
+ * in clock ticks: busy (everything but idle and iowait) and in all. Containers share the kernel, so this counts
+ * their work and the kernel's (a network namespace being torn down in a kworker) alike.
+ */
+export function parseCpuLine(text: string): { busy: number; total: number } {
+  const line = text.split('\n')[0] ?? '';
+  if (!/^cpu\s/.test(line)) throw new Error(`not /proc/stat: ${line.slice(0, 40)}`);
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, n) => sum + n, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+export function machineCpuTicks(): { busy: number; total: number } {
+  return parseCpuLine(readFileSync('/proc/stat', 'utf8'));
+}
+
+/**
+ * Waits until the machine is quiet: its CPUs less than `busyBelow` busy over `windowMs`, or `maxMs` passed.
+ * A lab torn down goes on costing the kernel for seconds after `docker compose down` returns (its network
+ * namespaces, veths and cgroups are released in the background), and a start timed meanwhile pays for it.
+ * Resolves with how long it waited and how busy the last window was.
+ */
+export async function waitForQuietCpu(
+  options: { busyBelow?: number; windowMs?: number; maxMs?: number } = {},
+): Promise<{ waitedMs: number; busy: number; quiet: boolean }> {
+  const { busyBelow = 0.1, windowMs = 500, maxMs = 30_000 } = options;
+  const started = performance.now();
+  for (;;) {
+    const before = machineCpuTicks();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = machineCpuTicks();
+    const total = after.total - before.total;
+    const busy = total > 0 ? (after.busy - before.busy) / total : 0;
+    const waitedMs = performance.now() - started;
+    if (busy < busyBelow) return { waitedMs, busy, quiet: true };
+    if (waitedMs >= maxMs) return { waitedMs, busy, quiet: false };
+  }
+}

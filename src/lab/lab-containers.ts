@@ -165,6 +165,35 @@ export async function removeProject(docker: Docker, project: string): Promise<nu
 }
 
 /**
+ * Whether a failed `compose down` failed only where the engine would not remove the network ("has active
+ * endpoints") after every container of the project was gone: the lab is down, and nothing but a restart of
+ * the engine removes that network (`orphanedNetworks`).
+ */
+export function isStaleEndpointFailure(composeSaid: string, containersLeft: number): boolean {
+  return containersLeft === 0 && /has active endpoints/.test(composeSaid);
+}
+
+/**
+ * The project's networks that are still there although no container is attached to them: what Docker Engine
+ * leaves when it keeps counting an endpoint whose container is gone ("network ... has active endpoints" with
+ * `Containers: {}`, moby/moby#42119; seen here on Engine 20.10 after a 30-client lab:down). No removal helps
+ * until the engine restarts; the next lab:up of the same project uses the network as it is.
+ */
+export async function orphanedNetworks(docker: Docker, project: string): Promise<string[]> {
+  const networks = await docker.listNetworks({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  const orphaned: string[] = [];
+  for (const network of networks) {
+    const info = (await docker
+      .getNetwork(network.Id)
+      .inspect()
+      .catch(() => null)) as { Name?: string; Containers?: Record<string, unknown> | null } | null;
+    if (info !== null && Object.keys(info.Containers ?? {}).length === 0)
+      orphaned.push(info.Name ?? network.Name);
+  }
+  return orphaned;
+}
+
+/**
  * Refuses a lab whose containers compose created from another compose file than `composeFile`: a lab of the
  * same name started from another clone writes its captures into that clone's folder, so a run here would
  * collect old or empty files.

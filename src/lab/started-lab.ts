@@ -3,7 +3,9 @@ import { compose } from './compose-cli.js';
 import { connectEngine } from './docker-engine.js';
 import {
   addressOn,
+  isStaleEndpointFailure,
   listLabContainers,
+  orphanedNetworks,
   removeProject,
   type Address,
   type LabContainer,
@@ -105,14 +107,29 @@ export class StartedLab implements AsyncDisposable {
   }
 }
 
+/** What `stopLab` did: containers removed, and networks it could not remove although nothing uses them. */
+export interface StoppedLab {
+  containers: number;
+  /** Left by the engine's stale-endpoint bug (`orphanedNetworks`); harmless to the next lab:up. */
+  orphanedNetworks: string[];
+}
+
 /**
  * Brings a lab down with compose (tcpdump gets SIGTERM and flushes its file), then removes anything compose
- * left behind, so no container or network of the project remains. Captures are kept.
+ * left behind, so no container or network of the project remains. Captures are kept. When compose failed only
+ * because the engine would not remove a network that no container uses (its stale-endpoint bug), the lab is
+ * down all the same: the network is reported, not thrown, with what to do about it.
  */
-export async function stopLab(topology: Topology, composeFile: string, progress?: Progress): Promise<number> {
+export async function stopLab(
+  topology: Topology,
+  composeFile: string,
+  progress?: Progress,
+): Promise<StoppedLab> {
   const docker = await connectEngine();
   const before = await listLabContainers(docker, topology.project);
+  let orphaned: string[] = [];
   const down = async (): Promise<void> => {
+    let failure: Error | undefined;
     try {
       await compose(
         topology,
@@ -120,11 +137,25 @@ export async function stopLab(topology: Topology, composeFile: string, progress?
         ['down', '--volumes', '--remove-orphans', '--timeout', '5'],
         'Stopping the lab',
       );
-    } finally {
-      await removeProject(docker, topology.project);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
     }
+    await removeProject(docker, topology.project);
+    if (failure === undefined) return;
+    const left = await listLabContainers(docker, topology.project);
+    orphaned = await orphanedNetworks(docker, topology.project);
+    // Compose's own words are in the LabError's details (the command's output), not its message.
+    const said = `${failure.message}\n${failure instanceof LabError ? failure.details : ''}`;
+    if (!isStaleEndpointFailure(said, left.length)) throw failure;
   };
   if (progress === undefined) await down();
   else await progress.step(`Stopping ${before.length} containers of "${topology.project}"`, down);
-  return before.length;
+  if (orphaned.length > 0) {
+    progress?.info(
+      `  the network ${orphaned.join(', ')} stays: the Docker engine still counts an endpoint on it that no ` +
+        'container holds (an engine bug, moby/moby#42119). The next lab:up uses it as it is; to remove it, ' +
+        `restart Docker (Docker Desktop: Restart; Linux: \`sudo systemctl restart docker\`), then \`docker network rm ${orphaned.join(' ')}\`.`,
+    );
+  }
+  return { containers: before.length, orphanedNetworks: orphaned };
 }

@@ -12,7 +12,7 @@ import { runLabCommand } from '../run-command.js';
 export function labDown(argv: readonly string[]): Promise<void> {
   return runLabCommand('lab:down', async (progress) => {
     const { topology, composeFile } = cliTopology(argv);
-    const stopped = await stopLab(topology, composeFile, progress);
+    const { containers: stopped, orphanedNetworks } = await stopLab(topology, composeFile, progress);
     const left = await listLabContainers(await connectEngine(), topology.project);
     if (left.length > 0) {
       throw new LabError(
@@ -21,11 +21,8 @@ export function labDown(argv: readonly string[]): Promise<void> {
         'Remove them with `docker rm -f`.',
       );
     }
-    progress.did(
-      stopped === 0
-        ? 'the lab was not running'
-        : `removed ${stopped} containers and the network ${topology.network}`,
-    );
+    const network = orphanedNetworks.length === 0 ? ` and the network ${topology.network}` : '';
+    progress.did(stopped === 0 ? 'the lab was not running' : `removed ${stopped} containers${network}`);
     const dir = capturesDir(topology);
     let files: string[] = [];
     try {
