@@ -12,7 +12,7 @@ import { basename, dirname } from 'node:path';
 import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
 import { run, start } from '../lib/command.js';
 import { machineCpuTicks } from '../lib/proc-stats.js';
-import { rawTcp } from '../lib/raw-tcp.js';
+import { rawTcp, type RawWork } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
 import { ScriptProcess } from '../../src/lab/index.js';
 
@@ -49,6 +49,7 @@ function processTicks(): Map<number, { name: string; ticks: number }> {
 function role(pid: number): string {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (argv.includes('-e')) return 'node -e'; // the raw programs, the floor's too
     if (argv.includes('server')) return 'server';
     if (argv.includes('client'))
       return argv.some((a) => a.startsWith('/tmp/other')) ? 'client A' : 'client B';
@@ -106,8 +107,16 @@ try {
     await say(client, `/register ${user} ${user}@bench.test secret-${user}`);
     await say(client, `/login ${user} secret-${user}`);
   }
-  const times: Record<string, number[]> = { A: [], B: [], raw: [] };
-  const busy: Record<string, number[]> = { A: [], B: [], raw: [] };
+  const times: Record<string, number[]> = { A: [], B: [], raw: [], floor: [] };
+  const busy: Record<string, number[]> = { A: [], B: [], raw: [], floor: [] };
+  const sha256 = (await dockerExec(alice, ['sha256sum', FILE])).stdout.split(' ')[0] ?? '';
+  /** The transfer's floor (`benchmarks/transfer.ts`): alice reads and hashes the file, the server hashes and stores it. */
+  const floorWork: RawWork = {
+    readFrom: FILE,
+    hashAtSender: true,
+    storeTo: '/data/upload-ab-floor.bin',
+    sha256,
+  };
   /** `transfer` may give its own time (raw TCP: the receiver's first byte to FIN, without `docker exec`). */
   const timed = async (name: string, transfer: () => Promise<number | undefined>): Promise<void> => {
     // What earlier transfers left in the page cache goes to the disk now, not during this one.
@@ -131,6 +140,11 @@ try {
     log(`round ${round + 1}`);
     // As `transfer` times it: two `docker exec` and two Node start-ups (0.2-0.3 s) are not the transfer.
     await timed('raw', async () => (await rawTcp(alice, lab.container('server'), serverIp, size)).receiveMs);
+    await timed(
+      'floor',
+      async () => (await rawTcp(alice, lab.container('server'), serverIp, size, floorWork)).receiveMs,
+    );
+    await dockerExec(lab.container('server'), ['rm', '-f', floorWork.storeTo]);
     for (const name of round % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
       const client = sessions[name as keyof typeof builds];
       await timed(name, async () => {
@@ -141,12 +155,12 @@ try {
   }
   const medianMs = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const medianBusy = Object.fromEntries(Object.entries(busy).map(([k, v]) => [k, median(v)]));
-  for (const name of ['raw', 'A', 'B'])
+  for (const name of ['raw', 'floor', 'A', 'B'])
     log(
       `median ${name}: ${fmt(medianMs[name] ?? NaN, 0)} ms, CPUs ${fmt(100 * (medianBusy[name] ?? NaN), 0)} % busy`,
     );
   log(
-    `B/A time ${fmt(ratio(medianMs.B ?? NaN, medianMs.A ?? NaN), 3)}; raw/B time (the upload leg's ratio) ${fmt(ratio(medianMs.raw ?? NaN, medianMs.B ?? NaN), 3)}`,
+    `B/A time ${fmt(ratio(medianMs.B ?? NaN, medianMs.A ?? NaN), 3)}; raw/B time (the upload leg's ratio) ${fmt(ratio(medianMs.raw ?? NaN, medianMs.B ?? NaN), 3)}; floor/B time ${fmt(ratio(medianMs.floor ?? NaN, medianMs.B ?? NaN), 3)}`,
   );
   process.stdout.write(`${JSON.stringify({ rounds, bytes: size, times, busy, medianMs, medianBusy })}\n`);
 } finally {
