@@ -12,8 +12,10 @@ const WINDOW = 256 * 1024;
 
 /**
  * Writes an upload's bytes as DATA frames of at most `chunk` bytes (docs/PROTOCOL.md §1 "Data"), as the source
- * hands them out, waiting for 'drain' whenever more than WINDOW bytes wait in the socket, so a large file never
- * piles up in memory. Each frame's header and bytes are written corked, together: other requests written
+ * hands them out, waiting for 'drain' whenever more than WINDOW bytes wait in the socket after a chunk, so a large
+ * file never piles up in memory. All the frames of one chunk (READ_CHUNK, 2 MiB) are written corked, headers and
+ * bytes together, and reach the kernel in one `writev`: written a frame at a time, each frame's last segment went
+ * out short under TCP_NODELAY, and the upload took 1.2x as long in the lab (issue 14). Other requests written
  * meanwhile fall between frames, never inside one. With `digest`, the bytes are hashed on their way and a
  * `DIGEST` line follows the last frame (the `UPLOAD` said `-` for its SHA-256, §4 "Files"). Stops early when
  * `stop()` says so or the socket is gone; rejects when the source does (a file that cannot be read).
@@ -30,13 +32,17 @@ export async function writeUpload(
   let offset = 0;
   for await (const bytes of source.chunks()) {
     hash?.update(bytes);
+    if (stop() || socket.destroyed) return;
+    // The chunk's frames go to the kernel in one write: one system call and one push of segments for the
+    // chunk, not one for each frame, each ending in a short segment under TCP_NODELAY.
+    socket.cork();
     for (let at = 0; at < bytes.length; at += chunk) {
-      if (stop() || socket.destroyed) return;
       const frame = bytes.subarray(at, at + chunk);
-      const ok = writeDataFrame(socket, transfer, offset, frame);
+      writeDataFrame(socket, transfer, offset, frame);
       offset += frame.length;
-      if (!ok && socket.writableLength > WINDOW) await drained(socket);
     }
+    socket.uncork();
+    if (socket.writableLength > WINDOW) await drained(socket);
   }
   if (hash && !stop() && !socket.destroyed)
     socket.write(encodeRequest(null, 'DIGEST', `${transfer} ${hash.digest('hex')}`));
