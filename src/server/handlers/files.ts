@@ -383,11 +383,15 @@ function sendOverTcp(server: ServerContext, conn: Connection, file: StoredFile, 
         fail(new Error(`the file ends at ${offset} bytes, not ${file.size}`));
         return;
       }
+      // The read's frames go to the kernel in one write: one push of segments, not one a frame, each
+      // ending in a short segment under TCP_NODELAY (as the client's upload, issue 14).
+      conn.socket.cork();
       for (let at = 0; at < bytesRead; at += chunk) {
         const piece = buffer.subarray(at, Math.min(at + chunk, bytesRead));
         more = conn.writeData(transfer, offset, piece);
         offset += piece.length;
       }
+      conn.socket.uncork();
       next();
     });
   };
