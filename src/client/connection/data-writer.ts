@@ -16,7 +16,9 @@ const WINDOW = 256 * 1024;
  * file never piles up in memory. All the frames of one chunk (READ_CHUNK, 2 MiB) are written corked, headers and
  * bytes together, and reach the kernel in one `writev`: written a frame at a time, each frame's last segment went
  * out short under TCP_NODELAY, and the upload took 1.2x as long in the lab (issue 14). Other requests written
- * meanwhile fall between frames, never inside one. With `digest`, the bytes are hashed on their way and a
+ * meanwhile fall between frames, never inside one. `stop()` is asked between chunks: a final reply that ends the
+ * upload early (a full disk) can still have up to a chunk's frames follow it, each answered with an untagged
+ * `404 NO_SUCH_TRANSFER` that the client does not wait for. With `digest`, the bytes are hashed on their way and a
  * `DIGEST` line follows the last frame (the `UPLOAD` said `-` for its SHA-256, §4 "Files"). Stops early when
  * `stop()` says so or the socket is gone; rejects when the source does (a file that cannot be read).
  */
