@@ -1,7 +1,7 @@
 import type { ScriptLine } from '../../src/client/index.js';
 import type { ScriptProcess } from '../../src/lab/index.js';
 import type { Benchmark, BenchContext, BenchOutcome } from '../lib/benchmark.js';
-import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
+import { BenchLab, dockerExec, prepareDocker, sha256Of } from '../lib/bench-lab.js';
 import { run } from '../lib/command.js';
 import { rawTcp, type RawTransfer, type RawWork } from '../lib/raw-tcp.js';
 import { fmt, median, ratio } from '../lib/stats.js';
@@ -64,7 +64,13 @@ class Session {
   }
 }
 
-async function chatTransfer(alice: Session, bob: Session, round: number): Promise<ChatTransfer> {
+async function chatTransfer(
+  alice: Session,
+  bob: Session,
+  round: number,
+  /** The SHA-256 of alice's file, which bob's copy must have. */
+  sha256: string,
+): Promise<ChatTransfer> {
   const offers = bob.client.lines.length;
   await settleDisk();
   let started = performance.now();
@@ -82,11 +88,7 @@ async function chatTransfer(alice: Session, bob: Session, round: number): Promis
   started = performance.now();
   await bob.do(`/get ${id} ${GOT}`);
   const downloadMs = performance.now() - started;
-  const [a, b] = await Promise.all([
-    dockerExec(`${SPEC.project}-alice-1`, ['sha256sum', FILE]),
-    dockerExec(`${SPEC.project}-bob-1`, ['sha256sum', GOT]),
-  ]);
-  if (a.stdout.split(' ')[0] !== b.stdout.split(' ')[0])
+  if ((await sha256Of(`${SPEC.project}-bob-1`, GOT)) !== sha256)
     throw new Error(`round ${round}: bob's copy differs from alice's file`);
   await dockerExec(`${SPEC.project}-bob-1`, ['rm', '-f', GOT]);
   return {
@@ -106,7 +108,7 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
   const bob = lab.container('bob');
   const server = lab.container('server');
   await dockerExec(alice, ['sh', '-c', `head -c ${SIZE} /dev/urandom > ${FILE}`]);
-  const sha256 = (await dockerExec(alice, ['sha256sum', FILE])).stdout.split(' ')[0] ?? '';
+  const sha256 = await sha256Of(alice, FILE);
   // The floor: what chatlab must do besides moving the bytes, done by the raw programs. Up: alice reads the file
   // and hashes it as she sends it; the server hashes and stores it. Down: the server reads its copy (chatlab's
   // server does not hash it again); bob hashes and stores it.
@@ -125,7 +127,7 @@ async function measure(context: BenchContext, lab: BenchLab): Promise<Round[]> {
     for (let round = 1; round <= (context.quick ? 1 : 3); round++) {
       await settleDisk();
       const rawAliceBob = await rawTcp(alice, bob, bobIp, SIZE);
-      const chat = await chatTransfer(a, b, round);
+      const chat = await chatTransfer(a, b, round, sha256);
       await settleDisk();
       const rawAliceServer = await rawTcp(alice, server, serverIp, SIZE);
       await settleDisk();

@@ -9,7 +9,7 @@
 //   npx tsx bench/experiments/upload-ab.ts <other chatlab.mjs> [rounds, default 6] [MiB, default 100]
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { BenchLab, dockerExec, prepareDocker } from '../lib/bench-lab.js';
+import { BenchLab, dockerExec, prepareDocker, sha256Of } from '../lib/bench-lab.js';
 import { run, start } from '../lib/command.js';
 import { machineCpuTicks } from '../lib/proc-stats.js';
 import { rawTcp, type RawWork } from '../lib/raw-tcp.js';
@@ -109,7 +109,7 @@ try {
   }
   const times: Record<string, number[]> = { A: [], B: [], raw: [], floor: [] };
   const busy: Record<string, number[]> = { A: [], B: [], raw: [], floor: [] };
-  const sha256 = (await dockerExec(alice, ['sha256sum', FILE])).stdout.split(' ')[0] ?? '';
+  const sha256 = await sha256Of(alice, FILE);
   /** The transfer's floor (`benchmarks/transfer.ts`): alice reads and hashes the file, the server hashes and stores it. */
   const floorWork: RawWork = {
     readFrom: FILE,

@@ -102,6 +102,13 @@ export class BenchLab implements AsyncDisposable {
   }
 }
 
+/** The SHA-256 (hex) of a file in a lab container, by its own `sha256sum`. */
+export async function sha256Of(container: string, path: string): Promise<string> {
+  const digest = (await dockerExec(container, ['sha256sum', path])).stdout.split(' ')[0] ?? '';
+  if (!/^[0-9a-f]{64}$/.test(digest)) throw new Error(`sha256sum ${path} in ${container} gave no digest`);
+  return digest;
+}
+
 /** `docker exec` (with stdin when `input` is given). */
 export function dockerExec(
   container: string,

@@ -30,6 +30,7 @@ export { Progress } from './progress.js';
 export { connectEngine } from './docker-engine.js';
 export {
   assertOwnLab,
+  isStaleEndpointFailure,
   listLabContainers,
   removeProject,
   addressOn,
